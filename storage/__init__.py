@@ -1,0 +1,1 @@
+"""Everything that touches disk: the data folder, TinyDB files, locking, backups."""

@@ -1,0 +1,1 @@
+"""The Textual app, its widgets and style sheet, and the ``kaigiroku`` command line."""
