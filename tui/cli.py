@@ -1,0 +1,315 @@
+"""The ``kaigiroku`` command line.
+
+::
+
+    kaigiroku [--data-dir DIR]                    the app, on the list of meetings
+    kaigiroku [--data-dir DIR] open ID            the app, on one meeting
+    kaigiroku [--data-dir DIR] demo [--no-open]   add the demo meeting
+    kaigiroku [--data-dir DIR] list               one meeting a line: ID, date, title
+    kaigiroku [--data-dir DIR] import FILE.json   add a meeting
+    kaigiroku [--data-dir DIR] export ID|FILE.json [--format …] [--named]
+                                   [--votes roll|summary] [--width N] [-o FILE]
+    kaigiroku [--data-dir DIR] backup [-o FILE.zip]
+    kaigiroku [--data-dir DIR] restore FILE.zip
+    kaigiroku --version
+
+Exit status: 0 on success, 1 on bad input (the reason on stderr, in
+Japanese), 2 on wrong usage.
+
+Only the commands that open the app import Textual: ``list``, ``export`` and
+the other file commands answer without it (a test checks this).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from tui import argparse_ja
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 1
+EXIT_USAGE = 2
+
+FORMATS = ("text", "markdown", "json")
+
+
+class CommandError(Exception):
+    """A refusal of the command line: the message says what is wrong and what to do."""
+
+
+def _package_version() -> str:
+    try:
+        return version("kaigiroku")
+    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+        return "0+unknown"
+
+
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} は整数ではありません") from None
+    if number < 10:
+        raise argparse.ArgumentTypeError("折り返し幅は10桁以上にしてください")
+    return number
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser, with help and errors in Japanese."""
+    argparse_ja.install()
+    parser = argparse.ArgumentParser(
+        prog="kaigiroku",
+        description="会議録をその場で取り、公式の様式にそのまま貼れる文章で書き出します。",
+    )
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="データフォルダ(既定: 環境変数 KAIGIROKU_DATA_DIR、なければ利用者のデータフォルダ)",
+    )
+    parser.add_argument("--version", action="version", version=f"kaigiroku {_package_version()}")
+    commands = parser.add_subparsers(dest="command", metavar="コマンド", title="コマンド")
+
+    open_ = commands.add_parser("open", help="会議を開きます")
+    open_.add_argument("id", metavar="ID", help="会議のID(kaigiroku list で確認できます)")
+
+    demo = commands.add_parser("demo", help="デモの会議(見本の会議録)を追加して開きます")
+    demo.add_argument("--no-open", action="store_true", help="追加だけして開きません")
+
+    commands.add_parser("list", help="会議の一覧を表示します(1行に1件: ID、日付、題名)")
+
+    import_ = commands.add_parser("import", help="交換形式(JSON)のファイルから会議を追加します")
+    import_.add_argument("file", metavar="FILE.json", help="取り込むファイル")
+
+    export = commands.add_parser("export", help="会議録を書き出します")
+    export.add_argument("target", metavar="ID|FILE.json", help="会議のID、または交換形式のファイル")
+    export.add_argument(
+        "--format", choices=FORMATS, default="text", help="text(公文書の文章)、markdown、json"
+    )
+    export.add_argument("--named", action="store_true", help="要録の呼び方ではなく氏名で書きます")
+    export.add_argument(
+        "--votes",
+        choices=("roll", "summary"),
+        default="roll",
+        help="採決を1人1行(roll)か、結果の1行(summary)で書きます",
+    )
+    export.add_argument(
+        "--width", type=_positive_int, metavar="N", help="text を N 桁(全角は2桁)で折り返します"
+    )
+    export.add_argument("-o", "--output", metavar="FILE", help="書き出すファイル(既定: 標準出力)")
+
+    backup = commands.add_parser("backup", help="データフォルダ全体をzipファイルに保存します")
+    backup.add_argument("-o", "--output", metavar="FILE.zip", help="保存先(既定: 現在のフォルダ)")
+
+    restore = commands.add_parser("restore", help="backup で作ったzipファイルから復元します")
+    restore.add_argument("file", metavar="FILE.zip", help="復元するzipファイル")
+    return parser
+
+
+# -- helpers ---------------------------------------------------------------
+
+
+def _data_dir(args: argparse.Namespace):
+    from storage import DataDir, resolve_data_dir
+
+    return DataDir(resolve_data_dir(args.data_dir))
+
+
+def _write_out(text: str, output: str | None) -> None:
+    """Write ``text`` to a file atomically, or to standard output in UTF-8."""
+    if output:
+        from storage.atomic import atomic_write_bytes
+
+        target = Path(output)
+        try:
+            atomic_write_bytes(target, text.encode("utf-8"), private=False)
+        except OSError as error:
+            raise CommandError(
+                f"「{target}」に書き出せませんでした({error.strerror or error})。"
+                "書き込める場所を -o で指定してください。"
+            ) from error
+        print(f"書き出しました: {target}", file=sys.stderr)
+        return
+    stream = sys.stdout
+    if hasattr(stream, "buffer") and not stream.isatty():
+        stream.flush()
+        stream.buffer.write(text.encode("utf-8"))
+        stream.buffer.flush()
+    else:
+        stream.write(text)
+        stream.flush()
+
+
+def _read_interchange(path_text: str):
+    from minutes.interchange import FormatError, parse_meeting
+
+    path = Path(path_text)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise CommandError(f"ファイル「{path}」が見つかりません。名前と場所を確認してください。") from None
+    except IsADirectoryError:
+        raise CommandError(f"「{path}」はフォルダです。JSONファイルを指定してください。") from None
+    except OSError as error:
+        raise CommandError(f"ファイル「{path}」を読めません({error.strerror or error})。") from None
+    try:
+        return parse_meeting(data, source=str(path))
+    except FormatError as error:
+        raise CommandError(f"{error}\n取り込みをやめました。データは何も変えていません。") from None
+
+
+def _looks_like_file(target: str) -> bool:
+    return target.lower().endswith(".json") or "/" in target or "\\" in target
+
+
+# -- commands ---------------------------------------------------------------
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    datadir = _data_dir(args)
+    rows = datadir.list_meetings()
+    if not rows:
+        print("会議はまだありません。kaigiroku demo でデモの会議を追加できます。", file=sys.stderr)
+        return EXIT_OK
+    lines = [f"{row['id']}\t{row['date']}\t{row['title']}" for row in rows]
+    _write_out("\n".join(lines) + "\n", None)
+    return EXIT_OK
+
+
+def _load_for_export(args: argparse.Namespace):
+    if _looks_like_file(args.target) and Path(args.target).exists():
+        return _read_interchange(args.target)
+    if _looks_like_file(args.target):
+        raise CommandError(
+            f"ファイル「{args.target}」が見つかりません。名前と場所を確認してください。"
+        )
+    from storage.errors import StorageError
+
+    datadir = _data_dir(args)
+    try:
+        return datadir.load_meeting(args.target)
+    except StorageError as error:
+        raise CommandError(error.message) from None
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    meeting = _load_for_export(args)
+    if args.format == "json":
+        from minutes.interchange import dumps_meeting
+
+        if args.width:
+            raise CommandError("--width は text の書き出しにだけ使えます。")
+        text = dumps_meeting(meeting)
+    else:
+        from minutes.render import ExportOptions
+
+        options = ExportOptions(named=args.named, votes=args.votes, width=args.width)
+        if args.format == "markdown":
+            from minutes.render_markdown import render_markdown
+
+            if args.width:
+                raise CommandError("--width は text の書き出しにだけ使えます。")
+            text = render_markdown(meeting, options)
+        else:
+            from minutes.render_text import render_text
+
+            text = render_text(meeting, options)
+    _write_out(text, args.output)
+    return EXIT_OK
+
+
+def _add_meeting(args: argparse.Namespace, meeting) -> str:
+    datadir = _data_dir(args)
+    with datadir.write_lock():
+        return datadir.add_meeting(meeting)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    meeting = _read_interchange(args.file)
+    meeting_id = _add_meeting(args, meeting)
+    print(f"会議を取り込みました。ID: {meeting_id}")
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from minutes.demo import load_demo
+
+    meeting_id = _add_meeting(args, load_demo())
+    print(f"デモの会議を追加しました。ID: {meeting_id}", flush=True)
+    if args.no_open:
+        return EXIT_OK
+    return _run_app(args, meeting_id)
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    datadir = _data_dir(args)
+    output = Path(args.output or f"kaigiroku-backup-{datetime.now():%Y%m%d-%H%M%S}.zip")
+    datadir.backup_zip(output)
+    print(f"バックアップを保存しました: {output}")
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    datadir = _data_dir(args)
+    with datadir.write_lock():
+        datadir.restore_zip(Path(args.file))
+    print(f"「{args.file}」から復元しました。")
+    return EXIT_OK
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    datadir = _data_dir(args)
+    from storage.errors import StorageError
+
+    try:
+        datadir.load_meeting(args.id)
+    except StorageError as error:
+        raise CommandError(error.message) from None
+    return _run_app(args, args.id)
+
+
+def _run_app(args: argparse.Namespace, meeting_id: str | None) -> int:
+    from tui.app import KaigirokuApp
+
+    app = KaigirokuApp(data_dir=_data_dir(args).root, meeting_id=meeting_id)
+    app.run()
+    return app.return_code or EXIT_OK
+
+
+COMMANDS = {
+    "open": cmd_open,
+    "demo": cmd_demo,
+    "list": cmd_list,
+    "import": cmd_import,
+    "export": cmd_export,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from storage.errors import StorageError
+
+    try:
+        if args.command is None:
+            return _run_app(args, None)
+        return COMMANDS[args.command](args)
+    except CommandError as error:
+        print(f"kaigiroku: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except StorageError as error:
+        print(f"kaigiroku: {error.message}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("kaigiroku: 中断しました。", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""The header of the meeting screen: title, date, clock and the time since 開会."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from textual.content import Content
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from minutes import era
+from minutes.model import Meeting
+from minutes.render import composed_title
+from minutes.safe_text import visible
+
+
+def elapsed_text(start: str | None, end: str | None, now: datetime) -> str:
+    """``経過 1:05`` from the opening time to now (or to the closing time)."""
+    if not start:
+        return "開会前"
+    sh, sm = (int(x) for x in start.split(":"))
+    if end:
+        eh, em = (int(x) for x in end.split(":"))
+        minutes = (eh * 60 + em) - (sh * 60 + sm)
+        return f"閉会 所要{minutes // 60}:{minutes % 60:02d}"
+    minutes = (now.hour * 60 + now.minute) - (sh * 60 + sm)
+    if minutes < 0:
+        return "開会前"
+    return f"経過 {minutes // 60}:{minutes % 60:02d}"
+
+
+class MeetingHeader(Widget):
+    """One line: the meeting's title, its date in the Japanese era, the clock and elapsed time."""
+
+    DEFAULT_CSS = """
+    MeetingHeader {
+        height: 1;
+        background: $panel;
+        color: $text;
+    }
+    """
+
+    now: reactive[datetime] = reactive(datetime.now, layout=False)
+
+    def __init__(self, meeting: Meeting, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.meeting = meeting
+
+    def on_mount(self) -> None:
+        self.set_interval(1, self._tick)
+
+    def _tick(self) -> None:
+        self.now = datetime.now()
+
+    def render(self) -> Content:
+        meeting = self.meeting
+        day = date.fromisoformat(meeting.date)
+        when = f"{era.format_era_date(day)}({era.format_weekday(day)})"
+        times = f"{meeting.start}〜{meeting.end or ''}"
+        right = f"{when} {times}  {self.now:%H:%M:%S}  {elapsed_text(meeting.start, meeting.end, self.now)}"
+        if meeting.is_final:
+            right = "確定済み(読み取り専用)  " + right
+        return Content.assemble((" " + visible(composed_title(meeting)), "bold"), "  ", (right, "dim"))
