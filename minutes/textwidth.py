@@ -1,0 +1,215 @@
+"""Display width of Japanese text, and line wrapping with kinsoku (禁則処理).
+
+Widths follow Unicode East Asian Width in a Japanese context: Wide (W) and
+Fullwidth (F) characters take 2 columns, and so do Ambiguous (A) ones (①, ○,
+§, Greek and Cyrillic letters … are full-width in Japanese fonts); combining
+marks, zero-width joiners and variation selectors take 0; everything else 1.
+
+:func:`wrap` breaks a line into lines of at most ``width`` columns:
+
+- it never breaks inside a character cluster (a base character with its
+  combining marks, variation selectors and zero-width joiners, or a surrogate
+  pair left in a string);
+- it keeps runs of ASCII letters and digits together (``LGWAN``, ``2,000``,
+  ``10.5``) unless a run alone is wider than a line;
+- line-start kinsoku (行頭禁則): a line never starts with a closing bracket,
+  ``、。，．``, small kana, ``ー`` and the like (:data:`NO_LINE_START`);
+- line-end kinsoku (行末禁則): a line never ends with an opening bracket
+  (:data:`NO_LINE_END`);
+- both by 追い出し: the character before the break moves down to the next
+  line (never ぶら下げ, which would overflow the width). When no break point in
+  the line satisfies the rules (a line made only of such characters), the
+  line is broken at the width regardless;
+- continuation lines start with ``indent``; joining the lines after removing
+  those indents gives back the line exactly (nothing is added or dropped).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+#: Characters a line must not start with (行頭禁則).
+NO_LINE_START = frozenset(
+    "、。，．,.：；:;！？!?)）]］}｝」』】〕〉》〗〙〟’”｠»"
+    "・ー‐゠–〜～…‥"
+    "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ"
+    "ｧｨｩｪｫｯｬｭｮｰ"
+    "々〻ゝゞヽヾ"
+    "％%‰℃°′″"
+    " "
+)
+
+#: Characters a line must not end with (行末禁則).
+NO_LINE_END = frozenset("(（[［{｛「『【〔〈《〖〘〝‘“｟«")
+
+_ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff")
+
+
+def _is_high_surrogate(ch: str) -> bool:
+    return "\ud800" <= ch <= "\udbff"
+
+
+def _is_low_surrogate(ch: str) -> bool:
+    return "\udc00" <= ch <= "\udfff"
+
+
+def _is_extender(ch: str) -> bool:
+    """True for code points that attach to the character before them."""
+    if ch in "\u200d":
+        return True
+    if unicodedata.combining(ch):
+        return True
+    category = unicodedata.category(ch)
+    if category in ("Mn", "Me", "Mc"):
+        return True
+    code = ord(ch)
+    # variation selectors, emoji modifiers (skin tones)
+    return 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF or 0x1F3FB <= code <= 0x1F3FF
+
+
+def char_width(ch: str) -> int:
+    """Columns one code point takes: 2 for W, F and A; 0 for combining marks and the like; else 1."""
+    if ch in _ZERO_WIDTH:
+        return 0
+    if _is_low_surrogate(ch):
+        return 0  # counted with its high surrogate
+    if _is_high_surrogate(ch):
+        return 2  # astral characters in Japanese text are CJK extension B, emoji …: wide
+    code = ord(ch)
+    if 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF:
+        return 0
+    if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me"):
+        return 0
+    if ch == "\t":
+        return 1
+    if unicodedata.category(ch) == "Cc":
+        return 0
+    if 0x1F3FB <= code <= 0x1F3FF:
+        return 0  # emoji modifier: part of the emoji before it
+    if unicodedata.east_asian_width(ch) in ("W", "F", "A"):
+        return 2
+    return 1
+
+
+def display_width(text: str) -> int:
+    """Columns the text takes on a terminal or in a Japanese fixed-pitch font."""
+    return sum(char_width(ch) for ch in text)
+
+
+def clusters(text: str) -> list[str]:
+    """The text split into units that must never be broken apart.
+
+    A unit is a base code point with the combining marks, variation selectors
+    and emoji modifiers that follow it; a zero-width joiner glues the next code
+    point on as well; a surrogate pair (only possible in a string built from
+    raw UTF-16) stays together.
+    """
+    units: list[str] = []
+    i = 0
+    n = len(text)
+    while i < n:
+        j = i + 1
+        if _is_high_surrogate(text[i]) and j < n and _is_low_surrogate(text[j]):
+            j += 1
+        while j < n:
+            ch = text[j]
+            if ch == "\u200d":
+                j += 1
+                if j < n:
+                    j += 1
+                    if _is_high_surrogate(text[j - 1]) and j < n and _is_low_surrogate(text[j]):
+                        j += 1
+                continue
+            if _is_extender(ch):
+                j += 1
+                continue
+            break
+        units.append(text[i:j])
+        i = j
+    return units
+
+
+def _is_word_char(unit: str) -> bool:
+    return unit.isascii() and unit[:1].isalnum()
+
+
+def _glued(units: list[str], k: int) -> bool:
+    """True when no break may fall between ``units[k - 1]`` and ``units[k]`` inside a word or number."""
+    before, after = units[k - 1], units[k]
+    if _is_word_char(before) and _is_word_char(after):
+        return True
+    # 2,000 / 10.5 / 17:30: a separator between two digits
+    if after in ",.:" and before.isascii() and before.isdigit() and k + 1 < len(units):
+        nxt = units[k + 1]
+        return nxt.isascii() and nxt.isdigit()
+    if before in ",.:" and after.isascii() and after.isdigit() and k >= 2:
+        prev = units[k - 2]
+        return prev.isascii() and prev.isdigit()
+    return False
+
+
+def _kinsoku_ok(units: list[str], k: int) -> bool:
+    """True when a break before ``units[k]`` keeps both kinsoku rules."""
+    return units[k][:1] not in NO_LINE_START and units[k - 1][:1] not in NO_LINE_END
+
+
+def wrap(line: str, width: int | None, indent: str = "") -> list[str]:
+    """Break ``line`` into lines of at most ``width`` columns; continuation lines start with ``indent``.
+
+    The first line carries no added indent (a line's own leading characters
+    are part of it). A line is wider than ``width`` only when a single
+    cluster is. If ``indent`` leaves no room (it is as wide as ``width`` or
+    wider), continuation lines get no indent. ``width=None`` returns the line
+    unchanged.
+    """
+    if width is None or display_width(line) <= width:
+        return [line]
+    if width < 1:
+        raise ValueError(f"width must be at least 1: {width}")
+    if display_width(indent) >= width:
+        indent = ""
+    units = clusters(line)
+    widths = [display_width(u) for u in units]
+    lines: list[str] = []
+    start = 0
+    prefix = ""
+    n = len(units)
+    while start < n:
+        room = width - display_width(prefix)
+        # greedy: as many units as fit, at least one
+        end = start
+        used = 0
+        while end < n and (end == start or used + widths[end] <= room):
+            used += widths[end]
+            end += 1
+        if end >= n:
+            lines.append(prefix + "".join(units[start:]))
+            break
+        # a break before units[end]; move it back until both the word rule and kinsoku hold
+        cut = end
+        while cut > start and not (_kinsoku_ok(units, cut) and not _glued(units, cut)):
+            cut -= 1
+        if cut == start:
+            # no break keeps the word together and kinsoku: keep kinsoku at least
+            cut = end
+            while cut > start and not _kinsoku_ok(units, cut):
+                cut -= 1
+            if cut == start:
+                cut = end  # nothing satisfies the rules: break at the width
+        lines.append(prefix + "".join(units[start:cut]))
+        start = cut
+        prefix = indent
+    return lines
+
+
+def wrap_lines(lines: list[tuple[str, str]], width: int | None) -> list[str]:
+    """Wrap each ``(line, continuation indent)`` pair and return all the lines in order."""
+    out: list[str] = []
+    for line, indent in lines:
+        out.extend(wrap(line, width, indent))
+    return out
+
+
+def pad_to(width: int) -> str:
+    """Spaces that take ``width`` columns: full-width spaces (U+3000), plus one ASCII space when odd."""
+    return "\u3000" * (width // 2) + " " * (width % 2)

@@ -1,0 +1,202 @@
+"""Display width and wrapping with kinsoku (minutes/textwidth.py)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from minutes.textwidth import (
+    NO_LINE_END,
+    NO_LINE_START,
+    clusters,
+    display_width,
+    pad_to,
+    wrap,
+)
+
+
+# -- widths --------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "width"),
+    [
+        ("", 0),
+        ("abc", 3),
+        ("会議録", 6),
+        ("ｱｲｳ", 3),  # half-width katakana: H
+        ("ＡＢ", 4),  # full-width Latin: F
+        ("\u3000", 2),  # full-width space
+        ("①②", 4),  # ambiguous: 2 in a Japanese context
+        ("○×§", 6),  # ambiguous
+        ("(1)", 3),
+        ("が", 2),  # precomposed
+        ("か\u3099", 2),  # か + combining dakuten
+        ("e\u0301", 1),  # e + combining acute
+        ("𠮷", 2),  # astral CJK (a surrogate pair in UTF-16)
+        ("a\u200bb", 2),  # zero width space
+        ("葛\U000E0100", 2),  # ideographic variation selector
+    ],
+)
+def test_display_width(text, width):
+    assert display_width(text) == width
+
+
+def test_clusters_keep_marks_with_their_base():
+    assert clusters("か\u3099き") == ["か\u3099", "き"]
+    assert clusters("e\u0301\u0302x") == ["e\u0301\u0302", "x"]
+    assert clusters("葛\U000E0100城") == ["葛\U000E0100", "城"]
+    assert clusters("👨\u200d👩\u200d👧!") == ["👨\u200d👩\u200d👧", "!"]
+
+
+def test_clusters_keep_raw_surrogate_pairs():
+    raw = "a\ud842\udfb7b"  # 𠮷 as two UTF-16 code units, as a badly decoded string holds it
+    assert clusters(raw) == ["a", "\ud842\udfb7", "b"]
+    assert display_width("\ud842\udfb7") == 2
+
+
+def test_pad_to():
+    assert pad_to(0) == ""
+    assert pad_to(4) == "\u3000\u3000"
+    assert pad_to(15) == "\u3000" * 7 + " "
+    for n in range(20):
+        assert display_width(pad_to(n)) == n
+
+
+# -- wrap, examples ------------------------------------------------------------------
+def test_short_line_is_unchanged():
+    assert wrap("会議録", 10) == ["会議録"]
+    assert wrap("会議録", 6) == ["会議録"]
+    assert wrap("", 4) == [""]
+    assert wrap("長い長い長い長い", None) == ["長い長い長い長い"]
+
+
+def test_wraps_at_the_width():
+    assert wrap("あいうえおかきくけこ", 8) == ["あいうえ", "おかきく", "けこ"]
+
+
+def test_continuation_indent():
+    assert wrap("あいうえおかきくけこ", 8, "\u3000") == ["あいうえ", "\u3000おかき", "\u3000くけこ"]
+
+
+def test_line_start_kinsoku_pushes_the_previous_character_down():
+    # "。" would start line 2: "え" moves down with it (追い出し)
+    assert wrap("あいうえ。かきく", 8) == ["あいう", "え。かき", "く"]
+    assert wrap("あいうえ、かきく", 8) == ["あいう", "え、かき", "く"]
+    assert wrap("あいうえ」かきく", 8) == ["あいう", "え」かき", "く"]
+    assert wrap("あいうえっかきく", 8) == ["あいう", "えっかき", "く"]
+    assert wrap("あいうえーかきく", 8) == ["あいう", "えーかき", "く"]
+    # in a word that fills the line, kinsoku still wins over keeping the word together
+    assert wrap("abcd)efgh", 4) == ["abc", "d)", "efgh"]
+
+
+def test_line_start_kinsoku_over_several_characters():
+    assert wrap("あいう」。かきく", 8) == ["あい", "う」。か", "きく"]
+
+
+def test_line_end_kinsoku_pushes_the_opening_bracket_down():
+    assert wrap("あいう「かきくけ", 8) == ["あいう", "「かきく", "け"]
+    assert wrap("あいう（かきくけ", 8) == ["あいう", "（かきく", "け"]
+    assert wrap("abc(defgh", 4) == ["abc", "(def", "gh"]
+
+
+def test_words_and_numbers_stay_together():
+    assert wrap("発送件数は2,000件です", 12) == ["発送件数は", "2,000件です"]
+    assert wrap("規約はLGWAN-ASPの", 12) == ["規約はLGWAN-", "ASPの"]  # a hyphen is a break point
+    assert wrap("これはabcdefghの", 10) == ["これは", "abcdefghの"]
+
+
+def test_a_word_wider_than_the_line_is_broken():
+    assert wrap("abcdefghij", 4) == ["abcd", "efgh", "ij"]
+
+
+def test_a_unit_wider_than_the_width_stands_alone():
+    assert wrap("会議", 1) == ["会", "議"]
+
+
+def test_an_indent_as_wide_as_the_line_is_dropped():
+    assert wrap("あいうえお", 4, "\u3000\u3000") == ["あい", "うえ", "お"]
+
+
+def test_no_break_inside_a_combining_sequence():
+    text = "か\u3099" * 5
+    lines = wrap(text, 4)
+    assert lines == ["か\u3099か\u3099", "か\u3099か\u3099", "か\u3099"]
+
+
+def test_unbreakable_kinsoku_run_is_broken_at_the_width():
+    # nothing but closing brackets: no break satisfies the rules, the width wins
+    assert wrap("」」」」」」", 4) == ["」」", "」」", "」」"]
+
+
+# -- wrap, properties ----------------------------------------------------------------
+ORDINARY = "あいうえおかきくけこ漢字会議録アイウabcXYZ019 "
+KINSOKU_START = "。、」』）)ーっゃ・"
+KINSOKU_END = "「『（(["
+COMBINING = "\u3099\u0301"
+ALPHABET = ORDINARY + KINSOKU_START + KINSOKU_END + COMBINING + "𠮷①"
+
+texts = st.text(alphabet=ALPHABET, max_size=120)
+indents = st.sampled_from(["", "\u3000", "\u3000 ", "  ", "\u3000\u3000"])
+
+
+def strip_indent(lines: list[str], indent: str, width: int) -> str:
+    if display_width(indent) >= width:
+        indent = ""
+    rest = []
+    for line in lines[1:]:
+        assert line.startswith(indent)
+        rest.append(line[len(indent) :])
+    return "".join(lines[:1] + rest)
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts, st.integers(min_value=1, max_value=40), indents)
+def test_joining_gives_back_the_text(text, width, indent):
+    lines = wrap(text, width, indent)
+    assert strip_indent(lines, indent, width) == text
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts, st.integers(min_value=1, max_value=40), indents)
+def test_no_line_wider_than_the_width_unless_one_unit_is(text, width, indent):
+    for line in wrap(text, width, indent):
+        if display_width(line) > width:
+            body = line[len(indent) :] if line.startswith(indent) else line
+            units = clusters(body)
+            assert len(units) == 1, (line, width)
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts, st.integers(min_value=1, max_value=40), indents)
+def test_no_cluster_is_split(text, width, indent):
+    lines = wrap(text, width, indent)
+    expected = clusters(text)
+    got = []
+    for n, line in enumerate(lines):
+        body = line if n == 0 else line[len(indent) if display_width(indent) < width else 0 :]
+        got.extend(clusters(body))
+    assert got == expected
+
+
+# Text where kinsoku can always be kept: each kinsoku character stands between
+# ordinary ones, so among any three consecutive break points one is allowed.
+isolated = st.lists(
+    st.tuples(
+        st.text(alphabet="あいうえおかきくけこ漢字会議録", min_size=1, max_size=4),
+        st.sampled_from(list(KINSOKU_START + KINSOKU_END) + [""]),
+    ),
+    max_size=40,
+).map(lambda parts: "".join(a + b for a, b in parts))
+
+
+@settings(max_examples=400, deadline=None)
+@given(isolated, st.integers(min_value=10, max_value=40), st.sampled_from(["", "\u3000"]))
+def test_kinsoku_holds(text, width, indent):
+    lines = wrap(text, width, indent)
+    for n, line in enumerate(lines):
+        body = line[len(indent) :] if n else line
+        if n:
+            assert body[:1] not in NO_LINE_START, lines
+        if n < len(lines) - 1:
+            assert line[-1:] not in NO_LINE_END, lines
+        assert display_width(line) <= width
