@@ -1,6 +1,19 @@
-"""The meeting screen: agenda (議事), speaker log (発言) and vote tally (採決)."""
+"""The minute-taking screen: agenda (議事), speaker log (発言), vote tally (採決) and the entry bar.
+
+The clerk types in the entry bar; Enter commits the text as an entry of the
+current item by the current speaker. The entry is saved to disk (atomically,
+by the storage layer) *before* it shows in the log; if the save fails the
+text stays in the bar and a message says what to do.
+
+Every key the clerk needs while typing works with a Japanese IME on: function
+keys, Enter, Tab and ctrl/alt combinations. Bindings carry ids, so users can
+remap them (see :mod:`tui.keymap`).
+"""
 
 from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -8,28 +21,100 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList
 
-from minutes.model import Meeting, Vote
+from minutes.editing import Change, LogEditor
+from minutes.model import APPROVE, Meeting, Speech, Vote
+from minutes.phrases import BUILTIN_PHRASES, Phrase
+from minutes.speakers import MEMBER_UNNAMED, SECRETARIAT, SpeakerRef, chair, departments, display, vice_chair
+from minutes.votes import decide, is_tie, tally
+from screens.chair_decision import ChairDecision
+from screens.entry_editor import EntryEditor
+from screens.help import HelpScreen
+from screens.item_picker import ItemPicker
+from screens.phrase_picker import PhrasePicker
+from screens.speaker_picker import SpeakerPicker
+from storage.errors import StorageError
 from tui.widgets.agenda import AgendaPane
+from tui.widgets.entry_bar import EntryBar, EntryText
 from tui.widgets.meeting_header import MeetingHeader
 from tui.widgets.speaker_log import SpeakerLog
 from tui.widgets.vote_pane import VotePane
 
+#: Seconds of quiet typing after which the draft is saved.
+DRAFT_DELAY = 0.5
+
+
+def now_hms() -> str:
+    """The time now as ``HH:MM:SS``."""
+    return datetime.now().strftime("%H:%M:%S")
+
 
 class MeetingScreen(Screen):
-    """One meeting: its agenda, its log and the vote of the current item."""
+    """Take the minutes of one meeting."""
 
     BINDINGS = [
-        Binding("ctrl+pagedown,alt+down", "next_item", "次の議事"),
-        Binding("ctrl+pageup,alt+up", "previous_item", "前の議事"),
-        Binding("escape", "close", "一覧へ"),
+        Binding("f1", "help", "ヘルプ", id="help"),
+        Binding("f2", "speaker_key(2)", "会長", id="speaker.chair", priority=True),
+        Binding("f3", "speaker_key(3)", "委員", id="speaker.member", priority=True),
+        Binding("f4", "speaker_key(4)", "担当課", id="speaker.department", priority=True),
+        Binding("f5", "speaker_key(5)", "事務局", id="speaker.secretariat", priority=True),
+        Binding("f6", "speaker_key(6)", "F6", id="speaker.f6", show=False, priority=True),
+        Binding("f7", "speaker_key(7)", "F7", id="speaker.f7", show=False, priority=True),
+        Binding("f8", "speaker_key(8)", "F8", id="speaker.f8", show=False, priority=True),
+        Binding("f9", "speaker_key(9)", "F9", id="speaker.f9", show=False, priority=True),
+        Binding("tab", "pick_speaker", "発言者", id="speaker.pick"),
+        Binding("f10,ctrl+t", "phrases", "定型文", id="phrases"),
+        Binding("ctrl+o", "append_paragraph", "前の発言に追記", id="entry.append", show=False),
+        Binding("f12", "start_vote", "採決", id="vote.start"),
+        Binding("ctrl+r", "approve_all", "全員承認", id="vote.approve_all"),
+        Binding("alt+down,ctrl+pagedown", "next_item", "次の議事", id="item.next"),
+        Binding("alt+up,ctrl+pageup", "previous_item", "前の議事", id="item.previous"),
+        Binding("ctrl+l", "focus_log", "発言一覧", id="log.focus"),
+        Binding("ctrl+b", "set_start", "開会", id="clock.start", show=False),
+        Binding("ctrl+g", "set_end", "閉会", id="clock.end", show=False),
+        Binding("ctrl+z", "undo", "元に戻す", id="undo", show=False),
+        Binding("ctrl+y", "redo", "やり直す", id="redo", show=False),
+        Binding("escape", "back_to_entry", "入力へ", id="entry.focus", show=False),
     ]
 
-    def __init__(self, meeting: Meeting, meeting_id: str, *, read_only: bool = True) -> None:
+    #: Keys that work on the selected entry while the log has focus.
+    LOG_KEYS = [
+        ("Enter", "選んだ発言を編集(採決なら採決欄で変更)"),
+        ("F2〜F9 / Tab", "選んだ発言の発言者を変える"),
+        ("Delete", "選んだ発言を削除"),
+        ("Insert", "選んだ発言の前に発言を挿入"),
+        ("ctrl+↑ / ctrl+↓", "選んだ発言を上下に移動"),
+        ("ctrl+→", "選んだ発言を別の議事へ移動"),
+        ("Esc", "入力欄へ戻る"),
+    ]
+
+    def __init__(
+        self,
+        meeting: Meeting,
+        meeting_id: str,
+        *,
+        store=None,
+        datadir=None,
+        read_only_reason: str | None = None,
+        phrases: list[Phrase] | None = None,
+        speaker_keys: dict[int, SpeakerRef] | None = None,
+    ) -> None:
         super().__init__()
         self.meeting = meeting
         self.meeting_id = meeting_id
-        self.read_only = read_only
+        self.store = store
+        self.datadir = datadir
+        self.read_only_reason = read_only_reason if store is not None else (read_only_reason or "閲覧のみ")
+        if meeting.is_final and self.read_only_reason is None:
+            self.read_only_reason = "確定済みの会議録です"
+        self.editor = LogEditor(meeting)
+        self.phrases = list(phrases) if phrases is not None else list(BUILTIN_PHRASES)
+        self.speaker = chair(meeting)
+        self._department_cycle = 0
+        self.speaker_keys = speaker_keys or {}
+        self._draft_timer = None
+        self._saved_draft = ""
 
+    # -- layout --------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield MeetingHeader(self.meeting, id="meeting-header")
         with Horizontal(id="panes"):
@@ -42,43 +127,583 @@ class MeetingScreen(Screen):
             with Vertical(id="vote-pane", classes="pane") as votes:
                 votes.border_title = "採決"
                 yield VotePane(self.meeting, id="votes")
+        bar = EntryBar(id="entry-bar")
+        if self.read_only:
+            bar.add_class("-readonly")
+            bar.display = False
+        yield bar
         yield Footer()
 
+    @property
+    def read_only(self) -> bool:
+        """True when nothing may be changed (final minutes, or another copy holds the folder)."""
+        return self.read_only_reason is not None
+
     def on_mount(self) -> None:
-        self.query_one(SpeakerLog).focus()
-        self._show_item(0)
+        self._update_speaker()
+        self._show_item(self._initial_item())
+        if self.read_only:
+            self.query_one(SpeakerLog).focus()
+            self.notify(f"{self.read_only_reason}。閲覧だけできます。", title="読み取り専用", timeout=8)
+        else:
+            self.query_one(EntryText).focus()
+            self._restore_draft()
+        log = self.query_one(SpeakerLog)
+        log.call_after_refresh(log.scroll_to_bottom)
+
+    def _initial_item(self) -> int:
+        """The item to start on: the last item that has entries."""
+        for index in range(len(self.meeting.agenda) - 1, -1, -1):
+            if self.meeting.agenda[index].log:
+                return index
+        return 0
+
+    # -- helpers ---------------------------------------------------------------
+    @property
+    def log(self) -> SpeakerLog:
+        """The speaker log widget."""
+        return self.query_one(SpeakerLog)
 
     @property
-    def current_item(self) -> int:
+    def bar(self) -> EntryBar:
+        """The entry bar."""
+        return self.query_one(EntryBar)
+
+    @property
+    def current_index(self) -> int:
         """Index of the current agenda item."""
         return self.query_one(AgendaPane).current
 
+    @property
+    def current_item(self):
+        """The current agenda item (``None`` for an empty agenda)."""
+        agenda = self.meeting.agenda
+        return agenda[self.current_index] if agenda else None
+
+    def _refuse_if_read_only(self) -> bool:
+        if self.read_only:
+            self.notify(f"{self.read_only_reason}。変更はできません。", severity="warning")
+            return True
+        return False
+
+    def _save_items(self, change: Change) -> bool:
+        """Write the items a change touched; on failure say why and return False."""
+        if self.store is None:
+            return True
+        try:
+            for item_id in change.item_ids:
+                item = self.meeting.item(item_id)
+                if item is not None:
+                    self.store.save_item(item)
+        except StorageError as error:
+            self.notify(error.message, title="保存できませんでした", severity="error", timeout=15)
+            return False
+        except OSError as error:
+            self.notify(
+                f"保存できませんでした({error.strerror or error})。入力した文章は消えていません。"
+                "原因を取り除いてから、もう一度 Enter を押してください。",
+                title="保存できませんでした",
+                severity="error",
+                timeout=15,
+            )
+            return False
+        return True
+
+    def _commit_change(self, change: Change | None) -> bool:
+        """Save a change made by the editor, or roll it back if saving fails."""
+        if change is None:
+            return False
+        if not self._save_items(change):
+            self.editor.rollback(change)
+            self._refresh_views()
+            return False
+        self._refresh_views()
+        return True
+
+    def _refresh_views(self) -> None:
+        self.log.rebuild()
+        self.query_one(AgendaPane).rebuild()
+        self._show_last_vote()
+        self._update_index()
+
+    def _update_index(self) -> None:
+        if self.datadir is not None and self.store is not None:
+            try:
+                self.datadir.update_index(self.meeting_id, self.meeting)
+            except (StorageError, OSError):
+                pass  # the index is rebuilt from the meeting files; the entry itself is safe
+
+    # -- speakers --------------------------------------------------------------
+    def _update_speaker(self) -> None:
+        self.bar.speaker = display(self.meeting, self.speaker)
+
+    def speaker_for_key(self, number: int) -> SpeakerRef | None:
+        """The speaker a function key stands for (F2 chair … F9)."""
+        if number == 2:
+            return chair(self.meeting)
+        if number == 3:
+            return MEMBER_UNNAMED
+        if number == 4:
+            refs = departments(self.meeting, self.current_item)
+            if not refs:
+                return None
+            if self.speaker in refs:
+                index = (refs.index(self.speaker) + 1) % len(refs)
+            else:
+                index = 0
+            return refs[index]
+        if number == 5:
+            return SECRETARIAT
+        if number in self.speaker_keys:
+            return self.speaker_keys[number]
+        if number == 6:
+            return vice_chair(self.meeting)
+        return None
+
+    def action_speaker_key(self, number: int) -> None:
+        """Set the current speaker (or, in the log, the selected entry's speaker)."""
+        ref = self.speaker_for_key(number)
+        if ref is None:
+            self.notify(f"F{number} に発言者が割り当てられていません。Tab で一覧から選べます。", severity="warning")
+            return
+        if self.focused is self.log and self.log.cursor is not None:
+            self._change_selected_speaker(ref)
+            return
+        self.speaker = ref
+        self._update_speaker()
+
+    def action_pick_speaker(self) -> None:
+        """Choose the speaker from everyone present."""
+
+        def chosen(ref: SpeakerRef | None) -> None:
+            if ref is None:
+                return
+            if self.focused is self.log and self.log.cursor is not None:
+                self._change_selected_speaker(ref)
+            else:
+                self.speaker = ref
+                self._update_speaker()
+
+        self.app.push_screen(SpeakerPicker(self.meeting, self.current_item), chosen)
+
+    def _change_selected_speaker(self, ref: SpeakerRef) -> None:
+        if self._refuse_if_read_only():
+            return
+        found = self._selected()
+        if found is None:
+            return
+        item, index, entry = found
+        if not isinstance(entry, Speech):
+            self.notify("採決の発言者は変えられません。", severity="warning")
+            return
+        new = dataclasses.replace(entry, speaker_id=ref.speaker_id, label=ref.label, uid=entry.uid)
+        self._commit_change(self.editor.replace(item.id, index, new, "発言者の変更"))
+
+    # -- entry -------------------------------------------------------------------
+    def on_entry_text_submitted(self, event: EntryText.Submitted) -> None:
+        event.stop()
+        self.commit_text(event.text)
+
+    def commit_text(self, text: str) -> bool:
+        """Commit the bar's text as a new entry of the current item; True if saved."""
+        if self._refuse_if_read_only():
+            return False
+        item = self.current_item
+        if item is None:
+            self.notify("議事がありません。先に会次第に議事を加えてください。", severity="warning")
+            return False
+        if not text.strip():
+            self.app.bell()
+            return False
+        entry = self.speaker.speech(text, now_hms())
+        if not self._commit_change(self.editor.add(item.id, entry)):
+            return False
+        self.bar.set_text("")
+        self._clear_draft()
+        self.log.scroll_to_entry(self.current_index, len(item.log) - 1)
+        return True
+
+    def action_append_paragraph(self) -> None:
+        """Add the bar's text as a new paragraph of the previous entry."""
+        if self._refuse_if_read_only():
+            return
+        item = self.current_item
+        text = self.bar.text
+        if item is None or not text.strip():
+            self.app.bell()
+            return
+        change = self.editor.append_paragraph(item.id, text)
+        if change is None:
+            self.notify("追記できる前の発言がこの議事にありません。", severity="warning")
+            return
+        if self._commit_change(change):
+            self.bar.set_text("")
+            self._clear_draft()
+
+    def action_phrases(self) -> None:
+        """Insert a stock phrase, filled in for the current item."""
+
+        def chosen(text: str | None) -> None:
+            if text:
+                self.bar.insert(text)
+                self.bar.text_area.focus()
+
+        self.app.push_screen(PhrasePicker(self.meeting, self.current_item, self.phrases), chosen)
+
+    # -- drafts ------------------------------------------------------------------
+    def on_text_area_changed(self, event) -> None:
+        if not isinstance(event.text_area, EntryText):
+            return
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(DRAFT_DELAY, self.save_draft)
+
+    def save_draft(self) -> None:
+        """Save what is typed in the bar, so a crash loses nothing."""
+        if self.datadir is None or self.read_only:
+            return
+        text = self.bar.text
+        if text == self._saved_draft:
+            return
+        try:
+            if text:
+                self.datadir.save_draft(self.meeting_id, text)
+            else:
+                self.datadir.clear_draft(self.meeting_id)
+            self._saved_draft = text
+        except (StorageError, OSError):
+            pass  # the text is still in the bar; the next change tries again
+
+    def _clear_draft(self) -> None:
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        if self.datadir is None:
+            return
+        try:
+            self.datadir.clear_draft(self.meeting_id)
+            self._saved_draft = ""
+        except (StorageError, OSError):
+            pass
+
+    def _restore_draft(self) -> None:
+        if self.datadir is None:
+            return
+        try:
+            draft = self.datadir.load_draft(self.meeting_id)
+        except (StorageError, OSError):
+            return
+        if draft:
+            self.bar.set_text(draft)
+            self._saved_draft = draft
+            self.notify("前回の入力途中の文章を戻しました。", title="下書きを復元")
+
+    # -- agenda ------------------------------------------------------------------
     def _show_item(self, index: int) -> None:
         if not self.meeting.agenda:
             return
         index = max(0, min(index, len(self.meeting.agenda) - 1))
         self.query_one(AgendaPane).current = index
-        log = self.query_one(SpeakerLog)
-        log.call_after_refresh(log.scroll_to_item, index)
+        self._department_cycle = 0
+        log = self.log
         item = self.meeting.agenda[index]
-        votes = [entry for entry in item.log if isinstance(entry, Vote)]
+        if item.log:
+            log.call_after_refresh(log.scroll_to_entry, index, len(item.log) - 1)
+        else:
+            log.call_after_refresh(log.scroll_to_item, index)
+        self._show_last_vote()
+
+    def _show_last_vote(self) -> None:
+        item = self.current_item
+        votes = [entry for entry in item.log if isinstance(entry, Vote)] if item else []
         self.query_one(VotePane).show_vote(votes[-1] if votes else None)
 
     def action_next_item(self) -> None:
         """Move to the next agenda item."""
-        self._show_item(self.current_item + 1)
+        self._show_item(self.current_index + 1)
 
     def action_previous_item(self) -> None:
         """Move to the previous agenda item."""
-        self._show_item(self.current_item - 1)
+        self._show_item(self.current_index - 1)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if isinstance(event.option_list, AgendaPane):
             self._show_item(event.option_index)
+            if not self.read_only:
+                self.query_one(EntryText).focus()
 
-    def action_close(self) -> None:
-        """Back to the list of meetings (or quit when opened directly)."""
-        if len(self.app.screen_stack) > 2:
-            self.app.pop_screen()
+    # -- the log ------------------------------------------------------------------
+    def action_focus_log(self) -> None:
+        """Move to the log to select and change entries."""
+        log = self.log
+        log.focus()
+        if log.cursor is None:
+            log.action_cursor_last()
+
+    def action_back_to_entry(self) -> None:
+        """Back to the entry bar."""
+        if self.read_only:
+            return
+        self.log.cursor = None
+        votes = self.query_one(VotePane)
+        if votes.voting:
+            votes.stop()
+        self.query_one(EntryText).focus()
+
+    def _selected(self):
+        cursor = self.log.cursor
+        if cursor is None:
+            return None
+        item_index, entry_index = cursor
+        try:
+            item = self.meeting.agenda[item_index]
+            return item, entry_index, item.log[entry_index]
+        except IndexError:
+            return None
+
+    def on_speaker_log_selected(self, event: SpeakerLog.Selected) -> None:
+        event.stop()
+        if self._refuse_if_read_only():
+            return
+        found = self._selected()
+        if found is None:
+            return
+        item, index, entry = found
+        if isinstance(entry, Vote):
+            pane = self.query_one(VotePane)
+            pane.start(entry)
+            pane.focus()
+            return
+
+        def edited(text: str | None) -> None:
+            if text is None or text == entry.text:
+                return
+            new = dataclasses.replace(entry, text=text, uid=entry.uid)
+            self._commit_change(self.editor.replace(item.id, index, new))
+
+        self.app.push_screen(EntryEditor(entry.text, f"発言の編集: {display(self.meeting, SpeakerRef.of(entry))}"), edited)
+
+    def on_key(self, event) -> None:
+        """Keys that act on the selected entry while the log has focus."""
+        if self.focused is not self.log or self.log.cursor is None:
+            return
+        actions = {
+            "delete": self.action_delete_entry,
+            "insert": self.action_insert_before,
+            "ctrl+up": lambda: self.action_move_entry(-1),
+            "ctrl+down": lambda: self.action_move_entry(1),
+            "ctrl+right": self.action_move_to_item,
+        }
+        action = actions.get(event.key)
+        if action is not None:
+            event.stop()
+            event.prevent_default()
+            action()
+
+    def action_delete_entry(self) -> None:
+        """Delete the selected entry (ctrl+z brings it back)."""
+        if self._refuse_if_read_only():
+            return
+        found = self._selected()
+        if found is None:
+            return
+        item, index, _ = found
+        if self._commit_change(self.editor.delete(item.id, index)):
+            if not item.log:
+                self.log.cursor = None
+            else:
+                self.log.cursor = (self.current_index_of(item), min(index, len(item.log) - 1))
+            self.notify("削除しました。ctrl+z で元に戻せます。")
+
+    def current_index_of(self, item) -> int:
+        """The index of an item in the agenda."""
+        return self.meeting.agenda.index(item)
+
+    def action_insert_before(self) -> None:
+        """Write a new entry before the selected one (catching up after the fact)."""
+        if self._refuse_if_read_only():
+            return
+        found = self._selected()
+        if found is None:
+            return
+        item, index, _ = found
+        speaker = self.speaker
+
+        def written(text: str | None) -> None:
+            if text:
+                self._commit_change(self.editor.add(item.id, speaker.speech(text, None), index))
+
+        self.app.push_screen(EntryEditor("", f"前に挿入: {display(self.meeting, speaker)}"), written)
+
+    def action_move_entry(self, delta: int) -> None:
+        """Move the selected entry up or down."""
+        if self._refuse_if_read_only():
+            return
+        found = self._selected()
+        if found is None:
+            return
+        item, index, _ = found
+        if self._commit_change(self.editor.move(item.id, index, delta)):
+            self.log.cursor = (self.current_index_of(item), index + delta)
+
+    def action_move_to_item(self) -> None:
+        """Move the selected entry to another agenda item."""
+        if self._refuse_if_read_only():
+            return
+        found = self._selected()
+        if found is None:
+            return
+        item, index, _ = found
+
+        def chosen(target_id: str | None) -> None:
+            if target_id is None:
+                return
+            if self._commit_change(self.editor.move_to_item(item.id, index, target_id)):
+                target = self.meeting.item(target_id)
+                self.log.cursor = (self.current_index_of(target), len(target.log) - 1)
+
+        self.app.push_screen(ItemPicker(self.meeting), chosen)
+
+    # -- undo --------------------------------------------------------------------
+    def action_undo(self) -> None:
+        """Undo the last change to the log or the votes."""
+        if self._refuse_if_read_only():
+            return
+        if self.focused is self.query_one(EntryText) and self.bar.text:
+            self.query_one(EntryText).action_undo()
+            return
+        change = self.editor.undo()
+        if change is None:
+            self.notify("元に戻す操作はありません。")
+            return
+        if not self._save_items(change):
+            self.editor.reverse(change, undone=True)
         else:
-            self.app.exit()
+            self.notify(f"{change.description}を元に戻しました。")
+        self._refresh_views()
+
+    def action_redo(self) -> None:
+        """Redo the last undone change."""
+        if self._refuse_if_read_only():
+            return
+        if self.focused is self.query_one(EntryText) and self.bar.text:
+            self.query_one(EntryText).action_redo()
+            return
+        change = self.editor.redo()
+        if change is None:
+            self.notify("やり直す操作はありません。")
+            return
+        if not self._save_items(change):
+            self.editor.reverse(change, undone=False)
+        else:
+            self.notify(f"{change.description}をやり直しました。")
+        self._refresh_views()
+
+    # -- votes -------------------------------------------------------------------
+    def action_start_vote(self) -> None:
+        """Open the vote pane to enter each voter's ballot."""
+        if self._refuse_if_read_only():
+            return
+        if not self.meeting.voters:
+            self.notify("採決できる出席委員がいません。出欠を確認してください。", severity="warning")
+            return
+        pane = self.query_one(VotePane)
+        pane.start()
+        pane.focus()
+
+    def action_approve_all(self) -> None:
+        """Record a vote in which every present voter approves (全員承認)."""
+        if self._refuse_if_read_only():
+            return
+        voters = self.meeting.voters
+        if not voters:
+            self.notify("採決できる出席委員がいません。出欠を確認してください。", severity="warning")
+            return
+        self.record_vote({p.id: APPROVE for p in voters}, None)
+
+    def on_vote_pane_record(self, event: VotePane.Record) -> None:
+        event.stop()
+        self.record_vote(event.ballots, event.editing_uid)
+
+    def on_vote_pane_leave(self, event: VotePane.Leave) -> None:
+        event.stop()
+        self.action_back_to_entry()
+
+    def record_vote(self, ballots: dict[str, str], editing_uid: str | None, chair_decides: str | None = None) -> None:
+        """Put a vote into the log at the current place (or change a recorded one)."""
+        pane = self.query_one(VotePane)
+        counts = tally(ballots)
+        if is_tie(pane.rule, counts) and chair_decides is None:
+
+            def decided(result: str | None) -> None:
+                if result is not None:
+                    self.record_vote(ballots, editing_uid, result)
+
+            text = f"承認{counts.approve}・不承認{counts.disapprove}・保留{counts.abstain}"
+            self.app.push_screen(ChairDecision(text), decided)
+            return
+        result = decide(pane.rule, counts, chair_decides)
+        item = self.current_item
+        if item is None or result is None:
+            return
+        if editing_uid is not None:
+            found = self.meeting.find_entry(editing_uid)
+            if found is None:
+                return
+            owner, index = found
+            old = owner.log[index]
+            vote = dataclasses.replace(
+                old, ballots=ballots, result=result, chair_decides=chair_decides, rule=pane.rule, uid=old.uid
+            )
+            change = self.editor.replace(owner.id, index, vote, "採決の変更")
+        else:
+            vote = Vote(ballots=ballots, result=result, rule=pane.rule, chair_decides=chair_decides, time=now_hms())
+            change = self.editor.add(item.id, vote)
+        if self._commit_change(change):
+            pane.stop()
+            self.notify(f"採決を記録しました: {result}(承認{counts.approve}・不承認{counts.disapprove}・保留{counts.abstain})")
+            self.action_back_to_entry()
+
+    # -- the clock ----------------------------------------------------------------
+    def _set_clock(self, field: str) -> None:
+        if self._refuse_if_read_only():
+            return
+        value = datetime.now().strftime("%H:%M")
+        old = getattr(self.meeting, field)
+        if field == "end" and value < self.meeting.start:
+            self.notify("閉会の時刻が開会より前になります。開会の時刻を確認してください。", severity="warning")
+            return
+        setattr(self.meeting, field, value)
+        try:
+            if self.store is not None:
+                self.store.save_header()
+        except (StorageError, OSError) as error:
+            setattr(self.meeting, field, old)
+            message = error.message if isinstance(error, StorageError) else str(error)
+            self.notify(message, title="保存できませんでした", severity="error", timeout=15)
+            return
+        self.query_one(MeetingHeader).refresh()
+        self._update_index()
+        self.notify(f"{'開会' if field == 'start' else '閉会'}を {value} にしました。")
+
+    def action_set_start(self) -> None:
+        """Set the opening time (開会) to now."""
+        self._set_clock("start")
+
+    def action_set_end(self) -> None:
+        """Set the closing time (閉会) to now."""
+        self._set_clock("end")
+
+    # -- help ---------------------------------------------------------------------
+    def action_help(self) -> None:
+        """Show every key of this screen."""
+        keys = []
+        for binding in self.BINDINGS:
+            if isinstance(binding, Binding):
+                keys.append((binding.key.replace(",", " / "), binding.description))
+        groups = [
+            ("入力中", [("Enter", "確定(発言として記録)"), ("ctrl+j / alt+Enter", "改段落"), *keys]),
+            ("発言一覧で(ctrl+l で移動)", self.LOG_KEYS),
+            ("採決欄で(F12 で移動)", [("↑ / ↓", "委員を選ぶ"), ("← / → / Space", "承認・不承認・保留を切り替え"), ("Enter", "採決を記録"), ("Esc", "戻る")]),
+            ("全体", [("ctrl+p", "コマンド一覧"), ("ctrl+q", "保存して終了")]),
+        ]
+        self.app.push_screen(HelpScreen(groups))

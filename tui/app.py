@@ -2,43 +2,109 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 
 from screens.meeting import MeetingScreen
 from screens.meeting_list import MeetingListScreen
 from storage import DataDir
 from storage.errors import StorageError
+from storage.lock import DataDirLock
+from tui.commands import ScreenCommands
 
 
 class KaigirokuApp(App):
-    """Take the minutes of a council meeting, live, in the terminal."""
+    """Take the minutes of a council meeting, live, in the terminal.
+
+    The app holds the data folder's write lock while it runs. When another
+    copy holds it, the app still opens, read-only, and says so.
+    """
 
     CSS_PATH = "kaigiroku.tcss"
     TITLE = "会議録"
-    ENABLE_COMMAND_PALETTE = True
+    COMMANDS = App.COMMANDS | {ScreenCommands}
+    COMMAND_PALETTE_BINDING = "ctrl+p"
     BINDINGS = [
-        Binding("ctrl+q", "quit", "終了", priority=True),
+        Binding("ctrl+q", "quit", "終了", priority=True, id="app.quit"),
+        Binding("ctrl+p", "command_palette", "コマンド", show=False, priority=True, id="app.palette"),
     ]
 
-    def __init__(self, data_dir: Path, meeting_id: str | None = None) -> None:
+    def __init__(self, data_dir: Path, meeting_id: str | None = None, *, take_lock: bool = True) -> None:
         super().__init__()
         self.datadir = DataDir(Path(data_dir))
         self.start_meeting_id = meeting_id
+        self.lock = DataDirLock(self.datadir.root)
+        self.read_only_reason: str | None = None
+        if take_lock:
+            try:
+                self.lock.acquire()
+            except StorageError as error:
+                self.read_only_reason = "別のkaigirokuがこのデータフォルダを使用中です"
+                self._lock_message = error.message
+            else:
+                self._lock_message = None
+        else:
+            self.read_only_reason = "閲覧のみで開いています"
+            self._lock_message = None
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield SystemCommand("テーマを変える", "画面の配色を変えます", self.action_change_theme)
+        yield SystemCommand("保存して終了", "すべて保存してから終了します(ctrl+q)", self.action_quit)
 
     def on_mount(self) -> None:
+        if self._lock_message:
+            self.notify(self._lock_message, title="読み取り専用で開きました", severity="warning", timeout=20)
         if self.start_meeting_id is None:
-            self.push_screen(MeetingListScreen(self.datadir.list_meetings()))
+            self.push_screen(MeetingListScreen(self._meeting_rows()))
         else:
             self.open_meeting(self.start_meeting_id)
 
-    def open_meeting(self, meeting_id: str) -> None:
-        """Show one meeting."""
+    def _meeting_rows(self) -> list[dict]:
         try:
-            meeting = self.datadir.load_meeting(meeting_id)
+            return self.datadir.list_meetings()
         except StorageError as error:
-            self.notify(error.message, title="開けません", severity="error", timeout=10)
+            self.notify(error.message, title="一覧を読めません", severity="error", timeout=20)
+            return []
+
+    def open_meeting(self, meeting_id: str) -> None:
+        """Show one meeting for taking minutes (or read-only when the folder is not ours)."""
+        store = None
+        try:
+            if self.read_only_reason is None:
+                store = self.datadir.open_meeting(meeting_id)
+                meeting = store.meeting
+            else:
+                meeting = self.datadir.load_meeting(meeting_id)
+        except StorageError as error:
+            self.notify(error.message, title="開けません", severity="error", timeout=20)
+            if not self.screen_stack or len(self.screen_stack) <= 1:
+                self.push_screen(MeetingListScreen(self._meeting_rows()))
             return
-        self.push_screen(MeetingScreen(meeting, meeting_id))
+        self.push_screen(
+            MeetingScreen(
+                meeting,
+                meeting_id,
+                store=store,
+                datadir=self.datadir if store is not None else None,
+                read_only_reason=self.read_only_reason,
+            )
+        )
+
+    def flush_everything(self) -> None:
+        """Put what is still only in memory (the draft) on disk."""
+        for screen in self.screen_stack:
+            if isinstance(screen, MeetingScreen):
+                screen.save_draft()
+
+    async def action_quit(self) -> None:
+        """Save everything, release the folder, quit."""
+        self.flush_everything()
+        self.exit()
+
+    def release(self) -> None:
+        """Give the data folder back to other copies (after the app has ended)."""
+        self.lock.release()

@@ -275,7 +275,10 @@ def _run_app(args: argparse.Namespace, meeting_id: str | None) -> int:
     from tui.app import KaigirokuApp
 
     app = KaigirokuApp(data_dir=_data_dir(args).root, meeting_id=meeting_id)
-    app.run()
+    try:
+        app.run()
+    finally:
+        app.release()
     return app.return_code or EXIT_OK
 
 

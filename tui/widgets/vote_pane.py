@@ -1,56 +1,179 @@
-"""The vote tally pane (採決): the voters, the counts, the rule, the quorum and the result."""
+"""The vote tally pane (採決): voters, ballots, counts, rule, quorum and result, live.
+
+The voters are the present members with a voting right. While the pane has
+focus, up/down choose a voter and left/right (or space) change the ballot:
+承認 → 不承認 → 保留. Enter asks to record the vote; Escape leaves the pane.
+"""
 
 from __future__ import annotations
 
+from textual.binding import Binding
 from textual.content import Content
+from textual.message import Message
+from textual.reactive import reactive
 from textual.widget import Widget
 
-from minutes.model import RULE_NAMES, Meeting, Vote
+from minutes.model import ABSTAIN, APPROVE, BALLOT_VALUES, DISAPPROVE, RULE_MAJORITY, RULE_NAMES, Meeting, Vote
 from minutes.render import person_label
 from minutes.safe_text import visible
-from minutes.votes import decide, quorum_present, quorum_required, tally
+from minutes.votes import decide, is_tie, quorum_present, quorum_required, tally
+
+BALLOT_MARKS = {APPROVE: "承認", DISAPPROVE: "不承認", ABSTAIN: "保留"}
 
 
-class VotePane(Widget):
-    """Shows the vote of the current item: each voter's ballot, the counts and the result."""
+class VotePane(Widget, can_focus=True):
+    """Shows and edits the ballots of a vote."""
+
+    BINDINGS = [
+        Binding("up", "cursor(-1)", "前の委員", show=False),
+        Binding("down", "cursor(1)", "次の委員", show=False),
+        Binding("right,space", "cycle(1)", "賛否を変える", show=False),
+        Binding("left", "cycle(-1)", "賛否を戻す", show=False),
+        Binding("1", "set('承認')", "承認", show=False),
+        Binding("2", "set('不承認')", "不承認", show=False),
+        Binding("3", "set('保留')", "保留", show=False),
+        Binding("enter", "record", "採決を記録"),
+        Binding("escape", "leave", "入力へ戻る"),
+    ]
 
     DEFAULT_CSS = """
     VotePane {
         height: auto;
         padding: 0 1;
     }
+    VotePane:focus {
+        background: $boost;
+    }
     """
+
+    cursor: reactive[int] = reactive(0)
+    ballots: reactive[dict[str, str]] = reactive(dict, always_update=True)
+    editing_uid: reactive[str | None] = reactive(None)
+    """The uid of the recorded vote being changed, or ``None`` for a new vote."""
+
+    class Record(Message):
+        """The clerk asked to record the ballots shown."""
+
+        def __init__(self, ballots: dict[str, str], editing_uid: str | None) -> None:
+            self.ballots = ballots
+            self.editing_uid = editing_uid
+            super().__init__()
+
+    class Leave(Message):
+        """The clerk left the pane without recording."""
 
     def __init__(self, meeting: Meeting, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.meeting = meeting
-        self.vote: Vote | None = None
+        self.rule = RULE_MAJORITY
+        self.last_vote: Vote | None = None
+
+    # -- state -----------------------------------------------------------
+    def start(self, vote: Vote | None = None) -> None:
+        """Begin a new vote (all 承認 preset) or change a recorded one."""
+        voters = self.meeting.voters
+        if vote is None:
+            self.editing_uid = None
+            self.ballots = {p.id: APPROVE for p in voters}
+        else:
+            self.editing_uid = vote.uid
+            self.rule = vote.rule
+            self.ballots = {p.id: vote.ballots.get(p.id, APPROVE) for p in voters}
+        self.cursor = 0
 
     def show_vote(self, vote: Vote | None) -> None:
-        """Show this vote (or, with ``None``, the voters and the quorum only)."""
-        self.vote = vote
+        """Show the last recorded vote of the current item (when not voting)."""
+        self.last_vote = vote
         self.refresh(layout=True)
 
+    @property
+    def voting(self) -> bool:
+        """True while ballots are being entered."""
+        return bool(self.ballots) or self.editing_uid is not None
+
+    def stop(self) -> None:
+        """Leave voting mode."""
+        self.editing_uid = None
+        self.ballots = {}
+
+    # -- actions ---------------------------------------------------------
+    def action_cursor(self, delta: int) -> None:
+        """Choose another voter."""
+        count = len(self.meeting.voters)
+        if count:
+            self.cursor = (self.cursor + delta) % count
+
+    def _voter_id(self) -> str | None:
+        voters = self.meeting.voters
+        if not voters:
+            return None
+        return voters[min(self.cursor, len(voters) - 1)].id
+
+    def action_cycle(self, delta: int) -> None:
+        """Change the chosen voter's ballot: 承認 → 不承認 → 保留."""
+        voter = self._voter_id()
+        if voter is None:
+            return
+        ballots = dict(self.ballots)
+        current = ballots.get(voter, APPROVE)
+        ballots[voter] = BALLOT_VALUES[(BALLOT_VALUES.index(current) + delta) % len(BALLOT_VALUES)]
+        self.ballots = ballots
+
+    def action_set(self, value: str) -> None:
+        """Set the chosen voter's ballot."""
+        voter = self._voter_id()
+        if voter is not None:
+            self.ballots = {**self.ballots, voter: value}
+            self.action_cursor(1)
+
+    def action_record(self) -> None:
+        """Ask the screen to record the vote."""
+        self.post_message(self.Record(dict(self.ballots), self.editing_uid))
+
+    def action_leave(self) -> None:
+        """Back to the entry bar without recording."""
+        self.post_message(self.Leave())
+
+    # -- drawing ---------------------------------------------------------
     def render(self) -> Content:
         meeting = self.meeting
-        voters = meeting.voters
         members = meeting.members
         present = sum(1 for m in members if m.present)
         quorum = "成立" if quorum_present(meeting) else "不成立"
         lines: list[Content] = [
-            Content(f"出席委員 {present}/{len(members)}名 定足数{quorum_required(len(members))}名: {quorum}"),
+            Content(f"出席委員 {present}/{len(members)}名"),
+            Content(f"定足数 {quorum_required(len(members))}名 {quorum}"),
+            Content(f"規則 {RULE_NAMES.get(self.rule, self.rule)}"),
+            Content(""),
         ]
-        vote = self.vote
-        ballots = vote.ballots if vote else {}
-        for person in voters:
-            ballot = ballots.get(person.id, "未")
-            lines.append(Content.assemble(f"{visible(person_label(person, named=True))} ", (ballot, "bold")))
-        if vote is None:
-            lines.append(Content("(この議事の採決はまだありません)", ).stylize("dim"))
-        else:
-            counts = tally(vote.ballots)
+        voting = self.voting
+        ballots = self.ballots if voting else (self.last_vote.ballots if self.last_vote else {})
+        for index, person in enumerate(meeting.voters):
+            ballot = ballots.get(person.id, "")
+            marker = "▸" if voting and index == self.cursor and self.has_focus else " "
+            style = "reverse" if voting and index == self.cursor and self.has_focus else ""
+            lines.append(
+                Content.assemble(
+                    marker,
+                    (visible(person_label(person, named=True)), style),
+                    " ",
+                    (BALLOT_MARKS.get(ballot, "―"), "bold"),
+                )
+            )
+        lines.append(Content(""))
+        if voting:
+            counts = tally(ballots)
             lines.append(Content(f"承認{counts.approve} 不承認{counts.disapprove} 保留{counts.abstain}"))
-            lines.append(Content(f"規則: {RULE_NAMES.get(vote.rule, vote.rule)}"))
-            result = decide(vote.rule, counts, vote.chair_decides)
-            lines.append(Content.assemble("結果: ", (vote.result or result or "可否同数(会長の決定待ち)", "bold")))
+            result = decide(self.rule, counts)
+            if result is None and is_tie(self.rule, counts):
+                lines.append(Content.styled("可否同数: 会長の決定が必要", "bold"))
+            else:
+                lines.append(Content.assemble("結果 ", (result or "", "bold")))
+            lines.append(Content.styled("Enter 記録 ・ Esc 戻る", "dim"))
+        elif self.last_vote is not None:
+            counts = tally(self.last_vote.ballots)
+            lines.append(Content(f"承認{counts.approve} 不承認{counts.disapprove} 保留{counts.abstain}"))
+            lines.append(Content.assemble("記録済み ", (self.last_vote.result, "bold")))
+        else:
+            lines.append(Content.styled("F12 採決 ・ ctrl+r 全員承認", "dim"))
         return Content("\n").join(lines)

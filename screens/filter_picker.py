@@ -1,0 +1,112 @@
+"""A modal list that filters as you type: the base of the speaker, phrase and item pickers."""
+
+from __future__ import annotations
+
+from typing import Generic, TypeVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from minutes.safe_text import visible
+
+T = TypeVar("T")
+
+
+class FilterPicker(ModalScreen[T | None], Generic[T]):
+    """Type to filter, up/down to move, Enter to choose, Escape to cancel."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "取消"),
+        Binding("down", "move(1)", "次", show=False),
+        Binding("up", "move(-1)", "前", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    FilterPicker {
+        align: center middle;
+    }
+    FilterPicker > Vertical {
+        width: 70%;
+        max-width: 90;
+        height: auto;
+        max-height: 80%;
+        border: round $accent;
+        background: $surface;
+        padding: 0 1;
+    }
+    FilterPicker OptionList {
+        height: auto;
+        max-height: 20;
+    }
+    FilterPicker .hint {
+        color: $text-muted;
+    }
+    """
+
+    title_text = "選択"
+    hint_text = "文字を入力して絞り込み、↑↓で選び、Enterで決定、Escで取消"
+
+    def __init__(self, choices: list[tuple[str, str, T]]) -> None:
+        """``choices``: (shown text, text the filter searches, value)."""
+        super().__init__()
+        self.choices = choices
+        self._shown: list[T] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = self.title_text
+            yield Input(placeholder="絞り込み", id="filter")
+            yield OptionList(id="choices")
+            yield Static(self.hint_text, classes="hint")
+
+    def on_mount(self) -> None:
+        self._refilter("")
+        self.query_one("#filter", Input).focus()
+
+    def matches(self, query: str, keys: str) -> bool:
+        """True if every word of ``query`` occurs in ``keys``."""
+        haystack = keys.casefold()
+        return all(word.casefold() in haystack for word in query.split())
+
+    def _refilter(self, query: str) -> None:
+        options = self.query_one("#choices", OptionList)
+        options.clear_options()
+        self._shown = []
+        for text, keys, value in self.choices:
+            if self.matches(query, keys):
+                self._shown.append(value)
+                options.add_option(Option(Content(visible(text))))
+        if self._shown:
+            options.highlighted = 0
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._refilter(event.value)
+
+    def action_move(self, delta: int) -> None:
+        """Move the highlight while the cursor stays in the filter."""
+        options = self.query_one("#choices", OptionList)
+        if not self._shown:
+            return
+        current = options.highlighted or 0
+        options.highlighted = max(0, min(current + delta, len(self._shown) - 1))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        highlighted = self.query_one("#choices", OptionList).highlighted
+        if highlighted is None or not self._shown:
+            self.app.bell()
+            return
+        self.dismiss(self._shown[highlighted])
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(self._shown[event.option_index])
+
+    def action_cancel(self) -> None:
+        """Close without choosing."""
+        self.dismiss(None)

@@ -1,0 +1,55 @@
+"""Command palette (ctrl+p) providers: every action of the screen under its Japanese name."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+#: Extra commands that have no key of their own, per action name.
+EXTRA_COMMANDS = {
+    "set_start": "開会の時刻を今にする",
+    "set_end": "閉会の時刻を今にする",
+    "append_paragraph": "入力中の文章を前の発言の新しい段落として追記",
+    "undo": "元に戻す(発言・採決)",
+    "redo": "やり直す(発言・採決)",
+}
+
+
+def screen_commands(screen) -> list[tuple[str, str, str]]:
+    """(name, help, action) for each binding of the screen that has a description."""
+    commands: list[tuple[str, str, str]] = []
+    seen: set[str] = set()
+    for binding in getattr(screen, "BINDINGS", []):
+        if not isinstance(binding, Binding) or not binding.description:
+            continue
+        action = binding.action
+        if action in seen:
+            continue
+        seen.add(action)
+        name = binding.description
+        base = action.split("(")[0]
+        if base == "speaker_key":
+            name = f"発言者: {binding.description}"
+        name = EXTRA_COMMANDS.get(base, name)
+        keys = binding.key.replace(",", " / ")
+        commands.append((name, f"キー: {keys}", action))
+    return commands
+
+
+class ScreenCommands(Provider):
+    """Offers the active screen's actions in the palette."""
+
+    async def discover(self) -> Hits:
+        screen = self.screen
+        for name, help_text, action in screen_commands(screen):
+            yield DiscoveryHit(name, partial(screen.run_action, action), help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        screen = self.screen
+        for name, help_text, action in screen_commands(screen):
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), partial(screen.run_action, action), help=help_text)

@@ -1,0 +1,128 @@
+"""The entry bar: where the clerk types, with the current speaker beside it.
+
+Enter commits the text; ctrl+j (or alt+enter) starts a new paragraph inside
+the entry. Both keys pass through a Japanese IME that is on, unlike plain
+letter keys. Text is kept exactly as typed: nothing is trimmed or converted.
+"""
+
+from __future__ import annotations
+
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import Static, TextArea
+
+from minutes.safe_text import visible
+
+
+class EntryText(TextArea):
+    """A TextArea where Enter submits instead of breaking the line."""
+
+    BINDINGS = [
+        Binding("ctrl+j,alt+enter", "paragraph", "改段落", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    EntryText {
+        height: auto;
+        max-height: 6;
+        min-height: 1;
+        border: none;
+        padding: 0;
+    }
+    """
+
+    class Submitted(Message):
+        """Enter was pressed: commit the text."""
+
+        def __init__(self, entry_text: "EntryText", text: str) -> None:
+            self.entry_text = entry_text
+            self.text = text
+            super().__init__()
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(
+            "",
+            id=id,
+            soft_wrap=True,
+            compact=True,
+            show_line_numbers=False,
+            tab_behavior="focus",
+            highlight_cursor_line=False,
+        )
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.Submitted(self, self.text))
+            return
+        await super()._on_key(event)
+
+    def action_paragraph(self) -> None:
+        """Insert a paragraph break at the cursor."""
+        start, end = self.selection
+        self.replace("\n", start, end, maintain_selection_offset=False)
+
+
+class EntryBar(Horizontal):
+    """The speaker badge and the text being typed."""
+
+    DEFAULT_CSS = """
+    EntryBar {
+        height: auto;
+        border: round $accent;
+        border-title-color: $text;
+        padding: 0 1;
+    }
+    EntryBar #speaker {
+        width: auto;
+        max-width: 24;
+        height: 1;
+        padding: 0 1;
+        margin-right: 1;
+        background: $accent;
+        color: $text;
+        text-style: bold;
+    }
+    EntryBar.-readonly #speaker {
+        background: $warning;
+    }
+    """
+
+    speaker: reactive[str] = reactive("")
+    """The label of the current speaker."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="speaker")
+        yield EntryText(id="entry-text")
+
+    def on_mount(self) -> None:
+        self.border_title = "入力 (Enter 確定・ctrl+j 改段落・Tab 発言者)"
+
+    def watch_speaker(self, speaker: str) -> None:
+        self.query_one("#speaker", Static).update(Content(visible(speaker) or "発言者なし"))
+
+    @property
+    def text_area(self) -> EntryText:
+        """The text area of the bar."""
+        return self.query_one(EntryText)
+
+    @property
+    def text(self) -> str:
+        """What is typed now."""
+        return self.text_area.text
+
+    def set_text(self, text: str) -> None:
+        """Replace what is typed (e.g. with a restored draft), cursor at the end."""
+        area = self.text_area
+        area.load_text(text)
+        area.move_cursor(area.document.end)
+
+    def insert(self, text: str) -> None:
+        """Insert text at the cursor."""
+        self.text_area.insert(text)
