@@ -160,7 +160,7 @@ class MeetingScreen(Screen):
 
     # -- helpers ---------------------------------------------------------------
     @property
-    def log(self) -> SpeakerLog:
+    def log_view(self) -> SpeakerLog:
         """The speaker log widget."""
         return self.query_one(SpeakerLog)
 
@@ -221,17 +221,19 @@ class MeetingScreen(Screen):
         return True
 
     def _refresh_views(self) -> None:
-        self.log.rebuild()
+        self.log_view.rebuild()
         self.query_one(AgendaPane).rebuild()
         self._show_last_vote()
-        self._update_index()
 
-    def _update_index(self) -> None:
-        if self.datadir is not None and self.store is not None:
+    def close_meeting(self) -> None:
+        """Save the draft and close the meeting file (its index row is refreshed)."""
+        self.save_draft()
+        if self.store is not None:
             try:
-                self.datadir.update_index(self.meeting_id, self.meeting)
-            except (StorageError, OSError):
-                pass  # the index is rebuilt from the meeting files; the entry itself is safe
+                self.store.close()
+            except (StorageError, OSError) as error:
+                message = error.message if isinstance(error, StorageError) else str(error)
+                self.notify(message, title="会議一覧を更新できませんでした", severity="warning")
 
     # -- speakers --------------------------------------------------------------
     def _update_speaker(self) -> None:
@@ -266,7 +268,7 @@ class MeetingScreen(Screen):
         if ref is None:
             self.notify(f"F{number} に発言者が割り当てられていません。Tab で一覧から選べます。", severity="warning")
             return
-        if self.focused is self.log and self.log.cursor is not None:
+        if self.focused is self.log_view and self.log_view.cursor is not None:
             self._change_selected_speaker(ref)
             return
         self.speaker = ref
@@ -278,7 +280,7 @@ class MeetingScreen(Screen):
         def chosen(ref: SpeakerRef | None) -> None:
             if ref is None:
                 return
-            if self.focused is self.log and self.log.cursor is not None:
+            if self.focused is self.log_view and self.log_view.cursor is not None:
                 self._change_selected_speaker(ref)
             else:
                 self.speaker = ref
@@ -320,7 +322,7 @@ class MeetingScreen(Screen):
             return False
         self.bar.set_text("")
         self._clear_draft()
-        self.log.scroll_to_entry(self.current_index, len(item.log) - 1)
+        self.log_view.scroll_to_entry(self.current_index, len(item.log) - 1)
         return True
 
     def action_append_paragraph(self) -> None:
@@ -404,7 +406,7 @@ class MeetingScreen(Screen):
         index = max(0, min(index, len(self.meeting.agenda) - 1))
         self.query_one(AgendaPane).current = index
         self._department_cycle = 0
-        log = self.log
+        log = self.log_view
         item = self.meeting.agenda[index]
         if item.log:
             log.call_after_refresh(log.scroll_to_entry, index, len(item.log) - 1)
@@ -434,7 +436,7 @@ class MeetingScreen(Screen):
     # -- the log ------------------------------------------------------------------
     def action_focus_log(self) -> None:
         """Move to the log to select and change entries."""
-        log = self.log
+        log = self.log_view
         log.focus()
         if log.cursor is None:
             log.action_cursor_last()
@@ -443,14 +445,14 @@ class MeetingScreen(Screen):
         """Back to the entry bar."""
         if self.read_only:
             return
-        self.log.cursor = None
+        self.log_view.cursor = None
         votes = self.query_one(VotePane)
         if votes.voting:
             votes.stop()
         self.query_one(EntryText).focus()
 
     def _selected(self):
-        cursor = self.log.cursor
+        cursor = self.log_view.cursor
         if cursor is None:
             return None
         item_index, entry_index = cursor
@@ -484,7 +486,7 @@ class MeetingScreen(Screen):
 
     def on_key(self, event) -> None:
         """Keys that act on the selected entry while the log has focus."""
-        if self.focused is not self.log or self.log.cursor is None:
+        if self.focused is not self.log_view or self.log_view.cursor is None:
             return
         actions = {
             "delete": self.action_delete_entry,
@@ -509,9 +511,9 @@ class MeetingScreen(Screen):
         item, index, _ = found
         if self._commit_change(self.editor.delete(item.id, index)):
             if not item.log:
-                self.log.cursor = None
+                self.log_view.cursor = None
             else:
-                self.log.cursor = (self.current_index_of(item), min(index, len(item.log) - 1))
+                self.log_view.cursor = (self.current_index_of(item), min(index, len(item.log) - 1))
             self.notify("削除しました。ctrl+z で元に戻せます。")
 
     def current_index_of(self, item) -> int:
@@ -543,7 +545,7 @@ class MeetingScreen(Screen):
             return
         item, index, _ = found
         if self._commit_change(self.editor.move(item.id, index, delta)):
-            self.log.cursor = (self.current_index_of(item), index + delta)
+            self.log_view.cursor = (self.current_index_of(item), index + delta)
 
     def action_move_to_item(self) -> None:
         """Move the selected entry to another agenda item."""
@@ -559,7 +561,7 @@ class MeetingScreen(Screen):
                 return
             if self._commit_change(self.editor.move_to_item(item.id, index, target_id)):
                 target = self.meeting.item(target_id)
-                self.log.cursor = (self.current_index_of(target), len(target.log) - 1)
+                self.log_view.cursor = (self.current_index_of(target), len(target.log) - 1)
 
         self.app.push_screen(ItemPicker(self.meeting), chosen)
 
@@ -682,7 +684,6 @@ class MeetingScreen(Screen):
             self.notify(message, title="保存できませんでした", severity="error", timeout=15)
             return
         self.query_one(MeetingHeader).refresh()
-        self._update_index()
         self.notify(f"{'開会' if field == 'start' else '閉会'}を {value} にしました。")
 
     def action_set_start(self) -> None:

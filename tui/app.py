@@ -13,7 +13,6 @@ from screens.meeting import MeetingScreen
 from screens.meeting_list import MeetingListScreen
 from storage import DataDir
 from storage.errors import StorageError
-from storage.lock import DataDirLock
 from tui.commands import ScreenCommands
 
 
@@ -37,11 +36,10 @@ class KaigirokuApp(App):
         super().__init__()
         self.datadir = DataDir(Path(data_dir))
         self.start_meeting_id = meeting_id
-        self.lock = DataDirLock(self.datadir.root)
         self.read_only_reason: str | None = None
         if take_lock:
             try:
-                self.lock.acquire()
+                self.datadir.acquire_lock()
             except StorageError as error:
                 self.read_only_reason = "別のkaigirokuがこのデータフォルダを使用中です"
                 self._lock_message = error.message
@@ -95,10 +93,10 @@ class KaigirokuApp(App):
         )
 
     def flush_everything(self) -> None:
-        """Put what is still only in memory (the draft) on disk."""
+        """Put what is still only in memory (the draft, the index row) on disk."""
         for screen in self.screen_stack:
             if isinstance(screen, MeetingScreen):
-                screen.save_draft()
+                screen.close_meeting()
 
     async def action_quit(self) -> None:
         """Save everything, release the folder, quit."""
@@ -107,4 +105,4 @@ class KaigirokuApp(App):
 
     def release(self) -> None:
         """Give the data folder back to other copies (after the app has ended)."""
-        self.lock.release()
+        self.datadir.release_lock()

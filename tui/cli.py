@@ -9,6 +9,8 @@
     kaigiroku [--data-dir DIR] import FILE.json   add a meeting
     kaigiroku [--data-dir DIR] export ID|FILE.json [--format …] [--named]
                                    [--votes roll|summary] [--width N] [-o FILE]
+                                   [--encoding utf-8|cp932] [--newline lf|crlf]
+                                   [--replace MARK]
     kaigiroku [--data-dir DIR] backup [-o FILE.zip]
     kaigiroku [--data-dir DIR] restore FILE.zip
     kaigiroku --version
@@ -100,6 +102,24 @@ def build_parser() -> argparse.ArgumentParser:
         "--width", type=_positive_int, metavar="N", help="text を N 桁(全角は2桁)で折り返します"
     )
     export.add_argument("-o", "--output", metavar="FILE", help="書き出すファイル(既定: 標準出力)")
+    export.add_argument(
+        "--encoding",
+        choices=("utf-8", "cp932"),
+        default="utf-8",
+        help="文字コード: utf-8(既定、BOMなし)か cp932(Windows の Shift_JIS)",
+    )
+    export.add_argument(
+        "--newline",
+        choices=("lf", "crlf"),
+        default="lf",
+        help="改行: lf(既定)か crlf(Windows のメモ帳・Word 向け)",
+    )
+    export.add_argument(
+        "--replace",
+        metavar="MARK",
+        help="選んだ文字コードで書けない文字(𠮷や絵文字など)を MARK(例: 〓)に置き換えて書き出し、"
+        "置き換えた場所を表示します(既定: 書き出さずに場所を表示)",
+    )
 
     backup = commands.add_parser("backup", help="データフォルダ全体をzipファイルに保存します")
     backup.add_argument("-o", "--output", metavar="FILE.zip", help="保存先(既定: 現在のフォルダ)")
@@ -118,14 +138,20 @@ def _data_dir(args: argparse.Namespace):
     return DataDir(resolve_data_dir(args.data_dir))
 
 
-def _write_out(text: str, output: str | None) -> None:
-    """Write ``text`` to a file atomically, or to standard output in UTF-8."""
+def _write_out(text: str | bytes, output: str | None, encoding: str = "utf-8") -> None:
+    """Write to a file atomically, or to standard output.
+
+    ``text`` is either text (written in UTF-8) or bytes already encoded in
+    ``encoding``, written as they are; only an interactive terminal gets the
+    bytes decoded back to text, so that it shows characters, not codes.
+    """
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
     if output:
         from storage.atomic import atomic_write_bytes
 
         target = Path(output)
         try:
-            atomic_write_bytes(target, text.encode("utf-8"), private=False)
+            atomic_write_bytes(target, data, private=False)
         except OSError as error:
             raise CommandError(
                 f"「{target}」に書き出せませんでした({error.strerror or error})。"
@@ -136,10 +162,10 @@ def _write_out(text: str, output: str | None) -> None:
     stream = sys.stdout
     if hasattr(stream, "buffer") and not stream.isatty():
         stream.flush()
-        stream.buffer.write(text.encode("utf-8"))
+        stream.buffer.write(data)
         stream.buffer.flush()
     else:
-        stream.write(text)
+        stream.write(text.decode(encoding) if isinstance(text, bytes) else text)
         stream.flush()
 
 
@@ -196,6 +222,13 @@ def _load_for_export(args: argparse.Namespace):
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from minutes.encoding import BadMarkError, UnencodableError, describe_replacements, encode_export
+
+    if args.format == "json" and (args.encoding != "utf-8" or args.replace is not None):
+        raise CommandError(
+            "交換形式(--format json)は UTF-8 でだけ書き出せます。"
+            "--encoding cp932 と --replace は text か markdown に使ってください。"
+        )
     meeting = _load_for_export(args)
     if args.format == "json":
         from minutes.interchange import dumps_meeting
@@ -217,7 +250,13 @@ def cmd_export(args: argparse.Namespace) -> int:
             from minutes.render_text import render_text
 
             text = render_text(meeting, options)
-    _write_out(text, args.output)
+    try:
+        data, replaced = encode_export(text, args.encoding, args.newline, args.replace)
+    except (UnencodableError, BadMarkError) as error:
+        raise CommandError(error.message) from None
+    _write_out(data, args.output, args.encoding)
+    if replaced:
+        print(describe_replacements(replaced, args.encoding, args.replace), file=sys.stderr)
     return EXIT_OK
 
 

@@ -19,6 +19,12 @@ class AgendaPane(OptionList):
     DEFAULT_CSS = """
     AgendaPane {
         height: 1fr;
+        border: none;
+        padding: 0;
+        background: $surface;
+    }
+    AgendaPane:focus {
+        border: none;
     }
     """
 
@@ -40,9 +46,9 @@ class AgendaPane(OptionList):
             heading = item.title if item.is_bare_heading else item.heading
             count = len(item.log)
             prompt = Content.assemble(
-                (f"{mark} ({index + 1}) ", "bold" if index == self.current else ""),
+                (f"{mark}({index + 1})", "bold" if index == self.current else ""),
                 visible(heading),
-                (f"  [{count}件]", "dim"),
+                (f" {count}件", "dim"),
             )
             options.append(Option(prompt, id=f"item-{index}"))
         highlighted = self.highlighted

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from rich.cells import cell_len, chop_cells
 from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -60,4 +61,9 @@ class MeetingHeader(Widget):
         right = f"{when} {times}  {self.now:%H:%M:%S}  {elapsed_text(meeting.start, meeting.end, self.now)}"
         if meeting.is_final:
             right = "確定済み(読み取り専用)  " + right
-        return Content.assemble((" " + visible(composed_title(meeting)), "bold"), "  ", (right, "dim"))
+        title = " " + visible(composed_title(meeting))
+        room = self.size.width - cell_len(right) - 2
+        if cell_len(title) > room:
+            title = chop_cells(title, max(room - 1, 1))[0] + "…"
+        gap = max(self.size.width - cell_len(title) - cell_len(right) - 1, 1)
+        return Content.assemble((title, "bold"), " " * gap, (right, ""))
