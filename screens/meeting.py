@@ -43,9 +43,10 @@ from tui.widgets.vote_pane import VotePane
 DRAFT_DELAY = 0.5
 
 
-def now_hms() -> str:
-    """The time now as ``HH:MM:SS``."""
-    return datetime.now().strftime("%H:%M:%S")
+def app_now(app) -> datetime:
+    """The app's clock (tests freeze it), or the wall clock."""
+    clock = getattr(app, "clock", None)
+    return clock() if callable(clock) else datetime.now()
 
 
 class MeetingScreen(Screen):
@@ -317,7 +318,7 @@ class MeetingScreen(Screen):
         if not text.strip():
             self.app.bell()
             return False
-        entry = self.speaker.speech(text, now_hms())
+        entry = self.speaker.speech(text, app_now(self.app).strftime("%H:%M:%S"))
         if not self._commit_change(self.editor.add(item.id, entry)):
             return False
         self.bar.set_text("")
@@ -658,7 +659,7 @@ class MeetingScreen(Screen):
             )
             change = self.editor.replace(owner.id, index, vote, "採決の変更")
         else:
-            vote = Vote(ballots=ballots, result=result, rule=pane.rule, chair_decides=chair_decides, time=now_hms())
+            vote = Vote(ballots=ballots, result=result, rule=pane.rule, chair_decides=chair_decides, time=app_now(self.app).strftime("%H:%M:%S"))
             change = self.editor.add(item.id, vote)
         if self._commit_change(change):
             pane.stop()
@@ -669,7 +670,7 @@ class MeetingScreen(Screen):
     def _set_clock(self, field: str) -> None:
         if self._refuse_if_read_only():
             return
-        value = datetime.now().strftime("%H:%M")
+        value = app_now(self.app).strftime("%H:%M")
         old = getattr(self.meeting, field)
         if field == "end" and value < self.meeting.start:
             self.notify("閉会の時刻が開会より前になります。開会の時刻を確認してください。", severity="warning")

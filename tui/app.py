@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from datetime import datetime
 from pathlib import Path
 
 from textual.app import App, SystemCommand
@@ -32,8 +33,17 @@ class KaigirokuApp(App):
         Binding("ctrl+p", "command_palette", "コマンド", show=False, priority=True, id="app.palette"),
     ]
 
-    def __init__(self, data_dir: Path, meeting_id: str | None = None, *, take_lock: bool = True) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        meeting_id: str | None = None,
+        *,
+        take_lock: bool = True,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
         super().__init__()
+        self.clock = clock or datetime.now
+        """The clock for times of entries and the header (tests freeze it)."""
         self.datadir = DataDir(Path(data_dir))
         self.start_meeting_id = meeting_id
         self.read_only_reason: str | None = None

@@ -42,16 +42,19 @@ class MeetingHeader(Widget):
     """
 
     now: reactive[datetime] = reactive(datetime.now, layout=False)
+    """The time shown; ticks every second from the app's ``clock`` (tests freeze it)."""
 
     def __init__(self, meeting: Meeting, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.meeting = meeting
 
     def on_mount(self) -> None:
+        self._tick()
         self.set_interval(1, self._tick)
 
     def _tick(self) -> None:
-        self.now = datetime.now()
+        clock = getattr(self.app, "clock", None)
+        self.now = clock() if callable(clock) else datetime.now()
 
     def render(self) -> Content:
         meeting = self.meeting
