@@ -1,0 +1,342 @@
+"""Backups: rotating copies of each meeting file, and the whole data folder as a zip.
+
+Rotating backups live in ``backups/<id>/`` and are named by the UTC time they
+were taken and a sequence number, ``20260101T120000Z-000123.json``, so that
+names sort by time (the sequence number orders backups taken within one second,
+and is what "newest" means). :class:`Backups` takes one when a meeting is
+opened (if the file differs from the newest backup) and at most every
+``interval`` (5 minutes) while the meeting changes, and keeps the newest
+``keep`` (10) per meeting. Copies are atomic and 0600, like every file we write.
+
+:func:`backup_zip` writes ``library.json``, ``meetings/`` and ``drafts/`` (not
+``backups/``, ``trash/`` nor the lock) to one zip. :func:`restore_zip` checks
+a zip completely before it changes anything, then backs up the current meeting
+files and restores file by file, each write atomic.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from storage.atomic import atomic_write, atomic_write_bytes, ensure_private_dir, fsync_dir
+from storage.drafts import decode_draft
+from storage.errors import DamagedFileError, RestoreRefusedError, WriteFailedError
+from storage.library import rows_from_tables
+from storage.meetings import meeting_from_bytes
+from storage.paths import (
+    BACKUPS_DIR,
+    DRAFTS_DIR,
+    LIBRARY_FILE,
+    MEETINGS_DIR,
+    TRASH_DIR,
+    is_valid_meeting_id,
+)
+from storage.tinystore import KIND_LIBRARY, decode_tables
+
+#: Default spacing of backups while a meeting changes, and how many are kept.
+DEFAULT_INTERVAL = timedelta(minutes=5)
+DEFAULT_KEEP = 10
+
+#: The backups of library.json (taken before a restore) go to backups/<this>/.
+LIBRARY_BACKUP_ID = "_library"
+
+_BACKUP_NAME = re.compile(r"^(\d{8}T\d{6}Z)-(\d{6,})\.json$")
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    """The current time, in UTC."""
+    return datetime.now(timezone.utc)
+
+
+def _as_utc(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
+
+
+def _read_bytes(path: Path) -> bytes | None:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        return None
+
+
+class Backups:
+    """The rotating backups under one data folder's ``backups/``.
+
+    ``clock`` returns the current time (tests pass a fake); ``interval`` is the
+    least time between two backups of a changing meeting; ``keep`` how many
+    backups of each meeting are kept.
+    """
+
+    def __init__(
+        self,
+        folder: Path | str,
+        *,
+        clock: Clock = utc_now,
+        interval: timedelta = DEFAULT_INTERVAL,
+        keep: int = DEFAULT_KEEP,
+    ) -> None:
+        self.folder = Path(folder)
+        self.clock = clock
+        self.interval = interval
+        self.keep = keep
+        self._last: dict[str, datetime] = {}
+
+    def folder_for(self, meeting_id: str) -> Path:
+        """``backups/<id>/``."""
+        if not (is_valid_meeting_id(meeting_id) or meeting_id == LIBRARY_BACKUP_ID):
+            raise ValueError(f"not a meeting id: {meeting_id!r}")
+        return self.folder / meeting_id
+
+    def list_backups(self, meeting_id: str) -> list[Path]:
+        """The backups of a meeting, newest first."""
+        try:
+            names = os.listdir(self.folder_for(meeting_id))
+        except (FileNotFoundError, NotADirectoryError):
+            return []
+        found = []
+        for name in names:
+            match = _BACKUP_NAME.match(name)
+            if match:
+                found.append((int(match.group(2)), name))
+        found.sort(reverse=True)
+        return [self.folder_for(meeting_id) / name for _, name in found]
+
+    def newest_backup(self, meeting_id: str) -> Path | None:
+        """The newest backup of a meeting, or ``None``."""
+        backups = self.list_backups(meeting_id)
+        return backups[0] if backups else None
+
+    def finder(self, meeting_id: str) -> Callable[[], Path | None]:
+        """A function naming the newest backup (for :class:`DamagedFileError` messages)."""
+        return lambda: self.newest_backup(meeting_id)
+
+    def backup_now(self, meeting_id: str, source: Path | str, now: datetime | None = None) -> Path | None:
+        """Copy ``source`` into the meeting's backups unless it equals the newest one.
+
+        Returns the new backup, or ``None`` when there was nothing new to keep
+        (or no source file). Old backups beyond ``keep`` are removed.
+        """
+        data = _read_bytes(Path(source))
+        if data is None:
+            return None
+        existing = self.list_backups(meeting_id)
+        if existing and _read_bytes(existing[0]) == data:
+            return None
+        sequence = 1
+        if existing:
+            sequence = int(_BACKUP_NAME.match(existing[0].name).group(2)) + 1
+        moment = _as_utc(now or self.clock())
+        folder = ensure_private_dir(self.folder_for(meeting_id))
+        target = folder / f"{moment:%Y%m%dT%H%M%SZ}-{sequence:06d}.json"
+        atomic_write_bytes(target, data)
+        self._rotate(meeting_id)
+        return target
+
+    def backup_on_open(self, meeting_id: str, source: Path | str) -> Path | None:
+        """The backup taken when a meeting is opened (if the file differs from the newest backup)."""
+        now = _as_utc(self.clock())
+        made = self.backup_now(meeting_id, source, now)
+        self._last[meeting_id] = now
+        return made
+
+    def maybe_backup(self, meeting_id: str, source: Path | str) -> Path | None:
+        """After a save: a backup if the last one is at least ``interval`` old and the file changed."""
+        now = _as_utc(self.clock())
+        last = self._last.get(meeting_id)
+        if last is not None and now - last < self.interval:
+            return None
+        made = self.backup_now(meeting_id, source, now)
+        if made is not None:
+            self._last[meeting_id] = now
+        return made
+
+    def _rotate(self, meeting_id: str) -> None:
+        for old in self.list_backups(meeting_id)[self.keep :]:
+            try:
+                os.unlink(old)
+            except FileNotFoundError:
+                pass
+            except OSError as error:
+                raise WriteFailedError(old, error) from error
+
+
+# -- the whole data folder as a zip -------------------------------------------------
+
+_MEMBER = re.compile(
+    r"^(?:(?P<library>library\.json)"
+    r"|meetings/(?P<meeting>[A-Za-z0-9][A-Za-z0-9_-]{0,99})\.json"
+    r"|drafts/(?P<draft>[A-Za-z0-9][A-Za-z0-9_-]{0,99})\.json)$"
+)
+_ALLOWED_FOLDERS = {f"{MEETINGS_DIR}/", f"{DRAFTS_DIR}/"}
+#: The most a restore reads from one zip (uncompressed), against zip bombs.
+MAX_RESTORE_BYTES = 1 << 30
+
+
+@dataclass
+class ZipReport:
+    """What :func:`backup_zip` wrote: the zip, its members, and damaged files it left out."""
+
+    path: Path
+    members: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _folder_files(root: Path, folder: str) -> list[tuple[str, Path]]:
+    try:
+        names = sorted(os.listdir(root / folder))
+    except FileNotFoundError:
+        return []
+    found = []
+    for name in names:
+        member = f"{folder}/{name}"
+        if _MEMBER.match(member) and (root / member).is_file():
+            found.append((member, root / member))
+    return found
+
+
+def backup_zip(root: Path | str, dest: Path | str) -> ZipReport:
+    """Write ``library.json``, ``meetings/`` and ``drafts/`` of the data folder to the zip ``dest``.
+
+    The zip is written to a temporary file and renamed into place (0600).
+    A meeting file that cannot be read is left out and listed in ``skipped``
+    (the zip must restore cleanly); no lock is needed.
+    """
+    root = Path(root)
+    dest = Path(dest)
+    files: list[tuple[str, bytes]] = []
+    report = ZipReport(dest)
+    candidates = []
+    if (root / LIBRARY_FILE).is_file():
+        candidates.append((LIBRARY_FILE, root / LIBRARY_FILE))
+    candidates += _folder_files(root, MEETINGS_DIR) + _folder_files(root, DRAFTS_DIR)
+    for member, path in candidates:
+        data = _read_bytes(path)
+        if data is None:
+            continue
+        try:
+            _check_member(member, data)
+        except (DamagedFileError, ValueError) as error:
+            report.skipped.append((member, str(error)))
+            continue
+        files.append((member, data))
+
+    def write(handle):
+        with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for member, data in files:
+                archive.writestr(member, data)
+
+    atomic_write(dest, write)
+    report.members = [member for member, _ in files]
+    return report
+
+
+def _check_member(member: str, data: bytes) -> None:
+    """Raise if ``data`` is not a readable file of the kind its name says."""
+    match = _MEMBER.match(member)
+    if match is None:
+        raise ValueError(f"不明なファイル名です: {member}")
+    if match.group("library"):
+        rows_from_tables(decode_tables(data, member, KIND_LIBRARY), member)
+    elif match.group("meeting"):
+        meeting_from_bytes(data, member)
+    else:
+        try:
+            decode_draft(data)
+        except ValueError:
+            raise ValueError(f"{member}: 入力中の下書きとして読めません") from None
+
+
+def read_restore_zip(src: Path | str) -> dict[str, bytes]:
+    """Read and check a backup zip; :class:`RestoreRefusedError` if anything is wrong.
+
+    Every member must be ``library.json``, ``meetings/<id>.json`` or
+    ``drafts/<id>.json`` (no absolute or ``..`` paths), every file readable as
+    its kind, and ``library.json`` present.
+    """
+    src = Path(src)
+    try:
+        archive = zipfile.ZipFile(src)
+    except FileNotFoundError:
+        raise RestoreRefusedError(src, "ファイルが見つかりません") from None
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise RestoreRefusedError(src, "ZIPファイルとして読めません") from None
+    members: dict[str, bytes] = {}
+    with archive:
+        infos = archive.infolist()
+        total = 0
+        for info in infos:
+            name = info.filename
+            if name in _ALLOWED_FOLDERS and info.is_dir():
+                continue
+            if _MEMBER.match(name) is None:
+                raise RestoreRefusedError(src, f"kaigirokuのバックアップにないファイル「{name}」が入っています")
+            if name in members:
+                raise RestoreRefusedError(src, f"「{name}」が二重に入っています")
+            total += info.file_size
+            if total > MAX_RESTORE_BYTES:
+                raise RestoreRefusedError(src, "中身が大きすぎます")
+            try:
+                data = archive.read(info)
+            except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError) as error:
+                raise RestoreRefusedError(src, f"「{name}」を取り出せません: {error}") from None
+            members[name] = data
+    if LIBRARY_FILE not in members:
+        raise RestoreRefusedError(src, f"{LIBRARY_FILE}が入っていません")
+    for name, data in members.items():
+        try:
+            _check_member(name, data)
+        except DamagedFileError as error:
+            raise RestoreRefusedError(src, f"「{name}」が読めません: {error.reason}") from None
+        except ValueError as error:
+            raise RestoreRefusedError(src, f"「{name}」が読めません: {error}") from None
+    return members
+
+
+def restore_zip(root: Path | str, src: Path | str, backups: Backups) -> list[str]:
+    """Restore the data folder from a backup zip; returns the restored members.
+
+    The caller holds the write lock. The zip is checked completely first
+    (:func:`read_restore_zip`); if it is refused nothing changes. Then every
+    current meeting file is backed up into ``backups/`` (``library.json``
+    into ``backups/_library/``), meeting and draft files that the zip does
+    not hold are moved into ``trash/restore-<time>/``, and the zip's files are
+    written one by one, each atomically, ``library.json`` last.
+    """
+    root = Path(root)
+    members = read_restore_zip(src)
+    for folder in (MEETINGS_DIR, DRAFTS_DIR, BACKUPS_DIR):
+        ensure_private_dir(root / folder)
+
+    for member, path in _folder_files(root, MEETINGS_DIR):
+        backups.backup_now(Path(member).stem, path)
+    if (root / LIBRARY_FILE).is_file():
+        backups.backup_now(LIBRARY_BACKUP_ID, root / LIBRARY_FILE)
+
+    stamp = f"restore-{_as_utc(backups.clock()):%Y%m%dT%H%M%SZ}"
+    for folder in (MEETINGS_DIR, DRAFTS_DIR):
+        for member, path in _folder_files(root, folder):
+            if member in members:
+                continue
+            trash = ensure_private_dir(root / TRASH_DIR / stamp / folder)
+            try:
+                os.replace(path, trash / path.name)
+            except OSError as error:
+                raise WriteFailedError(path, error) from error
+        fsync_dir(root / folder)
+
+    ordered = sorted(members, key=lambda name: name == LIBRARY_FILE)
+    for member in ordered:
+        atomic_write_bytes(root / member, members[member])
+    return ordered
+

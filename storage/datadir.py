@@ -1,0 +1,333 @@
+"""The data folder as one object: meetings, the library, drafts, backups and the lock.
+
+:class:`DataDir` is what the command line and the UI use; nothing above it
+sees TinyDB or a file path inside the folder. Reading (list, load, export,
+backup zip) needs no lock and never creates anything; every write needs the
+write lock (:meth:`DataDir.write_lock`, :meth:`DataDir.acquire_lock`), and
+raises :class:`~storage.errors.LockRequiredError` without it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from minutes.model import Meeting
+from minutes.render import composed_title
+from storage import backups as _backups
+from storage.atomic import atomic_write_bytes, ensure_private_dir, fsync_dir, sweep_temp_files
+from storage.backups import LIBRARY_BACKUP_ID, Backups, ZipReport, utc_now
+from storage.drafts import read_draft, write_draft
+from storage.errors import LockRequiredError, StorageError, UnknownMeetingError, WriteFailedError
+from storage.library import Library
+from storage.lock import DataDirLock
+from storage.meetings import MeetingStore, load_meeting_readonly, meeting_from_bytes
+from storage.paths import (
+    BACKUPS_DIR,
+    DRAFTS_DIR,
+    LIBRARY_FILE,
+    MEETING_SUFFIX,
+    MEETINGS_DIR,
+    TRASH_DIR,
+    is_valid_meeting_id,
+)
+
+
+def _now_text() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+class DataDir:
+    """One data folder (see :mod:`storage.paths` for its layout).
+
+    ``clock``, ``backup_interval`` and ``backup_keep`` tune the rotating
+    backups (tests pass a fake clock). ``title_of`` composes the title string
+    of the index (default: :func:`minutes.render.composed_title`).
+    """
+
+    def __init__(
+        self,
+        root: Path | str,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        backup_interval: timedelta = _backups.DEFAULT_INTERVAL,
+        backup_keep: int = _backups.DEFAULT_KEEP,
+        title_of: Callable[[Meeting], str] = composed_title,
+    ) -> None:
+        self.root = Path(root)
+        self.backups = Backups(
+            self.root / BACKUPS_DIR, clock=clock, interval=backup_interval, keep=backup_keep
+        )
+        self.lock = DataDirLock(self.root)
+        self._title_of = title_of
+        self._library: Library | None = None
+
+    # -- the write lock ------------------------------------------------------------
+    @property
+    def has_lock(self) -> bool:
+        """True while this object holds the data folder's write lock."""
+        return self.lock.is_held
+
+    def acquire_lock(self) -> DataDir:
+        """Take the write lock now, or raise :class:`~storage.errors.DataDirLockedError`.
+
+        Creates the data folder (0700) if needed, removes temporary files a
+        crashed write left behind, and re-reads the library under the lock.
+        """
+        if self.has_lock:
+            return self
+        self.lock.acquire()
+        self._forget_library()
+        for folder in (self.root, self.root / MEETINGS_DIR, self.root / DRAFTS_DIR):
+            sweep_temp_files(folder)
+        try:
+            names = os.listdir(self.root / BACKUPS_DIR)
+        except OSError:
+            names = []
+        for name in names:
+            sweep_temp_files(self.root / BACKUPS_DIR / name)
+        return self
+
+    def release_lock(self) -> None:
+        """Give the write lock up (open meetings must be closed first)."""
+        self._forget_library()
+        self.lock.release()
+
+    @contextmanager
+    def write_lock(self) -> Iterator[DataDir]:
+        """``with datadir.write_lock():`` hold the lock for the block (if not held already)."""
+        held = self.has_lock
+        self.acquire_lock()
+        try:
+            yield self
+        finally:
+            if not held:
+                self.release_lock()
+
+    def __enter__(self) -> DataDir:
+        return self.acquire_lock()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.release_lock()
+
+    def _require_lock(self, what: str) -> None:
+        if not self.has_lock:
+            raise LockRequiredError(self.root, what)
+
+    # -- the library ---------------------------------------------------------------
+    @property
+    def library(self) -> Library:
+        """The library (``library.json``); read-only unless this object holds the lock."""
+        if self._library is None or self._library.read_only == self.has_lock:
+            self._forget_library()
+            self._library = Library(
+                self.root / LIBRARY_FILE,
+                backup_finder=self.backups.finder(LIBRARY_BACKUP_ID),
+                read_only=not self.has_lock,
+            )
+        return self._library
+
+    def _forget_library(self) -> None:
+        if self._library is not None:
+            self._library.close()
+            self._library = None
+
+    def list_meetings(self) -> list[dict[str, Any]]:
+        """The index rows of every meeting, newest date first (no lock needed)."""
+        return self.library.list_meetings()
+
+    # -- meetings ------------------------------------------------------------------
+    def meeting_path(self, meeting_id: str) -> Path:
+        """``meetings/<id>.json``; :class:`UnknownMeetingError` for an id that cannot be one."""
+        if not is_valid_meeting_id(meeting_id):
+            raise UnknownMeetingError(str(meeting_id), self.root)
+        return self.root / MEETINGS_DIR / f"{meeting_id}{MEETING_SUFFIX}"
+
+    def new_meeting_id(self, meeting_date: str | None = None) -> str:
+        """A new id, ``20220315-1a2b``: the meeting's date and random hex, unused in this folder."""
+        digits = re.sub(r"[^0-9]", "", meeting_date or "")
+        if len(digits) != 8:
+            digits = datetime.now().strftime("%Y%m%d")
+        while True:
+            candidate = f"{digits}-{secrets.token_hex(2)}"
+            if self.library.get_row(candidate) is None and not self.meeting_path(candidate).exists():
+                return candidate
+
+    def index_row(self, meeting_id: str, meeting: Meeting, title: str | None = None) -> dict[str, Any]:
+        """The library row for a meeting (``created`` kept from the current row)."""
+        now = _now_text()
+        current = self.library.get_row(meeting_id)
+        return {
+            "id": meeting_id,
+            "date": meeting.date,
+            "title": title if title is not None else self._title_of(meeting),
+            "body": meeting.body,
+            "status": meeting.status,
+            "entry_count": meeting.entry_count(),
+            "created": current["created"] if current else now,
+            "updated": now,
+            "file": f"{MEETINGS_DIR}/{meeting_id}{MEETING_SUFFIX}",
+        }
+
+    def add_meeting(self, meeting: Meeting, title: str | None = None) -> str:
+        """Store a new meeting: its file first, then its index row; returns its id.
+
+        If the index cannot be written the new meeting file is removed again.
+        """
+        self._require_lock("会議を追加")
+        ensure_private_dir(self.root / MEETINGS_DIR)
+        meeting_id = self.new_meeting_id(meeting.date)
+        path = self.meeting_path(meeting_id)
+        MeetingStore(path, meeting=meeting, meeting_id=meeting_id).close()
+        try:
+            self.library.add_row(self.index_row(meeting_id, meeting, title))
+        except BaseException:
+            try:
+                os.unlink(path)
+                fsync_dir(path.parent)
+            except OSError:
+                pass
+            raise
+        return meeting_id
+
+    def update_index(self, meeting_id: str, meeting: Meeting, title: str | None = None) -> None:
+        """Refresh a meeting's index row from the meeting (title, status, entry count …)."""
+        self._require_lock("会議一覧を更新")
+        self.library.update_row(self.index_row(meeting_id, meeting, title))
+
+    def open_meeting(self, meeting_id: str) -> MeetingStore:
+        """Open a meeting for writing (needs the lock); a backup is taken on open.
+
+        Header, people and agenda saves, and closing the store, refresh the
+        meeting's index row; a committed speech (``save_item``) does not.
+        """
+        self._require_lock("会議を開いて編集")
+        path = self.meeting_path(meeting_id)
+
+        def on_saved(kind: str) -> None:
+            if kind != "item":
+                self.update_index(meeting_id, store.meeting)
+
+        def on_close(closed: MeetingStore) -> None:
+            if self.has_lock:
+                self.update_index(meeting_id, closed.meeting)
+
+        try:
+            store = MeetingStore(
+                path,
+                meeting_id=meeting_id,
+                backups=self.backups,
+                backup_finder=self.backups.finder(meeting_id),
+                on_saved=on_saved,
+                on_close=on_close,
+            )
+        except FileNotFoundError:
+            raise UnknownMeetingError(meeting_id, self.root) from None
+        return store
+
+    def load_meeting(self, meeting_id: str) -> Meeting:
+        """Load a meeting for reading (list, export): no lock, never writes."""
+        try:
+            return load_meeting_readonly(self.meeting_path(meeting_id), self.backups.finder(meeting_id))
+        except FileNotFoundError:
+            raise UnknownMeetingError(meeting_id, self.root) from None
+
+    def restore_meeting_backup(self, backup: Path | str, meeting_id: str | None = None) -> str:
+        """Put a backup file back as a meeting's file (needs the lock); returns the meeting id.
+
+        ``meeting_id`` defaults to the backup's folder name (``backups/<id>/…``).
+        The backup must be readable as a meeting; the current file, damaged or
+        not, is first moved to ``trash/``. The index row is refreshed.
+        """
+        self._require_lock("会議をバックアップから復元")
+        backup = Path(backup)
+        if meeting_id is None:
+            meeting_id = backup.parent.name
+        path = self.meeting_path(meeting_id)
+        try:
+            data = backup.read_bytes()
+        except OSError as error:
+            raise StorageError(
+                f"バックアップ「{backup}」を読めません({error.strerror or error})。"
+                "ファイルの名前と場所を確かめてください。何も変えていません。",
+                path=backup,
+            ) from None
+        meeting = meeting_from_bytes(data, backup)
+        if path.exists():
+            trash = ensure_private_dir(self.root / TRASH_DIR)
+            stamp = f"{self.backups.clock():%Y%m%dT%H%M%S}"
+            try:
+                os.replace(path, trash / f"{meeting_id}-{stamp}{MEETING_SUFFIX}")
+            except OSError as error:
+                raise WriteFailedError(path, error) from error
+        ensure_private_dir(path.parent)
+        atomic_write_bytes(path, data)
+        self.update_index(meeting_id, meeting)
+        return meeting_id
+
+    def restore(self, source: Path | str) -> str:
+        """What ``kaigiroku restore FILE`` does: a ``.zip`` restores the folder
+        (:meth:`restore_zip`), a meeting backup ``backups/<id>/….json`` that
+        meeting (:meth:`restore_meeting_backup`). Needs the lock; returns a
+        Japanese line saying what was restored.
+        """
+        source = Path(source)
+        if source.suffix.lower() == ".json":
+            meeting_id = self.restore_meeting_backup(source)
+            return f"会議「{meeting_id}」をバックアップ「{source}」から復元しました。"
+        restored = self.restore_zip(source)
+        count = sum(1 for name in restored if name.startswith(f"{MEETINGS_DIR}/"))
+        return f"「{source}」から復元しました(会議{count}件)。"
+
+    # -- drafts --------------------------------------------------------------------
+    def _draft_path(self, meeting_id: str) -> Path:
+        if not is_valid_meeting_id(meeting_id):
+            raise UnknownMeetingError(str(meeting_id), self.root)
+        return self.root / DRAFTS_DIR / f"{meeting_id}.json"
+
+    def save_draft(self, meeting_id: str, text: str) -> None:
+        """Save the entry bar's text (one small atomic write; the meeting file is untouched)."""
+        self._require_lock("下書きを保存")
+        path = self._draft_path(meeting_id)
+        ensure_private_dir(path.parent)
+        write_draft(path, text)
+
+    def load_draft(self, meeting_id: str) -> str | None:
+        """The saved entry-bar text, or ``None``."""
+        return read_draft(self._draft_path(meeting_id))
+
+    def clear_draft(self, meeting_id: str) -> None:
+        """Forget the saved entry-bar text."""
+        self._require_lock("下書きを消去")
+        path = self._draft_path(meeting_id)
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            return
+        except OSError as error:
+            raise WriteFailedError(path, error) from error
+        fsync_dir(path.parent)
+
+    # -- whole-folder backup and restore -----------------------------------------
+    def backup_zip(self, dest: Path | str) -> ZipReport:
+        """Write the data folder (library, meetings, drafts) to a zip; no lock needed."""
+        return _backups.backup_zip(self.root, dest)
+
+    def restore_zip(self, src: Path | str) -> list[str]:
+        """Restore the data folder from a zip made by :meth:`backup_zip` (needs the lock).
+
+        The zip is checked completely first; a bad one is refused with
+        :class:`~storage.errors.RestoreRefusedError` and nothing changes.
+        """
+        self._require_lock("復元")
+        self._forget_library()
+        try:
+            return _backups.restore_zip(self.root, src, self.backups)
+        finally:
+            self._forget_library()

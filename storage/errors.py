@@ -1,0 +1,183 @@
+"""The storage errors: each carries a Japanese ``.message`` that says what
+happened and what the user can do about it.
+
+The UI and the command line show ``.message`` as it is (``str(error)`` is the
+same text), so every message names the file or folder concerned.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from datetime import datetime
+from pathlib import Path
+
+#: Appended to a failed save: the in-memory meeting (and the entry bar) is intact.
+_NOT_LOST = "入力中の文章は消えていません。"
+
+
+class StorageError(Exception):
+    """Base of every storage error; ``.message`` is the Japanese text for the user."""
+
+    def __init__(self, message: str, *, path: Path | str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = Path(path) if path is not None else None
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class DamagedFileError(StorageError):
+    """A file that cannot be read: bad JSON, truncated, empty, of the wrong kind.
+
+    The file is left exactly as it is; nothing writes to it afterwards.
+    ``.backup`` is the newest backup of it, if there is one.
+    """
+
+    def __init__(self, path: Path | str, reason: str, backup: Path | str | None = None) -> None:
+        self.reason = reason
+        self.backup = Path(backup) if backup is not None else None
+        super().__init__(self._compose(Path(path), reason, self.backup), path=path)
+
+    @staticmethod
+    def _compose(path: Path, reason: str, backup: Path | None) -> str:
+        text = f"ファイル「{path}」を読めません({reason})。このファイルには書き込みません。"
+        return text + _restore_hint(backup)
+
+
+class NewerSchemaError(DamagedFileError):
+    """A file written by a newer kaigiroku (its schema version is above ours)."""
+
+    def __init__(
+        self, path: Path | str, found: int, supported: int, backup: Path | str | None = None
+    ) -> None:
+        self.found = found
+        self.supported = supported
+        reason = f"新しい版のkaigirokuで保存された形式です: 版{found}、この版が読めるのは版{supported}まで"
+        super().__init__(path, reason, backup)
+
+    @staticmethod
+    def _compose(path: Path, reason: str, backup: Path | None) -> str:
+        text = (
+            f"ファイル「{path}」を読めません({reason})。このファイルには書き込みません。"
+            "kaigirokuを新しい版に更新してから開いてください。"
+        )
+        if backup is not None:
+            text += f"この版で使い続けるなら、最新のバックアップ「{backup}」から復元できます: kaigiroku restore {backup}"
+        return text
+
+
+def _restore_hint(backup: Path | None) -> str:
+    if backup is None:
+        return "このファイルのバックアップはありません。"
+    return f"最新のバックアップ「{backup}」から復元できます: kaigiroku restore {backup}"
+
+
+class DataDirLockedError(StorageError):
+    """Another kaigiroku holds the data folder's write lock.
+
+    ``.owner`` is what the holder wrote into ``lock.info`` (``pid``, ``host``,
+    ``started``), or ``None`` when that is unknown.
+    """
+
+    def __init__(self, root: Path | str, owner: dict | None = None) -> None:
+        self.root = Path(root)
+        self.owner = owner
+        super().__init__(
+            f"別のkaigirokuがこのデータフォルダ({self.root})を使用中です({_describe_owner(owner)})。"
+            "そちらを終了してから開き直してください。"
+            "閲覧と書き出し(list / export)はこのままでも使えます。",
+            path=root,
+        )
+
+
+def _describe_owner(owner: dict | None) -> str:
+    if not owner:
+        return "使用中のプログラムは不明"
+    parts = [f"PID {owner.get('pid', '不明')}"]
+    if owner.get("host"):
+        parts.append(f"端末 {owner['host']}")
+    if owner.get("started"):
+        parts.append(f"{_format_started(owner['started'])}から")
+    return "、".join(parts)
+
+
+def _format_started(started: object) -> str:
+    try:
+        return datetime.fromisoformat(str(started)).strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return str(started)
+
+
+class WriteFailedError(StorageError):
+    """Writing a file failed; wraps the :class:`OSError` (``.error``, ``.errno``)."""
+
+    def __init__(self, path: Path | str, error: OSError) -> None:
+        self.error = error
+        self.errno = error.errno
+        super().__init__(_write_failure_message(Path(path), error), path=path)
+
+
+def _write_failure_message(path: Path, error: OSError) -> str:
+    code = error.errno
+    if code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return (
+            f"ディスクの空きがありません(「{path}」に保存できませんでした)。"
+            f"空きを作ってからもう一度保存してください。{_NOT_LOST}"
+        )
+    if code == errno.EROFS:
+        return (
+            f"「{path}」は読み取り専用の場所にあるため保存できません。"
+            "書き込める場所をデータフォルダに指定してください(--data-dir または KAIGIROKU_DATA_DIR)。"
+            f"{_NOT_LOST}"
+        )
+    if code in (errno.EACCES, errno.EPERM):
+        return (
+            f"「{path}」に書き込む権限がありません。"
+            "フォルダの権限を確かめるか、別のデータフォルダを指定してください(--data-dir または KAIGIROKU_DATA_DIR)。"
+            f"{_NOT_LOST}"
+        )
+    if code == errno.ENOENT:
+        return (
+            f"保存先のフォルダ「{path.parent}」が見つかりません"
+            "(USBメモリを抜いたか、フォルダが移動・削除された可能性があります)。"
+            f"フォルダを元に戻してからもう一度保存してください。{_NOT_LOST}"
+        )
+    reason = (error.strerror or os.strerror(code)) if code else str(error)
+    return f"「{path}」に保存できませんでした({reason})。もう一度保存してください。{_NOT_LOST}"
+
+
+class UnknownMeetingError(StorageError):
+    """No meeting with this id in the data folder."""
+
+    def __init__(self, meeting_id: str, root: Path | str | None = None) -> None:
+        self.meeting_id = meeting_id
+        where = f"データフォルダ({root})に" if root is not None else ""
+        super().__init__(
+            f"{where}会議「{meeting_id}」は見つかりません。kaigiroku list で会議の一覧を確かめてください。",
+            path=root,
+        )
+
+
+class RestoreRefusedError(StorageError):
+    """A backup zip that cannot be restored; nothing was changed."""
+
+    def __init__(self, source: Path | str, reason: str) -> None:
+        self.reason = reason
+        super().__init__(
+            f"バックアップ「{source}」から復元できません({reason})。"
+            "データフォルダは何も変えていません。別のバックアップを指定してください。",
+            path=source,
+        )
+
+
+class LockRequiredError(StorageError):
+    """A write was attempted without holding the data folder's write lock (a programming error)."""
+
+    def __init__(self, root: Path | str, what: str) -> None:
+        super().__init__(
+            f"データフォルダ({root})の書き込みロックを取らずに{what}しようとしました。"
+            "kaigirokuの不具合です。開き直してください。",
+            path=root,
+        )

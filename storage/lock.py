@@ -1,0 +1,102 @@
+"""The data folder's write lock: one kaigiroku writes a data folder at a time.
+
+:class:`DataDirLock` takes an OS-level lock (``fcntl.flock`` on POSIX,
+``msvcrt.locking`` on Windows, through :mod:`filelock`) on the file ``lock``
+without waiting. A second writer, in another process or the same one, gets
+:class:`~storage.errors.DataDirLockedError`, whose message names the holder
+from the sidecar ``lock.info`` (PID, host, start time, written atomically by
+the holder right after it takes the lock).
+
+The kernel drops an OS-level lock when its process dies, so the lock of a
+crashed kaigiroku is taken over by the next one without any stale-lock
+guessing; its ``lock.info`` is simply overwritten. Read-only work (list,
+load, export) never takes the lock.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+from datetime import datetime
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from storage.atomic import FILE_MODE, atomic_write_bytes, ensure_private_dir
+from storage.errors import DataDirLockedError, WriteFailedError
+from storage.paths import LOCK_FILE, LOCK_INFO_FILE
+
+
+def read_lock_info(root: Path | str) -> dict | None:
+    """What the holder of the lock wrote about itself, or ``None``."""
+    try:
+        with open(Path(root) / LOCK_INFO_FILE, "rb") as handle:
+            info = json.loads(handle.read().decode("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return info if isinstance(info, dict) else None
+
+
+class DataDirLock:
+    """The write lock on one data folder; a context manager, or :meth:`acquire`/:meth:`release`.
+
+    Taking the lock creates the data folder (0700) if needed: it is the first write.
+    """
+
+    def __init__(self, root: Path | str) -> None:
+        self.root = Path(root)
+        self.path = self.root / LOCK_FILE
+        self.info_path = self.root / LOCK_INFO_FILE
+        self._lock: FileLock | None = None
+
+    @property
+    def is_held(self) -> bool:
+        """True while this object holds the lock."""
+        return self._lock is not None and self._lock.is_locked
+
+    def acquire(self) -> DataDirLock:
+        """Take the lock now or raise :class:`DataDirLockedError`; holding it already is fine."""
+        if self.is_held:
+            return self
+        ensure_private_dir(self.root)
+        lock = FileLock(self.path, timeout=0, mode=FILE_MODE, thread_local=False)
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            raise DataDirLockedError(self.root, read_lock_info(self.root)) from None
+        except OSError as error:
+            raise WriteFailedError(self.path, error) from error
+        self._lock = lock
+        try:
+            info = {
+                "pid": os.getpid(),
+                "host": socket.gethostname(),
+                "started": datetime.now().astimezone().isoformat(timespec="seconds"),
+            }
+            atomic_write_bytes(self.info_path, json.dumps(info, ensure_ascii=False).encode("utf-8"))
+        except BaseException:
+            self.release()
+            raise
+        return self
+
+    def release(self) -> None:
+        """Give the lock up (its ``lock.info`` is removed first). Safe to call twice."""
+        lock, self._lock = self._lock, None
+        if lock is None:
+            return
+        try:
+            os.unlink(self.info_path)
+        except OSError:
+            pass
+        lock.release(force=True)
+
+    def __enter__(self) -> DataDirLock:
+        return self.acquire()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.release()
+
+    def __repr__(self) -> str:
+        return f"DataDirLock({str(self.root)!r}, held={self.is_held})"
+

@@ -1,0 +1,332 @@
+"""One meeting file: the whole :class:`~minutes.model.Meeting` in memory, saved piece by piece.
+
+A meeting file (``meetings/<id>.json``) is a TinyDB database over
+:class:`~storage.tinystore.AtomicJSONStorage` with these tables::
+
+    _schema  {"1": {"kind": "meeting", "version": 1}}       (the storage's own)
+    meta     one document (doc id 1): the meeting's top-level fields, exactly as
+             minutes.interchange.meeting_to_dict writes them, without
+             "people" and "agenda" (so "format" and "version" are kept too)
+    people   one document per person: {"order": 0, "person": {...Person dict...}}
+             ("votes" is left out when the person has the default voting right,
+             Person.votes None, so that a reload gives back the same Person)
+    items    one document per agenda item:
+             {"id": "a1", "order": 0,
+              "item": {...Item dict without "log"...},
+              "log": [{"uid": "e…", "entry": {...Entry dict...}}, ...]}
+
+The dictionaries inside are the interchange format's (``shared/meeting-format.md``),
+written by :mod:`minutes.interchange`; loading rebuilds the meeting with
+``meeting_from_dict`` (header, people, items) and ``entry_from_dict`` (each
+entry, checked against the person ids only, so that a ballot of someone later
+marked absent does not make the meeting unreadable). Each entry's internal ``uid`` (which the
+interchange format never carries) is stored next to its dictionary and set
+back on the loaded entry, so the UI's references to entries survive a reload.
+
+:class:`MeetingStore` loads the meeting once; the UI changes
+``store.meeting`` in memory and then calls one ``save_*`` method. Each save is
+one atomic write of the whole file (the tables it touches are changed in one
+batch of the storage).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from tinydb import Query, TinyDB
+
+from minutes import interchange
+from minutes.model import Item, Meeting, Person
+from storage.errors import DamagedFileError, StorageError
+from storage.tinystore import KIND_MEETING, BackupFinder, decode_tables, open_db
+
+META = "meta"
+PEOPLE = "people"
+ITEMS = "items"
+
+#: What a save hook is told was saved.
+SAVE_KINDS = ("create", "item", "header", "people", "agenda", "all")
+
+
+# -- the tables of a meeting ----------------------------------------------------
+
+
+def _header_doc(meeting: Meeting) -> dict[str, Any]:
+    header = interchange.meeting_to_dict(meeting)
+    header.pop("people", None)
+    header.pop("agenda", None)
+    return header
+
+
+def _person_dict(person: Person) -> dict[str, Any]:
+    data = interchange.person_to_dict(person)
+    if person.votes is None:
+        # person_to_dict spells out the default voting right; keep "default" as it is.
+        data.pop("votes", None)
+    return data
+
+
+def _people_docs(meeting: Meeting) -> list[dict[str, Any]]:
+    return [{"order": order, "person": _person_dict(person)} for order, person in enumerate(meeting.people)]
+
+
+def _item_doc(item: Item, order: int) -> dict[str, Any]:
+    item_dict = interchange.item_to_dict(item, with_log=False)
+    item_dict.pop("log", None)
+    return {
+        "id": item.id,
+        "order": order,
+        "item": item_dict,
+        "log": [{"uid": entry.uid, "entry": interchange.entry_to_dict(entry)} for entry in item.log],
+    }
+
+
+def _item_docs(meeting: Meeting) -> list[dict[str, Any]]:
+    return [_item_doc(item, order) for order, item in enumerate(meeting.agenda)]
+
+
+def _replace_table(db: TinyDB, name: str, docs: list[dict[str, Any]]) -> None:
+    table = db.table(name)
+    table.truncate()
+    if docs:
+        table.insert_multiple(docs)
+
+
+def _write_all(db: TinyDB, meeting: Meeting) -> None:
+    _replace_table(db, META, [_header_doc(meeting)])
+    _replace_table(db, PEOPLE, _people_docs(meeting))
+    _replace_table(db, ITEMS, _item_docs(meeting))
+
+
+def _by_order(docs: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    return sorted(docs, key=lambda doc: doc["order"])
+
+
+def _meeting_from_tables(
+    tables: dict[str, dict[str, Any]] | None, path: Path | str, backup_finder: BackupFinder | None
+) -> Meeting:
+    """Rebuild the meeting, with its entry uids, from the tables of a meeting file."""
+
+    def damaged(reason: str) -> DamagedFileError:
+        return DamagedFileError(path, reason, backup_finder() if backup_finder else None)
+
+    tables = tables or {}
+    try:
+        metas = list(tables.get(META, {}).values())
+        if len(metas) != 1:
+            raise damaged("会議の見出し(meta)がありません")
+        people = [doc["person"] for doc in _by_order(tables.get(PEOPLE, {}).values())]
+        item_docs = _by_order(tables.get(ITEMS, {}).values())
+        agenda = [dict(doc["item"]) for doc in item_docs]
+        logs = [list(doc["log"]) for doc in item_docs]
+        data = dict(metas[0])
+        data["people"] = people
+        data["agenda"] = agenda
+    except (KeyError, TypeError, AttributeError) as error:
+        raise damaged(f"会議の表の形が正しくありません: {error!r}") from None
+    source = str(path)
+    try:
+        meeting = interchange.meeting_from_dict(data, source)
+        # Entries are read against the person ids only: a ballot of someone
+        # later marked absent must not make the meeting unreadable.
+        person_ids = [person.id for person in meeting.people]
+        for index, (item, records) in enumerate(zip(meeting.agenda, logs, strict=True)):
+            for position, record in enumerate(records):
+                uid = record["uid"]
+                if not isinstance(uid, str) or not uid:
+                    raise damaged(f"agenda[{index}].log[{position}]: 発言の識別子(uid)が正しくありません")
+                item.log.append(
+                    interchange.entry_from_dict(
+                        record["entry"],
+                        source,
+                        f"agenda[{index}].log[{position}]",
+                        person_ids,
+                        item_title=item.title,
+                        uid=uid,
+                    )
+                )
+    except interchange.FormatError as error:
+        where = f"{error.path}: " if getattr(error, "path", None) else ""
+        raise damaged(f"{where}{error.message}") from None
+    except (KeyError, TypeError) as error:
+        raise damaged(f"会議の表の形が正しくありません: {error!r}") from None
+    return meeting
+
+
+def meeting_from_bytes(raw: bytes, source: Path | str) -> Meeting:
+    """The meeting in a meeting file's bytes (a restore checks a zip with this)."""
+    return _meeting_from_tables(decode_tables(raw, source, KIND_MEETING), source, None)
+
+
+def load_meeting_readonly(path: Path | str, backup_finder: BackupFinder | None = None) -> Meeting:
+    """Load a meeting file for reading only (list, export): no lock, never writes.
+
+    Raises :class:`FileNotFoundError` for a missing file and
+    :class:`DamagedFileError` for an unreadable one.
+    """
+    path = Path(path)
+    db = open_db(path, kind=KIND_MEETING, backup_finder=backup_finder, read_only=True, must_exist=True)
+    try:
+        return _meeting_from_tables(db.storage.read(), path, backup_finder)
+    finally:
+        db.close()
+
+
+# -- the store --------------------------------------------------------------------
+
+
+class MeetingStore:
+    """One open meeting file: ``.meeting`` in memory, and atomic saves of its parts.
+
+    ``MeetingStore(path)`` opens an existing file (:class:`FileNotFoundError`
+    if there is none, :class:`DamagedFileError` if it cannot be read);
+    ``MeetingStore(path, meeting=m)`` writes a new file for ``m`` (refusing
+    with :class:`FileExistsError` if one exists). Hold the data folder's write
+    lock while a store is open (:meth:`storage.datadir.DataDir.open_meeting`
+    does this).
+
+    ``backups`` (a :class:`storage.backups.Backups`) takes a backup on open and
+    at most every few minutes after saves; a failed backup never fails a save
+    but is kept in ``.backup_error`` for the UI to show. ``on_saved(kind)`` is
+    called after each successful save, ``on_close`` by :meth:`close`.
+    """
+
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        meeting: Meeting | None = None,
+        meeting_id: str | None = None,
+        backups: Any = None,
+        backup_finder: BackupFinder | None = None,
+        on_saved: Callable[[str], None] | None = None,
+        on_close: Callable[[MeetingStore], None] | None = None,
+    ) -> None:
+        self.path = Path(path)
+        self.id = meeting_id or self.path.stem
+        self._backups = backups
+        self._on_saved = on_saved
+        self._on_close = on_close
+        self._mutex = threading.RLock()
+        self.closed = False
+        #: Set when a save failed: the file then lags behind ``.meeting`` and the next save writes everything.
+        self.needs_full_save = False
+        self.backup_error: StorageError | None = None
+        if meeting is None:
+            self._db = open_db(self.path, kind=KIND_MEETING, backup_finder=backup_finder, must_exist=True)
+            self.meeting = _meeting_from_tables(self._db.storage.read(), self.path, backup_finder)
+            self._backup("open")
+        else:
+            if self.path.exists():
+                raise FileExistsError(self.path)
+            self._db = open_db(self.path, kind=KIND_MEETING, backup_finder=backup_finder)
+            self.meeting = meeting
+            with self._db.storage.batch():
+                _write_all(self._db, meeting)
+            self._after_save("create")
+
+    # -- saves ---------------------------------------------------------------
+    def save_item(self, item: Item) -> None:
+        """Save one agenda item with its whole log (what committing a speech calls).
+
+        If the stored agenda no longer matches the in-memory one (the item is
+        new, or items moved), the whole agenda is saved instead: still one write.
+        """
+        order = self._order_of(item)
+
+        def write() -> str:
+            items = self._db.table(ITEMS)
+            stored = [doc["id"] for doc in _by_order(items.all())]
+            if stored != [other.id for other in self.meeting.agenda]:
+                return self._write_agenda()
+            items.update(_item_doc(item, order), Query()["id"] == item.id)
+            return "item"
+
+        self._save(write)
+
+    def save_header(self) -> None:
+        """Save the meeting's top-level fields (date, times, place, status, extra …)."""
+        self._save(lambda: self._write_tables("header", META, [_header_doc(self.meeting)]))
+
+    def save_people(self) -> None:
+        """Save the attendance list (people and their order)."""
+        self._save(lambda: self._write_tables("people", PEOPLE, _people_docs(self.meeting)))
+
+    def save_agenda(self) -> None:
+        """Save the agenda: every item, its order and its log."""
+        self._save(self._write_agenda)
+
+    def save_all(self) -> None:
+        """Save everything: header, people and agenda."""
+        self._save(self._write_all)
+
+    def close(self) -> None:
+        """Close the file (every save is already on disk) and call ``on_close``."""
+        if self.closed:
+            return
+        self.closed = True
+        self._db.close()
+        if self._on_close is not None:
+            self._on_close(self)
+
+    def __enter__(self) -> MeetingStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- internals -----------------------------------------------------------
+    def _save(self, write: Callable[[], str]) -> None:
+        """Run one save (one file write); after a failed save the next one writes everything."""
+        with self._mutex:
+            if self.closed:
+                raise ValueError(f"{self.path} is closed")
+            if self.needs_full_save:
+                write = self._write_all
+            try:
+                kind = write()
+            except BaseException:
+                self.needs_full_save = True
+                raise
+            self.needs_full_save = False
+            self._after_save(kind)
+
+    def _write_tables(self, kind: str, name: str, docs: list[dict[str, Any]]) -> str:
+        with self._db.storage.batch():
+            _replace_table(self._db, name, docs)
+        return kind
+
+    def _write_agenda(self) -> str:
+        return self._write_tables("agenda", ITEMS, _item_docs(self.meeting))
+
+    def _write_all(self) -> str:
+        with self._db.storage.batch():
+            _write_all(self._db, self.meeting)
+        return "all"
+
+    def _order_of(self, item: Item) -> int:
+        for order, other in enumerate(self.meeting.agenda):
+            if other is item:
+                return order
+        raise ValueError(f"item {item.id!r} is not on this meeting's agenda")
+
+    def _after_save(self, kind: str) -> None:
+        self._backup(kind)
+        if self._on_saved is not None:
+            self._on_saved(kind)
+
+    def _backup(self, kind: str) -> None:
+        if self._backups is None:
+            return
+        try:
+            if kind == "open":
+                self._backups.backup_on_open(self.id, self.path)
+            else:
+                self._backups.maybe_backup(self.id, self.path)
+        except StorageError as error:
+            self.backup_error = error
+        else:
+            self.backup_error = None

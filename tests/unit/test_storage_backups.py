@@ -1,0 +1,311 @@
+"""Backups: rotating copies of meeting files, and the whole folder as a zip that restores or is refused."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import zipfile
+
+import pytest
+
+from minutes.model import Speech
+from storage import DataDir
+from storage.backups import Backups, read_restore_zip
+from storage.errors import LockRequiredError, RestoreRefusedError
+from tests.unit.test_storage_support import FakeClock, data_dir, make_meeting, snapshot  # noqa: F401
+
+NAME = re.compile(r"^\d{8}T\d{6}Z-\d{6}\.json$")
+
+
+@pytest.fixture
+def clock():
+    return FakeClock()
+
+
+@pytest.fixture
+def datadir(data_dir, clock):
+    datadir = DataDir(data_dir, clock=clock).acquire_lock()
+    yield datadir
+    datadir.release_lock()
+
+
+def speak(store, text: str) -> None:
+    item = store.meeting.agenda[0]
+    item.log.append(Speech(text=text, speaker_id="p1"))
+    store.save_item(item)
+
+
+# -- rotating backups --------------------------------------------------------------
+
+
+def test_a_backup_on_open_and_then_at_most_every_five_minutes(datadir, clock):
+    meeting_id = datadir.add_meeting(make_meeting())
+    store = datadir.open_meeting(meeting_id)
+    first = datadir.backups.list_backups(meeting_id)
+    assert len(first) == 1
+    assert first[0].read_bytes() == datadir.meeting_path(meeting_id).read_bytes()
+    assert first[0].name == "20260101T120000Z-000001.json"
+
+    for minute in range(4):
+        clock.advance(minutes=1)
+        speak(store, f"{minute}分後の発言")
+    assert datadir.backups.list_backups(meeting_id) == first  # less than five minutes since the last
+
+    clock.advance(minutes=1, seconds=1)
+    speak(store, "5分後の発言")
+    now = datadir.backups.list_backups(meeting_id)
+    assert len(now) == 2
+    assert now[0].name == "20260101T120501Z-000002.json"
+    assert now[0].read_bytes() == datadir.meeting_path(meeting_id).read_bytes()
+
+    clock.advance(minutes=1)
+    speak(store, "さらに1分後")
+    assert len(datadir.backups.list_backups(meeting_id)) == 2
+    store.close()
+
+
+def test_no_backup_of_an_unchanged_file(datadir, clock):
+    meeting_id = datadir.add_meeting(make_meeting())
+    datadir.open_meeting(meeting_id).close()
+    clock.advance(hours=1)
+    datadir.open_meeting(meeting_id).close()  # same bytes as the newest backup
+    assert len(datadir.backups.list_backups(meeting_id)) == 1
+    clock.advance(hours=1)
+    store = datadir.open_meeting(meeting_id)
+    store.save_header()  # saves the same content again
+    assert len(datadir.backups.list_backups(meeting_id)) == 1
+
+
+def test_rotation_keeps_the_newest_ten(datadir, clock):
+    meeting_id = datadir.add_meeting(make_meeting())
+    store = datadir.open_meeting(meeting_id)
+    contents = [datadir.meeting_path(meeting_id).read_bytes()]
+    for number in range(14):
+        clock.advance(minutes=6)
+        speak(store, f"発言{number}")
+        contents.append(datadir.meeting_path(meeting_id).read_bytes())
+    backups = datadir.backups.list_backups(meeting_id)
+    assert len(backups) == 10
+    assert [path.read_bytes() for path in backups] == contents[::-1][:10]
+    names = [path.name for path in backups]
+    assert all(NAME.match(name) for name in names)
+    assert names == sorted(names, reverse=True)  # the names sort by time
+    assert datadir.backups.newest_backup(meeting_id) == backups[0]
+    assert sorted(os.listdir(backups[0].parent)) == sorted(names)  # nothing else left there
+    if os.name == "posix":
+        assert {path.stat().st_mode & 0o777 for path in backups} == {0o600}
+        assert backups[0].parent.stat().st_mode & 0o777 == 0o700
+
+
+def test_the_sequence_orders_backups_taken_within_one_second(tmp_path, clock):
+    backups = Backups(tmp_path / "backups", clock=clock, interval=__import__("datetime").timedelta(0))
+    source = tmp_path / "m.json"
+    for number in range(3):
+        source.write_bytes(f"版{number}".encode())
+        backups.maybe_backup("20220315-abcd", source)
+    names = [path.name for path in backups.list_backups("20220315-abcd")]
+    assert names == [f"20260101T120000Z-00000{n}.json" for n in (3, 2, 1)]
+
+
+def test_a_meeting_without_backups(tmp_path):
+    backups = Backups(tmp_path / "backups")
+    assert backups.list_backups("20220315-abcd") == []
+    assert backups.newest_backup("20220315-abcd") is None
+    with pytest.raises(ValueError):
+        backups.list_backups("../library")
+
+
+def test_a_damaged_meeting_names_its_newest_backup_and_restores_from_it(datadir, clock):
+    meeting_id = datadir.add_meeting(make_meeting())
+    store = datadir.open_meeting(meeting_id)
+    clock.advance(minutes=10)
+    speak(store, "最後の発言")
+    store.close()
+    path = datadir.meeting_path(meeting_id)
+    good = path.read_bytes()
+    path.write_bytes(good[:100])  # the file is cut short
+    newest = datadir.backups.newest_backup(meeting_id)
+    with pytest.raises(Exception) as caught:
+        datadir.open_meeting(meeting_id)
+    message = caught.value.message
+    assert f"最新のバックアップ「{newest}」から復元できます: kaigiroku restore {newest}" in message
+    assert path.read_bytes() == good[:100]
+    assert "から復元しました" in datadir.restore(newest)
+    assert path.read_bytes() == good
+    assert datadir.open_meeting(meeting_id).meeting.agenda[0].log[-1].text == "最後の発言"
+    trashed = os.listdir(datadir.root / "trash")
+    assert len(trashed) == 1 and (datadir.root / "trash" / trashed[0]).read_bytes() == good[:100]
+
+
+# -- the whole folder as a zip ------------------------------------------------------
+
+
+def fill(datadir) -> list[str]:
+    first = datadir.add_meeting(make_meeting())
+    other = make_meeting()
+    other.date = "2022-06-01"
+    second = datadir.add_meeting(other)
+    datadir.save_draft(first, "入力中の文章")
+    datadir.open_meeting(first).close()  # makes a backup too
+    return [first, second]
+
+
+def zipped_names(path) -> list[str]:
+    with zipfile.ZipFile(path) as archive:
+        return sorted(archive.namelist())
+
+
+def test_backup_zip_holds_library_meetings_and_drafts_only(datadir, tmp_path):
+    first, second = fill(datadir)
+    report = datadir.backup_zip(tmp_path / "backup.zip")
+    assert zipped_names(tmp_path / "backup.zip") == sorted(
+        ["library.json", f"meetings/{first}.json", f"meetings/{second}.json", f"drafts/{first}.json"]
+    )
+    assert sorted(report.members) == zipped_names(tmp_path / "backup.zip")
+    assert report.skipped == []
+    if os.name == "posix":
+        assert (tmp_path / "backup.zip").stat().st_mode & 0o777 == 0o600
+    assert not [name for name in os.listdir(tmp_path) if name.endswith(".tmp")]
+
+
+def test_backup_zip_needs_no_lock_and_leaves_a_damaged_meeting_out(datadir, tmp_path):
+    first, second = fill(datadir)
+    datadir.meeting_path(second).write_bytes(b"{broken")
+    datadir.release_lock()
+    report = DataDir(datadir.root).backup_zip(tmp_path / "b.zip")
+    assert f"meetings/{second}.json" not in report.members
+    assert [member for member, _ in report.skipped] == [f"meetings/{second}.json"]
+    read_restore_zip(tmp_path / "b.zip")  # the zip restores cleanly
+    datadir.acquire_lock()
+
+
+def data_files(root) -> dict[str, str]:
+    tree = snapshot(root)
+    return {k: v for k, v in tree.items() if k == "library.json" or k.startswith(("meetings/", "drafts/"))}
+
+
+def test_zip_round_trip(datadir, tmp_path, clock):
+    first, second = fill(datadir)
+    before = data_files(datadir.root)
+    datadir.backup_zip(tmp_path / "backup.zip")
+
+    # Then things change: a meeting grows, one is added, the draft is gone.
+    clock.advance(minutes=30)
+    store = datadir.open_meeting(first)
+    speak(store, "後から足した発言")
+    store.close()
+    third = datadir.add_meeting(make_meeting())
+    datadir.clear_draft(first)
+    changed = datadir.meeting_path(first).read_bytes()
+
+    restored = datadir.restore_zip(tmp_path / "backup.zip")
+    assert restored[-1] == "library.json"  # the index is written last
+    assert data_files(datadir.root) == before
+    assert [row["id"] for row in datadir.list_meetings()] == [second, first]
+    assert datadir.load_draft(first) == "入力中の文章"
+    # The meeting that changed was backed up first; the one the zip lacks went to the trash.
+    assert changed in [path.read_bytes() for path in datadir.backups.list_backups(first)]
+    trashed = list((datadir.root / "trash").rglob(f"{third}.json"))
+    assert len(trashed) == 1
+    assert datadir.backups.list_backups("_library")
+
+
+def test_restore_needs_the_lock(data_dir, tmp_path):
+    with DataDir(data_dir).write_lock() as datadir:
+        fill(datadir)
+        datadir.backup_zip(tmp_path / "backup.zip")
+    before = snapshot(data_dir)
+    with pytest.raises(LockRequiredError):
+        DataDir(data_dir).restore_zip(tmp_path / "backup.zip")
+    assert snapshot(data_dir) == before
+
+
+def _rezip(source, target, replace: dict[str, bytes | None] = None, add: dict[str, bytes] = None):
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        for name in old.namelist():
+            if replace and name in replace:
+                if replace[name] is not None:
+                    new.writestr(name, replace[name])
+                continue
+            new.writestr(name, old.read(name))
+        for name, data in (add or {}).items():
+            new.writestr(name, data)
+
+
+def _bad_zips(good, tmp_path, first) -> dict:
+    meeting = f"meetings/{first}.json"
+    with zipfile.ZipFile(good) as archive:
+        meeting_bytes = archive.read(meeting)
+    bad = {}
+
+    def make(name, **kwargs):
+        path = tmp_path / f"{name}.zip"
+        _rezip(good, path, **kwargs)
+        bad[name] = path
+
+    make("traversal", add={"../evil.json": b"{}"})
+    make("traversal_inside", add={"meetings/../../evil.json": b"{}"})
+    make("absolute", add={"/etc/kaigiroku.json": b"{}"})
+    make("unknown_member", add={"notes.txt": b"memo"})
+    make("backslash", add={"meetings\\x.json": b"{}"})
+    make("damaged_meeting", replace={meeting: meeting_bytes[: len(meeting_bytes) // 2]})
+    make("newer_meeting", replace={meeting: meeting_bytes.replace(b'"version": 1', b'"version": 9', 1)})
+    make("invalid_meeting", replace={meeting: meeting_bytes.replace(b'"speaker": "p1"', b'"speaker": "zz"', 1)})
+    make("damaged_library", replace={"library.json": b"[]"})
+    make("damaged_draft", replace={f"drafts/{first}.json": b"not json"})
+    make("no_library", replace={"library.json": None})
+    not_zip = tmp_path / "not_zip.zip"
+    not_zip.write_bytes(b"this is not a zip file at all")
+    bad["not_zip"] = not_zip
+    truncated = tmp_path / "truncated.zip"
+    truncated.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
+    bad["truncated_zip"] = truncated
+    bad["missing"] = tmp_path / "missing.zip"
+    return bad
+
+
+BAD_KINDS = [
+    "traversal", "traversal_inside", "absolute", "unknown_member", "backslash", "damaged_meeting",
+    "newer_meeting", "invalid_meeting", "damaged_library", "damaged_draft", "no_library", "not_zip",
+    "truncated_zip", "missing",
+]
+
+
+@pytest.mark.parametrize("kind", BAD_KINDS)
+def test_a_bad_zip_is_refused_and_changes_nothing(datadir, tmp_path, clock, kind):
+    first, _ = fill(datadir)
+    good = tmp_path / "good.zip"
+    datadir.backup_zip(good)
+    bad = _bad_zips(good, tmp_path, first)[kind]
+    # Make the folder differ from the zip, so that any write would show.
+    clock.advance(minutes=30)
+    store = datadir.open_meeting(first)
+    speak(store, "zipにはない発言")
+    store.close()
+    datadir.add_meeting(make_meeting())
+    before = snapshot(datadir.root)
+    with pytest.raises(RestoreRefusedError) as caught:
+        datadir.restore_zip(bad)
+    assert snapshot(datadir.root) == before
+    assert f"バックアップ「{bad}」から復元できません" in caught.value.message
+    assert "データフォルダは何も変えていません" in caught.value.message
+    assert not (tmp_path / "evil.json").exists() and not (datadir.root.parent / "evil.json").exists()
+
+
+def test_the_checks_accept_the_zip_kaigiroku_writes(datadir, tmp_path):
+    fill(datadir)
+    datadir.backup_zip(tmp_path / "good.zip")
+    members = read_restore_zip(tmp_path / "good.zip")
+    assert "library.json" in members
+    # Folder entries, as other zip tools write them, are fine too.
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(tmp_path / "good.zip") as old, zipfile.ZipFile(buffer, "w") as new:
+        new.writestr("meetings/", b"")
+        for name in old.namelist():
+            new.writestr(name, old.read(name))
+    (tmp_path / "folders.zip").write_bytes(buffer.getvalue())
+    assert set(read_restore_zip(tmp_path / "folders.zip")) == set(members)
+    library = json.loads(members["library.json"])
+    assert library["_schema"]["1"]["kind"] == "library"

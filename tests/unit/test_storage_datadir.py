@@ -1,0 +1,271 @@
+"""The data folder: where it is, what is created when, the index, ids, drafts, and the error messages."""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+from pathlib import Path
+
+import platformdirs
+import pytest
+
+from storage import DataDir, Library, resolve_data_dir
+from storage import datadir as datadir_module
+from storage.errors import (
+    DamagedFileError,
+    UnknownMeetingError,
+    WriteFailedError,
+)
+from tests.unit.test_storage_support import data_dir, make_meeting, snapshot  # noqa: F401
+
+
+@pytest.fixture
+def datadir(data_dir):
+    datadir = DataDir(data_dir).acquire_lock()
+    yield datadir
+    datadir.release_lock()
+
+
+# -- where the data folder is ----------------------------------------------------------
+
+
+def test_the_command_line_wins_then_the_environment_then_the_platform(tmp_path, monkeypatch):
+    monkeypatch.setenv("KAIGIROKU_DATA_DIR", str(tmp_path / "from-env"))
+    monkeypatch.setattr(platformdirs, "user_data_dir", lambda *a, **k: str(tmp_path / "platform"))
+    assert resolve_data_dir(str(tmp_path / "from-cli")) == tmp_path / "from-cli"
+    assert resolve_data_dir(None) == tmp_path / "from-env"
+    monkeypatch.delenv("KAIGIROKU_DATA_DIR")
+    assert resolve_data_dir(None) == tmp_path / "platform"
+
+
+def test_the_platform_folder_is_asked_for_kaigiroku_without_an_author(monkeypatch):
+    monkeypatch.delenv("KAIGIROKU_DATA_DIR", raising=False)
+    asked = []
+    monkeypatch.setattr(platformdirs, "user_data_dir", lambda *a, **k: asked.append((a, k)) or "/x/kaigiroku")
+    assert resolve_data_dir(None) == Path("/x/kaigiroku").absolute()
+    assert asked == [(("kaigiroku",), {"appauthor": False})]
+
+
+def test_a_relative_or_home_path_is_made_absolute(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert resolve_data_dir("rel") == tmp_path / "rel"
+    assert resolve_data_dir("~/minutes") == tmp_path / "home" / "minutes"
+
+
+def test_reading_creates_nothing(tmp_path):
+    root = tmp_path / "nowhere" / "data"
+    datadir = DataDir(root)
+    assert datadir.list_meetings() == []
+    with pytest.raises(UnknownMeetingError):
+        datadir.load_meeting("20220315-abcd")
+    assert datadir.load_draft("20220315-abcd") is None
+    datadir.backup_zip(tmp_path / "empty.zip")
+    assert not (tmp_path / "nowhere").exists()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX modes")
+def test_the_first_write_creates_the_layout_privately(tmp_path):
+    saved = os.umask(0o000)
+    try:
+        root = tmp_path / "data"
+        with DataDir(root).write_lock() as datadir:
+            meeting_id = datadir.add_meeting(make_meeting())
+            datadir.save_draft(meeting_id, "下書き")
+            datadir.open_meeting(meeting_id).close()
+    finally:
+        os.umask(saved)
+    modes = {
+        str(path.relative_to(root)): path.stat().st_mode & 0o777
+        for path in [root, *root.rglob("*")]
+    }
+    for name, mode in modes.items():
+        expected = 0o700 if (root / name).is_dir() or name == "." else 0o600
+        assert mode == expected, f"{name}: {oct(mode)}"
+    assert {"library.json", "meetings", "drafts", "backups", "lock"} <= set(os.listdir(root))
+
+
+# -- meetings and the index ------------------------------------------------------------
+
+
+def test_new_ids_are_the_date_and_random_hex_and_unique(datadir, monkeypatch):
+    meeting_id = datadir.add_meeting(make_meeting())
+    assert re.fullmatch(r"20220315-[0-9a-f]{4}", meeting_id)
+    hexes = iter([meeting_id.split("-")[1], meeting_id.split("-")[1], "beef"])
+    monkeypatch.setattr(datadir_module.secrets, "token_hex", lambda n: next(hexes))
+    assert datadir.new_meeting_id("2022-03-15") == "20220315-beef"
+
+
+def test_ids_sort_by_meeting_date(datadir):
+    ids = []
+    for date in ("2021-12-01", "2022-03-15", "2022-01-20"):
+        meeting = make_meeting()
+        meeting.date = date
+        ids.append(datadir.add_meeting(meeting))
+    assert sorted(ids) == [ids[0], ids[2], ids[1]]
+    assert [row["id"] for row in datadir.list_meetings()] == [ids[1], ids[2], ids[0]]
+
+
+def test_add_meeting_writes_the_file_and_the_index_row(datadir):
+    meeting = make_meeting()
+    meeting_id = datadir.add_meeting(meeting, title="題名を渡す")
+    row = datadir.library.get_row(meeting_id)
+    assert row["title"] == "題名を渡す"
+    assert row["file"] == f"meetings/{meeting_id}.json"
+    assert row["entry_count"] == meeting.entry_count()
+    assert (row["date"], row["body"], row["status"]) == ("2022-03-15", meeting.body, "draft")
+    assert datadir.load_meeting(meeting_id) == meeting
+    default = datadir.library.get_row(datadir.add_meeting(make_meeting()))
+    assert default["title"] == "令和3年度第3回小平市情報公開・個人情報保護・公文書管理審議会会議録(要録)"
+
+
+def test_if_the_index_cannot_be_written_the_new_meeting_file_goes_again(datadir, monkeypatch):
+    datadir.add_meeting(make_meeting())
+    before = snapshot(datadir.root)
+
+    def no_space(self, row):
+        raise WriteFailedError(self.path, OSError(errno.ENOSPC, "No space left on device"))
+
+    monkeypatch.setattr(Library, "add_row", no_space)
+    with pytest.raises(WriteFailedError):
+        datadir.add_meeting(make_meeting())
+    assert snapshot(datadir.root) == before
+
+
+def test_a_failed_index_write_leaves_no_phantom_row(datadir, monkeypatch):
+    from tests.unit.test_storage_support import fail_at
+
+    fail_at(monkeypatch, "written", OSError(errno.ENOSPC, "No space left on device"))
+    with pytest.raises(WriteFailedError):
+        datadir.add_meeting(make_meeting())
+    monkeypatch.undo()
+    datadir.library.set_settings({"named": True})  # a later write of the library
+    assert datadir.list_meetings() == []
+    assert DataDir(datadir.root).list_meetings() == []
+    assert os.listdir(datadir.root / "meetings") == []
+
+
+def test_saves_refresh_the_index_and_close_does_too(datadir):
+    meeting_id = datadir.add_meeting(make_meeting())
+    store = datadir.open_meeting(meeting_id)
+    store.meeting.status = "final"
+    store.save_header()
+    assert datadir.library.get_row(meeting_id)["status"] == "final"
+    item = store.meeting.agenda[0]
+    item.log.append(item.log[0].__class__(text="追加", speaker_id="p1"))
+    store.save_item(item)
+    store.close()
+    row = DataDir(datadir.root).library.get_row(meeting_id)
+    assert row["entry_count"] == store.meeting.entry_count()
+
+
+def test_update_index_keeps_created(datadir):
+    meeting_id = datadir.add_meeting(make_meeting())
+    created = datadir.library.get_row(meeting_id)["created"]
+    meeting = datadir.load_meeting(meeting_id)
+    meeting.body = "別の審議会"
+    datadir.update_index(meeting_id, meeting, title="新しい題名")
+    row = datadir.library.get_row(meeting_id)
+    assert (row["created"], row["body"], row["title"]) == (created, "別の審議会", "新しい題名")
+
+
+def test_unknown_and_impossible_ids(datadir):
+    for bad in ("20220315-0000", "../library", "a/b", "", ".hidden", "x" * 200):
+        with pytest.raises(UnknownMeetingError) as caught:
+            datadir.load_meeting(bad)
+        assert "kaigiroku list" in caught.value.message
+        with pytest.raises(UnknownMeetingError):
+            datadir.open_meeting(bad)
+
+
+def test_remove_row_and_settings_and_committees(datadir):
+    meeting_id = datadir.add_meeting(make_meeting())
+    library = datadir.library
+    library.set_settings({"named": True, "width": 80})
+    library.set_committees([{"name": "情報公開審議会"}])
+    library.remove_row(meeting_id)
+    library.remove_row(meeting_id)
+    reread = Library(datadir.root / "library.json", read_only=True)
+    assert reread.list_meetings() == []
+    assert reread.settings() == {"named": True, "width": 80}
+    assert reread.committees() == [{"name": "情報公開審議会"}]
+
+
+def test_a_damaged_library_is_refused_and_left_alone(data_dir):
+    (data_dir / "library.json").write_bytes(b'{"meetings": ')
+    with pytest.raises(DamagedFileError) as caught:
+        DataDir(data_dir).list_meetings()
+    assert "library.json" in caught.value.message
+    assert (data_dir / "library.json").read_bytes() == b'{"meetings": '
+
+
+# -- drafts ------------------------------------------------------------------------------
+
+
+def test_drafts_save_load_and_clear_without_touching_the_meeting(datadir):
+    meeting_id = datadir.add_meeting(make_meeting())
+    meeting_file = datadir.meeting_path(meeting_id)
+    before = (meeting_file.read_bytes(), meeting_file.stat().st_mtime_ns)
+    datadir.save_draft(meeting_id, "村委員: 1点目、\n改行も")
+    assert datadir.load_draft(meeting_id) == "村委員: 1点目、\n改行も"
+    assert DataDir(datadir.root).load_draft(meeting_id) == "村委員: 1点目、\n改行も"
+    raw = (datadir.root / "drafts" / f"{meeting_id}.json").read_bytes()
+    assert "村委員".encode() in raw
+    datadir.save_draft(meeting_id, "")
+    assert datadir.load_draft(meeting_id) == ""
+    datadir.clear_draft(meeting_id)
+    datadir.clear_draft(meeting_id)
+    assert datadir.load_draft(meeting_id) is None
+    assert (meeting_file.read_bytes(), meeting_file.stat().st_mtime_ns) == before
+
+
+def test_a_damaged_draft_reads_as_none(datadir):
+    datadir.save_draft("20220315-abcd", "x")
+    (datadir.root / "drafts" / "20220315-abcd.json").write_bytes(b"\xff")
+    assert datadir.load_draft("20220315-abcd") is None
+
+
+def test_acquiring_the_lock_sweeps_crash_leftovers(data_dir):
+    (data_dir / "meetings").mkdir()
+    leftover = data_dir / "meetings" / ".20220315-abcd.json.0123abcd.tmp"
+    leftover.write_bytes(b"half")
+    with DataDir(data_dir).write_lock():
+        assert not leftover.exists()
+
+
+# -- the messages ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "code, words",
+    [
+        (errno.ENOSPC, ["ディスクの空きがありません", "空きを作ってからもう一度保存してください。入力中の文章は消えていません。"]),
+        (errno.EROFS, ["読み取り専用", "--data-dir", "入力中の文章は消えていません"]),
+        (errno.EACCES, ["権限がありません", "入力中の文章は消えていません"]),
+        (errno.EPERM, ["権限がありません"]),
+        (errno.ENOENT, ["見つかりません", "元に戻して"]),
+        (errno.EIO, ["保存できませんでした", "もう一度保存してください"]),
+    ],
+)
+def test_write_failures_say_what_happened_and_what_to_do(code, words, tmp_path):
+    target = tmp_path / "meetings" / "m.json"
+    error = WriteFailedError(target, OSError(code, os.strerror(code)))
+    assert error.errno == code
+    assert str(error) == error.message
+    assert (str(target) in error.message) or (str(target.parent) in error.message)
+    for word in words:
+        assert word in error.message
+
+
+def test_a_vanished_data_folder_is_reported_not_recreated(datadir):
+    meeting_id = datadir.add_meeting(make_meeting())
+    store = datadir.open_meeting(meeting_id)
+    for path in sorted(datadir.root.joinpath("meetings").iterdir()):
+        path.unlink()
+    datadir.root.joinpath("meetings").rmdir()
+    with pytest.raises(WriteFailedError) as caught:
+        store.save_all()
+    assert caught.value.errno == errno.ENOENT
+    assert "見つかりません" in caught.value.message
+    assert not datadir.root.joinpath("meetings").exists()

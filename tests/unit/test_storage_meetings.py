@@ -1,0 +1,250 @@
+"""MeetingStore: the meeting survives save and load whole, with its entry uids; each save is one atomic write."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from minutes.demo import load_demo
+from minutes.model import Item, Person, Speech, Vote
+from storage import meetings as meetings_module
+from storage import tinystore
+from storage.errors import DamagedFileError
+from storage.meetings import MeetingStore, load_meeting_readonly
+from tests.unit.test_storage_support import Boom, FakeClock, fail_at, make_meeting, uids
+
+
+@pytest.fixture
+def path(tmp_path):
+    return tmp_path / "meetings" / "20220315-abcd.json"
+
+
+@pytest.fixture
+def store(path):
+    path.parent.mkdir()
+    return MeetingStore(path, meeting=make_meeting())
+
+
+@pytest.fixture
+def writes(monkeypatch):
+    """Every atomic write of a TinyDB file, as (path, bytes); they still happen."""
+    seen = []
+    real = tinystore.atomic_write_bytes
+
+    def recording(target, data):
+        seen.append((target, data))
+        real(target, data)
+
+    monkeypatch.setattr(tinystore, "atomic_write_bytes", recording)
+    return seen
+
+
+def test_create_then_load_gives_the_same_meeting_and_uids(store, path):
+    loaded = load_meeting_readonly(path)
+    assert loaded == store.meeting
+    assert uids(loaded) == uids(store.meeting)
+    assert len(set(uids(loaded))) == store.meeting.entry_count()
+
+
+def test_the_demo_meeting_round_trips(tmp_path):
+    demo = load_demo()
+    store = MeetingStore(tmp_path / "demo.json", meeting=demo)
+    reopened = MeetingStore(tmp_path / "demo.json")
+    assert reopened.meeting == demo
+    assert uids(reopened.meeting) == uids(demo)
+    assert store.meeting is demo
+
+
+def test_save_item_after_a_speech_and_a_vote(store, path):
+    item = store.meeting.agenda[0]
+    item.log.append(Speech(text="それでは、承認することといたします。", speaker_id="p1", time="18:11:00"))
+    item.log.insert(1, Vote(ballots={"p2": "承認", "p3": "不承認"}, result="不承認", rule="unanimous"))
+    store.save_item(item)
+    loaded = load_meeting_readonly(path)
+    assert loaded == store.meeting
+    assert uids(loaded) == uids(store.meeting)
+    found = loaded.find_entry(item.log[-1].uid)
+    assert found is not None and found[0].id == "a1" and found[1] == len(item.log) - 1
+
+
+def test_edits_and_deletions_of_entries_are_saved(store, path):
+    item = store.meeting.agenda[0]
+    kept_uid = item.log[2].uid
+    item.log[2].text = "1点目(訂正後)"
+    del item.log[0]
+    store.save_item(item)
+    loaded = load_meeting_readonly(path)
+    assert loaded == store.meeting
+    assert loaded.agenda[0].log[1].uid == kept_uid
+    assert loaded.agenda[0].log[1].text == "1点目(訂正後)"
+
+
+def test_uids_live_in_the_file_next_to_the_entries_not_inside_them(store, path):
+    data = json.loads(path.read_text(encoding="utf-8"))
+    first_item = next(doc for doc in data["items"].values() if doc["id"] == "a1")
+    record = first_item["log"][0]
+    assert record["uid"] == store.meeting.agenda[0].log[0].uid
+    assert "uid" not in record["entry"]
+
+
+@pytest.mark.parametrize(
+    "change, save",
+    [
+        (lambda m: setattr(m, "end", "19:00"), "save_header"),
+        (lambda m: setattr(m, "status", "final"), "save_header"),
+        (lambda m: setattr(m, "extra", None), "save_header"),
+        (lambda m: setattr(m, "title", "特別な題名"), "save_header"),
+        (lambda m: m.people.append(Person(id="r1", name="市川", group="関係課", title="課長", department="資源循環課")), "save_people"),
+        (lambda m: m.people.reverse(), "save_people"),
+        (lambda m: setattr(m.people[2], "present", False), "save_people"),
+        (lambda m: m.agenda.reverse(), "save_agenda"),
+        (lambda m: m.agenda.insert(1, Item(id="a2", section="報告事項", title="報告", log=[Speech(text="報告します。", label="事務局")])), "save_agenda"),
+        (lambda m: m.agenda.pop(), "save_agenda"),
+        (lambda m: (setattr(m, "place", "第二会議室"), m.people.pop(3), m.agenda.pop()), "save_all"),
+    ],
+)
+def test_each_save_writes_once_and_round_trips(store, path, writes, change, save):
+    change(store.meeting)
+    getattr(store, save)()
+    assert len(writes) == 1
+    assert writes[0][0] == path
+    loaded = load_meeting_readonly(path)
+    assert loaded == store.meeting
+    assert uids(loaded) == uids(store.meeting)
+
+
+def test_save_item_is_one_write(store, writes):
+    item = store.meeting.agenda[1]
+    item.log.append(Speech(text="以上で終了します。", speaker_id="p1"))
+    store.save_item(item)
+    assert len(writes) == 1
+
+
+def test_save_item_of_a_new_or_moved_item_saves_the_agenda(store, path, writes):
+    new = Item(id="a2", title="新しい議事", log=[Speech(text="説明します。", label="事務局")])
+    store.meeting.agenda.insert(1, new)
+    store.save_item(new)
+    assert len(writes) == 1
+    loaded = load_meeting_readonly(path)
+    assert [item.id for item in loaded.agenda] == ["a1", "a2", "a9"]
+    assert loaded == store.meeting
+
+
+def test_save_item_refuses_an_item_of_another_meeting(store):
+    with pytest.raises(ValueError):
+        store.save_item(Item(id="a1", title="よその議事"))
+
+
+def test_a_failed_save_changes_nothing_and_the_next_save_writes_everything(store, path, monkeypatch):
+    before = path.read_bytes()
+    store.meeting.people[1].name = "大川強(訂正)"
+    fail_at(monkeypatch, "fsynced")
+    with pytest.raises(Boom):
+        store.save_people()
+    assert path.read_bytes() == before
+    assert store.needs_full_save
+    monkeypatch.undo()
+    item = store.meeting.agenda[0]
+    item.log.append(Speech(text="続けます。", speaker_id="p1"))
+    store.save_item(item)
+    assert not store.needs_full_save
+    loaded = load_meeting_readonly(path)
+    assert loaded == store.meeting
+    assert loaded.people[1].name == "大川強(訂正)"
+
+
+def test_creating_over_an_existing_file_is_refused(store, path):
+    before = path.read_bytes()
+    with pytest.raises(FileExistsError):
+        MeetingStore(path, meeting=make_meeting())
+    assert path.read_bytes() == before
+
+
+def test_opening_a_missing_file(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        MeetingStore(tmp_path / "missing.json")
+    with pytest.raises(FileNotFoundError):
+        load_meeting_readonly(tmp_path / "missing.json")
+    assert os.listdir(tmp_path) == []
+
+
+def test_load_readonly_never_writes(store, path, writes):
+    load_meeting_readonly(path)
+    assert writes == []
+
+
+def test_a_meeting_file_the_format_refuses_is_damaged_and_left_alone(store, path):
+    data = json.loads(path.read_text(encoding="utf-8"))
+    first_item = next(doc for doc in data["items"].values() if doc["id"] == "a1")
+    first_item["log"][0]["entry"]["speaker"] = "nobody"
+    broken = json.dumps(data, ensure_ascii=False).encode("utf-8")
+    path.write_bytes(broken)
+    with pytest.raises(DamagedFileError) as caught:
+        MeetingStore(path)
+    assert str(path) in caught.value.message
+    assert "agenda[0].log[0].speaker" in caught.value.message
+    assert path.read_bytes() == broken
+
+
+@pytest.mark.parametrize(
+    "breakage",
+    [
+        lambda data: data.pop("meta"),
+        lambda data: next(iter(data["items"].values()))["log"][0].pop("uid"),
+        lambda data: next(iter(data["items"].values()))["log"][0].update(uid=7),
+        lambda data: next(iter(data["people"].values())).pop("order"),
+    ],
+)
+def test_broken_tables_are_damage(store, path, breakage):
+    data = json.loads(path.read_text(encoding="utf-8"))
+    breakage(data)
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(DamagedFileError):
+        load_meeting_readonly(path)
+
+
+class RecordingBackups:
+    def __init__(self):
+        self.calls = []
+
+    def backup_on_open(self, meeting_id, source):
+        self.calls.append(("open", meeting_id))
+
+    def maybe_backup(self, meeting_id, source):
+        self.calls.append(("maybe", meeting_id))
+
+
+def test_backups_on_open_and_after_each_save(store, path):
+    backups = RecordingBackups()
+    saved = []
+    reopened = MeetingStore(path, backups=backups, on_saved=saved.append)
+    reopened.save_header()
+    reopened.save_item(reopened.meeting.agenda[0])
+    assert backups.calls == [("open", "20220315-abcd"), ("maybe", "20220315-abcd"), ("maybe", "20220315-abcd")]
+    assert saved == ["header", "item"]
+
+
+def test_a_failed_backup_does_not_fail_the_save(store, path, tmp_path):
+    from storage.backups import Backups
+    from storage.errors import WriteFailedError
+
+    backups = Backups(tmp_path / "backups", clock=FakeClock())
+    reopened = MeetingStore(path, backups=backups)
+
+    def no_space(meeting_id, source):
+        raise WriteFailedError(source, OSError(28, "No space left on device"))
+
+    backups.maybe_backup = no_space
+    reopened.meeting.place = "第二会議室"
+    reopened.save_header()
+    assert load_meeting_readonly(path).place == "第二会議室"
+    assert reopened.backup_error is not None
+    assert "ディスクの空き" in reopened.backup_error.message
+
+
+def test_the_store_module_documents_its_tables():
+    doc = meetings_module.__doc__
+    for table in ("meta", "people", "items", "uid", "order"):
+        assert table in doc

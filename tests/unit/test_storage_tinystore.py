@@ -1,0 +1,189 @@
+"""Our TinyDB storage: read once, readable UTF-8, versioned, and never writes over a damaged file."""
+
+from __future__ import annotations
+
+import builtins
+import json
+from pathlib import Path
+
+import pytest
+from tinydb import TinyDB
+
+from storage import tinystore
+from storage.errors import DamagedFileError, NewerSchemaError
+from storage.tinystore import SCHEMA_VERSION, AtomicJSONStorage, open_db
+from tests.unit.test_storage_support import Boom, fail_at
+
+
+def count_reads(monkeypatch, path: Path) -> list[str]:
+    """Record every builtins.open of ``path``."""
+    opened: list[str] = []
+    real_open = builtins.open
+
+    def counting_open(file, *args, **kwargs):
+        if isinstance(file, (str, Path)) and Path(file) == path:
+            opened.append(args[0] if args else kwargs.get("mode", "r"))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", counting_open)
+    return opened
+
+
+@pytest.fixture
+def db_file(tmp_path) -> Path:
+    path = tmp_path / "m.json"
+    db = open_db(path, kind="meeting")
+    db.table("items").insert({"id": "a1", "title": "個人情報の提供について"})
+    db.table("people").insert({"name": "昼間守仁"})
+    db.close()
+    return path
+
+
+def test_it_is_really_tinydb_behind_it(db_file):
+    db = TinyDB(db_file, storage=AtomicJSONStorage, kind="meeting")
+    assert isinstance(db.storage, AtomicJSONStorage)
+    assert db.tables() == {"items", "people"}  # the schema table is the storage's own
+    assert db.table("items").all()[0]["title"] == "個人情報の提供について"
+
+
+def test_the_file_is_read_once(db_file, monkeypatch):
+    opened = count_reads(monkeypatch, db_file)
+    db = open_db(db_file, kind="meeting")
+    for _ in range(5):
+        db.table("items").all()
+        db.table("people").search(lambda doc: True)
+    db.table("items").insert({"id": "a2", "title": "報告"})
+    db.table("items").update({"title": "報告事項"}, lambda doc: doc["id"] == "a2")
+    assert len(db.table("items")) == 2
+    assert opened == ["rb"]
+
+
+def test_what_is_read_is_the_memory_not_the_disk(db_file):
+    db = open_db(db_file, kind="meeting")
+    db_file.write_bytes(b"changed behind our back")
+    assert db.table("items").all()[0]["id"] == "a1"
+
+
+def test_on_disk_utf8_with_japanese_unescaped_and_a_schema_version(db_file):
+    raw = db_file.read_bytes()
+    text = raw.decode("utf-8")
+    assert "個人情報の提供について" in text
+    assert "\\u" not in text
+    data = json.loads(text)
+    assert data["_schema"] == {"1": {"kind": "meeting", "version": SCHEMA_VERSION}}
+    assert list(data)[0] == "_schema"
+    assert "\n  " in text  # indented, readable
+
+
+def test_a_batch_is_one_write(tmp_path, monkeypatch):
+    writes = []
+    monkeypatch.setattr(tinystore, "atomic_write_bytes", lambda path, data: writes.append(data))
+    db = open_db(tmp_path / "m.json", kind="meeting")
+    with db.storage.batch():
+        db.table("a").insert({"x": 1})
+        db.table("a").truncate()
+        db.table("b").insert_multiple([{"y": 1}, {"y": 2}])
+    assert len(writes) == 1
+    assert json.loads(writes[0])["b"] == {"1": {"y": 1}, "2": {"y": 2}}
+
+
+def test_a_batch_that_raises_writes_nothing_and_forgets_its_changes(db_file):
+    before = db_file.read_bytes()
+    db = open_db(db_file, kind="meeting")
+    with pytest.raises(Boom):
+        with db.storage.batch():
+            db.table("items").truncate()
+            raise Boom("half way")
+    assert db_file.read_bytes() == before
+    assert [doc["id"] for doc in db.table("items").all()] == ["a1"]
+
+
+def test_a_failed_write_leaves_memory_as_the_disk(db_file, monkeypatch):
+    before = db_file.read_bytes()
+    db = open_db(db_file, kind="meeting")
+    fail_at(monkeypatch, "fsynced")
+    with pytest.raises(Boom):
+        db.table("items").insert({"id": "a2"})
+    assert db_file.read_bytes() == before
+    monkeypatch.undo()
+    db.table("people").insert({"name": "大川強"})
+    on_disk = json.loads(db_file.read_text(encoding="utf-8"))
+    assert [doc["id"] for doc in on_disk["items"].values()] == ["a1"]
+    assert len(on_disk["people"]) == 2
+
+
+def test_a_new_file_is_created_on_the_first_write_only(tmp_path):
+    path = tmp_path / "new.json"
+    db = open_db(path, kind="library")
+    assert db.tables() == set()
+    assert not path.exists()
+    db.table("settings").insert({"theme": "dark"})
+    assert json.loads(path.read_text(encoding="utf-8"))["_schema"]["1"]["kind"] == "library"
+
+
+def test_must_exist_and_read_only(tmp_path, db_file):
+    with pytest.raises(FileNotFoundError):
+        open_db(tmp_path / "missing.json", kind="meeting", must_exist=True)
+    db = open_db(db_file, kind="meeting", read_only=True)
+    before = db_file.read_bytes()
+    with pytest.raises(PermissionError):
+        db.table("items").insert({"id": "x"})
+    assert db_file.read_bytes() == before
+
+
+# -- damaged files ------------------------------------------------------------------
+
+
+def _good_bytes(tmp_path) -> bytes:
+    path = tmp_path / "good.json"
+    db = open_db(path, kind="meeting")
+    db.table("items").insert({"id": "a1", "title": "個人情報の提供について"})
+    return path.read_bytes()
+
+
+DAMAGES = {
+    "truncated": lambda good: good[: len(good) // 2],
+    "empty": lambda good: b"",
+    "blank": lambda good: b"  \n",
+    "garbage": lambda good: b"\x00\xff\xfe PK garbage \x80\x81",
+    "not_utf8": lambda good: good.replace("個人".encode(), "個人".encode("shift_jis")),
+    "not_an_object": lambda good: b"[1, 2, 3]",
+    "no_schema": lambda good: json.dumps({"items": {}}).encode(),
+    "bad_version": lambda good: good.replace(b'"version": 1', b'"version": "1"'),
+    "wrong_kind": lambda good: good.replace(b'"kind": "meeting"', b'"kind": "library"'),
+    "table_not_object": lambda good: good.replace(b'"items": {', b'"items": [{', 1)[:-3] + b"]}\n",
+    "newer_schema": lambda good: good.replace(b'"version": 1', b'"version": 2'),
+}
+
+
+@pytest.mark.parametrize("damage", sorted(DAMAGES))
+def test_a_damaged_file_is_refused_and_left_alone(tmp_path, damage):
+    path = tmp_path / "m.json"
+    broken = DAMAGES[damage](_good_bytes(tmp_path))
+    path.write_bytes(broken)
+    backup = tmp_path / "backups" / "20260101T120000Z-000003.json"
+    with pytest.raises(DamagedFileError) as caught:
+        open_db(path, kind="meeting", backup_finder=lambda: backup)
+    message = caught.value.message
+    assert f"ファイル「{path}」を読めません" in message
+    assert "このファイルには書き込みません" in message
+    assert f"最新のバックアップ「{backup}」から復元できます: kaigiroku restore {backup}" in message
+    assert path.read_bytes() == broken
+    if damage == "newer_schema":
+        assert isinstance(caught.value, NewerSchemaError)
+        assert "新しい版" in message
+
+
+def test_a_damaged_file_without_a_backup_says_so(tmp_path):
+    path = tmp_path / "m.json"
+    path.write_bytes(b"{")
+    with pytest.raises(DamagedFileError) as caught:
+        open_db(path, kind="meeting", backup_finder=lambda: None)
+    assert "バックアップはありません" in caught.value.message
+    assert caught.value.backup is None
+
+
+def test_a_folder_in_place_of_the_file_is_damaged_not_a_crash(tmp_path):
+    (tmp_path / "m.json").mkdir()
+    with pytest.raises(DamagedFileError):
+        open_db(tmp_path / "m.json", kind="meeting")
