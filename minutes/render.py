@@ -31,7 +31,6 @@ from minutes.model import (
     ABSTAIN,
     APPROVE,
     DISAPPROVE,
-    GROUP_DEPARTMENT,
     GROUP_MEMBER,
     GROUP_SECRETARIAT,
     KNOWN_GROUPS,
@@ -434,8 +433,14 @@ def md_escape(text: str, line_start: bool = True) -> str:
     starts a line (``line_start``), leading spaces and tabs are dropped (they
     would make an indented code block, and a paragraph drops them anyway), and
     a leading ``-``, ``+``, ``=`` or ordered-list marker (``1.``, ``1)``) is
-    escaped too.
+    escaped too. Text with line breaks (a title or a place should have none)
+    has every further line escaped as a line start, and empty lines dropped,
+    so that it stays within its paragraph or list item.
     """
+    if "\n" in text:
+        first, *rest = text.split("\n")
+        lines = [md_escape(first, line_start)] + [md_escape(line) for line in rest]
+        return "\n".join(line for line in lines if line.strip(" \t"))
     out = "".join("\\" + ch if ch in MD_SPECIAL else ch for ch in text)
     if line_start:
         out = out.lstrip(" \t")
