@@ -35,6 +35,8 @@ from minutes.model import (
     GROUP_SECRETARIAT,
     KNOWN_GROUPS,
     RULE_MAJORITY,
+    RULE_TWO_THIRDS,
+    RULE_UNANIMOUS,
     Item,
     Meeting,
     Person,
@@ -144,11 +146,17 @@ def speaker_label(meeting: Meeting, speech: Speech, named: bool = False) -> str:
 
 
 # -- votes --------------------------------------------------------------------------
+#: How a summary names a rule other than the majority rule.
+_REQUIREMENTS = {RULE_TWO_THIRDS: "3分の2以上の賛成を要する", RULE_UNANIMOUS: "全会一致を要する"}
+
+
 def vote_summary(vote: Vote) -> str:
     """``(採決の結果、全員承認)``, ``(採決の結果、賛成2、反対1、保留0により承認)``.
 
     A tie under the majority rule says that the chair decided:
     ``(採決の結果、賛成2、反対2、保留1、可否同数のため会長裁決により承認)``.
+    Another rule is named, so that the counts read right:
+    ``(3分の2以上の賛成を要する採決の結果、賛成3、反対2、保留0により不承認)``.
     """
     counts = tally(vote.ballots)
     if counts.unanimous_approval and vote.result == APPROVE:
@@ -157,6 +165,9 @@ def vote_summary(vote: Vote) -> str:
     if vote.rule == RULE_MAJORITY and is_tie(vote.rule, counts):
         decided = vote.chair_decides or vote.result
         return f"(採決の結果、{numbers}、可否同数のため会長裁決により{decided})"
+    if vote.rule != RULE_MAJORITY:
+        requirement = _REQUIREMENTS.get(vote.rule, vote.rule)
+        return f"({requirement}採決の結果、{numbers}により{vote.result})"
     return f"(採決の結果、{numbers}により{vote.result})"
 
 

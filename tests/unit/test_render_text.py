@@ -158,6 +158,15 @@ def test_vote_roll_with_an_unknown_voter_does_not_crash():
     assert vote_lines(meeting, vote) == [("委員", "承認します。"), ("ghost", "承認します。")]
 
 
+def test_vote_summary_names_a_rule_other_than_majority():
+    two_thirds = Vote({"a": "承認", "b": "承認", "c": "承認", "d": "不承認", "e": "不承認"}, "不承認", rule="two_thirds")
+    assert vote_summary(two_thirds) == "(3分の2以上の賛成を要する採決の結果、賛成3、反対2、保留0により不承認)"
+    unanimous = Vote({"a": "承認", "b": "承認", "c": "保留"}, "承認", rule="unanimous")
+    assert vote_summary(unanimous) == "(全会一致を要する採決の結果、賛成2、反対0、保留1により承認)"
+    everyone = Vote({"a": "承認", "b": "承認"}, "承認", rule="two_thirds")
+    assert vote_summary(everyone) == "(採決の結果、全員承認)"
+
+
 @pytest.mark.parametrize(
     ("ballots", "result", "chair", "text"),
     [
