@@ -1,0 +1,250 @@
+"""The offline bundle (``scripts/make_offline_bundle.py``).
+
+The end-to-end test installs a prebuilt bundle with ``--no-index`` into a fresh
+virtual environment, adds the demo meeting and exports it as cp932 with CRLF.
+Building a bundle needs the package index, and the tests run without network,
+so the bundle is built before the test run and named by the environment
+variable ``KAIGIROKU_BUNDLE_DIR`` (``.ci/run`` does this); without it that test
+is skipped. The other tests check the script's own logic and the files it
+writes, without network.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from minutes.encoding import to_windows
+
+REPO = Path(__file__).resolve().parents[2]
+SCRIPT = REPO / "scripts" / "make_offline_bundle.py"
+BUNDLE_ENV = "KAIGIROKU_BUNDLE_DIR"
+WINDOWS = os.name == "nt"
+
+
+@pytest.fixture(scope="module")
+def bundler():
+    spec = importlib.util.spec_from_file_location("make_offline_bundle", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# -- installing a real bundle, with no index ---------------------------------------------
+
+
+def _clean_env(tmp_path: Path, bundler) -> dict[str, str]:
+    env = bundler.isolated_pip_env()  # no pip configuration: no find-links, no index but ours
+    env.pop(BUNDLE_ENV, None)
+    env.pop("KAIGIROKU_DATA_DIR", None)
+    env.pop("VIRTUAL_ENV", None)
+    env["HOME"] = str(tmp_path / "home")
+    env["XDG_DATA_HOME"] = str(tmp_path / "home" / "data")
+    env["KAIGIROKU_NO_PAUSE"] = "1"
+    env["PYTHON"] = sys.executable
+    return env
+
+
+def _run(command, *, env, cwd, timeout=600):
+    result = subprocess.run(
+        [str(part) for part in command], env=env, cwd=cwd, capture_output=True, timeout=timeout
+    )
+    return result.returncode, result.stdout, result.stderr.decode("utf-8", "replace")
+
+
+@pytest.mark.skipif(
+    not os.environ.get(BUNDLE_ENV),
+    reason=f"{BUNDLE_ENV} is not set: build a bundle with "
+    "`python scripts/make_offline_bundle.py --dest DIR` (needs the package index) and set "
+    f"{BUNDLE_ENV}=DIR to test installing it with --no-index (.ci/run does this)",
+)
+def test_bundle_installs_with_no_index_and_exports_the_demo_as_cp932_crlf(tmp_path, bundler):
+    bundle = Path(os.environ[BUNDLE_ENV])
+    assert bundle.is_dir(), f"{BUNDLE_ENV}={bundle} is not a folder"
+    names = {path.name for path in bundle.iterdir()}
+    assert {"install.sh", "install.bat", "README.txt"} <= names
+    assert any(re.fullmatch(r"kaigiroku-.+\.whl", name) for name in names)
+
+    env = _clean_env(tmp_path, bundler)
+    work = tmp_path / "work"
+    work.mkdir()
+    venv = tmp_path / "venv"
+    # The install script the clerk runs: a fresh venv, then pip install --no-index --find-links.
+    if WINDOWS:
+        command = ["cmd", "/c", bundle / "install.bat", venv]
+    else:
+        command = ["sh", bundle / "install.sh", venv]
+    code, out, err = _run(command, env=env, cwd=work)
+    assert code == 0, err
+    assert "--no-index" in (bundle / ("install.bat" if WINDOWS else "install.sh")).read_bytes().decode(
+        "cp932" if WINDOWS else "utf-8"
+    )
+
+    bindir = venv / ("Scripts" if WINDOWS else "bin")
+    app = bindir / ("kaigiroku.exe" if WINDOWS else "kaigiroku")
+    python = bindir / ("python.exe" if WINDOWS else "python")
+
+    # The installed copy, not this checkout, answers; its app files are in the package.
+    code, out, err = _run(
+        [python, "-c", "import importlib.resources as r, tui, tui.app; "
+         "assert r.files('tui').joinpath('kaigiroku.tcss').is_file(); print(tui.__file__)"],
+        env=env, cwd=work,
+    )
+    assert code == 0, err
+    assert Path(out.decode().strip()).resolve().is_relative_to(venv.resolve())
+
+    data = tmp_path / "data"
+    code, out, err = _run([app, "--data-dir", data, "demo", "--no-open"], env=env, cwd=work)
+    assert code == 0, err
+    match = re.search(r"ID: (\S+)", out.decode("utf-8"))
+    assert match, out
+    meeting_id = match.group(1)
+
+    target = work / "out.txt"
+    code, out, err = _run(
+        [app, "--data-dir", data, "export", meeting_id, "--encoding", "cp932", "--newline", "crlf", "-o", target],
+        env=env, cwd=work,
+    )
+    assert code == 0, err
+    assert "置き換えました" not in err
+    raw = target.read_bytes()
+    assert not raw.startswith(b"\xef\xbb\xbf")
+    text = raw.decode("cp932")  # strict: the file is valid Shift_JIS (cp932)
+    assert raw.count(b"\n") == raw.count(b"\r\n") > 20  # every line ends in CRLF
+    assert "小平市情報公開・個人情報保護・公文書管理審議会" in text
+
+    # The same text as the UTF-8 export, but for the Windows neighbours and the line ends.
+    code, utf8, err = _run([app, "--data-dir", data, "export", meeting_id], env=env, cwd=work)
+    assert code == 0, err
+    assert text == to_windows(utf8.decode("utf-8")).replace("\n", "\r\n")
+
+
+# -- the script, without network ---------------------------------------------------------
+
+
+def test_install_files(tmp_path, bundler):
+    for name in ("kaigiroku-0.1.0-py3-none-any.whl", "textual-8.0.0-py3-none-any.whl"):
+        (tmp_path / name).write_bytes(b"")
+    bundler.write_install_files(tmp_path, "0.1.0", "win_amd64、Python 3.12")
+
+    script = (tmp_path / "install.sh").read_bytes()
+    assert script.startswith(b"#!/bin/sh\n") and b"\r" not in script
+    assert b'--no-index --find-links "$HERE"' in script
+    if not WINDOWS:
+        assert os.access(tmp_path / "install.sh", os.X_OK)
+        assert subprocess.run(["sh", "-n", str(tmp_path / "install.sh")]).returncode == 0
+
+    batch = (tmp_path / "install.bat").read_bytes()
+    assert not batch.startswith(b"\xef\xbb\xbf")
+    assert batch.count(b"\n") == batch.count(b"\r\n")
+    text = batch.decode("cp932")
+    assert text.startswith("@echo off\r\n")
+    assert '--no-index --find-links "%HERE%"' in text
+    assert 'set "HERE=%~dp0."' in text  # never "%~dp0" before a quote
+    assert "py -3" in text and "-m venv" in text
+    for line in text.splitlines():
+        if line.lstrip().lower().startswith("echo"):
+            assert "(" not in line and ")" not in line, line
+    for char in set(text):
+        encoded = char.encode("cp932")
+        assert not (len(encoded) == 2 and encoded[1] in (0x5C, 0x5E, 0x7C)), char
+
+    readme = (tmp_path / "README.txt").read_bytes()
+    assert readme.startswith(b"\xef\xbb\xbf")
+    assert readme.count(b"\n") == readme.count(b"\r\n")
+    text = readme.decode("utf-8-sig")
+    for needle in ("install.bat", "install.sh", "--no-index", "win_amd64、Python 3.12", "textual-8.0.0-py3-none-any.whl"):
+        assert needle in text
+
+
+def test_batch_text_refuses_characters_cmd_could_misread(bundler):
+    for char in ("ソ", "表", "能"):  # second bytes 5C, 5C, 5C
+        with pytest.raises(ValueError):
+            bundler.batch_bytes(f"echo {char}\n")
+    assert bundler.batch_bytes("echo あ\n") == "echo あ\r\n".encode("cp932")
+
+
+def test_target_environment(bundler):
+    assert bundler.target_environment([], None) is None
+    windows = bundler.target_environment(["win_amd64"], "3.12")
+    assert windows["sys_platform"] == "win32"
+    assert windows["platform_system"] == "Windows"
+    assert windows["os_name"] == "nt"
+    assert windows["python_version"] == "3.12"
+    linux = bundler.target_environment(["manylinux2014_aarch64"], None)
+    assert linux["sys_platform"] == "linux"
+    assert linux["platform_machine"] == "aarch64"
+    assert bundler.target_environment(["manylinux_2_17_x86_64"], "3.11")["platform_machine"] == "x86_64"
+
+
+def _fake_wheel(folder: Path, name: str, version: str, requires: list[str], python: str = ">=3.8") -> None:
+    dist = f"{name}-{version}"
+    lines = ["Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}", f"Requires-Python: {python}"]
+    lines += [f"Requires-Dist: {requirement}" for requirement in requires]
+    with zipfile.ZipFile(folder / f"{dist}-py3-none-any.whl", "w") as archive:
+        archive.writestr(f"{dist}.dist-info/METADATA", "\n".join(lines) + "\n")
+
+
+def test_missing_dependencies_are_found_for_the_target(tmp_path, bundler):
+    _fake_wheel(tmp_path, "kaigiroku", "0.1.0", [
+        "alpha>=1",
+        'winonly; sys_platform == "win32"',
+        'oldonly; python_version < "3.12"',
+        "beta[extra]>=2",
+    ])
+    _fake_wheel(tmp_path, "alpha", "1.5", [])
+    _fake_wheel(tmp_path, "beta", "2.0", ['gamma; extra == "extra"', 'delta; extra == "other"'])
+    windows = bundler.target_environment(["win_amd64"], "3.12")
+    assert bundler.find_missing(tmp_path, windows, "3.12") == ["gamma", "winonly"]
+    linux = bundler.target_environment(["manylinux2014_x86_64"], "3.11")
+    assert bundler.find_missing(tmp_path, linux, "3.11") == ["gamma", "oldonly"]
+    _fake_wheel(tmp_path, "gamma", "1.0", [])
+    _fake_wheel(tmp_path, "winonly", "1.0", [])
+    assert bundler.find_missing(tmp_path, windows, "3.12") == []
+
+
+def test_a_wheel_for_another_python_is_reported(tmp_path, bundler):
+    _fake_wheel(tmp_path, "kaigiroku", "0.1.0", ["alpha"])
+    _fake_wheel(tmp_path, "alpha", "1.0", [], python=">=3.13")
+    with pytest.raises(bundler.BundleError, match="alpha-1.0"):
+        bundler.find_missing(tmp_path, bundler.target_environment(["win_amd64"], "3.12"), "3.12")
+
+
+def test_a_version_that_does_not_fit_is_reported(tmp_path, bundler):
+    _fake_wheel(tmp_path, "kaigiroku", "0.1.0", ["alpha>=2"])
+    _fake_wheel(tmp_path, "alpha", "1.0", [])
+    assert bundler.find_missing(tmp_path, None, None) == ["alpha>=2"]
+
+
+def test_the_destination_must_be_empty(tmp_path, bundler, capsys):
+    dest = tmp_path / "bundle"
+    dest.mkdir()
+    (dest / "old.whl").write_bytes(b"")
+    assert bundler.main(["--dest", str(dest)]) == 1
+    assert "空のフォルダではありません" in capsys.readouterr().err
+    assert sorted(path.name for path in dest.iterdir()) == ["old.whl"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--python-version", "3"],
+        ["--python-version", "3.10"],
+        ["--platform", "win_amd64", "--verify"],
+        [],
+    ],
+)
+def test_wrong_usage_exits_2(tmp_path, bundler, args, capsys):
+    argv = args if not args else ["--dest", str(tmp_path / "b"), *args]
+    with pytest.raises(SystemExit) as caught:
+        bundler.main(argv)
+    assert caught.value.code == 2
+    assert not (tmp_path / "b").exists()
+    capsys.readouterr()
