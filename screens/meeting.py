@@ -701,7 +701,13 @@ class MeetingScreen(Screen):
         keys = []
         for binding in self.BINDINGS:
             if isinstance(binding, Binding):
-                keys.append((binding.key.replace(",", " / "), binding.description))
+                description = binding.description
+                if binding.action.startswith("speaker_key("):
+                    number = int(binding.action[len("speaker_key(") : -1])
+                    ref = self.speaker_for_key(number) if number != 4 else None
+                    who = display(self.meeting, ref) if ref else ("議事の担当課(押すごとに次の課)" if number == 4 else "未設定")
+                    description = f"発言者: {who}"
+                keys.append((binding.key.replace(",", " / "), description))
         groups = [
             ("入力中", [("Enter", "確定(発言として記録)"), ("ctrl+j / alt+Enter", "改段落"), *keys]),
             ("発言一覧で(ctrl+l で移動)", self.LOG_KEYS),

@@ -64,11 +64,52 @@ def vote_summary(meeting: Meeting, vote: Vote) -> str:
     return text
 
 
+#: Characters that should not start a line (行頭禁則).
+NO_LINE_START = frozenset("、。，．・：；？！）」』】〕〉》｝］ーぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ,.)]}:;?!")
+
+
 def wrap_cells(text: str, width: int) -> list[str]:
-    """Split ``text`` into lines of at most ``width`` terminal cells."""
+    """Split ``text`` into lines of at most ``width`` terminal cells.
+
+    A line that would start with 、。」 and the like takes the last character
+    of the line before it along (追い出し), as Japanese typesetting does.
+    """
+    width = max(width, 2)
     if not text:
         return [""]
-    return chop_cells(text, max(width, 2))
+    lines = chop_cells(text, width)
+    if len(lines) == 1:
+        return lines
+    index = 1
+    while index < len(lines):
+        line = lines[index]
+        previous = lines[index - 1]
+        if line[:1] in NO_LINE_START and len(previous) > 1 and previous[-1] not in NO_LINE_START:
+            lines[index - 1] = previous[:-1]
+            line = previous[-1] + line
+        while cell_len(line) > width and len(line) > 1:
+            if index + 1 < len(lines):
+                lines[index + 1] = line[-1] + lines[index + 1]
+            else:
+                lines.append(line[-1])
+            line = line[:-1]
+        lines[index] = line
+        index += 1
+    return lines
+    for index in range(1, len(lines)):
+        line = lines[index]
+        previous = lines[index - 1]
+        if line[:1] in NO_LINE_START and len(previous) > 1 and previous[-1] not in NO_LINE_START:
+            lines[index - 1] = previous[:-1]
+            line = previous[-1] + line
+            while cell_len(line) > width and len(line) > 1:
+                if index + 1 < len(lines):
+                    lines[index + 1] = line[-1] + lines[index + 1]
+                else:
+                    lines.append(line[-1])
+                line = line[:-1]
+            lines[index] = line
+    return lines
 
 
 class SpeakerLog(ScrollView, can_focus=True):

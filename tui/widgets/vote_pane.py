@@ -18,7 +18,9 @@ from minutes.render import person_label
 from minutes.safe_text import visible
 from minutes.votes import decide, is_tie, quorum_present, quorum_required, tally
 
-BALLOT_MARKS = {APPROVE: "承認", DISAPPROVE: "不承認", ABSTAIN: "保留"}
+#: Ballots as the pane shows them, padded to one width so the names line up.
+BALLOT_MARKS = {APPROVE: "承認  ", DISAPPROVE: "不承認", ABSTAIN: "保留  "}
+NO_BALLOT = "―    "
 
 
 class VotePane(Widget, can_focus=True):
@@ -155,9 +157,9 @@ class VotePane(Widget, can_focus=True):
             lines.append(
                 Content.assemble(
                     marker,
-                    (visible(person_label(person, named=True)), style),
+                    (BALLOT_MARKS.get(ballot, NO_BALLOT), "bold"),
                     " ",
-                    (BALLOT_MARKS.get(ballot, "―"), "bold"),
+                    (visible(person_label(person, named=True)), style),
                 )
             )
         lines.append(Content(""))
