@@ -16,10 +16,10 @@ A meeting file (``meetings/<id>.json``) is a TinyDB database over
               "log": [{"uid": "e…", "entry": {...Entry dict...}}, ...]}
 
 The dictionaries inside are the interchange format's (``shared/meeting-format.md``),
-written by :mod:`minutes.interchange`; loading rebuilds the meeting with
-``meeting_from_dict`` (header, people, items) and ``entry_from_dict`` (each
-entry, checked against the person ids only, so that a ballot of someone later
-marked absent does not make the meeting unreadable). Each entry's internal ``uid`` (which the
+written by :mod:`minutes.interchange`. They are read back here, checking their
+shape only (keys and types), not by the strict interchange reader: a meeting
+file must load again exactly as the app stored it, even text with control
+characters or a ballot of someone later marked absent, which an import refuses. Each entry's internal ``uid`` (which the
 interchange format never carries) is stored next to its dictionary and set
 back on the loaded entry, so the UI's references to entries survive a reload.
 
@@ -31,6 +31,7 @@ batch of the storage).
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -39,7 +40,7 @@ from typing import Any
 from tinydb import Query, TinyDB
 
 from minutes import interchange
-from minutes.model import Item, Meeting, Person
+from minutes.model import RULE_MAJORITY, SECTION_AGENDA, Entry, Item, Meeting, Person, Speech, Vote
 from storage.errors import DamagedFileError, StorageError
 from storage.tinystore import KIND_MEETING, BackupFinder, decode_tables, open_db
 
@@ -102,58 +103,153 @@ def _write_all(db: TinyDB, meeting: Meeting) -> None:
 
 
 def _by_order(docs: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    return sorted(docs, key=lambda doc: doc["order"])
+    try:
+        return sorted(docs, key=lambda doc: doc["order"])
+    except (KeyError, TypeError) as error:
+        raise _Shape("order", f"表の順番(order)が正しくありません: {error!r}") from None
+
+
+# -- reading the tables back -----------------------------------------------------
+#
+# The dictionaries were written by minutes.interchange, but they are read back
+# here, faithfully, rather than by the interchange reader: that one is the
+# strict gate for files from outside (it refuses control characters, ballots
+# of absent people, blank names …), while a meeting file holds whatever the app
+# itself stored, and must load again as it was. Only the shape is checked.
+
+
+class _Shape(Exception):
+    """A table value of the wrong shape; ``where`` is its path, ``what`` in Japanese."""
+
+    def __init__(self, where: str, what: str) -> None:
+        super().__init__(f"{where}: {what}")
+
+
+_TEXT = (str,)
+_FLAG = (bool,)
+#: key → (accepted types, default or _REQUIRED); NoneType in the types allows null.
+_REQUIRED = object()
+_PERSON_KEYS = {
+    "id": (_TEXT, _REQUIRED),
+    "name": (_TEXT, _REQUIRED),
+    "group": (_TEXT, _REQUIRED),
+    "title": (_TEXT, _REQUIRED),
+    "department": ((str, type(None)), None),
+    "reading": ((str, type(None)), None),
+    "present": (_FLAG, True),
+    "arrived": ((str, type(None)), None),
+    "left": ((str, type(None)), None),
+    "votes": ((bool, type(None)), None),
+}
+_ITEM_KEYS = {
+    "id": (_TEXT, _REQUIRED),
+    "title": (_TEXT, _REQUIRED),
+    "section": (_TEXT, SECTION_AGENDA),
+    "kind": (_TEXT, ""),
+}
+_HEADER_KEYS = {
+    "body": (_TEXT, _REQUIRED),
+    "date": (_TEXT, _REQUIRED),
+    "start": (_TEXT, _REQUIRED),
+    "place": (_TEXT, _REQUIRED),
+    "fiscal_year": ((int, type(None)), None),
+    "session": ((int, type(None)), None),
+    "serial": ((int, type(None)), None),
+    "record_style": (_TEXT, "要録"),
+    "title": ((str, type(None)), None),
+    "end": ((str, type(None)), None),
+    "observers": ((int,), 0),
+    "status": (_TEXT, "draft"),
+    "extra": ((dict, type(None)), None),
+}
+_VOTE_KEYS = {
+    "ballots": ((dict,), _REQUIRED),
+    "result": (_TEXT, _REQUIRED),
+    "rule": (_TEXT, RULE_MAJORITY),
+    "chair_decides": ((str, type(None)), None),
+    "question": ((str, type(None)), None),
+    "time": ((str, type(None)), None),
+}
+
+
+def _fields(data: object, keys: dict[str, tuple], where: str) -> dict[str, Any]:
+    if not isinstance(data, Mapping):
+        raise _Shape(where, "オブジェクトではありません")
+    values: dict[str, Any] = {}
+    for key, (types, default) in keys.items():
+        if key not in data:
+            if default is _REQUIRED:
+                raise _Shape(f"{where}.{key}", "がありません")
+            values[key] = default
+            continue
+        value = data[key]
+        if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
+            raise _Shape(f"{where}.{key}", f"の値 {value!r} の型が違います")
+        values[key] = value
+    return values
+
+
+def _text_list(value: object, where: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _Shape(where, "文字列の配列ではありません")
+    return list(value)
+
+
+def _entry_from(data: object, uid: object, where: str) -> Entry:
+    if not isinstance(uid, str) or not uid:
+        raise _Shape(f"{where}.uid", "発言の識別子(uid)がありません")
+    if isinstance(data, Mapping) and "vote" in data:
+        vote = _fields(data["vote"], _VOTE_KEYS, f"{where}.vote")
+        if not all(isinstance(k, str) and isinstance(v, str) for k, v in vote["ballots"].items()):
+            raise _Shape(f"{where}.vote.ballots", "の形が違います")
+        vote["ballots"] = dict(vote["ballots"])
+        return Vote(uid=uid, **vote)
+    speech = _fields(data, {"speaker": ((str, dict), _REQUIRED), "text": (_TEXT, _REQUIRED),
+                            "time": ((str, type(None)), None)}, where)
+    speaker = speech.pop("speaker")
+    if isinstance(speaker, str):
+        return Speech(speaker_id=speaker, uid=uid, **speech)
+    label = speaker.get("label")
+    if not isinstance(label, str):
+        raise _Shape(f"{where}.speaker.label", "がありません")
+    return Speech(label=label, uid=uid, **speech)
 
 
 def _meeting_from_tables(
     tables: dict[str, dict[str, Any]] | None, path: Path | str, backup_finder: BackupFinder | None
 ) -> Meeting:
     """Rebuild the meeting, with its entry uids, from the tables of a meeting file."""
-
-    def damaged(reason: str) -> DamagedFileError:
-        return DamagedFileError(path, reason, backup_finder() if backup_finder else None)
-
     tables = tables or {}
     try:
         metas = list(tables.get(META, {}).values())
         if len(metas) != 1:
-            raise damaged("会議の見出し(meta)がありません")
-        people = [doc["person"] for doc in _by_order(tables.get(PEOPLE, {}).values())]
-        item_docs = _by_order(tables.get(ITEMS, {}).values())
-        agenda = [dict(doc["item"]) for doc in item_docs]
-        logs = [list(doc["log"]) for doc in item_docs]
-        data = dict(metas[0])
-        data["people"] = people
-        data["agenda"] = agenda
+            raise _Shape(META, "会議の見出しがありません")
+        header = _fields(metas[0], _HEADER_KEYS, META)
+        if header["extra"] is not None:
+            header["extra"] = copy.deepcopy(header["extra"])
+        people = [
+            Person(**_fields(doc.get("person"), _PERSON_KEYS, f"people[{index}]"))
+            for index, doc in enumerate(_by_order(tables.get(PEOPLE, {}).values()))
+        ]
+        agenda = []
+        for index, doc in enumerate(_by_order(tables.get(ITEMS, {}).values())):
+            where = f"agenda[{index}]"
+            item_data = doc.get("item")
+            item = Item(**_fields(item_data, _ITEM_KEYS, where))
+            item.departments = _text_list(item_data.get("departments", []), f"{where}.departments")
+            log = doc.get("log")
+            if not isinstance(log, list):
+                raise _Shape(f"{where}.log", "配列ではありません")
+            for position, record in enumerate(log):
+                if not isinstance(record, Mapping):
+                    raise _Shape(f"{where}.log[{position}]", "オブジェクトではありません")
+                item.log.append(_entry_from(record.get("entry"), record.get("uid"), f"{where}.log[{position}]"))
+            agenda.append(item)
+    except _Shape as error:
+        raise DamagedFileError(path, f"会議の表の形が正しくありません: {error}", backup_finder() if backup_finder else None) from None
     except (KeyError, TypeError, AttributeError) as error:
-        raise damaged(f"会議の表の形が正しくありません: {error!r}") from None
-    source = str(path)
-    try:
-        meeting = interchange.meeting_from_dict(data, source)
-        # Entries are read against the person ids only: a ballot of someone
-        # later marked absent must not make the meeting unreadable.
-        person_ids = [person.id for person in meeting.people]
-        for index, (item, records) in enumerate(zip(meeting.agenda, logs, strict=True)):
-            for position, record in enumerate(records):
-                uid = record["uid"]
-                if not isinstance(uid, str) or not uid:
-                    raise damaged(f"agenda[{index}].log[{position}]: 発言の識別子(uid)が正しくありません")
-                item.log.append(
-                    interchange.entry_from_dict(
-                        record["entry"],
-                        source,
-                        f"agenda[{index}].log[{position}]",
-                        person_ids,
-                        item_title=item.title,
-                        uid=uid,
-                    )
-                )
-    except interchange.FormatError as error:
-        where = f"{error.path}: " if getattr(error, "path", None) else ""
-        raise damaged(f"{where}{error.message}") from None
-    except (KeyError, TypeError) as error:
-        raise damaged(f"会議の表の形が正しくありません: {error!r}") from None
-    return meeting
+        raise DamagedFileError(path, f"会議の表の形が正しくありません: {error!r}", backup_finder() if backup_finder else None) from None
+    return Meeting(people=people, agenda=agenda, **header)
 
 
 def meeting_from_bytes(raw: bytes, source: Path | str) -> Meeting:

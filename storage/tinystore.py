@@ -58,7 +58,12 @@ def encode_tables(tables: dict[str, Any] | None, kind: str) -> bytes:
     for name, table in (tables or {}).items():
         if name != SCHEMA_TABLE:
             document[name] = table
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    try:
+        return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    except UnicodeEncodeError:
+        # A lone surrogate (from a broken paste) has no UTF-8 form: write \uXXXX
+        # escapes for this file instead, which read back to the same text.
+        return (json.dumps(document, ensure_ascii=True, indent=2) + "\n").encode("ascii")
 
 
 def decode_tables(

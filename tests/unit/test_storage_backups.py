@@ -252,7 +252,7 @@ def _bad_zips(good, tmp_path, first) -> dict:
     make("backslash", add={"meetings\\x.json": b"{}"})
     make("damaged_meeting", replace={meeting: meeting_bytes[: len(meeting_bytes) // 2]})
     make("newer_meeting", replace={meeting: meeting_bytes.replace(b'"version": 1', b'"version": 9', 1)})
-    make("invalid_meeting", replace={meeting: meeting_bytes.replace(b'"speaker": "p1"', b'"speaker": "zz"', 1)})
+    make("misshapen_meeting", replace={meeting: meeting_bytes.replace(b'"speaker": "p1"', b'"speaker": 5', 1)})
     make("damaged_library", replace={"library.json": b"[]"})
     make("damaged_draft", replace={f"drafts/{first}.json": b"not json"})
     make("no_library", replace={"library.json": None})
@@ -268,7 +268,7 @@ def _bad_zips(good, tmp_path, first) -> dict:
 
 BAD_KINDS = [
     "traversal", "traversal_inside", "absolute", "unknown_member", "backslash", "damaged_meeting",
-    "newer_meeting", "invalid_meeting", "damaged_library", "damaged_draft", "no_library", "not_zip",
+    "newer_meeting", "misshapen_meeting", "damaged_library", "damaged_draft", "no_library", "not_zip",
     "truncated_zip", "missing",
 ]
 

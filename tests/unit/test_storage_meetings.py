@@ -175,10 +175,30 @@ def test_load_readonly_never_writes(store, path, writes):
     assert writes == []
 
 
-def test_a_meeting_file_the_format_refuses_is_damaged_and_left_alone(store, path):
+def test_what_an_import_would_refuse_still_loads_as_stored(store, path):
+    """The app's own file is not an import: it loads again exactly as it was saved."""
+    item = store.meeting.agenda[0]
+    item.log.append(Speech(text="色付き \x1b[31m赤\x1b[0m と \u202e と\u0000", speaker_id="p1"))
+    item.log.append(Speech(text="", label="  "))
+    store.meeting.people[2].present = False  # p3 voted, then is marked absent
+    store.meeting.people[0].name = ""
+    store.save_all()
+    loaded = load_meeting_readonly(path)
+    assert loaded == store.meeting
+    assert uids(loaded) == uids(store.meeting)
+
+
+def test_a_lone_surrogate_from_a_broken_paste_is_saved_and_read_back(store, path):
+    item = store.meeting.agenda[0]
+    item.log.append(Speech(text="壊れた貼り付け\ud800です", speaker_id="p1"))
+    store.save_item(item)
+    assert load_meeting_readonly(path).agenda[0].log[-1].text == "壊れた貼り付け\ud800です"
+
+
+def test_a_misshapen_meeting_file_is_damaged_and_left_alone(store, path):
     data = json.loads(path.read_text(encoding="utf-8"))
     first_item = next(doc for doc in data["items"].values() if doc["id"] == "a1")
-    first_item["log"][0]["entry"]["speaker"] = "nobody"
+    first_item["log"][0]["entry"]["speaker"] = 5
     broken = json.dumps(data, ensure_ascii=False).encode("utf-8")
     path.write_bytes(broken)
     with pytest.raises(DamagedFileError) as caught:
@@ -195,6 +215,14 @@ def test_a_meeting_file_the_format_refuses_is_damaged_and_left_alone(store, path
         lambda data: next(iter(data["items"].values()))["log"][0].pop("uid"),
         lambda data: next(iter(data["items"].values()))["log"][0].update(uid=7),
         lambda data: next(iter(data["people"].values())).pop("order"),
+        lambda data: next(iter(data["people"].values()))["person"].pop("name"),
+        lambda data: next(iter(data["people"].values()))["person"].update(present="yes"),
+        lambda data: data["meta"]["1"].update(observers=True),
+        lambda data: data["meta"]["1"].pop("date"),
+        lambda data: next(iter(data["items"].values()))["item"].update(departments="総務課"),
+        lambda data: next(iter(data["items"].values())).update(log={}),
+        lambda data: next(iter(data["items"].values()))["log"][3]["entry"]["vote"].update(ballots={"p2": 1}),
+        lambda data: next(iter(data["items"].values()))["log"][1]["entry"].update(speaker={"name": "x"}),
     ],
 )
 def test_broken_tables_are_damage(store, path, breakage):
