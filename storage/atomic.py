@@ -137,6 +137,8 @@ def atomic_write(path: Path | str, writer: Callable[[BinaryIO], None], *, privat
         _fault_hook("replaced")
         fsync_dir(path.parent)
         _fault_hook("dir_fsynced")
+    except WriteFailedError:
+        raise
     except OSError as error:
         raise WriteFailedError(path, error) from error
     finally:
@@ -149,12 +151,17 @@ def atomic_write_bytes(path: Path | str, data: bytes, *, private: bool = True) -
     atomic_write(path, lambda handle: handle.write(data), private=private)
 
 
-def ensure_private_dir(path: Path | str) -> Path:
+def ensure_private_dir(path: Path | str, *, within: Path | str | None = None) -> Path:
     """Create ``path`` and its missing parents; on POSIX each folder created is 0700.
 
     Folders that already exist are left as they are (their mode included).
+    With ``within``, only folders below it are created, and a missing
+    ``within`` (a data folder on a stick that was pulled out) is a
+    :class:`WriteFailedError` (ENOENT) rather than silently made anew.
     """
     path = Path(path)
+    if within is not None and not Path(within).is_dir():
+        raise WriteFailedError(path / "_", OSError(errno.ENOENT, os.strerror(errno.ENOENT)))
     missing: list[Path] = []
     current = path
     while not current.is_dir():

@@ -137,7 +137,7 @@ class Backups:
         if existing:
             sequence = int(_BACKUP_NAME.match(existing[0].name).group(2)) + 1
         moment = _as_utc(now or self.clock())
-        folder = ensure_private_dir(self.folder_for(meeting_id))
+        folder = ensure_private_dir(self.folder_for(meeting_id), within=self.folder.parent)
         target = folder / f"{moment:%Y%m%dT%H%M%SZ}-{sequence:06d}.json"
         atomic_write_bytes(target, data)
         self._rotate(meeting_id)
@@ -316,7 +316,7 @@ def restore_zip(root: Path | str, src: Path | str, backups: Backups) -> list[str
     root = Path(root)
     members = read_restore_zip(src)
     for folder in (MEETINGS_DIR, DRAFTS_DIR, BACKUPS_DIR):
-        ensure_private_dir(root / folder)
+        ensure_private_dir(root / folder, within=root)
 
     for member, path in _folder_files(root, MEETINGS_DIR):
         backups.backup_now(Path(member).stem, path)
@@ -328,7 +328,7 @@ def restore_zip(root: Path | str, src: Path | str, backups: Backups) -> list[str
         for member, path in _folder_files(root, folder):
             if member in members:
                 continue
-            trash = ensure_private_dir(root / TRASH_DIR / stamp / folder)
+            trash = ensure_private_dir(root / TRASH_DIR / stamp / folder, within=root)
             try:
                 os.replace(path, trash / path.name)
             except OSError as error:

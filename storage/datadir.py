@@ -20,9 +20,17 @@ from typing import Any
 
 from minutes.model import Meeting
 from minutes.render import composed_title
-from storage import backups as _backups
 from storage.atomic import atomic_write_bytes, ensure_private_dir, fsync_dir, sweep_temp_files
-from storage.backups import LIBRARY_BACKUP_ID, Backups, ZipReport, utc_now
+from storage.backups import (
+    DEFAULT_INTERVAL,
+    DEFAULT_KEEP,
+    LIBRARY_BACKUP_ID,
+    Backups,
+    ZipReport,
+    backup_zip,
+    restore_zip,
+    utc_now,
+)
 from storage.drafts import read_draft, write_draft
 from storage.errors import LockRequiredError, StorageError, UnknownMeetingError, WriteFailedError
 from storage.library import Library
@@ -56,8 +64,8 @@ class DataDir:
         root: Path | str,
         *,
         clock: Callable[[], datetime] = utc_now,
-        backup_interval: timedelta = _backups.DEFAULT_INTERVAL,
-        backup_keep: int = _backups.DEFAULT_KEEP,
+        backup_interval: timedelta = DEFAULT_INTERVAL,
+        backup_keep: int = DEFAULT_KEEP,
         title_of: Callable[[Meeting], str] = composed_title,
     ) -> None:
         self.root = Path(root)
@@ -123,13 +131,21 @@ class DataDir:
     # -- the library ---------------------------------------------------------------
     @property
     def library(self) -> Library:
-        """The library (``library.json``); read-only unless this object holds the lock."""
-        if self._library is None or self._library.read_only == self.has_lock:
+        """The library (``library.json``).
+
+        With the lock: opened once and kept (nobody else writes it). Without:
+        read afresh, read-only, each time (the lock holder may be writing it).
+        """
+        if not self.has_lock:
             self._forget_library()
-            self._library = Library(
+            return Library(
                 self.root / LIBRARY_FILE,
                 backup_finder=self.backups.finder(LIBRARY_BACKUP_ID),
-                read_only=not self.has_lock,
+                read_only=True,
+            )
+        if self._library is None:
+            self._library = Library(
+                self.root / LIBRARY_FILE, backup_finder=self.backups.finder(LIBRARY_BACKUP_ID)
             )
         return self._library
 
@@ -181,7 +197,7 @@ class DataDir:
         If the index cannot be written the new meeting file is removed again.
         """
         self._require_lock("会議を追加")
-        ensure_private_dir(self.root / MEETINGS_DIR)
+        ensure_private_dir(self.root / MEETINGS_DIR, within=self.root)
         meeting_id = self.new_meeting_id(meeting.date)
         path = self.meeting_path(meeting_id)
         MeetingStore(path, meeting=meeting, meeting_id=meeting_id).close()
@@ -212,7 +228,7 @@ class DataDir:
 
         def on_saved(kind: str) -> None:
             if kind != "item":
-                self.update_index(meeting_id, store.meeting)
+                self.update_index(meeting_id, store.meeting)  # a failure lands in store.secondary_error
 
         def on_close(closed: MeetingStore) -> None:
             if self.has_lock:
@@ -260,13 +276,13 @@ class DataDir:
             ) from None
         meeting = meeting_from_bytes(data, backup)
         if path.exists():
-            trash = ensure_private_dir(self.root / TRASH_DIR)
+            trash = ensure_private_dir(self.root / TRASH_DIR, within=self.root)
             stamp = f"{self.backups.clock():%Y%m%dT%H%M%S}"
             try:
                 os.replace(path, trash / f"{meeting_id}-{stamp}{MEETING_SUFFIX}")
             except OSError as error:
                 raise WriteFailedError(path, error) from error
-        ensure_private_dir(path.parent)
+        ensure_private_dir(path.parent, within=self.root)
         atomic_write_bytes(path, data)
         self.update_index(meeting_id, meeting)
         return meeting_id
@@ -295,7 +311,7 @@ class DataDir:
         """Save the entry bar's text (one small atomic write; the meeting file is untouched)."""
         self._require_lock("下書きを保存")
         path = self._draft_path(meeting_id)
-        ensure_private_dir(path.parent)
+        ensure_private_dir(path.parent, within=self.root)
         write_draft(path, text)
 
     def load_draft(self, meeting_id: str) -> str | None:
@@ -317,7 +333,7 @@ class DataDir:
     # -- whole-folder backup and restore -----------------------------------------
     def backup_zip(self, dest: Path | str) -> ZipReport:
         """Write the data folder (library, meetings, drafts) to a zip; no lock needed."""
-        return _backups.backup_zip(self.root, dest)
+        return backup_zip(self.root, dest)
 
     def restore_zip(self, src: Path | str) -> list[str]:
         """Restore the data folder from a zip made by :meth:`backup_zip` (needs the lock).
@@ -328,6 +344,6 @@ class DataDir:
         self._require_lock("復元")
         self._forget_library()
         try:
-            return _backups.restore_zip(self.root, src, self.backups)
+            return restore_zip(self.root, src, self.backups)
         finally:
             self._forget_library()

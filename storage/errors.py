@@ -110,13 +110,19 @@ def _format_started(started: object) -> str:
         return str(started)
 
 
-class WriteFailedError(StorageError):
-    """Writing a file failed; wraps the :class:`OSError` (``.error``, ``.errno``)."""
+class WriteFailedError(StorageError, OSError):
+    """Writing a file failed; wraps the :class:`OSError` (``.error``, ``.errno``, ``.strerror``).
+
+    It is an :class:`OSError` too, so ``except OSError`` around a write still
+    catches it; ``str()`` is the Japanese message.
+    """
 
     def __init__(self, path: Path | str, error: OSError) -> None:
+        StorageError.__init__(self, _write_failure_message(Path(path), error), path=path)
         self.error = error
         self.errno = error.errno
-        super().__init__(_write_failure_message(Path(path), error), path=path)
+        self.strerror = error.strerror
+        self.filename = str(path)
 
 
 def _write_failure_message(path: Path, error: OSError) -> str:

@@ -285,9 +285,11 @@ class MeetingStore:
     does this).
 
     ``backups`` (a :class:`storage.backups.Backups`) takes a backup on open and
-    at most every few minutes after saves; a failed backup never fails a save
-    but is kept in ``.backup_error`` for the UI to show. ``on_saved(kind)`` is
-    called after each successful save, ``on_close`` by :meth:`close`.
+    at most every few minutes after saves; ``on_saved(kind)`` is called after
+    each successful save (the data folder refreshes its index there),
+    ``on_close`` by :meth:`close`. A failure of that follow-up work (a backup,
+    the index) never fails the save, whose meeting file is written: it is kept
+    in ``.secondary_error`` (``None`` after a clean save) for the UI to show.
     """
 
     def __init__(
@@ -310,11 +312,11 @@ class MeetingStore:
         self.closed = False
         #: Set when a save failed: the file then lags behind ``.meeting`` and the next save writes everything.
         self.needs_full_save = False
-        self.backup_error: StorageError | None = None
+        self.secondary_error: StorageError | None = None
         if meeting is None:
             self._db = open_db(self.path, kind=KIND_MEETING, backup_finder=backup_finder, must_exist=True)
             self.meeting = _meeting_from_tables(self._db.storage.read(), self.path, backup_finder)
-            self._backup("open")
+            self._after_save("open")
         else:
             if self.path.exists():
                 raise FileExistsError(self.path)
@@ -410,19 +412,15 @@ class MeetingStore:
         raise ValueError(f"item {item.id!r} is not on this meeting's agenda")
 
     def _after_save(self, kind: str) -> None:
-        self._backup(kind)
-        if self._on_saved is not None:
-            self._on_saved(kind)
-
-    def _backup(self, kind: str) -> None:
-        if self._backups is None:
-            return
+        """The follow-up of a save: a backup if due, then ``on_saved``; failures kept, not raised."""
+        self.secondary_error = None
         try:
-            if kind == "open":
-                self._backups.backup_on_open(self.id, self.path)
-            else:
-                self._backups.maybe_backup(self.id, self.path)
+            if self._backups is not None:
+                if kind == "open":
+                    self._backups.backup_on_open(self.id, self.path)
+                else:
+                    self._backups.maybe_backup(self.id, self.path)
+            if self._on_saved is not None and kind != "open":
+                self._on_saved(kind)
         except StorageError as error:
-            self.backup_error = error
-        else:
-            self.backup_error = None
+            self.secondary_error = error

@@ -155,7 +155,7 @@ def test_sweep_touches_only_our_temporary_files(tmp_path):
 
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX modes")
-@pytest.mark.parametrize("mask", [0o000, 0o022, 0o077])
+@pytest.mark.parametrize("mask", [0o000, 0o022, 0o077, 0o277])
 def test_files_are_0600_and_created_folders_0700_whatever_the_umask(tmp_path, umask, mask):
     umask(mask)
     folder = ensure_private_dir(tmp_path / "data" / "meetings")

@@ -160,6 +160,20 @@ def test_saves_refresh_the_index_and_close_does_too(datadir):
     assert row["entry_count"] == store.meeting.entry_count()
 
 
+def test_an_index_failure_after_a_save_does_not_fail_the_save(datadir, monkeypatch):
+    meeting_id = datadir.add_meeting(make_meeting())
+    store = datadir.open_meeting(meeting_id)
+
+    def no_space(self, row):
+        raise WriteFailedError(self.path, OSError(errno.ENOSPC, "No space left on device"))
+
+    monkeypatch.setattr(Library, "update_row", no_space)
+    store.meeting.place = "第二会議室"
+    store.save_header()
+    assert datadir.load_meeting(meeting_id).place == "第二会議室"
+    assert "library.json" in store.secondary_error.message
+
+
 def test_update_index_keeps_created(datadir):
     meeting_id = datadir.add_meeting(make_meeting())
     created = datadir.library.get_row(meeting_id)["created"]
@@ -252,10 +266,23 @@ def test_write_failures_say_what_happened_and_what_to_do(code, words, tmp_path):
     target = tmp_path / "meetings" / "m.json"
     error = WriteFailedError(target, OSError(code, os.strerror(code)))
     assert error.errno == code
+    assert isinstance(error, OSError)  # callers' "except OSError" still catch it
     assert str(error) == error.message
     assert (str(target) in error.message) or (str(target.parent) in error.message)
     for word in words:
         assert word in error.message
+
+
+def test_a_vanished_data_folder_is_not_made_anew_by_a_draft(datadir):
+    import shutil
+
+    meeting_id = datadir.add_meeting(make_meeting())
+    shutil.rmtree(datadir.root)
+    for write in (lambda: datadir.save_draft(meeting_id, "下書き"), lambda: datadir.add_meeting(make_meeting())):
+        with pytest.raises(WriteFailedError) as caught:
+            write()
+        assert caught.value.errno == errno.ENOENT
+        assert not datadir.root.exists()
 
 
 def test_a_vanished_data_folder_is_reported_not_recreated(datadir):

@@ -47,6 +47,8 @@ def test_read_only_work_goes_on_while_another_holds_the_lock(data_dir):
     assert [row["id"] for row in reader.list_meetings()] == [meeting_id]
     assert reader.load_meeting(meeting_id) == make_meeting()
     assert reader.load_draft(meeting_id) is None
+    second_id = writer.add_meeting(make_meeting())
+    assert {row["id"] for row in reader.list_meetings()} == {meeting_id, second_id}  # not a stale copy
     writer.release_lock()
 
 
