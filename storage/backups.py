@@ -33,6 +33,7 @@ from storage.paths import (
     BACKUPS_DIR,
     DRAFTS_DIR,
     LIBRARY_FILE,
+    MEETING_ID_PATTERN,
     MEETINGS_DIR,
     TRASH_DIR,
     is_valid_meeting_id,
@@ -46,7 +47,7 @@ DEFAULT_KEEP = 10
 #: The backups of library.json (taken before a restore) go to backups/<this>/.
 LIBRARY_BACKUP_ID = "_library"
 
-_BACKUP_NAME = re.compile(r"^(\d{8}T\d{6}Z)-(\d{6,})\.json$")
+_BACKUP_NAME = re.compile(r"(\d{8}T\d{6}Z)-(\d{6,})\.json")
 
 Clock = Callable[[], datetime]
 
@@ -106,7 +107,7 @@ class Backups:
             return []
         found = []
         for name in names:
-            match = _BACKUP_NAME.match(name)
+            match = _BACKUP_NAME.fullmatch(name)
             if match:
                 found.append((int(match.group(2)), name))
         found.sort(reverse=True)
@@ -135,7 +136,7 @@ class Backups:
             return None
         sequence = 1
         if existing:
-            sequence = int(_BACKUP_NAME.match(existing[0].name).group(2)) + 1
+            sequence = int(_BACKUP_NAME.fullmatch(existing[0].name).group(2)) + 1
         moment = _as_utc(now or self.clock())
         folder = ensure_private_dir(self.folder_for(meeting_id), within=self.folder.parent)
         target = folder / f"{moment:%Y%m%dT%H%M%SZ}-{sequence:06d}.json"
@@ -173,10 +174,11 @@ class Backups:
 
 # -- the whole data folder as a zip -------------------------------------------------
 
+#: The only names a backup zip may hold (no folders above, no "..", no absolute paths).
 _MEMBER = re.compile(
-    r"^(?:(?P<library>library\.json)"
-    r"|meetings/(?P<meeting>[A-Za-z0-9][A-Za-z0-9_-]{0,99})\.json"
-    r"|drafts/(?P<draft>[A-Za-z0-9][A-Za-z0-9_-]{0,99})\.json)$"
+    rf"(?:(?P<library>{re.escape(LIBRARY_FILE)})"
+    rf"|{MEETINGS_DIR}/(?P<meeting>{MEETING_ID_PATTERN})\.json"
+    rf"|{DRAFTS_DIR}/(?P<draft>{MEETING_ID_PATTERN})\.json)"
 )
 _ALLOWED_FOLDERS = {f"{MEETINGS_DIR}/", f"{DRAFTS_DIR}/"}
 #: The most a restore reads from one zip (uncompressed), against zip bombs.
@@ -200,7 +202,7 @@ def _folder_files(root: Path, folder: str) -> list[tuple[str, Path]]:
     found = []
     for name in names:
         member = f"{folder}/{name}"
-        if _MEMBER.match(member) and (root / member).is_file():
+        if _MEMBER.fullmatch(member) and (root / member).is_file():
             found.append((member, root / member))
     return found
 
@@ -243,7 +245,7 @@ def backup_zip(root: Path | str, dest: Path | str) -> ZipReport:
 
 def _check_member(member: str, data: bytes) -> None:
     """Raise if ``data`` is not a readable file of the kind its name says."""
-    match = _MEMBER.match(member)
+    match = _MEMBER.fullmatch(member)
     if match is None:
         raise ValueError(f"不明なファイル名です: {member}")
     if match.group("library"):
@@ -279,7 +281,7 @@ def read_restore_zip(src: Path | str) -> dict[str, bytes]:
             name = info.filename
             if name in _ALLOWED_FOLDERS and info.is_dir():
                 continue
-            if _MEMBER.match(name) is None:
+            if _MEMBER.fullmatch(name) is None:
                 raise RestoreRefusedError(src, f"kaigirokuのバックアップにないファイル「{name}」が入っています")
             if name in members:
                 raise RestoreRefusedError(src, f"「{name}」が二重に入っています")

@@ -19,9 +19,10 @@ The dictionaries inside are the interchange format's (``shared/meeting-format.md
 written by :mod:`minutes.interchange`. They are read back here, checking their
 shape only (keys and types), not by the strict interchange reader: a meeting
 file must load again exactly as the app stored it, even text with control
-characters or a ballot of someone later marked absent, which an import refuses. Each entry's internal ``uid`` (which the
-interchange format never carries) is stored next to its dictionary and set
-back on the loaded entry, so the UI's references to entries survive a reload.
+characters or a ballot of someone later marked absent, which an import
+refuses. Each entry's internal ``uid`` (which the interchange format never
+carries) is stored next to its dictionary and set back on the loaded entry, so
+the UI's references to entries survive a reload.
 
 :class:`MeetingStore` loads the meeting once; the UI changes
 ``store.meeting`` in memory and then calls one ``save_*`` method. Each save is
@@ -32,6 +33,7 @@ batch of the storage).
 from __future__ import annotations
 
 import copy
+import dataclasses
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -48,17 +50,13 @@ META = "meta"
 PEOPLE = "people"
 ITEMS = "items"
 
-#: What a save hook is told was saved.
-SAVE_KINDS = ("create", "item", "header", "people", "agenda", "all")
-
 
 # -- the tables of a meeting ----------------------------------------------------
 
 
 def _header_doc(meeting: Meeting) -> dict[str, Any]:
-    header = interchange.meeting_to_dict(meeting)
-    header.pop("people", None)
-    header.pop("agenda", None)
+    header = interchange.meeting_to_dict(dataclasses.replace(meeting, people=[], agenda=[]))
+    del header["people"], header["agenda"]
     return header
 
 
@@ -286,7 +284,9 @@ class MeetingStore:
 
     ``backups`` (a :class:`storage.backups.Backups`) takes a backup on open and
     at most every few minutes after saves; ``on_saved(kind)`` is called after
-    each successful save (the data folder refreshes its index there),
+    each successful save, with ``kind`` one of ``"create"``, ``"item"``,
+    ``"header"``, ``"people"``, ``"agenda"``, ``"all"`` (the data folder
+    refreshes its index there),
     ``on_close`` by :meth:`close`. A failure of that follow-up work (a backup,
     the index) never fails the save, whose meeting file is written: it is kept
     in ``.secondary_error`` (``None`` after a clean save) for the UI to show.

@@ -37,7 +37,8 @@ LOCK_INFO_FILE = "lock.info"
 MEETING_SUFFIX = ".json"
 
 #: A meeting id is a safe file name: letters, digits, "-" and "_", at most 100.
-_MEETING_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
+MEETING_ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}"
+_MEETING_ID = re.compile(MEETING_ID_PATTERN)
 
 
 def is_valid_meeting_id(meeting_id: object) -> bool:
