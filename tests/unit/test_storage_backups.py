@@ -238,6 +238,7 @@ def _bad_zips(good, tmp_path, first) -> dict:
     meeting = f"meetings/{first}.json"
     with zipfile.ZipFile(good) as archive:
         meeting_bytes = archive.read(meeting)
+        library_bytes = archive.read("library.json")
     bad = {}
 
     def make(name, **kwargs):
@@ -250,7 +251,8 @@ def _bad_zips(good, tmp_path, first) -> dict:
     make("absolute", add={"/etc/kaigiroku.json": b"{}"})
     make("unknown_member", add={"notes.txt": b"memo"})
     make("backslash", add={"meetings\\x.json": b"{}"})
-    make("trailing_newline", add={"library.json\n": b"{}"})
+    make("trailing_newline", add={"library.json\n": library_bytes})
+    make("sneaky_name", add={f"meetings/{first}.json.json": meeting_bytes, "meetings/.hidden.json": meeting_bytes})
     make("damaged_meeting", replace={meeting: meeting_bytes[: len(meeting_bytes) // 2]})
     make("newer_meeting", replace={meeting: meeting_bytes.replace(b'"version": 1', b'"version": 9', 1)})
     make("misshapen_meeting", replace={meeting: meeting_bytes.replace(b'"speaker": "p1"', b'"speaker": 5', 1)})
@@ -268,7 +270,7 @@ def _bad_zips(good, tmp_path, first) -> dict:
 
 
 BAD_KINDS = [
-    "traversal", "traversal_inside", "absolute", "unknown_member", "backslash", "trailing_newline",
+    "traversal", "traversal_inside", "absolute", "unknown_member", "backslash", "trailing_newline", "sneaky_name",
     "damaged_meeting",
     "newer_meeting", "misshapen_meeting", "damaged_library", "damaged_draft", "no_library", "not_zip",
     "truncated_zip", "missing",
