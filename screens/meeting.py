@@ -70,6 +70,7 @@ class MeetingScreen(Screen):
         Binding("alt+down,ctrl+pagedown", "next_item", "次の議事", id="item.next"),
         Binding("alt+up,ctrl+pageup", "previous_item", "前の議事", id="item.previous"),
         Binding("ctrl+l", "focus_log", "発言一覧", id="log.focus"),
+        Binding("ctrl+s", "export", "書き出し", id="export"),
         Binding("ctrl+b", "set_start", "開会", id="clock.start", show=False),
         Binding("ctrl+g", "set_end", "閉会", id="clock.end", show=False),
         Binding("ctrl+z", "undo", "元に戻す", id="undo", show=False),
@@ -694,6 +695,14 @@ class MeetingScreen(Screen):
     def action_set_end(self) -> None:
         """Set the closing time (閉会) to now."""
         self._set_clock("end")
+
+    # -- export -------------------------------------------------------------------
+    def action_export(self) -> None:
+        """Preview the minutes as text and Markdown; copy or save them."""
+        from screens.export import ExportScreen
+
+        self.save_draft()
+        self.app.push_screen(ExportScreen(self.meeting))
 
     # -- help ---------------------------------------------------------------------
     def action_help(self) -> None:

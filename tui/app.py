@@ -14,6 +14,7 @@ from screens.meeting import MeetingScreen
 from screens.meeting_list import MeetingListScreen
 from storage import DataDir
 from storage.errors import StorageError
+from tui.clipboard import CopyResult, copy_text, pyperclip_copy
 from tui.commands import ScreenCommands
 
 
@@ -42,6 +43,8 @@ class KaigirokuApp(App):
         clock: Callable[[], datetime] | None = None,
     ) -> None:
         super().__init__()
+        self.copier = pyperclip_copy
+        """How text reaches the system clipboard (tests replace it)."""
         self.clock = clock or datetime.now
         """The clock for times of entries and the header (tests freeze it)."""
         self.datadir = DataDir(Path(data_dir))
@@ -101,6 +104,10 @@ class KaigirokuApp(App):
                 read_only_reason=self.read_only_reason,
             )
         )
+
+    def copy_text(self, text: str, fallback_file: Callable[[], Path]) -> CopyResult:
+        """Copy text for the clerk: pyperclip, else OSC 52, else a file (see :mod:`tui.clipboard`)."""
+        return copy_text(self, text, fallback_file, copier=self.copier)
 
     def flush_everything(self) -> None:
         """Put what is still only in memory (the draft, the index row) on disk."""

@@ -34,3 +34,8 @@ def test_vote_in_progress(snap_compare, demo_app, size):
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_help_screen(snap_compare, demo_app, size):
     assert snap_compare(demo_app, terminal_size=size, press=["f1"])
+
+
+def test_export_screen(snap_compare, demo_app, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DOCUMENTS_DIR", str(tmp_path))
+    assert snap_compare(demo_app, terminal_size=(120, 36), press=["ctrl+s", "f5", "f6"])

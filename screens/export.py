@@ -1,0 +1,253 @@
+"""The export screen: preview the official text and the Markdown, copy or save them.
+
+The preview shows exactly what is copied or saved. Options change it live:
+names or 要録 labels (F2), votes by ballot or summary (F3), wrap width (F4),
+and for files the encoding (F5), line ends (F6) and a mark for characters
+Shift_JIS cannot hold (F10). F7 copies, F8 saves.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Markdown, Static, TabbedContent, TabPane
+
+from minutes.encoding import (
+    DEFAULT_MARK,
+    ENCODING_LABELS,
+    NEWLINE_LABELS,
+    BadMarkError,
+    UnencodableError,
+    describe_replacements,
+    encode_export,
+)
+from minutes.model import Meeting
+from minutes.render import ExportOptions
+from minutes.render_markdown import render_markdown
+from minutes.render_text import render_text
+from screens.confirm import Confirm
+from screens.path_dialog import PathDialog
+from storage.atomic import atomic_write_bytes
+from tui.widgets.text_preview import TextPreview
+
+#: The wrap widths F4 cycles through (None: no wrapping, one paragraph per line).
+WIDTHS: tuple[int | None, ...] = (None, 70, 80, 100, 60, 40)
+ENCODINGS = tuple(ENCODING_LABELS)
+NEWLINES = tuple(NEWLINE_LABELS)
+
+
+def default_file_name(meeting: Meeting, markdown: bool = False) -> str:
+    """``2022-03-15_第54回_会議録.txt``: the date, the number (通算, else 第N回), the kind."""
+    number = meeting.serial or meeting.session
+    middle = f"_第{number}回" if number else ""
+    return f"{meeting.date}{middle}_会議録.{'md' if markdown else 'txt'}"
+
+
+def default_export_folder() -> Path:
+    """Where files are offered to be saved: the user's documents folder, else home."""
+    try:
+        import platformdirs
+
+        folder = Path(platformdirs.user_documents_dir())
+    except Exception:  # pragma: no cover - platformdirs always answers
+        folder = Path.home()
+    return folder if folder.is_dir() else Path.home()
+
+
+class ExportScreen(Screen):
+    """Preview, copy and save the minutes."""
+
+    BINDINGS = [
+        Binding("f2", "toggle_named", "氏名/要録", priority=True),
+        Binding("f3", "toggle_votes", "採決の書き方", priority=True),
+        Binding("f4", "cycle_width", "折り返し", priority=True),
+        Binding("f5", "cycle_encoding", "文字コード", priority=True),
+        Binding("f6", "cycle_newline", "改行", priority=True),
+        Binding("f10", "toggle_replace", "代替文字", priority=True),
+        Binding("f9", "next_tab", "表示切替", priority=True),
+        Binding("f7", "copy", "コピー", priority=True),
+        Binding("f8", "save", "ファイルに保存", priority=True),
+        Binding("escape", "close", "戻る"),
+    ]
+
+    DEFAULT_CSS = """
+    ExportScreen #options {
+        height: auto;
+        background: $panel;
+        padding: 0 1;
+    }
+    ExportScreen TabbedContent {
+        height: 1fr;
+    }
+    ExportScreen TextPreview {
+        height: 1fr;
+    }
+    """
+
+    def __init__(self, meeting: Meeting, options: ExportOptions | None = None) -> None:
+        super().__init__()
+        self.meeting = meeting
+        self.options = options or ExportOptions()
+        self.encoding = "utf-8"
+        self.newline = "lf"
+        self.replace: str | None = None
+        self.text = ""
+        self.markdown = ""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="options")
+        with TabbedContent(id="tabs"):
+            with TabPane("公文書の文章", id="tab-text"):
+                yield TextPreview(id="text-preview")
+            with TabPane("Markdown(表示)", id="tab-markdown"):
+                yield Markdown("", id="markdown-preview")
+            with TabPane("Markdown(原文)", id="tab-source"):
+                yield TextPreview(id="source-preview")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_preview()
+        self.query_one("#text-preview").focus()
+
+    # -- rendering -------------------------------------------------------------
+    def refresh_preview(self) -> None:
+        """Render again with the current options."""
+        self.text = render_text(self.meeting, self.options)
+        self.markdown = render_markdown(self.meeting, dataclasses.replace(self.options, width=None))
+        self.query_one("#text-preview", TextPreview).text = self.text
+        self.query_one("#source-preview", TextPreview).text = self.markdown
+        self.query_one("#markdown-preview", Markdown).update(self.markdown)
+        self.query_one("#options", Static).update(Content(self.options_line()))
+
+    def options_line(self) -> str:
+        """The options as the clerk reads them."""
+        named = "氏名" if self.options.named else "要録の呼び方"
+        votes = "1人1行" if self.options.votes == "roll" else "結果の1行"
+        width = f"{self.options.width}桁" if self.options.width else "なし(1段落1行)"
+        replace = self.replace or "なし(書けない字があれば保存しない)"
+        return (
+            f"発言者: {named} ・ 採決: {votes} ・ 折り返し: {width} ・ "
+            f"文字コード: {ENCODING_LABELS[self.encoding]} ・ 改行: {NEWLINE_LABELS[self.newline]} ・ 代替文字: {replace}"
+        )
+
+    @property
+    def showing_markdown(self) -> bool:
+        """True when a Markdown tab is shown (copy and save then take the Markdown)."""
+        return self.query_one(TabbedContent).active in ("tab-markdown", "tab-source")
+
+    def current_text(self) -> str:
+        """What copy and save take: the text or the Markdown, as previewed."""
+        return self.markdown if self.showing_markdown else self.text
+
+    # -- options ---------------------------------------------------------------
+    def action_toggle_named(self) -> None:
+        """Names (村千鶴子委員) or the 要録 labels (委員)."""
+        self.options = dataclasses.replace(self.options, named=not self.options.named)
+        self.refresh_preview()
+
+    def action_toggle_votes(self) -> None:
+        """Votes one line per ballot, or one summary line."""
+        votes = "summary" if self.options.votes == "roll" else "roll"
+        self.options = dataclasses.replace(self.options, votes=votes)
+        self.refresh_preview()
+
+    def action_cycle_width(self) -> None:
+        """No wrapping, or wrap at the next width."""
+        index = WIDTHS.index(self.options.width) if self.options.width in WIDTHS else 0
+        self.options = dataclasses.replace(self.options, width=WIDTHS[(index + 1) % len(WIDTHS)])
+        self.refresh_preview()
+
+    def action_cycle_encoding(self) -> None:
+        """UTF-8 or Shift_JIS (cp932) for saved files."""
+        self.encoding = ENCODINGS[(ENCODINGS.index(self.encoding) + 1) % len(ENCODINGS)]
+        self.refresh_preview()
+
+    def action_cycle_newline(self) -> None:
+        """LF or CRLF (Windows) line ends for saved files."""
+        self.newline = NEWLINES[(NEWLINES.index(self.newline) + 1) % len(NEWLINES)]
+        self.refresh_preview()
+
+    def action_toggle_replace(self) -> None:
+        """Refuse characters Shift_JIS cannot hold, or replace them with 〓."""
+        self.replace = None if self.replace else DEFAULT_MARK
+        self.refresh_preview()
+
+    def action_next_tab(self) -> None:
+        """Show the next preview."""
+        tabs = self.query_one(TabbedContent)
+        order = ["tab-text", "tab-markdown", "tab-source"]
+        tabs.active = order[(order.index(tabs.active) + 1) % len(order)]
+
+    # -- copy and save ----------------------------------------------------------
+    def action_copy(self) -> None:
+        """Copy the previewed text to the clipboard (or the terminal's, or a file)."""
+        result = self.app.copy_text(self.current_text(), self._fallback_path)
+        self.notify(result.message, title="コピー", timeout=12)
+
+    def _fallback_path(self) -> Path:
+        name = default_file_name(self.meeting, self.showing_markdown)
+        return default_export_folder() / name
+
+    def action_save(self) -> None:
+        """Ask where, then save the previewed text in the chosen encoding and line ends."""
+        default = default_export_folder() / default_file_name(self.meeting, self.showing_markdown)
+        hint = f"{ENCODING_LABELS[self.encoding]}・{NEWLINE_LABELS[self.newline]}で保存します。Enter で決定 ・ Esc でやめる"
+        self.app.push_screen(PathDialog("保存するファイル", str(default), hint), self._save_to)
+
+    def _save_to(self, value: str | None) -> None:
+        if value is None:
+            return
+        path = Path(value).expanduser()
+        if path.is_dir():
+            path = path / default_file_name(self.meeting, self.showing_markdown)
+        if path.exists():
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self.write_file(path)
+
+            self.app.push_screen(Confirm(f"「{path}」はもうあります。上書きしますか。", "上書きの確認", "上書きする"), answered)
+            return
+        self.write_file(path)
+
+    def write_file(self, path: Path) -> bool:
+        """Encode and write the file atomically; say what happened. True if written."""
+        try:
+            data, replaced = encode_export(self.current_text(), self.encoding, self.newline, self.replace)
+        except UnencodableError as error:
+            message = error.message.replace("--encoding utf-8 で書き出してください", "F5 で UTF-8 にしてください")
+            message = message.replace("--replace 〓 のように文字を指定してください", "F10 で代替文字(〓)を選んでから保存してください")
+            self.notify(
+                message,
+                title="保存しませんでした",
+                severity="error",
+                timeout=20,
+            )
+            return False
+        except BadMarkError as error:
+            self.notify(str(error), title="保存しませんでした", severity="error", timeout=15)
+            return False
+        try:
+            atomic_write_bytes(path, data, private=False)
+        except OSError as error:
+            self.notify(
+                f"「{path}」に保存できませんでした({error.strerror or error})。書き込める場所を指定してください。",
+                title="保存できませんでした",
+                severity="error",
+                timeout=15,
+            )
+            return False
+        message = f"保存しました: {path}"
+        if replaced:
+            message += "\n" + describe_replacements(replaced, self.encoding, self.replace or DEFAULT_MARK)
+        self.notify(message, title="保存", timeout=15)
+        return True
+
+    def action_close(self) -> None:
+        """Back to the meeting."""
+        self.app.pop_screen()

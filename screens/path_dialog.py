@@ -1,0 +1,60 @@
+"""Ask for a file path, prefilled with a sensible default."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+
+class PathDialog(ModalScreen[str | None]):
+    """Enter to accept the path, Escape to cancel."""
+
+    BINDINGS = [Binding("escape", "cancel", "やめる")]
+
+    DEFAULT_CSS = """
+    PathDialog {
+        align: center middle;
+    }
+    PathDialog > Vertical {
+        width: 90%;
+        max-width: 110;
+        height: auto;
+        border: round $accent;
+        background: $surface;
+        padding: 0 1;
+    }
+    PathDialog .hint {
+        color: $text-muted;
+    }
+    """
+
+    def __init__(self, title: str, default: str, hint: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.default = default
+        self.hint = hint or "Enter で決定 ・ Esc でやめる"
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = self.title_text
+            yield Input(self.default, id="path")
+            yield Static(Content(self.hint), classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        value = event.value.strip()
+        if not value:
+            self.app.bell()
+            return
+        self.dismiss(value)
+
+    def action_cancel(self) -> None:
+        """Close without a path."""
+        self.dismiss(None)

@@ -1,0 +1,145 @@
+"""The export screen: preview, options, the clipboard and its fallbacks, saving files."""
+
+from __future__ import annotations
+
+import pytest
+
+from minutes.demo import load_demo
+from minutes.render import ExportOptions
+from minutes.render_markdown import render_markdown
+from minutes.render_text import render_text
+from screens.confirm import Confirm
+from screens.export import ExportScreen, default_file_name
+from screens.path_dialog import PathDialog
+from tests.functional.appkit import add_meeting, demo_dict, make_app, paste
+
+SIZE = (120, 36)
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DOCUMENTS_DIR", str(tmp_path / "docs"))
+    (tmp_path / "docs").mkdir()
+    root = tmp_path / "data"
+    meeting_id = add_meeting(root, demo_dict())
+    return make_app(root, meeting_id)
+
+
+def notes(app) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def open_export(pilot):
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, ExportScreen)
+    return pilot.app.screen
+
+
+def test_default_file_name_uses_the_serial_number():
+    assert default_file_name(load_demo()) == "2022-03-15_第54回_会議録.txt"
+    assert default_file_name(load_demo(), markdown=True) == "2022-03-15_第54回_会議録.md"
+
+
+async def test_preview_follows_the_options(app):
+    demo = load_demo()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_export(pilot)
+        assert screen.query_one("#text-preview").text == render_text(demo)
+        assert screen.query_one("#source-preview").text == render_markdown(demo)
+        await pilot.press("f2")
+        assert "昼間守仁会長　議事の1番目" in screen.query_one("#text-preview").text
+        await pilot.press("f3")
+        assert "(採決の結果、全員承認)" in screen.query_one("#text-preview").text
+        await pilot.press("f4")
+        expected = render_text(demo, ExportOptions(named=True, votes="summary", width=70))
+        assert screen.query_one("#text-preview").text == expected
+        assert "折り返し: 70桁" in str(screen.query_one("#options").render())
+        await pilot.press("escape")
+        assert not isinstance(app.screen, ExportScreen)
+
+
+async def test_copy_with_pyperclip(app):
+    copied = []
+    app.copier = copied.append
+    async with app.run_test(size=SIZE) as pilot:
+        await open_export(pilot)
+        await pilot.press("f7")
+        await pilot.pause()
+    assert copied == [render_text(load_demo())]
+    assert any("システムのクリップボード" in m for m in notes(app))
+
+
+async def test_copy_falls_back_to_osc52(app, monkeypatch):
+    def no_clipboard(text):
+        raise RuntimeError("Pyperclip could not find a copy/paste mechanism for your system.")
+
+    app.copier = no_clipboard
+    monkeypatch.setattr("tui.clipboard.osc52_possible", lambda app: True)
+    osc = []
+    monkeypatch.setattr(type(app), "copy_to_clipboard", lambda self, text: osc.append(text))
+    async with app.run_test(size=SIZE) as pilot:
+        await open_export(pilot)
+        await pilot.press("f9")  # the Markdown view: copy takes the Markdown
+        await pilot.press("f7")
+        await pilot.pause()
+    assert osc == [render_markdown(load_demo())]
+    assert any("OSC 52" in m for m in notes(app))
+
+
+async def test_copy_falls_back_to_a_file_and_says_where(app, tmp_path):
+    def no_clipboard(text):
+        raise RuntimeError("no clipboard")
+
+    app.copier = no_clipboard  # and the test app is headless: no OSC 52 either
+    async with app.run_test(size=SIZE) as pilot:
+        await open_export(pilot)
+        await pilot.press("f7")
+        await pilot.pause()
+    written = tmp_path / "docs" / "2022-03-15_第54回_会議録.txt"
+    assert written.read_text(encoding="utf-8") == render_text(load_demo())
+    assert any(str(written) in m and "ファイルに保存しました" in m for m in notes(app))
+
+
+async def test_save_asks_where_and_before_overwriting(app, tmp_path):
+    async with app.run_test(size=SIZE) as pilot:
+        await open_export(pilot)
+        await pilot.press("f5", "f6")  # Shift_JIS, CRLF
+        await pilot.press("f8")
+        await pilot.pause()
+        assert isinstance(app.screen, PathDialog)
+        default = tmp_path / "docs" / "2022-03-15_第54回_会議録.txt"
+        assert app.screen.query_one("#path").value == str(default)
+        await pilot.press("enter")
+        await pilot.pause()
+        data = default.read_bytes()
+        assert data.decode("cp932").replace("\r\n", "\n") == render_text(load_demo())
+        assert b"\r\n" in data
+        await pilot.press("f8")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert default.read_bytes() == data
+
+
+async def test_unencodable_character_is_refused_then_replaced(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DOCUMENTS_DIR", str(tmp_path))
+    data = demo_dict()
+    data["agenda"][3]["log"][1]["text"] = "特になし。𠮷"
+    root = tmp_path / "data"
+    app = make_app(root, add_meeting(root, data))
+    target = tmp_path / "out.txt"
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_export(pilot)
+        await pilot.press("f5")
+        assert not screen.write_file(target)
+        await pilot.pause()
+        assert not target.exists()
+        assert any("𠮷" in m and "F10" in m for m in notes(app))
+        await pilot.press("f10")
+        assert screen.write_file(target)
+        await pilot.pause()
+    assert "特になし。〓" in target.read_bytes().decode("cp932")
+    assert any("𠮷" in m and "保存しました" in m for m in notes(app))
