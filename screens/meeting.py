@@ -200,7 +200,7 @@ class MeetingScreen(Screen):
         except StorageError as error:
             self.notify(error.message, title="保存できませんでした", severity="error", timeout=15)
             return False
-        except OSError as error:
+        except OSError as error:  # pragma: no cover - storage wraps OSError in WriteFailedError
             self.notify(
                 f"保存できませんでした({error.strerror or error})。入力した文章は消えていません。"
                 "原因を取り除いてから、もう一度 Enter を押してください。",
@@ -209,6 +209,12 @@ class MeetingScreen(Screen):
                 timeout=15,
             )
             return False
+        secondary = getattr(self.store, "secondary_error", None)
+        if secondary is not None:
+            self.store.secondary_error = None
+            self.notify(
+                f"発言は保存しました。ただし: {secondary.message}", title="バックアップまたは一覧の更新", severity="warning", timeout=12
+            )
         return True
 
     def _commit_change(self, change: Change | None) -> bool:

@@ -124,8 +124,10 @@ def build_parser() -> argparse.ArgumentParser:
     backup = commands.add_parser("backup", help="データフォルダ全体をzipファイルに保存します")
     backup.add_argument("-o", "--output", metavar="FILE.zip", help="保存先(既定: 現在のフォルダ)")
 
-    restore = commands.add_parser("restore", help="backup で作ったzipファイルから復元します")
-    restore.add_argument("file", metavar="FILE.zip", help="復元するzipファイル")
+    restore = commands.add_parser(
+        "restore", help="backup で作ったzipファイル、または会議ファイルのバックアップ(.json)から復元します"
+    )
+    restore.add_argument("file", metavar="FILE.zip|BACKUP.json", help="復元するファイル")
     return parser
 
 
@@ -286,15 +288,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     datadir = _data_dir(args)
     output = Path(args.output or f"kaigiroku-backup-{datetime.now():%Y%m%d-%H%M%S}.zip")
-    datadir.backup_zip(output)
-    print(f"バックアップを保存しました: {output}")
+    report = datadir.backup_zip(output)
+    for name, reason in report.skipped:
+        print(f"読めないため入れなかったファイル: {name}({reason})", file=sys.stderr)
+    print(f"バックアップを保存しました: {output}({len(report.members)}ファイル)")
     return EXIT_OK
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
     datadir = _data_dir(args)
     with datadir.write_lock():
-        datadir.restore_zip(Path(args.file))
+        datadir.restore(Path(args.file))
     print(f"「{args.file}」から復元しました。")
     return EXIT_OK
 
