@@ -61,6 +61,7 @@ async def paste(pilot, text: str) -> None:
 def log_lines(screen) -> list[str]:
     """The text of every line of the speaker log, as drawn."""
     log = screen.log_view
+    log.settle_all()
     return [log.row_text(i) for i in range(log.row_count)]
 
 

@@ -15,7 +15,10 @@ storage.
 
 from __future__ import annotations
 
+import dataclasses
+from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import accumulate
 
 from rich.cells import cell_len, chop_cells
 from rich.segment import Segment
@@ -62,6 +65,16 @@ def vote_summary(meeting: Meeting, vote: Vote) -> str:
     if vote.chair_decides:
         text += "(可否同数・会長裁決)"
     return text
+
+
+def estimate_cells(text: str) -> int:
+    """Roughly how many terminal cells ``text`` takes: fast, and exact for kana, kanji and ASCII.
+
+    A character of one UTF-8 byte (ASCII) takes one cell and one of three
+    bytes (kana, kanji, full-width forms) two, so (bytes + characters) / 2
+    counts both at C speed.
+    """
+    return (len(text.encode("utf-8", "surrogatepass")) + len(text)) // 2
 
 
 #: Characters that should not start a line (行頭禁則).
@@ -180,79 +193,171 @@ class SpeakerLog(ScrollView, can_focus=True):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.meeting = meeting
-        self._rows: list[Row] = []
-        self._rows_width = -1
-        self._entry_first_row: dict[tuple[int, int], int] = {}
-        self._heading_row: dict[int, int] = {}
+        self._width = -1
+        #: One block per item heading (entry index -1) and per entry, in order.
+        self._blocks: list[tuple[int, int]] = []
+        self._heights: list[int] = []
+        #: ``_starts[b]`` is the first screen line of block ``b``; one more at the end.
+        self._starts: list[int] = [0]
+        self._block_of: dict[tuple[int, int], int] = {}
+        #: Laid-out rows per entry object (entries are replaced, never changed, on edit).
+        self._rows_cache: dict[int, tuple[object, int, list[Row]]] = {}
+        self._estimate_cache: dict[int, tuple[object, int, int]] = {}
 
-    # -- building the rows ------------------------------------------------
+    # -- layout -------------------------------------------------------------
+    # Laying out every entry exactly takes seconds at 10,000 entries, so the
+    # log estimates each block's height from its text (cheap), lays out exactly
+    # only what is drawn, and corrects the heights as it goes, keeping the
+    # lines in view where they are.
+
     def _text_width(self) -> int:
         return max(self.scrollable_content_region.width - 1, 10)
 
     def rebuild(self) -> None:
-        """Lay the rows out again (after the meeting changed) and redraw."""
+        """Lay the log out again (after the meeting changed) and redraw."""
         width = self._text_width()
-        rows: list[Row] = []
-        entry_first: dict[tuple[int, int], int] = {}
-        heading_row: dict[int, int] = {}
-        meeting = self.meeting
-        number = 0
-        for item_index, item in enumerate(meeting.agenda):
-            number += 1
-            heading = item.title if item.is_bare_heading else item.heading
-            if rows:
-                rows.append(Row("blank", item_index, -1, "", "", "", False))
-            heading_row[item_index] = len(rows)
-            for index, line in enumerate(wrap_cells(visible(f"({number}) {heading}"), width)):
-                rows.append(Row("heading", item_index, -1, "", "", line, index == 0))
+        if width != self._width:
+            self._rows_cache.clear()
+            self._estimate_cache.clear()
+            self._width = width
+        blocks: list[tuple[int, int]] = []
+        heights: list[int] = []
+        block_of: dict[tuple[int, int], int] = {}
+        for item_index, item in enumerate(self.meeting.agenda):
+            block_of[(item_index, -1)] = len(blocks)
+            blocks.append((item_index, -1))
+            heights.append(len(self._heading_rows(item_index)))
             for entry_index, entry in enumerate(item.log):
-                entry_first[(item_index, entry_index)] = len(rows)
-                rows.extend(self._entry_rows(item_index, entry_index, entry, width))
-        self._rows = rows
-        self._rows_width = width
-        self._entry_first_row = entry_first
-        self._heading_row = heading_row
-        self.virtual_size = Size(width, len(rows))
+                block_of[(item_index, entry_index)] = len(blocks)
+                blocks.append((item_index, entry_index))
+                heights.append(self._height_of(entry))
+        self._blocks = blocks
+        self._heights = heights
+        self._block_of = block_of
+        self._recount()
         self.refresh()
 
-    def _entry_rows(self, item_index: int, entry_index: int, entry, width: int) -> list[Row]:
-        time = (entry.time or "")[:5]
+    def _recount(self) -> None:
+        self._starts = [0, *accumulate(self._heights)]
+        self.virtual_size = Size(self._width, self._starts[-1])
+
+    def _paragraphs(self, entry) -> tuple[str, list[str]]:
         if isinstance(entry, Vote):
-            label = "採決"
-            paragraphs = [vote_summary(self.meeting, entry)]
-        else:
-            label = speaker_label(self.meeting, entry)
-            paragraphs = entry.paragraphs
-        label = visible(label)
-        rows: list[Row] = []
-        avail = max(width - TIME_WIDTH, 8)
-        for p_index, paragraph in enumerate(paragraphs):
-            if p_index == 0:
-                head = f"{label}　"
-                lines = wrap_cells(head + visible(paragraph), avail)
-            else:
-                lines = wrap_cells("　" + visible(paragraph), avail)
-            for line in lines:
-                first = not rows
-                rows.append(Row("entry", item_index, entry_index, time if first else "", label if first else "", line, first))
+            return "採決", [vote_summary(self.meeting, entry)]
+        return visible(speaker_label(self.meeting, entry)), entry.paragraphs
+
+    def _height_of(self, entry) -> int:
+        """The entry's height: exact if laid out already, else an estimate from its text."""
+        key = id(entry)
+        cached = self._rows_cache.get(key)
+        if cached is not None and cached[0] is entry and cached[1] == self._width:
+            return len(cached[2])
+        estimate = self._estimate_cache.get(key)
+        if estimate is not None and estimate[0] is entry and estimate[1] == self._width:
+            return estimate[2]
+        label, paragraphs = self._paragraphs(entry)
+        avail = max(self._width - TIME_WIDTH, 8)
+        height = 0
+        for index, paragraph in enumerate(paragraphs):
+            cells = estimate_cells(paragraph) + (estimate_cells(label) + 2 if index == 0 else 2)
+            height += max(1, -(-cells // avail))
+        self._estimate_cache[key] = (entry, self._width, height)
+        return height
+
+    def _heading_rows(self, item_index: int) -> list[Row]:
+        item = self.meeting.agenda[item_index]
+        heading = item.title if item.is_bare_heading else item.heading
+        rows = [Row("blank", item_index, -1, "", "", "", False)] if item_index else []
+        for index, line in enumerate(wrap_cells(visible(f"({item_index + 1}) {heading}"), self._width)):
+            rows.append(Row("heading", item_index, -1, "", "", line, index == 0))
         return rows
 
+    def _entry_rows(self, item_index: int, entry_index: int, entry) -> list[Row]:
+        key = id(entry)
+        cached = self._rows_cache.get(key)
+        if cached is not None and cached[0] is entry and cached[1] == self._width:
+            rows = cached[2]
+            if rows and (rows[0].item, rows[0].entry) == (item_index, entry_index):
+                return rows
+            rows = [dataclasses.replace(row, item=item_index, entry=entry_index) for row in rows]
+            self._rows_cache[key] = (entry, self._width, rows)
+            return rows
+        time = (entry.time or "")[:5]
+        label, paragraphs = self._paragraphs(entry)
+        rows: list[Row] = []
+        avail = max(self._width - TIME_WIDTH, 8)
+        for p_index, paragraph in enumerate(paragraphs):
+            head = f"{label}　" if p_index == 0 else "　"
+            for line in wrap_cells(head + visible(paragraph), avail):
+                first = not rows
+                rows.append(
+                    Row("entry", item_index, entry_index, time if first else "", label if first else "", line, first)
+                )
+        self._rows_cache[key] = (entry, self._width, rows)
+        return rows
+
+    def _block_rows(self, block: int) -> list[Row]:
+        item_index, entry_index = self._blocks[block]
+        if entry_index < 0:
+            return self._heading_rows(item_index)
+        return self._entry_rows(item_index, entry_index, self.meeting.agenda[item_index].log[entry_index])
+
+    def _block_at(self, y: int) -> int:
+        return max(0, min(bisect_right(self._starts, y) - 1, len(self._blocks) - 1))
+
+    def _settle(self, first_line: int, last_line: int) -> None:
+        """Lay out exactly the blocks covering these lines; keep the view still if heights change."""
+        if not self._blocks:
+            return
+        scroll_y = round(self.scroll_y)
+        anchor = self._block_at(scroll_y)
+        anchor_offset = scroll_y - self._starts[anchor]
+        for _ in range(4):
+            changed = False
+            block = self._block_at(first_line)
+            while block < len(self._blocks) and self._starts[block] <= last_line:
+                height = len(self._block_rows(block))
+                if height != self._heights[block]:
+                    self._heights[block] = height
+                    changed = True
+                block += 1
+            if not changed:
+                return
+            self._recount()
+            target = self._starts[anchor] + anchor_offset
+            if target != scroll_y:
+                self.set_reactive(ScrollView.scroll_y, float(target))
+                self.set_reactive(ScrollView.scroll_target_y, float(target))
+                scroll_y = target
+            first_line = scroll_y
+            last_line = scroll_y + self.size.height
+
     def on_resize(self) -> None:
-        if self._text_width() != self._rows_width:
+        if self._text_width() != self._width:
             self.rebuild()
 
     def on_mount(self) -> None:
         self.rebuild()
 
     # -- drawing ----------------------------------------------------------
+    def render_lines(self, crop: Region) -> list[Strip]:
+        scroll_y = round(self.scroll_y)
+        self._settle(scroll_y + crop.y, scroll_y + crop.bottom)
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
         width = self.size.width
         base = self.rich_style
-        if index >= len(self._rows):
+        if not self._blocks or index >= self._starts[-1]:
             return Strip.blank(width, base)
-        row = self._rows[index]
+        block = self._block_at(index)
+        rows = self._block_rows(block)
+        offset = index - self._starts[block]
+        if offset >= len(rows):
+            return Strip.blank(width, base)
+        row = rows[offset]
         selected = self.cursor is not None and row.kind == "entry" and (row.item, row.entry) == self.cursor
         if selected:
             base = base + self.get_component_rich_style("speaker-log--cursor")
@@ -277,38 +382,47 @@ class SpeakerLog(ScrollView, can_focus=True):
 
     # -- cursor -----------------------------------------------------------
     def _entry_keys(self) -> list[tuple[int, int]]:
-        return list(self._entry_first_row)
+        return [key for key in self._blocks if key[1] >= 0]
 
     def watch_cursor(self, old: tuple[int, int] | None, new: tuple[int, int] | None) -> None:
         self.refresh()
         if new is not None:
             self.scroll_to_entry(*new)
 
+    def _scroll_to_block(self, block: int, *, top: bool = False) -> None:
+        start = self._starts[block]
+        self._settle(start, start + self._heights[block])
+        start = self._starts[block]
+        height = self._heights[block]
+        if top:
+            self.scroll_to(y=start, animate=False, force=True)
+        else:
+            self.scroll_to_region(Region(0, start, 1, max(height, 1)), animate=False, force=True)
+
     def scroll_to_entry(self, item: int, entry: int, *, animate: bool = False) -> None:
         """Bring an entry into view."""
-        first = self._entry_first_row.get((item, entry))
-        if first is None:
-            return
-        last = first
-        while last + 1 < len(self._rows) and self._rows[last + 1].kind == "entry" and not self._rows[last + 1].first and self._rows[last + 1].item == item and self._rows[last + 1].entry == entry:
-            last += 1
-        self.scroll_to_region(Region(0, first, 1, last - first + 1), animate=animate, force=True)
+        block = self._block_of.get((item, entry))
+        if block is not None:
+            self._scroll_to_block(block)
 
     def scroll_to_item(self, item: int, *, animate: bool = False) -> None:
         """Bring an item's heading to the top of the view."""
-        row = self._heading_row.get(item)
-        if row is not None:
-            self.scroll_to(y=row, animate=animate, force=True)
+        block = self._block_of.get((item, -1))
+        if block is not None:
+            self._scroll_to_block(block, top=True)
 
     def scroll_to_bottom(self) -> None:
         """Show the newest lines."""
+        if self._blocks:
+            total = self._starts[-1]
+            self._settle(max(0, total - self.size.height * 2), total)
         self.scroll_end(animate=False, force=True)
 
     def _move(self, delta: int) -> None:
         keys = self._entry_keys()
         if not keys:
             return
-        if self.cursor not in self._entry_first_row:
+        if self.cursor not in self._block_of or (self.cursor is not None and self.cursor[1] < 0):
             self.cursor = keys[-1] if delta < 0 else keys[0]
             return
         position = keys.index(self.cursor) + delta
@@ -341,12 +455,23 @@ class SpeakerLog(ScrollView, can_focus=True):
 
     @property
     def row_count(self) -> int:
-        """How many screen lines the log has (for tests and benchmarks)."""
-        return len(self._rows)
+        """How many screen lines the log has (exact after :meth:`settle_all`)."""
+        return self._starts[-1] if self._blocks else 0
+
+    def settle_all(self) -> None:
+        """Lay out every block exactly (tests; the screen never needs it)."""
+        if self._blocks:
+            self._heights = [len(self._block_rows(block)) for block in range(len(self._blocks))]
+            self._recount()
 
     def row_text(self, index: int) -> str:
         """The plain text of one screen line, as drawn."""
-        row = self._rows[index]
+        block = self._block_at(index)
+        rows = self._block_rows(block)
+        offset = index - self._starts[block]
+        if offset >= len(rows):
+            return ""
+        row = rows[offset]
         if row.kind == "entry":
             return f"{row.time:<{TIME_WIDTH}}{row.text}"
         return row.text

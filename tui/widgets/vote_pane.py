@@ -14,13 +14,12 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from minutes.model import ABSTAIN, APPROVE, BALLOT_VALUES, DISAPPROVE, RULE_MAJORITY, RULE_NAMES, Meeting, Vote
-from minutes.render import person_label
 from minutes.safe_text import visible
 from minutes.votes import decide, is_tie, quorum_present, quorum_required, tally
 
 #: Ballots as the pane shows them, padded to one width so the names line up.
 BALLOT_MARKS = {APPROVE: "承認  ", DISAPPROVE: "不承認", ABSTAIN: "保留  "}
-NO_BALLOT = "―    "
+NO_BALLOT = "―     "
 
 
 class VotePane(Widget, can_focus=True):
@@ -49,8 +48,8 @@ class VotePane(Widget, can_focus=True):
     """
 
     cursor: reactive[int] = reactive(0)
-    ballots: reactive[dict[str, str]] = reactive(dict, always_update=True)
-    editing_uid: reactive[str | None] = reactive(None)
+    ballots: reactive[dict[str, str]] = reactive(dict, always_update=True, layout=True)
+    editing_uid: reactive[str | None] = reactive(None, layout=True)
     """The uid of the recorded vote being changed, or ``None`` for a new vote."""
 
     class Record(Message):
@@ -159,7 +158,7 @@ class VotePane(Widget, can_focus=True):
                     marker,
                     (BALLOT_MARKS.get(ballot, NO_BALLOT), "bold"),
                     " ",
-                    (visible(person_label(person, named=True)), style),
+                    (visible(person.name), style),
                 )
             )
         lines.append(Content(""))
