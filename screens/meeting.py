@@ -188,15 +188,22 @@ class MeetingScreen(Screen):
             return True
         return False
 
-    def _save_items(self, change: Change) -> bool:
-        """Write the items a change touched; on failure say why and return False."""
+    def _save_items(self, change: Change, appended=None) -> bool:
+        """Write the items a change touched; on failure say why and return False.
+
+        ``appended`` (item, entry) marks a change that only added an entry at
+        the end of an item: the store then takes its fast path (the journal).
+        """
         if self.store is None:
             return True
         try:
-            for item_id in change.item_ids:
-                item = self.meeting.item(item_id)
-                if item is not None:
-                    self.store.save_item(item)
+            if appended is not None:
+                self.store.append_entry(*appended)
+            else:
+                for item_id in change.item_ids:
+                    item = self.meeting.item(item_id)
+                    if item is not None:
+                        self.store.save_item(item)
         except StorageError as error:
             self.notify(error.message, title="保存できませんでした", severity="error", timeout=15)
             return False
@@ -217,11 +224,11 @@ class MeetingScreen(Screen):
             )
         return True
 
-    def _commit_change(self, change: Change | None) -> bool:
+    def _commit_change(self, change: Change | None, appended=None) -> bool:
         """Save a change made by the editor, or roll it back if saving fails."""
         if change is None:
             return False
-        if not self._save_items(change):
+        if not self._save_items(change, appended):
             self.editor.rollback(change)
             self._refresh_views()
             return False
@@ -326,7 +333,7 @@ class MeetingScreen(Screen):
             self.app.bell()
             return False
         entry = self.speaker.speech(text, app_now(self.app).strftime("%H:%M:%S"))
-        if not self._commit_change(self.editor.add(item.id, entry)):
+        if not self._commit_change(self.editor.add(item.id, entry), appended=(item, entry)):
             return False
         self.bar.set_text("")
         self._clear_draft()
@@ -665,10 +672,12 @@ class MeetingScreen(Screen):
                 old, ballots=ballots, result=result, chair_decides=chair_decides, rule=pane.rule, uid=old.uid
             )
             change = self.editor.replace(owner.id, index, vote, "採決の変更")
+            appended = None
         else:
             vote = Vote(ballots=ballots, result=result, rule=pane.rule, chair_decides=chair_decides, time=app_now(self.app).strftime("%H:%M:%S"))
             change = self.editor.add(item.id, vote)
-        if self._commit_change(change):
+            appended = (item, vote)
+        if self._commit_change(change, appended):
             pane.stop()
             self.notify(f"採決を記録しました: {result}(承認{counts.approve}・不承認{counts.disapprove}・保留{counts.abstain})")
             self.action_back_to_entry()

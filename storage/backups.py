@@ -26,6 +26,7 @@ from pathlib import Path
 
 from storage.atomic import atomic_write, atomic_write_bytes, ensure_private_dir, fsync_dir
 from storage.drafts import decode_draft
+from storage.journal import JOURNAL_SUFFIX
 from storage.errors import DamagedFileError, RestoreRefusedError, WriteFailedError
 from storage.library import rows_from_tables
 from storage.meetings import meeting_from_bytes
@@ -222,10 +223,19 @@ def backup_zip(root: Path | str, dest: Path | str) -> ZipReport:
     if (root / LIBRARY_FILE).is_file():
         candidates.append((LIBRARY_FILE, root / LIBRARY_FILE))
     candidates += _folder_files(root, MEETINGS_DIR) + _folder_files(root, DRAFTS_DIR)
+    from storage.meetings import merged_meeting_bytes
+
     for member, path in candidates:
         data = _read_bytes(path)
         if data is None:
             continue
+        if member.startswith(f"{MEETINGS_DIR}/"):
+            try:
+                merged = merged_meeting_bytes(path)
+            except (DamagedFileError, OSError):
+                merged = None
+            if merged is not None:
+                data = merged  # entries still in the journal of an open meeting go in too
         try:
             _check_member(member, data)
         except (DamagedFileError, ValueError) as error:
@@ -336,6 +346,15 @@ def restore_zip(root: Path | str, src: Path | str, backups: Backups) -> list[str
             except OSError as error:
                 raise WriteFailedError(path, error) from error
         fsync_dir(root / folder)
+
+    # Journals of the meetings being replaced belong to the old files: set them aside.
+    for name in os.listdir(root / MEETINGS_DIR) if (root / MEETINGS_DIR).is_dir() else []:
+        if name.endswith(JOURNAL_SUFFIX):
+            trash = ensure_private_dir(root / TRASH_DIR / stamp / MEETINGS_DIR, within=root)
+            try:
+                os.replace(root / MEETINGS_DIR / name, trash / name)
+            except OSError as error:
+                raise WriteFailedError(root / MEETINGS_DIR / name, error) from error
 
     ordered = sorted(members, key=lambda name: name == LIBRARY_FILE)
     for member in ordered:

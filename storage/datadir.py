@@ -32,6 +32,7 @@ from storage.backups import (
     utc_now,
 )
 from storage.drafts import read_draft, write_draft
+from storage.journal import JOURNAL_SUFFIX, journal_path
 from storage.errors import LockRequiredError, StorageError, UnknownMeetingError, WriteFailedError
 from storage.library import Library
 from storage.lock import DataDirLock
@@ -275,13 +276,15 @@ class DataDir:
                 path=backup,
             ) from None
         meeting = meeting_from_bytes(data, backup)
-        if path.exists():
-            trash = ensure_private_dir(self.root / TRASH_DIR, within=self.root)
-            stamp = f"{self.backups.clock():%Y%m%dT%H%M%S}"
-            try:
-                os.replace(path, trash / f"{meeting_id}-{stamp}{MEETING_SUFFIX}")
-            except OSError as error:
-                raise WriteFailedError(path, error) from error
+        stamp = f"{self.backups.clock():%Y%m%dT%H%M%S}"
+        journal = journal_path(path)
+        for current, name in ((path, f"{meeting_id}-{stamp}{MEETING_SUFFIX}"), (journal, f"{meeting_id}-{stamp}{JOURNAL_SUFFIX}")):
+            if current.exists():
+                trash = ensure_private_dir(self.root / TRASH_DIR, within=self.root)
+                try:
+                    os.replace(current, trash / name)
+                except OSError as error:
+                    raise WriteFailedError(current, error) from error
         ensure_private_dir(path.parent, within=self.root)
         atomic_write_bytes(path, data)
         self.update_index(meeting_id, meeting)
@@ -347,3 +350,101 @@ class DataDir:
             return restore_zip(self.root, src, self.backups)
         finally:
             self._forget_library()
+
+    # -- committees (issue #4; storage/committees.py) --------------------------------
+    def committees(self) -> list:
+        """The committees (会議体) that can be read, in stored order (no lock needed)."""
+        from storage.committees import list_committees
+
+        return list_committees(self.library)
+
+    def save_committee(self, committee):
+        """Add or replace a committee (needs the lock); returns it as stored.
+
+        :class:`~minutes.committee.CommitteeError` (a Japanese message) if it is not valid.
+        """
+        from storage.committees import save_committee
+
+        self._require_lock("会議体を保存")
+        return save_committee(self.library, committee)
+
+    def delete_committee(self, committee_id: str) -> bool:
+        """Remove a committee (its meetings are kept; needs the lock); True if there was one."""
+        from storage.committees import delete_committee
+
+        self._require_lock("会議体を削除")
+        return delete_committee(self.library, committee_id)
+
+    def previous_meeting(self, committee_name: str, exclude: str | None = None) -> Meeting | None:
+        """The newest meeting (by date) of the body ``committee_name`` in the index, or ``None``.
+
+        ``exclude`` skips one meeting id. Raises :class:`StorageError` if its file cannot be read.
+        """
+        for row in self.list_meetings():
+            if row["body"] == committee_name and row["id"] != exclude:
+                return self.load_meeting(row["id"])
+        return None
+    # -- end of committees (issue #4) ------------------------------------------------
+
+    # -- trash, search, draft/final (issue #4; storage/trash.py, storage/search.py, minutes/status.py) --
+    def delete_meeting(self, meeting_id: str, when: datetime | None = None):
+        """Move a meeting (file, draft, index row) to the trash (needs the lock); its :class:`~storage.trash.TrashEntry`."""
+        from storage.trash import move_to_trash
+
+        self._require_lock("会議をごみ箱へ移動")
+        return move_to_trash(self.root, self.library, meeting_id, when or datetime.now().astimezone())
+
+    def trash_list(self) -> list:
+        """The meetings in the trash, newest deletion first (no lock needed)."""
+        from storage.trash import list_trash
+
+        return list_trash(self.root)
+
+    def restore_from_trash(self, key: str):
+        """Put a meeting back from the trash (needs the lock); refused if its id exists again."""
+        from storage.trash import restore_from_trash
+
+        self._require_lock("会議をごみ箱から元に戻")
+        return restore_from_trash(self.root, self.library, key)
+
+    def search(self, word: str, limit: int = 500):
+        """Every speech and title that holds ``word``, across all meetings (no lock; cached in memory)."""
+        return self._search_index().search(self.list_meetings(), word, limit)
+
+    def warm_search(self) -> int:
+        """Read the meetings the search has not cached yet (a search right after is fast)."""
+        return self._search_index().warm(self.list_meetings())
+
+    def _search_index(self):
+        from storage.search import SearchIndex
+
+        index = self.__dict__.get("_search")
+        if index is None:
+            index = self.__dict__["_search"] = SearchIndex(self.root)
+        return index
+
+    def set_status(self, meeting_id: str, status: str, when: datetime | None = None) -> dict:
+        """Mark a meeting final (``"final"``) or reopen it (``"draft"``), recorded in its file (needs the lock).
+
+        Returns the record (``{"action": "確定", "at": …}``); :class:`ValueError`
+        (Japanese) if it has that status already. On a failed save nothing changes.
+        """
+        from minutes import status as meeting_status
+
+        self._require_lock("会議録の状態を変更")
+        store = self.open_meeting(meeting_id)
+        meeting = store.meeting
+        before = (meeting.status, meeting.extra)
+        try:
+            record = meeting_status.set_status(meeting, status, when or datetime.now().astimezone())
+            store.save_header()
+        except BaseException:
+            meeting.status, meeting.extra = before
+            try:
+                store.close()
+            except (StorageError, OSError):
+                pass  # the first error is the one to tell
+            raise
+        store.close()
+        return record
+    # -- end of trash, search, draft/final (issue #4) ------------------------------------

@@ -78,10 +78,11 @@ async def test_failed_save_keeps_text_in_bar_and_says_what_to_do(root, empty_id,
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
 
-        def disk_full(item):
+        def disk_full(*args):
             raise WriteFailedError(screen.store.path, OSError(28, "No space left on device"))
 
         monkeypatch.setattr(screen.store, "save_item", disk_full)
+        monkeypatch.setattr(screen.store, "append_entry", disk_full)
         await paste(pilot, "消えてはいけない発言。")
         await pilot.press("enter")
         await pilot.pause()

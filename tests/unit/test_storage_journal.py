@@ -1,0 +1,136 @@
+"""The journal: Enter's fast path stays durable, folds into the file, and survives torn lines."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from minutes.demo import load_demo
+from minutes.model import Speech
+from storage import DataDir
+from storage.errors import WriteFailedError
+from storage.journal import encode_record, journal_path, read_records
+from storage.meetings import JOURNAL_LIMIT, MeetingStore, load_meeting_readonly
+
+
+@pytest.fixture
+def opened(tmp_path):
+    datadir = DataDir(tmp_path / "data")
+    datadir.acquire_lock()
+    meeting_id = datadir.add_meeting(load_demo())
+    store = datadir.open_meeting(meeting_id)
+    yield datadir, meeting_id, store
+    if not store.closed:
+        store.close()
+    datadir.release_lock()
+
+
+def add(store, text):
+    item = store.meeting.agenda[-1]
+    entry = Speech(text=text, label="事務局", time="18:00:00")
+    item.log.append(entry)
+    store.append_entry(item, entry)
+    return entry
+
+
+def test_append_goes_to_the_journal_not_the_file(opened):
+    datadir, meeting_id, store = opened
+    before = store.path.read_bytes()
+    entry = add(store, "追加の発言。")
+    assert store.path.read_bytes() == before  # the big file is not rewritten
+    assert journal_path(store.path).exists()
+    # a reader (export while the app runs) sees the entry, with its uid
+    seen = load_meeting_readonly(store.path)
+    assert seen.agenda[-1].log[-1] == entry and seen.agenda[-1].log[-1].uid == entry.uid
+
+
+def test_close_folds_the_journal_into_the_file(opened):
+    datadir, meeting_id, store = opened
+    entry = add(store, "閉じる前の発言。")
+    store.close()
+    assert not journal_path(store.path).exists()
+    assert load_meeting_readonly(store.path).agenda[-1].log[-1] == entry
+
+
+def test_a_crashed_session_is_folded_in_at_the_next_open(opened, tmp_path):
+    datadir, meeting_id, store = opened
+    entries = [add(store, f"発言{n}。") for n in range(3)]
+    # the process dies: no close(); a torn half line is left at the end
+    with open(journal_path(store.path), "ab") as handle:
+        handle.write(encode_record({"op": "append", "item": "a4", "uid": "x", "entry": {}})[:20])
+    reopened = MeetingStore(store.path)
+    assert reopened.meeting.agenda[-1].log[-3:] == entries
+    assert not journal_path(store.path).exists()
+    reopened.close()
+
+
+def test_other_saves_write_everything_and_empty_the_journal(opened):
+    datadir, meeting_id, store = opened
+    entry = add(store, "発言。")
+    store.meeting.end = "19:30"
+    store.save_header()
+    assert not journal_path(store.path).exists()
+    on_disk = load_meeting_readonly(store.path)
+    assert on_disk.end == "19:30" and on_disk.agenda[-1].log[-1] == entry
+
+
+def test_a_long_journal_is_folded_by_the_next_commit(opened):
+    datadir, meeting_id, store = opened
+    for n in range(JOURNAL_LIMIT):
+        add(store, f"発言{n}")
+    assert store.journal_length == JOURNAL_LIMIT
+    add(store, "もう一つ")
+    assert store.journal_length == 0 and not journal_path(store.path).exists()
+    assert len(load_meeting_readonly(store.path).agenda[-1].log) == 3 + JOURNAL_LIMIT + 1
+
+
+def test_replay_is_idempotent_and_skips_torn_lines(tmp_path):
+    path = tmp_path / "j.journal"
+    good = encode_record({"op": "append", "item": "a1", "uid": "u1", "entry": {"text": "あ"}})
+    path.write_bytes(good + b"deadbeef {broken\n" + good[:-5] + b"\n" + good)
+    assert len(read_records(path)) == 2  # the same record twice; applying it twice adds it once
+
+
+def test_failed_append_leaves_the_journal_as_it_was(opened, monkeypatch):
+    datadir, meeting_id, store = opened
+    add(store, "一つ目。")
+    size = journal_path(store.path).stat().st_size
+    real_write = os.write
+
+    def full(fd, data):
+        real_write(fd, data[: len(data) // 2])
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("storage.journal.os.write", full)
+    item = store.meeting.agenda[-1]
+    entry = Speech(text="書けない発言。", label="事務局")
+    item.log.append(entry)
+    with pytest.raises(WriteFailedError) as raised:
+        store.append_entry(item, entry)
+    assert "空き" in raised.value.message
+    assert journal_path(store.path).stat().st_size == size
+    monkeypatch.undo()
+    store.append_entry(item, entry)  # space is back: the next Enter saves it
+    assert load_meeting_readonly(store.path).agenda[-1].log[-1].text == "書けない発言。"
+
+
+def test_zip_backup_includes_journaled_entries(opened, tmp_path):
+    datadir, meeting_id, store = opened
+    add(store, "まだ日誌にだけある発言。")
+    datadir.backup_zip(tmp_path / "b.zip")
+    other = DataDir(tmp_path / "other")
+    with other.write_lock():
+        other.restore(tmp_path / "b.zip")
+    assert other.load_meeting(meeting_id).agenda[-1].log[-1].text == "まだ日誌にだけある発言。"
+
+
+def test_journal_file_is_private(opened):
+    datadir, meeting_id, store = opened
+    old = os.umask(0)
+    try:
+        add(store, "発言。")
+    finally:
+        os.umask(old)
+    if os.name == "posix":
+        assert journal_path(store.path).stat().st_mode & 0o777 == 0o600
