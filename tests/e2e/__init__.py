@@ -1,0 +1,1 @@
+"""End-to-end tests: the real ``kaigiroku`` app in a tmux terminal."""

@@ -1,0 +1,1 @@
+"""Functional tests: the real ``kaigiroku`` command, run in a subprocess."""
