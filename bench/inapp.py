@@ -1,0 +1,340 @@
+"""Keystroke figures, measured inside the app with Pilot (``App.run_test``).
+
+::
+
+    python bench/inapp.py commit --data-dir D --meeting ID [--count N]
+    python bench/inapp.py echo   --data-dir D --meeting ID [--count N]
+    python bench/inapp.py scroll --data-dir D --meeting ID [--count N]
+
+Each prints one JSON object on its last line: the samples in milliseconds and
+a few facts for the diagnosis. ``bench/run.py`` runs these in fresh processes
+(one process per sample set, so that no run inherits another's memory).
+
+How a sample is taken: the key event is put on the app's queue the way
+Pilot does (``driver.send_message(events.Key(...))``) and the clock starts
+then. Every frame the screen produces goes through ``App._display``, which
+is wrapped here: in a headless app Textual skips turning the frame into
+terminal bytes, so the wrapper does that step itself
+(``CompositorUpdate.render_segments``: the frame as the terminal would
+receive it) and stops the clock at the end of the first frame that shows what
+the key should have produced:
+
+* ``commit``: the entry bar holds a speech that starts with a unique tag
+  (``#c0042``); Enter; the clock stops at the first frame whose bytes hold
+  the tag (the new entry is drawn in the log). ``saved_ms`` is the time to the
+  return of the store's save (``MeetingStore.save_item``, the atomic rewrite,
+  or ``append_entry``, the journal's fsynced line, where the store has it),
+  and after each sample the meeting file or its journal is checked to hold
+  the tag.
+* ``echo``: a letter typed in the entry bar; the clock stops at the first
+  frame whose bytes hold everything typed so far (the bar is emptied every
+  20 letters, outside the clock).
+* ``scroll``: page-down in the log (focused with ctrl+l, started from the top
+  outside the clock); the clock stops at the first frame drawn
+  after the log reached the new position. Textual's scroll animation (about
+  0.6 s a page, the same at any size) is off (``app.animation_level =
+  "none"``) unless ``--animated``: the figure is what a page costs, and each
+  frame of an animation costs the same.
+
+The keys are spaced (``--gap``) so that each sample starts from an idle app,
+like a clerk's keystrokes, not a flood.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import functools
+import json
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+if str(HERE.parent) not in sys.path:
+    sys.path.insert(0, str(HERE.parent))
+
+SIZE = (120, 36)
+
+
+class FrameWatch:
+    """Wraps ``app._display``: renders each frame to terminal bytes and checks a condition on it."""
+
+    def __init__(self, app) -> None:
+        from textual._compositor import CompositorUpdate
+
+        self.app = app
+        self.frames = 0
+        self.frame_seconds = 0.0
+        self._condition = None
+        self._event = asyncio.Event()
+        self.seen_at: float | None = None
+        original = app._display
+
+        def display(screen, renderable) -> None:
+            started = time.perf_counter()
+            original(screen, renderable)
+            if renderable is None:
+                return
+            if isinstance(renderable, CompositorUpdate):
+                text = renderable.render_segments(app.console)
+            else:  # pragma: no cover - Textual only sends compositor updates today
+                text = str(renderable)
+            now = time.perf_counter()
+            self.frames += 1
+            self.frame_seconds += now - started
+            if self._condition is not None and self._condition(text):
+                self.seen_at = now
+                self._condition = None
+                self._event.set()
+
+        app._display = display
+
+    def expect(self, condition) -> None:
+        self._condition = condition
+        self.seen_at = None
+        self._event.clear()
+
+    async def wait(self, timeout: float = 60.0) -> float:
+        await asyncio.wait_for(self._event.wait(), timeout)
+        assert self.seen_at is not None
+        return self.seen_at
+
+
+def _send_key(app, key: str, char: str | None) -> None:
+    from textual import events
+
+    event = events.Key(key, char)
+    event.set_sender(app)
+    app._driver.send_message(event)
+
+
+async def _ready(app, pilot, timeout: float = 120.0):
+    """Wait until the meeting screen is up with its log laid out; return the screen."""
+    from screens.meeting import MeetingScreen
+
+    deadline = time.perf_counter() + timeout
+    while True:
+        await pilot.pause()
+        screen = app.screen
+        if isinstance(screen, MeetingScreen) and screen.log_view.row_count > 0 or (
+            isinstance(screen, MeetingScreen) and screen.meeting.entry_count() == 0 and screen.is_mounted
+        ):
+            await pilot.pause(0.2)
+            return screen
+        if time.perf_counter() > deadline:
+            raise TimeoutError("the meeting screen did not come up")
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    position = (len(ordered) - 1) * fraction
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def summary(values: list[float]) -> dict:
+    return {
+        "n": len(values),
+        "p50": statistics.median(values) if values else None,
+        "p90": _percentile(values, 0.90) if values else None,
+        "p99": _percentile(values, 0.99) if values else None,
+        "max": max(values) if values else None,
+        "mean": statistics.fmean(values) if values else None,
+    }
+
+
+def on_disk(path: Path, tag: str) -> bool:
+    """True if the meeting file, or a file beside it of the same meeting (its journal), holds ``tag``."""
+    needle = tag.encode()
+    files = sorted(path.parent.glob(f"{path.stem}*"), key=lambda p: p.stat().st_size)
+    return any(needle in candidate.read_bytes() for candidate in files if candidate.is_file())
+
+
+async def measure_commit(app, count: int, gap: float) -> dict:
+    from textual import events
+
+    from benchdata import TextMaker
+
+    rng = random.Random(7)
+    maker = TextMaker(rng)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _ready(app, pilot)
+        watch = FrameWatch(app)
+        store = screen.store
+        assert store is not None, "the meeting opened read-only (is another kaigiroku using the folder?)"
+        saved_at: list[float] = []
+
+        def timed(method):
+            def wrapper(*args, **kwargs):
+                result = method(*args, **kwargs)
+                saved_at.append(time.perf_counter())
+                return result
+
+            return wrapper
+
+        # save_item rewrites the whole file; append_entry (where the store has it) is the journal's fast path.
+        for name in ("save_item", "append_entry"):
+            if callable(getattr(store, name, None)):
+                setattr(store, name, timed(getattr(store, name)))
+        shown_ms: list[float] = []
+        saved_ms: list[float] = []
+        entries_before = screen.meeting.entry_count()
+        for number in range(count):
+            tag = f"#c{number:04d}"
+            text = f"{tag} {maker.speech_text()}"
+            app.post_message(events.Paste(text))
+            await pilot.pause()
+            if screen.bar.text != text:
+                raise RuntimeError("the entry bar did not take the pasted text")
+            saved_at.clear()
+            watch.expect(lambda frame, tag=tag: tag in frame)
+            started = time.perf_counter()
+            _send_key(app, "enter", "\r")
+            seen = await watch.wait()
+            shown_ms.append((seen - started) * 1000)
+            if saved_at:
+                saved_ms.append((saved_at[0] - started) * 1000)
+            await pilot.pause()
+            if not on_disk(store.path, tag):
+                raise RuntimeError(f"{tag} was shown but is not in {store.path} (nor beside it)")
+            await asyncio.sleep(gap)
+        entries_after = screen.meeting.entry_count()
+        file_bytes = store.path.stat().st_size
+        frames = watch.frames
+    return {
+        "figure": "commit",
+        "samples_ms": shown_ms,
+        "shown_ms": summary(shown_ms),
+        "saved_ms": summary(saved_ms),
+        "entries_before": entries_before,
+        "entries_after": entries_after,
+        "file_bytes_after": file_bytes,
+        "frames": frames,
+    }
+
+
+async def measure_echo(app, count: int, gap: float) -> dict:
+    letters = "kaigirokubenchmarkechotest"
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _ready(app, pilot)
+        watch = FrameWatch(app)
+        samples: list[float] = []
+        typed = ""
+        for number in range(count):
+            if number % 20 == 0:
+                screen.bar.set_text("")
+                await pilot.pause(0.05)
+                typed = ""
+            char = letters[number % len(letters)]
+            typed += char
+            watch.expect(lambda frame, typed=typed: typed in frame)
+            started = time.perf_counter()
+            _send_key(app, char, char)
+            seen = await watch.wait()
+            samples.append((seen - started) * 1000)
+            await pilot.pause()
+            if screen.bar.text != typed:
+                raise RuntimeError(f"the entry bar holds {screen.bar.text!r}, not {typed!r}")
+            await asyncio.sleep(gap)
+        frames = watch.frames
+        entries = screen.meeting.entry_count()
+    return {"figure": "echo", "samples_ms": samples, "echo_ms": summary(samples), "entries": entries, "frames": frames}
+
+
+async def measure_scroll(app, count: int, gap: float, pages: int = 10, animated: bool = False) -> dict:
+    if not animated:
+        # Textual animates a page-down over ~0.6 s whatever the log's size; without the
+        # animation the figure is what a page costs (the animation's frames cost the same).
+        app.animation_level = "none"
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _ready(app, pilot)
+        log = screen.log_view
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        if app.focused is not log:
+            raise RuntimeError("ctrl+l did not focus the log")
+        watch = FrameWatch(app)
+        animator = app.animator
+        samples: list[float] = []
+        frames_per_key: list[int] = []
+        while len(samples) < count:
+            log.scroll_to(y=0, animate=False, force=True)
+            await pilot.pause()
+            await animator.wait_until_complete()
+            await pilot.pause(0.05)
+            if log.scroll_y != 0 or log.max_scroll_y <= 0:
+                raise RuntimeError("the log cannot scroll (too short, or did not go back to the top)")
+            for _ in range(pages):
+                if len(samples) >= count:
+                    break
+                y0 = log.scroll_y
+                if y0 >= log.max_scroll_y:
+                    break
+
+                def arrived(frame: str, y0=y0) -> bool:
+                    return log.scroll_y != y0 and not animator.is_being_animated(log, "scroll_y")
+
+                frames_before = watch.frames
+                watch.expect(arrived)
+                started = time.perf_counter()
+                _send_key(app, "pagedown", None)
+                seen = await watch.wait()
+                samples.append((seen - started) * 1000)
+                frames_per_key.append(watch.frames - frames_before)
+                await pilot.pause()
+                await asyncio.sleep(gap)
+        rows = log.row_count
+        height = log.scrollable_content_region.height
+    return {
+        "figure": "scroll",
+        "samples_ms": samples,
+        "scroll_ms": summary(samples),
+        "frames_per_key": statistics.median(frames_per_key) if frames_per_key else None,
+        "animated": animated,
+        "log_rows": rows,
+        "page_rows": height,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("figure", choices=("commit", "echo", "scroll"))
+    parser.add_argument("--data-dir", required=True)
+    parser.add_argument("--meeting", required=True)
+    parser.add_argument("--count", type=int, default=50)
+    parser.add_argument("--gap", type=float, default=0.03, help="seconds between keys (default 0.03)")
+    parser.add_argument("--animated", action="store_true", help="scroll: keep Textual's scroll animation")
+    parser.add_argument("--profile", metavar="FILE", help="write a pyinstrument HTML profile of the session")
+    args = parser.parse_args(argv)
+
+    from tui.app import KaigirokuApp
+
+    app = KaigirokuApp(Path(args.data_dir), args.meeting)
+    measure = {"commit": measure_commit, "echo": measure_echo, "scroll": measure_scroll}[args.figure]
+    if args.figure == "scroll":
+        measure = functools.partial(measure_scroll, pages=20, animated=args.animated)
+    profiler = None
+    if args.profile:
+        from pyinstrument import Profiler
+
+        profiler = Profiler(async_mode="disabled")
+        profiler.start()
+    try:
+        result = asyncio.run(measure(app, args.count, args.gap))
+    finally:
+        app.release()
+        if profiler is not None:
+            profiler.stop()
+            Path(args.profile).write_text(profiler.output_html(), encoding="utf-8")
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
