@@ -12,7 +12,10 @@ quorum, its stock phrases, the speakers of F6–F9 and the export defaults.
 - :func:`meeting_from_committee`: a new meeting with the roster filled in.
 - :func:`committee_from_meeting`: a committee from an existing meeting (the demo).
 - :func:`speaker_keys_for`, :func:`phrases_for`: what the minute-taking screen
-  takes as ``speaker_keys=`` and ``phrases=``.
+  takes as ``speaker_keys=`` and ``phrases=`` (:func:`committee_for_meeting`
+  finds the committee); :func:`meeting_rule`, :func:`meeting_quorum` and
+  :func:`export_defaults`: the vote rule, quorum and export options a meeting
+  took from its committee.
 - :class:`Attendance`: who attended (members, staff per item, observers), read
   from and applied to a meeting.
 
@@ -670,6 +673,21 @@ def meeting_rule(meeting: Meeting) -> str:
     if isinstance(settings, dict) and settings.get("rule") in RULES:
         return settings["rule"]
     return RULE_MAJORITY
+
+
+def export_defaults(meeting: Meeting) -> dict:
+    """The committee's export defaults for this meeting: ``ExportOptions(**export_defaults(m))``.
+
+    ``{"named": False, "votes": "roll"}`` when the meeting has no committee settings.
+    """
+    settings = (meeting.extra or {}).get(EXTRA_COMMITTEE)
+    named, votes = False, "roll"
+    if isinstance(settings, dict):
+        if isinstance(settings.get("export_named"), bool):
+            named = settings["export_named"]
+        if settings.get("export_votes") in EXPORT_VOTES:
+            votes = settings["export_votes"]
+    return {"named": named, "votes": votes}
 
 
 def meeting_quorum(meeting: Meeting) -> int:

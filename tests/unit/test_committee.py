@@ -15,6 +15,7 @@ from minutes.committee import (
     Staff,
     committee_for_meeting,
     committee_from_meeting,
+    export_defaults,
     fiscal_year_of,
     meeting_from_committee,
     meeting_quorum,
@@ -32,7 +33,7 @@ from minutes.demo import load_demo
 from minutes.interchange import meeting_from_dict, meeting_to_dict
 from minutes.model import RULE_TWO_THIRDS, Meeting
 from minutes.phrases import BUILTIN_PHRASES, Phrase
-from minutes.render import attendance
+from minutes.render import ExportOptions, attendance
 from minutes.speakers import MEMBER_UNNAMED, SpeakerRef
 from storage import DataDir
 from storage.committees import add_committee, delete_committee, read_committees, update_committee
@@ -262,11 +263,17 @@ def test_the_committee_of_a_meeting_and_its_rule():
     meeting = meeting_from_committee(committee, date(2022, 4, 20))
     assert committee_for_meeting([other, committee], meeting) is committee
     assert meeting_rule(meeting) == RULE_TWO_THIRDS
+    assert export_defaults(meeting) == {"named": False, "votes": "roll"}
+    committee.export_named, committee.export_votes = True, "summary"
+    assert ExportOptions(**export_defaults(meeting_from_committee(committee, date(2022, 4, 20)))) == ExportOptions(
+        named=True, votes="summary"
+    )
     demo = load_demo()
     by_name = Committee(id="c3", name=demo.body)
     assert committee_for_meeting([other, by_name], demo) is by_name
     assert committee_for_meeting([other], demo) is None
     assert meeting_rule(demo) == "majority"
+    assert export_defaults(demo) == {"named": False, "votes": "roll"}
     assert meeting_quorum(demo) == 4
 
 
