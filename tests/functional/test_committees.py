@@ -223,6 +223,12 @@ async def test_escape_asks_before_dropping_changes(root):
     app = make_app(root)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_list(pilot)
+        await pilot.press("insert")  # a new, empty committee left as it is: closes at once
+        await pilot.pause()
+        assert isinstance(app.screen, CommitteeEditor)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
         await pilot.press("enter")
         await pilot.pause()
         editor = app.screen
