@@ -59,6 +59,22 @@ if str(HERE.parent) not in sys.path:
 SIZE = (120, 36)
 
 
+class Window:
+    """Profiles only the timed windows (key sent to frame shown) with cProfile, when asked."""
+
+    profile = None
+
+    @classmethod
+    def start(cls) -> None:
+        if cls.profile is not None:
+            cls.profile.enable()
+
+    @classmethod
+    def stop(cls) -> None:
+        if cls.profile is not None:
+            cls.profile.disable()
+
+
 class FrameWatch:
     """Wraps ``app._display``: renders each frame to terminal bytes and checks a condition on it."""
 
@@ -98,7 +114,10 @@ class FrameWatch:
         self._event.clear()
 
     async def wait(self, timeout: float = 60.0) -> float:
-        await asyncio.wait_for(self._event.wait(), timeout)
+        try:
+            await asyncio.wait_for(self._event.wait(), timeout)
+        finally:
+            Window.stop()
         assert self.seen_at is not None
         return self.seen_at
 
@@ -106,6 +125,7 @@ class FrameWatch:
 def _send_key(app, key: str, char: str | None) -> None:
     from textual import events
 
+    Window.start()
     event = events.Key(key, char)
     event.set_sender(app)
     app._driver.send_message(event)
@@ -311,6 +331,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gap", type=float, default=0.03, help="seconds between keys (default 0.03)")
     parser.add_argument("--animated", action="store_true", help="scroll: keep Textual's scroll animation")
     parser.add_argument("--profile", metavar="FILE", help="write a pyinstrument HTML profile of the session")
+    parser.add_argument(
+        "--cprofile", metavar="FILE", help="write a cProfile of the timed windows only (key to frame), as text"
+    )
     args = parser.parse_args(argv)
 
     from tui.app import KaigirokuApp
@@ -325,10 +348,23 @@ def main(argv: list[str] | None = None) -> int:
 
         profiler = Profiler(async_mode="disabled")
         profiler.start()
+    if args.cprofile:
+        import cProfile
+
+        Window.profile = cProfile.Profile()
     try:
         result = asyncio.run(measure(app, args.count, args.gap))
     finally:
         app.release()
+        if Window.profile is not None:
+            import io
+            import pstats
+
+            stream = io.StringIO()
+            stats = pstats.Stats(Window.profile, stream=stream)
+            stats.sort_stats("cumulative").print_stats(60)
+            stats.sort_stats("tottime").print_stats(30)
+            Path(args.cprofile).write_text(stream.getvalue(), encoding="utf-8")
         if profiler is not None:
             profiler.stop()
             Path(args.profile).write_text(profiler.output_html(), encoding="utf-8")

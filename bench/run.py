@@ -605,6 +605,10 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     load_before = load_average()
     temp = Path(tempfile.mkdtemp(prefix="kaigiroku-bench-"))
+    # An installed kaigiroku has its bytecode compiled (pip does it), like Textual's: let the
+    # measured processes cache theirs too (outside the work tree), whatever this shell says.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    os.environ["PYTHONPYCACHEPREFIX"] = str(temp / "pycache")
     try:
         data_folder = Path(args.data).resolve() if args.data else temp / "built"
         manifest = benchdata.load_or_build(data_folder, log=log)
