@@ -213,6 +213,18 @@ class Meeting:
         """The people who may vote now: present, with a voting right, in list order."""
         return [p for p in self.people if p.can_vote]
 
+    def voters_at(self, time: str | None) -> list[Person]:
+        """The voters at a moment (``HH:MM`` or ``HH:MM:SS``): present, with a voting right,
+        arrived by then and not yet left. ``None`` means any time (same as :attr:`voters`)."""
+        if time is None:
+            return self.voters
+        moment = time[:5]
+        return [
+            p
+            for p in self.people
+            if p.can_vote and (p.arrived is None or p.arrived <= moment) and (p.left is None or p.left > moment)
+        ]
+
     @property
     def is_final(self) -> bool:
         """Final minutes are read-only."""

@@ -21,6 +21,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList
 
+from minutes.committee import export_defaults, meeting_quorum, meeting_rule
 from minutes.editing import Change, LogEditor
 from minutes.model import APPROVE, Meeting, Speech, Vote
 from minutes.phrases import BUILTIN_PHRASES, Phrase
@@ -71,6 +72,8 @@ class MeetingScreen(Screen):
         Binding("alt+up,ctrl+pageup", "previous_item", "前の議事", id="item.previous"),
         Binding("ctrl+l", "focus_log", "発言一覧", id="log.focus"),
         Binding("ctrl+s", "export", "書き出し", id="export"),
+        Binding("alt+s", "attendance", "出欠", id="attendance", show=False),
+        Binding("alt+k", "edit_agenda", "会次第の編集", id="agenda.edit", show=False),
         Binding("ctrl+b", "set_start", "開会", id="clock.start", show=False),
         Binding("ctrl+g", "set_end", "閉会", id="clock.end", show=False),
         Binding("ctrl+z", "undo", "元に戻す", id="undo", show=False),
@@ -128,7 +131,9 @@ class MeetingScreen(Screen):
                 yield SpeakerLog(self.meeting, id="log")
             with Vertical(id="vote-pane", classes="pane") as votes:
                 votes.border_title = "採決"
-                yield VotePane(self.meeting, id="votes")
+                yield VotePane(
+                    self.meeting, id="votes", rule=meeting_rule(self.meeting), quorum=meeting_quorum(self.meeting)
+                )
         bar = EntryBar(id="entry-bar")
         if self.read_only:
             bar.add_class("-readonly")
@@ -624,14 +629,17 @@ class MeetingScreen(Screen):
             self.notify("採決できる出席委員がいません。出欠を確認してください。", severity="warning")
             return
         pane = self.query_one(VotePane)
-        pane.start()
+        pane.start(moment=self._now_hhmm())
         pane.focus()
+
+    def _now_hhmm(self) -> str:
+        return app_now(self.app).strftime("%H:%M")
 
     def action_approve_all(self) -> None:
         """Record a vote in which every present voter approves (全員承認)."""
         if self._refuse_if_read_only():
             return
-        voters = self.meeting.voters
+        voters = self.meeting.voters_at(self._now_hhmm())
         if not voters:
             self.notify("採決できる出席委員がいません。出欠を確認してください。", severity="warning")
             return
@@ -714,10 +722,69 @@ class MeetingScreen(Screen):
     # -- export -------------------------------------------------------------------
     def action_export(self) -> None:
         """Preview the minutes as text and Markdown; copy or save them."""
+        from minutes.render import ExportOptions
         from screens.export import ExportScreen
 
         self.save_draft()
-        self.app.push_screen(ExportScreen(self.meeting))
+        self.app.push_screen(ExportScreen(self.meeting, ExportOptions(**export_defaults(self.meeting))))
+
+    # -- attendance and agenda ------------------------------------------------------
+    def action_attendance(self) -> None:
+        """Mark who is present, late arrivals and early leaves, observers, staff per item."""
+        if self._refuse_if_read_only():
+            return
+        from screens.attendance import AttendanceScreen
+
+        def done(result) -> None:
+            if result is None:
+                return
+            before = (self.meeting.people, self.meeting.observers, self.meeting.extra)
+            result.apply_to(self.meeting)
+            if not self._save_parts("save_people", "save_header"):
+                self.meeting.people, self.meeting.observers, self.meeting.extra = before
+                return
+            self.query_one(VotePane).refresh(layout=True)
+            self._refresh_views()
+            self.notify("出欠を保存しました。")
+
+        self.app.push_screen(AttendanceScreen(self.meeting), done)
+
+    def action_edit_agenda(self) -> None:
+        """Add, remove and reorder agenda items."""
+        if self._refuse_if_read_only():
+            return
+        from screens.agenda_editor import AgendaEditor
+
+        departments = sorted({p.department for p in self.meeting.people if p.department and p.group == "関係課"})
+
+        def done(agenda) -> None:
+            if agenda is None:
+                return
+            before = self.meeting.agenda
+            current = self.current_item
+            self.meeting.agenda = list(agenda)
+            if not self._save_parts("save_agenda"):
+                self.meeting.agenda = before
+                return
+            self.editor.undo_stack.clear()
+            self.editor.redo_stack.clear()
+            self._refresh_views()
+            index = self.meeting.agenda.index(current) if current in self.meeting.agenda else 0
+            self._show_item(index)
+            self.notify("会次第を保存しました。")
+
+        self.app.push_screen(AgendaEditor(self.meeting.agenda, departments), done)
+
+    def _save_parts(self, *methods: str) -> bool:
+        if self.store is None:
+            return True
+        try:
+            for method in methods:
+                getattr(self.store, method)()
+        except StorageError as error:
+            self.notify(error.message, title="保存できませんでした", severity="error", timeout=15)
+            return False
+        return True
 
     # -- help ---------------------------------------------------------------------
     def action_help(self) -> None:

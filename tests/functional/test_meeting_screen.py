@@ -459,3 +459,36 @@ async def test_second_copy_opens_read_only(root, demo_meeting_id):
             assert second.screen.read_only
             assert any("別のkaigiroku" in n.message for n in second._notifications)
         second.release()
+
+
+async def test_member_who_left_early_does_not_vote_afterwards(root):
+    data = empty_demo_dict()
+    data["people"][5]["left"] = "18:00"  # 村田明美 left before the frozen 18:05:30
+    meeting_id = add_meeting(root, data)
+    app = make_app(root, meeting_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+    vote = load(root, meeting_id).agenda[0].log[0]
+    assert set(vote.ballots) == {"p2", "p3", "p4", "p5"}
+
+
+async def test_attendance_and_agenda_open_from_the_meeting_screen(root, empty_id):
+    from screens.agenda_editor import AgendaEditor
+    from screens.attendance import AttendanceScreen
+
+    app = make_app(root, empty_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("alt+s")
+        await pilot.pause()
+        assert isinstance(app.screen, AttendanceScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("alt+k")
+        await pilot.pause()
+        assert isinstance(app.screen, AgendaEditor)
+        await pilot.press("ctrl+down")  # the first item moves down one place
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, MeetingScreen)
+    assert [item.id for item in load(root, empty_id).agenda] == ["a2", "a1", "a3", "a4"]

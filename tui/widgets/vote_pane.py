@@ -63,16 +63,31 @@ class VotePane(Widget, can_focus=True):
     class Leave(Message):
         """The clerk left the pane without recording."""
 
-    def __init__(self, meeting: Meeting, *, id: str | None = None) -> None:
+    def __init__(
+        self, meeting: Meeting, *, id: str | None = None, rule: str = RULE_MAJORITY, quorum: int | None = None
+    ) -> None:
         super().__init__(id=id)
         self.meeting = meeting
-        self.rule = RULE_MAJORITY
+        self.rule = rule
+        """The vote rule of the committee (過半数 by default)."""
+        self.quorum = quorum
+        """Members needed for the meeting to stand (default: more than half)."""
         self.last_vote: Vote | None = None
+        self.moment: str | None = None
+        """The time of the vote being taken (``HH:MM``): who has left by then does not vote."""
+
+    @property
+    def voters(self):
+        """The voters of the vote being taken."""
+        return self.meeting.voters_at(self.moment)
 
     # -- state -----------------------------------------------------------
-    def start(self, vote: Vote | None = None) -> None:
+    def start(self, vote: Vote | None = None, moment: str | None = None) -> None:
         """Begin a new vote (all 承認 preset) or change a recorded one."""
-        voters = self.meeting.voters
+        self.moment = vote.time if vote is not None and vote.time else moment
+        voters = self.voters
+        if vote is not None:
+            voters = [p for p in self.meeting.people if p.id in vote.ballots or p in voters]
         if vote is None:
             self.editing_uid = None
             self.ballots = {p.id: APPROVE for p in voters}
@@ -100,12 +115,17 @@ class VotePane(Widget, can_focus=True):
     # -- actions ---------------------------------------------------------
     def action_cursor(self, delta: int) -> None:
         """Choose another voter."""
-        count = len(self.meeting.voters)
+        count = len(self._shown_voters())
         if count:
             self.cursor = (self.cursor + delta) % count
 
+    def _shown_voters(self):
+        if self.voting and self.ballots:
+            return [p for p in self.meeting.people if p.id in self.ballots]
+        return self.voters
+
     def _voter_id(self) -> str | None:
-        voters = self.meeting.voters
+        voters = self._shown_voters()
         if not voters:
             return None
         return voters[min(self.cursor, len(voters) - 1)].id
@@ -140,16 +160,20 @@ class VotePane(Widget, can_focus=True):
         meeting = self.meeting
         members = meeting.members
         present = sum(1 for m in members if m.present)
-        quorum = "成立" if quorum_present(meeting) else "不成立"
+        required = self.quorum or quorum_required(len(members))
+        quorum = "成立" if quorum_present(meeting, required) else "不成立"
         lines: list[Content] = [
             Content(f"出席委員 {present}/{len(members)}名"),
-            Content(f"定足数 {quorum_required(len(members))}名 {quorum}"),
+            Content(f"定足数 {required}名 {quorum}"),
             Content(f"規則 {RULE_NAMES.get(self.rule, self.rule)}"),
             Content(""),
         ]
         voting = self.voting
         ballots = self.ballots if voting else (self.last_vote.ballots if self.last_vote else {})
-        for index, person in enumerate(meeting.voters):
+        shown = self._shown_voters() if voting else (
+            [p for p in meeting.people if p.id in ballots] if self.last_vote else self.voters
+        )
+        for index, person in enumerate(shown):
             ballot = ballots.get(person.id, "")
             marker = "▸" if voting and index == self.cursor and self.has_focus else " "
             style = "reverse" if voting and index == self.cursor and self.has_focus else ""
