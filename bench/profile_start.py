@@ -8,12 +8,14 @@
 Runs ``tui.cli.main`` under pyinstrument (``pip install pyinstrument``) in a
 pseudo-terminal, exits the app right after its first frame of a screen of
 kaigiroku's own (the frame is really written to the terminal), and writes the
-profile as text to OUT.txt (and HTML beside it). Imports are included: the
+profile as text to OUT.txt (and HTML beside it; ``BENCH_PROFILE_ALL=1`` shows
+the library frames too). Imports are included: the
 profiler starts before ``tui.cli`` is imported.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -45,7 +47,8 @@ def child(out: str, args: list[str]) -> int:
         code = cli.main(args)
     finally:
         profiler.stop()
-        Path(out).write_text(profiler.output_text(unicode=True, color=False, show_all=False), encoding="utf-8")
+        text = profiler.output_text(unicode=True, color=False, show_all=bool(os.environ.get("BENCH_PROFILE_ALL")))
+        Path(out).write_text(text, encoding="utf-8")
         Path(out).with_suffix(".html").write_text(profiler.output_html(), encoding="utf-8")
     return code
 

@@ -328,6 +328,12 @@ def figure_commit(manifest: dict, settings: Settings, scratch: Path) -> list[Fig
     settings.log(f"    commit: {detail}")
     settings.extra_rows.append(("commit, Enter to saved (p50 / p99 / max)", f"{saved['p50']:.1f} / {saved['p99']:.1f} / {saved['max']:.1f} ms"))
     settings.extra_rows.append(("commit, Enter to shown (max)", f"{shown['max']:.1f} ms"))
+    cpu = result.get("cpu_ms")
+    if cpu and cpu.get("n"):
+        settings.extra_rows.append(
+            ("commit, CPU time Enter to shown (p50 / p99)", f"{cpu['p50']:.1f} / {cpu['p99']:.1f} ms")
+        )
+        detail += f"; CPU time p50 {cpu['p50']:.1f} ms, p99 {cpu['p99']:.1f}"
     return [
         Figure(
             "commit_p50_ms_10k",
