@@ -33,6 +33,7 @@ from minutes.render_text import render_text
 from screens.confirm import Confirm
 from screens.path_dialog import PathDialog
 from storage.atomic import atomic_write_bytes
+from storage.errors import os_error_reason
 from tui.widgets.text_preview import TextPreview
 
 #: The wrap widths F4 cycles through (None: no wrapping, one paragraph per line).
@@ -236,7 +237,7 @@ class ExportScreen(Screen):
             atomic_write_bytes(path, data, private=False)
         except OSError as error:
             self.notify(
-                f"「{path}」に保存できませんでした({error.strerror or error})。書き込める場所を指定してください。",
+                f"「{path}」に保存できませんでした({os_error_reason(error)})。書き込める場所を指定してください。",
                 title="保存できませんでした",
                 severity="error",
                 timeout=15,

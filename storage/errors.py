@@ -125,6 +125,27 @@ class WriteFailedError(StorageError, OSError):
         self.filename = str(path)
 
 
+def os_error_reason(error: OSError) -> str:
+    """A short Japanese reason for an OS error (for messages about files the clerk chose)."""
+    code = error.errno
+    reasons = {
+        errno.ENOSPC: "ディスクの空きがありません",
+        getattr(errno, "EDQUOT", errno.ENOSPC): "ディスクの空きがありません",
+        errno.EROFS: "読み取り専用の場所です",
+        errno.EACCES: "書き込む権限がありません",
+        errno.EPERM: "書き込む権限がありません",
+        errno.ENOENT: "フォルダが見つかりません",
+        errno.EISDIR: "同じ名前のフォルダがあります",
+        errno.ENOTDIR: "途中にフォルダではないものがあります",
+    }
+    if code in reasons:
+        return reasons[code]
+    original = getattr(error, "error", None)
+    if isinstance(original, OSError) and original is not error:
+        return os_error_reason(original)
+    return error.strerror or str(error)
+
+
 def _write_failure_message(path: Path, error: OSError) -> str:
     code = error.errno
     if code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):

@@ -155,8 +155,10 @@ def _write_out(text: str | bytes, output: str | None, encoding: str = "utf-8") -
         try:
             atomic_write_bytes(target, data, private=False)
         except OSError as error:
+            from storage.errors import os_error_reason
+
             raise CommandError(
-                f"「{target}」に書き出せませんでした({error.strerror or error})。"
+                f"「{target}」に書き出せませんでした({os_error_reason(error)})。"
                 "書き込める場所を -o で指定してください。"
             ) from error
         print(f"書き出しました: {target}", file=sys.stderr)
