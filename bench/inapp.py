@@ -30,8 +30,10 @@ the key should have produced:
 * ``echo``: a letter typed in the entry bar; the clock stops at the first
   frame whose bytes hold everything typed so far (the bar is emptied every
   20 letters, outside the clock).
-* ``scroll``: page-down in the log (focused with ctrl+l, started from the top
-  outside the clock); the clock stops at the first frame drawn
+* ``scroll``: page-down in the log (focused with ctrl+l), from its top down
+  to its end, then from the top again (the jump back is outside the clock);
+  each page shows lines not drawn before, until the log wraps (a 100-entry
+  log has about 23 pages, a 10,000-entry one about 2,000); the clock stops at the first frame drawn
   after the log reached the new position. Textual's scroll animation (about
   0.6 s a page, the same at any size) is off (``app.animation_level =
   "none"``) unless ``--animated``: the figure is what a page costs, and each
@@ -274,7 +276,7 @@ async def measure_echo(app, count: int, gap: float) -> dict:
     return {"figure": "echo", "samples_ms": samples, "echo_ms": summary(samples), "entries": entries, "frames": frames}
 
 
-async def measure_scroll(app, count: int, gap: float, pages: int = 10, animated: bool = False) -> dict:
+async def measure_scroll(app, count: int, gap: float, animated: bool = False) -> dict:
     if not animated:
         # Textual animates a page-down over ~0.6 s whatever the log's size; without the
         # animation the figure is what a page costs (the animation's frames cost the same).
@@ -290,32 +292,37 @@ async def measure_scroll(app, count: int, gap: float, pages: int = 10, animated:
         animator = app.animator
         samples: list[float] = []
         frames_per_key: list[int] = []
-        while len(samples) < count:
+        wraps = 0
+
+        async def to_top() -> None:
             log.scroll_to(y=0, animate=False, force=True)
             await pilot.pause()
             await animator.wait_until_complete()
             await pilot.pause(0.05)
             if log.scroll_y != 0 or log.max_scroll_y <= 0:
                 raise RuntimeError("the log cannot scroll (too short, or did not go back to the top)")
-            for _ in range(pages):
-                if len(samples) >= count:
-                    break
-                y0 = log.scroll_y
-                if y0 >= log.max_scroll_y:
-                    break
 
-                def arrived(frame: str, y0=y0) -> bool:
-                    return log.scroll_y != y0 and not animator.is_being_animated(log, "scroll_y")
+        await to_top()
+        while len(samples) < count:
+            # Page through the log from the top; at its end, back to the top (outside the clock).
+            y0 = log.scroll_y
+            if y0 >= log.max_scroll_y:
+                wraps += 1
+                await to_top()
+                continue
 
-                frames_before = watch.frames
-                watch.expect(arrived)
-                started = time.perf_counter()
-                _send_key(app, "pagedown", None)
-                seen = await watch.wait()
-                samples.append((seen - started) * 1000)
-                frames_per_key.append(watch.frames - frames_before)
-                await pilot.pause()
-                await asyncio.sleep(gap)
+            def arrived(frame: str, y0=y0) -> bool:
+                return log.scroll_y != y0 and not animator.is_being_animated(log, "scroll_y")
+
+            frames_before = watch.frames
+            watch.expect(arrived)
+            started = time.perf_counter()
+            _send_key(app, "pagedown", None)
+            seen = await watch.wait()
+            samples.append((seen - started) * 1000)
+            frames_per_key.append(watch.frames - frames_before)
+            await pilot.pause()
+            await asyncio.sleep(gap)
         rows = log.row_count
         height = log.scrollable_content_region.height
     return {
@@ -326,6 +333,7 @@ async def measure_scroll(app, count: int, gap: float, pages: int = 10, animated:
         "animated": animated,
         "log_rows": rows,
         "page_rows": height,
+        "back_to_top": wraps,
     }
 
 
@@ -348,7 +356,7 @@ def main(argv: list[str] | None = None) -> int:
     app = KaigirokuApp(Path(args.data_dir), args.meeting)
     measure = {"commit": measure_commit, "echo": measure_echo, "scroll": measure_scroll}[args.figure]
     if args.figure == "scroll":
-        measure = functools.partial(measure_scroll, pages=20, animated=args.animated)
+        measure = functools.partial(measure_scroll, animated=args.animated)
     profiler = None
     if args.profile:
         from pyinstrument import Profiler

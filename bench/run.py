@@ -179,7 +179,7 @@ def figure_open(manifest: dict, size: str, settings: Settings) -> tuple[Figure, 
     cpu = cpu_row(settings, f"open {count:,} to first frame", ours, theirs)
     figure = Figure(
         key,
-        f"open a {count:,}-entry meeting, launch to first frame",
+        f"open a {count:,}-entry meeting, to first frame",
         app_s / bare_s,
         _fmt_s(app_s),
         _fmt_s(bare_s),
@@ -216,7 +216,7 @@ def figure_library(manifest: dict, settings: Settings) -> Figure:
     cpu = cpu_row(settings, "start screen to first frame", ours, theirs)
     return Figure(
         "library_1k_open_ratio",
-        f"start screen with {manifest['library_size']:,} meetings, launch to first frame",
+        f"start screen, {manifest['library_size']:,} meetings, to first frame",
         app_s / bare_s,
         _fmt_s(app_s),
         _fmt_s(bare_s),
@@ -337,7 +337,7 @@ def figure_commit(manifest: dict, settings: Settings, scratch: Path) -> list[Fig
     return [
         Figure(
             "commit_p50_ms_10k",
-            f"commit (Enter to on disk and shown), 10k entries, {library:,} meetings, p50",
+            f"commit, Enter to on disk and drawn, 10k entries ({library:,} meetings), p50",
             shown["p50"],
             f"{shown['p50']:.1f} ms",
             unit="ms",
@@ -371,7 +371,7 @@ def _ratio_figure(key: str, label: str, ours: list[dict], theirs: list[dict], wh
 def figure_echo(manifest: dict, settings: Settings, scratch: Path) -> Figure:
     ours, theirs = alternate_inapp("echo", manifest, "e10k", "empty", settings.echo_keys, settings, scratch)
     return _ratio_figure(
-        "echo_ratio_10k", "keystroke echo in the entry bar, 10k entries over empty", ours, theirs, "key to echo"
+        "echo_ratio_10k", "echo of a key in the entry bar, 10k entries over empty", ours, theirs, "key to echo"
     )
 
 
@@ -444,7 +444,7 @@ def figure_search(manifest: dict, settings: Settings) -> Figure:
     settings.extra_rows.append(("search, first of a session (cold cache)", f"{cold:.0f} ms"))
     return Figure(
         "search_1k_ms",
-        f"search across {manifest['library_size']:,} meetings (DataDir.search, warm)",
+        f"search across {manifest['library_size']:,} meetings (warm cache)",
         warm,
         f"{warm:.0f} ms",
         unit="ms",
@@ -601,7 +601,7 @@ def main(argv: list[str] | None = None) -> int:
         runs=args.runs or (3 if quick else 5),
         commits=args.commits or (60 if quick else 200),
         echo_keys=30 if quick else 60,
-        scroll_keys=20 if quick else 40,
+        scroll_keys=40 if quick else 100,
         settle=0.3,
         quick=quick,
         log=lambda text: print(text, file=sys.stderr, flush=True),
