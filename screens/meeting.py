@@ -13,6 +13,7 @@ remap them (see :mod:`tui.keymap`).
 from __future__ import annotations
 
 import dataclasses
+import gc
 from datetime import datetime
 
 from textual.app import ComposeResult
@@ -147,6 +148,10 @@ class MeetingScreen(Screen):
         return self.read_only_reason is not None
 
     def on_mount(self) -> None:
+        # The meeting stays in memory for hours: keep the collector off its objects
+        # (a full collection of half a million objects would stall a keystroke).
+        gc.collect()
+        gc.freeze()
         self._update_speaker()
         self._show_item(self._initial_item())
         if self.read_only:
@@ -237,7 +242,15 @@ class MeetingScreen(Screen):
             self.editor.rollback(change)
             self._refresh_views()
             return False
-        self._refresh_views()
+        if appended is not None:
+            # The common case, Enter: only one block of the log and one agenda line change.
+            index = self.meeting.agenda.index(appended[0])
+            self.log_view.entry_appended(index)
+            self.query_one(AgendaPane).update_item(index)
+            if isinstance(appended[1], Vote):
+                self._show_last_vote()
+        else:
+            self._refresh_views()
         return True
 
     def _refresh_views(self) -> None:

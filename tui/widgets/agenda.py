@@ -38,19 +38,26 @@ class AgendaPane(OptionList):
     def on_mount(self) -> None:
         self.rebuild()
 
+    def _prompt(self, index: int) -> Content:
+        item = self.meeting.agenda[index]
+        mark = CURRENT_MARK if index == self.current else " "
+        heading = item.title if item.is_bare_heading else item.heading
+        return Content.assemble(
+            (f"{mark}({index + 1})", "bold" if index == self.current else ""),
+            visible(heading),
+            (f" {len(item.log)}件", "dim"),
+        )
+
+    def update_item(self, index: int) -> None:
+        """Show one item again (its count changed): cheaper than :meth:`rebuild`."""
+        if 0 <= index < self.option_count and self.option_count == len(self.meeting.agenda):
+            self.replace_option_prompt_at_index(index, self._prompt(index))
+        else:
+            self.rebuild()
+
     def rebuild(self) -> None:
         """Show the agenda again after it changed."""
-        options = []
-        for index, item in enumerate(self.meeting.agenda):
-            mark = CURRENT_MARK if index == self.current else " "
-            heading = item.title if item.is_bare_heading else item.heading
-            count = len(item.log)
-            prompt = Content.assemble(
-                (f"{mark}({index + 1})", "bold" if index == self.current else ""),
-                visible(heading),
-                (f" {count}件", "dim"),
-            )
-            options.append(Option(prompt, id=f"item-{index}"))
+        options = [Option(self._prompt(index), id=f"item-{index}") for index in range(len(self.meeting.agenda))]
         highlighted = self.highlighted
         self.clear_options()
         self.add_options(options)
@@ -58,5 +65,10 @@ class AgendaPane(OptionList):
             self.highlighted = self.current if highlighted is None else min(highlighted, len(options) - 1)
 
     def watch_current(self, old: int, new: int) -> None:
-        self.rebuild()
+        if self.option_count == len(self.meeting.agenda):
+            for index in {old, new}:
+                if 0 <= index < self.option_count:
+                    self.replace_option_prompt_at_index(index, self._prompt(index))
+        else:
+            self.rebuild()
         self.highlighted = new

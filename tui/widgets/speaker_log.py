@@ -149,6 +149,7 @@ class SpeakerLog(ScrollView, can_focus=True):
     DEFAULT_CSS = """
     SpeakerLog {
         background: $surface;
+        overflow-x: hidden;
     }
     SpeakerLog > .speaker-log--time {
         color: $text-muted;
@@ -211,7 +212,10 @@ class SpeakerLog(ScrollView, can_focus=True):
     # lines in view where they are.
 
     def _text_width(self) -> int:
-        return max(self.scrollable_content_region.width - 1, 10)
+        # Leave room for the vertical scrollbar whether it shows yet or not, so
+        # that its appearing never changes the layout (nor adds a horizontal one).
+        gutter = self.styles.gutter.width
+        return max(self.size.width - gutter - self.styles.scrollbar_size_vertical - 1, 10)
 
     def rebuild(self) -> None:
         """Lay the log out again (after the meeting changed) and redraw."""
@@ -234,6 +238,22 @@ class SpeakerLog(ScrollView, can_focus=True):
         self._blocks = blocks
         self._heights = heights
         self._block_of = block_of
+        self._recount()
+        self.refresh()
+
+    def entry_appended(self, item_index: int) -> None:
+        """The last entry of an item is new: add its block without walking the whole log."""
+        item = self.meeting.agenda[item_index]
+        entry_index = len(item.log) - 1
+        previous = self._block_of.get((item_index, entry_index - 1), self._block_of.get((item_index, -1)))
+        if self._width < 0 or previous is None or (item_index, entry_index) in self._block_of:
+            self.rebuild()
+            return
+        block = previous + 1
+        self._blocks.insert(block, (item_index, entry_index))
+        self._heights.insert(block, self._height_of(item.log[entry_index]))
+        for index in range(block, len(self._blocks)):
+            self._block_of[self._blocks[index]] = index
         self._recount()
         self.refresh()
 
@@ -337,12 +357,16 @@ class SpeakerLog(ScrollView, can_focus=True):
             self.rebuild()
 
     def on_mount(self) -> None:
-        self.rebuild()
+        if self.size.width:
+            self.rebuild()  # otherwise the first resize lays it out, at its real width
 
     # -- drawing ----------------------------------------------------------
     def render_lines(self, crop: Region) -> list[Strip]:
         scroll_y = round(self.scroll_y)
         self._settle(scroll_y + crop.y, scroll_y + crop.bottom)
+        if self.show_vertical_scrollbar and self.vertical_scrollbar.position != self.scroll_y:
+            # The view may have moved (settling, or before the scrollbar showed): keep the thumb with it.
+            self.vertical_scrollbar.position = self.scroll_y
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
