@@ -347,10 +347,13 @@ class MeetingStore:
             self.meeting = _meeting_from_tables(tables, self.path, backup_finder)
             self._journal = Journal(self.path)
             if self._journal.count:
-                # Entries of a crashed session: fold them into the file now.
+                # Entries of a crashed session: fold them into the file now (the
+                # index row follows at the next save or at close).
                 try:
-                    self._save(self._write_all)
+                    self._write_all()
+                    self._journal.clear()
                 except StorageError as error:
+                    self.needs_full_save = True
                     self.secondary_error = error
             self._after_save("open")
         else:

@@ -134,3 +134,14 @@ def test_journal_file_is_private(opened):
         os.umask(old)
     if os.name == "posix":
         assert journal_path(store.path).stat().st_mode & 0o777 == 0o600
+
+
+def test_a_crashed_session_is_folded_in_when_the_data_folder_opens_it(opened):
+    datadir, meeting_id, store = opened
+    entry = add(store, "落ちる直前の発言。")
+    # the process dies here: the store is never closed, the journal stays
+    reopened = datadir.open_meeting(meeting_id)
+    assert reopened.meeting.agenda[-1].log[-1] == entry
+    assert not journal_path(reopened.path).exists()
+    reopened.close()
+    assert datadir.list_meetings()[0]["entry_count"] == 58 + 1
