@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import datetime
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from tui import argparse_ja
@@ -44,10 +43,23 @@ class CommandError(Exception):
 
 
 def _package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version("kaigiroku")
     except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
         return "0+unknown"
+
+
+class _VersionAction(argparse.Action):
+    """``--version``: looks the version up only when asked (importlib.metadata is slow to import)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help="版を表示して終了します")
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"kaigiroku {_package_version()}")
+        parser.exit()
 
 
 def _positive_int(value: str) -> int:
@@ -72,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="データフォルダ(既定: 環境変数 KAIGIROKU_DATA_DIR、なければ利用者のデータフォルダ)",
     )
-    parser.add_argument("--version", action="version", version=f"kaigiroku {_package_version()}")
+    parser.add_argument("--version", action=_VersionAction)
     commands = parser.add_subparsers(dest="command", metavar="コマンド", title="コマンド")
 
     open_ = commands.add_parser("open", help="会議を開きます")
@@ -307,12 +319,16 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 def cmd_open(args: argparse.Namespace) -> int:
     datadir = _data_dir(args)
-    from storage.errors import StorageError
+    from storage.errors import StorageError, UnknownMeetingError
+    from storage.paths import is_valid_meeting_id
 
+    # Only check that it exists: the app reads the file (once) and reports a damaged one.
     try:
-        datadir.load_meeting(args.id)
+        exists = is_valid_meeting_id(args.id) and datadir.meeting_path(args.id).is_file()
     except StorageError as error:
         raise CommandError(error.message) from None
+    if not exists:
+        raise CommandError(UnknownMeetingError(args.id, datadir.root).message)
     return _run_app(args, args.id)
 
 
