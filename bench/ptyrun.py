@@ -226,7 +226,7 @@ def plain(argv: Sequence[str], *, output: Path, env: dict[str, str] | None = Non
         code, cpu = _wait(process)
         ended = time.perf_counter()
     if code != 0:
-        raise RuntimeError(f"{argv!r} failed ({code}): {errors.read_text(errors='replace')[-2000:]}")
+        raise RuntimeError(f"{argv!r} failed ({code}): {errors.read_text(encoding='utf-8', errors='replace')[-2000:]}")
     return Run(seconds=ended - started, output_bytes=output.stat().st_size, exit_code=code, cpu_seconds=cpu)
 
 
