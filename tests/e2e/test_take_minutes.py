@@ -1,0 +1,63 @@
+"""The real ``kaigiroku open ID`` in tmux: a clerk takes one turn and quits.
+
+F2 (the chair), Japanese text with markup-like ``[/]`` in it (pasted, as an
+IME commits it), Enter, ctrl+q; then ``kaigiroku export`` holds that entry
+as the chair's turn, exactly as typed.
+"""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import base_env, last_word, run_command
+from tests.e2e.tmux import Tmux, tmux_available
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(not tmux_available(), reason="tmux is not installed"),
+    pytest.mark.skipif(sys.platform == "win32", reason="tmux needs a POSIX system"),
+]
+
+SCRIPT = Path(sys.executable).parent / "kaigiroku"
+SPEECH = "以上で本日の[/]会議を終了します。[b]お疲れ様でした[/b]。"
+
+
+@pytest.fixture
+def env(data_dir: Path, home: Path) -> dict[str, str]:
+    if not SCRIPT.exists():
+        pytest.skip(f"no console script at {SCRIPT}")
+    environment = base_env(home)
+    environment["KAIGIROKU_DATA_DIR"] = str(data_dir)
+    return environment
+
+
+def kaigiroku(*args: str, env, cwd) -> str:
+    code, out, err = run_command([str(SCRIPT), *args], env=env, cwd=cwd)
+    assert code == 0, f"kaigiroku {' '.join(args)} failed ({code}):\n{err}"
+    return out
+
+
+def test_f2_text_enter_quit_and_the_export_has_the_chairs_turn(env, workdir):
+    meeting_id = last_word(kaigiroku("demo", "--no-open", env=env, cwd=workdir))
+    with Tmux(f"{shlex.quote(str(SCRIPT))} open {meeting_id}", env=env, cwd=workdir) as term:
+        term.wait_for(["入力", "発言", "採決"], timeout=30)
+        term.wait_stable()
+        term.send_keys("F5")  # someone else first: F2 must really change the speaker
+        term.wait_for("事務局")
+        term.send_keys("F2")
+        term.wait_for("会長 昼間守仁")
+        term.paste(SPEECH)
+        term.wait_for("お疲れ様でした")
+        term.send_keys("Enter")
+        # the log shows it (literally, brackets and all) once it is on disk
+        term.wait_for("会長　以上で本日の[/]会議を終了します。[b]")  # the log's line: label, full-width space, text
+        term.send_keys("C-q")
+        assert term.wait_for_exit(timeout=20) == 0
+    text = kaigiroku("export", meeting_id, "--format", "text", env=env, cwd=workdir)
+    assert text.rstrip("\n").endswith(f"会長　{SPEECH}")
+    markdown = kaigiroku("export", meeting_id, "--format", "markdown", env=env, cwd=workdir)
+    assert "**会長** 以上で本日の\\[/\\]会議を終了します。\\[b\\]お疲れ様でした\\[/b\\]。" in markdown
