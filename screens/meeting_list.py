@@ -1,15 +1,346 @@
-"""The start screen: every meeting in the data folder, newest first."""
+"""The start screen (会議の一覧): every meeting of the data folder, newest first.
+
+One row per meeting: its date in the Japanese era, title, committee (会議体),
+status (下書き / 確定) and number of entries. The rows come from the library's
+index (``DataDir.list_meetings``), so the screen opens without reading a
+single meeting file, and the table (:class:`ListTable`) draws only the rows
+in view: a thousand meetings open as fast as ten.
+
+Keys (function keys, Enter and Delete only, so that they work with the IME on):
+
+=========  ==========================================================
+Enter      open the highlighted meeting
+F2         new meeting
+F3 / F4    filter by committee / by fiscal year (a list to choose from)
+Esc        clear the filters
+F5         duplicate as the next meeting (same committee, roster, agenda)
+Delete     move to the trash (asks first); F6 the trash (restore)
+F7         search every meeting
+F8         committees
+F9         mark final / reopen (asks first; both are recorded)
+F1         the keys
+=========  ==========================================================
+
+The list is read again whenever the screen comes back (after a meeting, the
+trash, the search …). When the data folder is read-only
+(``app.read_only_reason``) every change is refused with a message.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from rich.cells import cell_len
+from rich.segment import Segment
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
+from textual.events import Click
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widgets import Footer, Static
 
+from minutes.era import fiscal_year_label, format_era_date, parse_date
 from minutes.safe_text import visible
+from minutes.status import FINAL, status_label
+from screens.confirm import Confirm
+from screens.filter_picker import FilterPicker
+from storage.errors import StorageError
+
+#: The filter value meaning "all" (a picker returns ``None`` when cancelled).
+ALL = ""
+
+
+def app_now(app) -> datetime:
+    """The app's clock (tests freeze it) as an aware local time."""
+    clock = getattr(app, "clock", None)
+    now = clock() if callable(clock) else datetime.now()
+    return now.astimezone() if now.tzinfo is None else now
+
+
+def era_date(value: str) -> str:
+    """``令和4年3月15日``; a date the era table cannot print stays as it is."""
+    try:
+        return format_era_date(value)
+    except ValueError:
+        return visible(str(value))
+
+
+def fiscal_year_of(value: str) -> int | None:
+    """The fiscal year (April to March) of a ``YYYY-MM-DD`` date, or ``None``."""
+    try:
+        day: date = parse_date(value)
+    except ValueError:
+        return None
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def fiscal_label(year: int) -> str:
+    """``令和3年度``, or ``2021年度`` where the era table has no answer."""
+    try:
+        return fiscal_year_label(year)
+    except ValueError:
+        return f"{year}年度"
+
+
+def describe(row: dict) -> str:
+    """``「令和3年度第3回…会議録(要録)」(令和4年3月15日)``: how messages name a meeting."""
+    return f"「{visible(str(row.get('title', '')))}」({era_date(str(row.get('date', '')))})"
+
+
+class CommitteeFilter(FilterPicker[str]):
+    """Choose the committee whose meetings the list shows."""
+
+    title_text = "会議体で絞り込む"
+
+
+class YearFilter(FilterPicker[int]):
+    """Choose the fiscal year whose meetings the list shows."""
+
+    title_text = "年度で絞り込む"
+
+
+def fit(text: str, width: int, justify: str = "left") -> str:
+    """``text`` in exactly ``width`` cells: cut with ``…`` if longer, padded if shorter."""
+    if width <= 0:
+        return ""
+    length = cell_len(text)
+    if length > width:
+        kept, used = [], 0
+        for char in text:
+            size = cell_len(char)
+            if used + size > width - 1:
+                break
+            kept.append(char)
+            used += size
+        text = "".join(kept) + "…"
+        length = used + 1
+    pad = " " * (width - length)
+    return pad + text if justify == "right" else text + pad
+
+
+@dataclass
+class Column:
+    """A column of a :class:`ListTable`.
+
+    ``width`` in cells, or ``None`` for a column that shares what the fixed
+    ones leave, by ``weight``, between ``min_width`` and ``max_width``.
+    """
+
+    label: str
+    width: int | None = None
+    justify: str = "left"
+    min_width: int = 8
+    max_width: int | None = None
+    weight: int = 1
+
+
+#: A row: its key and its cells, each (text, style) with style "", "muted" or "strong".
+TableRow = tuple[str, tuple[tuple[str, str], ...]]
+
+
+class ListTable(ScrollView, can_focus=True):
+    """A table that draws only the rows in view: a header line, one line per row, a cursor.
+
+    Setting the rows is only a list assignment, so a table of thousands of
+    rows is ready at once (a :class:`~textual.widgets.DataTable` measures every
+    cell first). A click on the highlighted row posts :class:`Selected`; the
+    screen binds Enter to what choosing a row does.
+    """
+
+    BINDINGS = [
+        Binding("up", "cursor(-1)", "前", show=False),
+        Binding("down", "cursor(1)", "次", show=False),
+        Binding("pageup", "page(-1)", "前のページ", show=False),
+        Binding("pagedown", "page(1)", "次のページ", show=False),
+        Binding("home", "first", "最初", show=False),
+        Binding("end", "last", "最後", show=False),
+    ]
+
+    COMPONENT_CLASSES = {"list-table--header", "list-table--cursor", "list-table--muted", "list-table--strong"}
+
+    DEFAULT_CSS = """
+    ListTable {
+        height: 1fr;
+        background: $surface;
+    }
+    ListTable > .list-table--header {
+        text-style: bold;
+        background: $panel;
+    }
+    ListTable > .list-table--cursor {
+        background: $boost;
+    }
+    ListTable:focus > .list-table--cursor {
+        background: $accent 30%;
+    }
+    ListTable > .list-table--muted {
+        color: $text-muted;
+    }
+    ListTable > .list-table--strong {
+        color: $success;
+        text-style: bold;
+    }
+    """
+
+    cursor: reactive[int] = reactive(0, init=False)
+    """The highlighted row (an index into :attr:`rows`)."""
+
+    class Selected(Message):
+        """A row was chosen (a click on the highlighted row, or :meth:`action_select`)."""
+
+        def __init__(self, table: ListTable, key: str, index: int) -> None:
+            self.table = table
+            self.key = key
+            self.index = index
+            super().__init__()
+
+    def __init__(self, columns: list[Column], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.columns = list(columns)
+        self.rows: list[TableRow] = []
+
+    # -- content ----------------------------------------------------------------
+    def set_rows(self, rows: list[TableRow], cursor: int = 0) -> None:
+        """Show these rows, with the cursor on row ``cursor``."""
+        self.rows = rows
+        self.virtual_size = Size(self.size.width, len(rows) + 1)
+        self.set_reactive(ListTable.cursor, max(0, min(cursor, len(rows) - 1)))
+        self.refresh()
+        self.call_after_refresh(self._scroll_to_cursor)
+
+    @property
+    def row_count(self) -> int:
+        """How many rows the table has."""
+        return len(self.rows)
+
+    def key_at(self, index: int) -> str | None:
+        """The key of row ``index``, or ``None``."""
+        return self.rows[index][0] if 0 <= index < len(self.rows) else None
+
+    def index_of(self, key: str | None) -> int | None:
+        """The row of ``key``, or ``None``."""
+        for index, (row_key, _) in enumerate(self.rows):
+            if row_key == key:
+                return index
+        return None
+
+    def row_text(self, index: int) -> str:
+        """The cells of a row as drawn, joined by spaces (for tests)."""
+        widths = self._widths()
+        return "".join(
+            " " + fit(text, width, column.justify) + " "
+            for (text, _), width, column in zip(self.rows[index][1], widths, self.columns)
+        )
+
+    def _widths(self) -> list[int]:
+        """Each column's width for the table's width now."""
+        free = self.scrollable_content_region.width - sum((c.width or 0) + 2 for c in self.columns)
+        flexible = [c for c in self.columns if c.width is None]
+        weights = sum(c.weight for c in flexible) or 1
+        widths = {}
+        for column in flexible:
+            width = max(column.min_width, free * column.weight // weights)
+            if column.max_width is not None:
+                width = min(width, max(column.min_width, column.max_width))
+            widths[id(column)] = width
+        if flexible:  # what a capped column leaves goes to the first one
+            spare = free - sum(widths.values())
+            if spare > 0:
+                first = flexible[0]
+                limit = first.max_width if first.max_width is not None else free
+                widths[id(first)] = min(widths[id(first)] + spare, max(limit, widths[id(first)]))
+        return [c.width if c.width is not None else widths[id(c)] for c in self.columns]
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, len(self.rows) + 1)
+        self._scroll_to_cursor()
+
+    # -- drawing ------------------------------------------------------------------
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        base = self.rich_style
+        widths = self._widths()
+        if y == 0:
+            style = base + self.get_component_rich_style("list-table--header")
+            cells = [Segment(" " + fit(c.label, w, c.justify) + " ", style) for c, w in zip(self.columns, widths)]
+            return Strip(cells).extend_cell_length(width, style).crop(0, width)
+        index = round(self.scroll_y) + y - 1
+        if not 0 <= index < len(self.rows):
+            return Strip.blank(width, base)
+        if index == self.cursor:
+            base = base + self.get_component_rich_style("list-table--cursor", partial=True)
+        segments = []
+        for (text, kind), column, cell_width in zip(self.rows[index][1], self.columns, widths):
+            style = base + self.get_component_rich_style(f"list-table--{kind}", partial=True) if kind else base
+            segments.append(Segment(" " + fit(text, cell_width, column.justify) + " ", style))
+        return Strip(segments).extend_cell_length(width, base).crop(0, width)
+
+    # -- the cursor -------------------------------------------------------------------
+    @property
+    def _page(self) -> int:
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def watch_cursor(self) -> None:
+        self.refresh()
+        self._scroll_to_cursor()
+
+    def _scroll_to_cursor(self) -> None:
+        if not self.rows:
+            return
+        top = round(self.scroll_y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, force=True)
+        elif self.cursor >= top + self._page:
+            self.scroll_to(y=self.cursor - self._page + 1, animate=False, force=True)
+
+    def move_to(self, index: int) -> None:
+        """Put the cursor on row ``index`` (clamped)."""
+        if self.rows:
+            self.cursor = max(0, min(index, len(self.rows) - 1))
+
+    def action_cursor(self, delta: int) -> None:
+        """Move the cursor by ``delta`` rows."""
+        self.move_to(self.cursor + delta)
+
+    def action_page(self, direction: int) -> None:
+        """Move the cursor by a page."""
+        self.move_to(self.cursor + direction * self._page)
+
+    def action_first(self) -> None:
+        """To the first row."""
+        self.move_to(0)
+
+    def action_last(self) -> None:
+        """To the last row."""
+        self.move_to(len(self.rows) - 1)
+
+    def action_select(self) -> None:
+        """Choose the highlighted row."""
+        key = self.key_at(self.cursor)
+        if key is not None:
+            self.post_message(self.Selected(self, key, self.cursor))
+
+    def on_click(self, event: Click) -> None:
+        if event.y == 0:
+            return
+        index = round(self.scroll_y) + event.y - 1
+        if not 0 <= index < len(self.rows):
+            return
+        if index == self.cursor:
+            self.action_select()
+        else:
+            self.cursor = index
+
+
+class MeetingTable(ListTable):
+    """The table of meetings (one row per meeting, keyed by its id)."""
 
 
 class MeetingListScreen(Screen):
@@ -17,45 +348,411 @@ class MeetingListScreen(Screen):
 
     BINDINGS = [
         Binding("enter", "open", "開く"),
-        Binding("ctrl+q", "app.quit", "終了"),
+        Binding("f1", "help", "キー一覧", show=False),
+        Binding("f2", "new", "新規"),
+        Binding("f3", "filter_committee", "会議体で絞り込む", show=False),  # shown in the filter line
+        Binding("f4", "filter_year", "年度で絞り込む", show=False),
+        Binding("f5", "duplicate", "次回"),
+        Binding("delete", "delete", "削除"),
+        Binding("f6", "trash", "ごみ箱"),
+        Binding("f7", "search", "検索"),
+        Binding("f8", "committees", "会議体"),
+        Binding("f9", "toggle_final", "確定"),
+        Binding("escape", "clear_filters", "絞込を解除", show=False),
     ]
 
-    def __init__(self, rows: list[dict]) -> None:
-        super().__init__()
-        self.rows = rows
+    DEFAULT_CSS = """
+    MeetingListScreen #list-title {
+        height: 1;
+        background: $panel;
+    }
+    MeetingListScreen #list-filters {
+        height: 1;
+        padding: 0 1;
+        color: $text-muted;
+    }
+    MeetingListScreen #list-empty {
+        height: auto;
+        padding: 1 2;
+    }
+    """
 
+    def __init__(self, rows: list[dict] | None = None) -> None:
+        """``rows``: the library's index rows (newest first); ``None`` reads them from ``app.datadir``."""
+        super().__init__()
+        self.rows: list[dict] = list(rows) if rows is not None else []
+        self._rows_given = rows is not None
+        self.committee: str = ALL
+        self.fiscal_year: int | None = None
+        self.shown: list[dict] = []
+        self._resumed_once = False
+
+    # -- layout --------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Static(Content.styled(" 会議録 kaigiroku ─ 会議の一覧", "bold"), id="list-title")
-        if not self.rows:
-            yield Static(
-                "会議はまだありません。kaigiroku demo でデモの会議を追加するか、"
-                "kaigiroku import で交換形式のファイルを取り込んでください。",
-                id="empty",
-            )
-        options = [
-            Option(
-                Content.assemble(
-                    (f"{row['date']}  ", "dim"),
-                    visible(str(row["title"])),
-                    (f"  {row.get('entry_count', 0)}件", "dim"),
-                ),
-                id=str(row["id"]),
-            )
-            for row in self.rows
-        ]
-        yield OptionList(*options, id="meetings")
+        yield Static(self._title_content(), id="list-title")
+        yield Static("", id="list-filters")
+        yield MeetingTable(
+            [
+                Column("日付", 16),
+                Column("題名", None, min_width=16, weight=3),
+                Column("会議体", None, min_width=8, weight=2),
+                Column("状態", 6),
+                Column("件数", 5, "right"),
+            ],
+            id="meetings",
+        )
+        yield Static("", id="list-empty")
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.query_one("#meetings", OptionList).focus()
+    def _title_content(self) -> Content:
+        reason = getattr(self.app, "read_only_reason", None)
+        parts = [Content.styled(" 会議録 kaigiroku ─ 会議の一覧", "bold")]
+        if reason:
+            parts.append(Content.styled(f"  (読み取り専用: {reason})", "italic"))
+        return Content.assemble(*parts)
 
+    @property
+    def table(self) -> MeetingTable:
+        """The table of meetings."""
+        return self.query_one(MeetingTable)
+
+    def on_mount(self) -> None:
+        if not self._rows_given:
+            self.rows = self._read_rows()
+        self._fill(keep=None)
+        self.table.focus()
+
+    def on_screen_resume(self) -> None:
+        # Pushing the screen resumes it too: the rows are fresh then, read them only on a return.
+        if not self._resumed_once:
+            self._resumed_once = True
+            return
+        self.reload()
+
+    # -- rows --------------------------------------------------------------------
+    def _read_rows(self) -> list[dict]:
+        try:
+            return self.app.datadir.list_meetings()
+        except StorageError as error:
+            self.notify(error.message, title="一覧を読めません", severity="error", timeout=20)
+            return []
+
+    def reload(self, keep: str | None = None) -> None:
+        """Read the list again (keep the highlight on ``keep``, else on the same meeting or place)."""
+        keep = keep or self.highlighted_id()
+        index = self.table.cursor
+        self.rows = self._read_rows()
+        self._fill(keep=keep, fallback_index=index)
+
+    def _matches(self, row: dict) -> bool:
+        if self.committee != ALL and row.get("body") != self.committee:
+            return False
+        if self.fiscal_year is not None and fiscal_year_of(str(row.get("date", ""))) != self.fiscal_year:
+            return False
+        return True
+
+    def _fill(self, keep: str | None, fallback_index: int = 0) -> None:
+        """Show ``self.rows`` that pass the filters; the cursor on ``keep`` (else on ``fallback_index``)."""
+        self.shown = [row for row in self.rows if self._matches(row)]
+        table_rows = []
+        target = None
+        for index, row in enumerate(self.shown):
+            meeting_id = str(row["id"])
+            if meeting_id == keep:
+                target = index
+            final = row.get("status") == FINAL
+            table_rows.append(
+                (
+                    meeting_id,
+                    (
+                        (era_date(str(row.get("date", ""))), ""),
+                        (visible(str(row.get("title", ""))), ""),
+                        (visible(str(row.get("body", ""))), ""),
+                        (status_label(str(row.get("status", ""))), "strong" if final else "muted"),
+                        (str(row.get("entry_count", 0)), ""),
+                    ),
+                )
+            )
+        if target is None:
+            target = max(0, min(fallback_index, len(table_rows) - 1))
+        body_column = self.table.columns[2]
+        body_column.max_width = max((cell_len(cells[2][0]) for _, cells in table_rows[:500]), default=8)
+        self.table.set_rows(table_rows, cursor=target)
+        self._show_state()
+
+    def _show_state(self) -> None:
+        committee = visible(self.committee) if self.committee != ALL else "すべて"
+        year = fiscal_label(self.fiscal_year) if self.fiscal_year is not None else "すべて"
+        filtered = self.committee != ALL or self.fiscal_year is not None
+        line = f"会議体: {committee} (F3)  年度: {year} (F4)  "
+        line += f"{len(self.shown)}件 / 全{len(self.rows)}件" if filtered else f"全{len(self.rows)}件"
+        if filtered:
+            line += "  Esc 絞込を解除"
+        self.query_one("#list-filters", Static).update(Content(line))
+        empty = self.query_one("#list-empty", Static)
+        if not self.rows:
+            empty.update(
+                Content(
+                    "会議はまだありません。F2 で新しい会議を作るか、"
+                    "kaigiroku demo でデモの会議を、kaigiroku import で交換形式のファイルを追加してください。"
+                )
+            )
+            empty.display = True
+        elif not self.shown:
+            empty.update(Content("条件に合う会議はありません。Esc で絞り込みを解除するか、F3 / F4 で選び直してください。"))
+            empty.display = True
+        else:
+            empty.display = False
+
+    # -- the highlighted meeting --------------------------------------------------------
+    def highlighted_id(self) -> str | None:
+        """The id of the highlighted meeting, or ``None``."""
+        if not self.shown:
+            return None
+        index = self.table.cursor
+        if not 0 <= index < len(self.shown):
+            return None
+        return str(self.shown[index]["id"])
+
+    def highlighted_row(self) -> dict | None:
+        """The index row of the highlighted meeting, or ``None``."""
+        meeting_id = self.highlighted_id()
+        if meeting_id is None:
+            return None
+        for row in self.shown:
+            if str(row["id"]) == meeting_id:
+                return row
+        return None
+
+    def _need_row(self) -> dict | None:
+        row = self.highlighted_row()
+        if row is None:
+            self.notify("会議が選ばれていません。↑↓で会議を選んでください。", severity="warning")
+        return row
+
+    def _refuse_if_read_only(self) -> bool:
+        reason = getattr(self.app, "read_only_reason", None)
+        if reason:
+            self.notify(f"{reason}。変更はできません(開いて見ることはできます)。", severity="warning")
+            return True
+        return False
+
+    # -- open ------------------------------------------------------------------------
     def action_open(self) -> None:
         """Open the highlighted meeting."""
-        meetings = self.query_one("#meetings", OptionList)
-        if meetings.highlighted is None:
-            return
-        option = meetings.get_option_at_index(meetings.highlighted)
-        self.app.open_meeting(option.id)
+        row = self._need_row()
+        if row is not None:
+            self.app.open_meeting(str(row["id"]))
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.app.open_meeting(event.option.id)
+    def on_list_table_selected(self, event: ListTable.Selected) -> None:
+        event.stop()
+        self.app.open_meeting(event.key)
+
+    # -- filters ------------------------------------------------------------------------
+    def action_filter_committee(self) -> None:
+        """Choose a committee to show only its meetings."""
+        counts = Counter(str(row.get("body", "")) for row in self.rows)
+        choices: list[tuple[str, str, str]] = [(f"すべての会議体({len(self.rows)}件)", "すべて", ALL)]
+        for body, count in sorted(counts.items()):
+            choices.append((f"{body}({count}件)", body, body))
+
+        def chosen(value: str | None) -> None:
+            if value is None:
+                return
+            self.committee = value
+            self._fill(keep=self.highlighted_id())
+
+        self.app.push_screen(CommitteeFilter(choices), chosen)
+
+    def action_filter_year(self) -> None:
+        """Choose a fiscal year to show only its meetings."""
+        counts = Counter(fiscal_year_of(str(row.get("date", ""))) for row in self.rows)
+        choices: list[tuple[str, str, int]] = [(f"すべての年度({len(self.rows)}件)", "すべて", 0)]
+        for year in sorted((y for y in counts if y is not None), reverse=True):
+            label = fiscal_label(year)
+            choices.append((f"{label}({year}年4月〜{year + 1}年3月、{counts[year]}件)", f"{label} {year}", year))
+
+        def chosen(value: int | None) -> None:
+            if value is None:
+                return
+            self.fiscal_year = value or None
+            self._fill(keep=self.highlighted_id())
+
+        self.app.push_screen(YearFilter(choices), chosen)
+
+    def action_clear_filters(self) -> None:
+        """Show every meeting again."""
+        if self.committee == ALL and self.fiscal_year is None:
+            return
+        self.committee = ALL
+        self.fiscal_year = None
+        self._fill(keep=self.highlighted_id())
+
+    # -- new, duplicate, committees ------------------------------------------------------
+    def _after_other_screen(self, result: object = None) -> None:
+        self.reload(keep=result if isinstance(result, str) else None)
+
+    def action_new(self) -> None:
+        """Create a new meeting."""
+        if self._refuse_if_read_only():
+            return
+        try:
+            from screens.new_meeting import NewMeetingScreen
+        except ImportError:
+            self.notify("準備中です")
+            return
+        self.app.push_screen(NewMeetingScreen(), self._after_other_screen)
+
+    def action_duplicate(self) -> None:
+        """Create the next meeting from the highlighted one (same committee, roster and agenda)."""
+        if self._refuse_if_read_only():
+            return
+        row = self._need_row()
+        if row is None:
+            return
+        try:
+            from screens.new_meeting import NewMeetingScreen
+        except ImportError:
+            self.notify("準備中です")
+            return
+        self.app.push_screen(NewMeetingScreen(previous_meeting_id=str(row["id"])), self._after_other_screen)
+
+    def action_committees(self) -> None:
+        """Edit the committees."""
+        try:
+            from screens.committees import CommitteesScreen
+        except ImportError:
+            self.notify("準備中です")
+            return
+        self.app.push_screen(CommitteesScreen(), self._after_other_screen)
+
+    # -- trash and search ---------------------------------------------------------------------
+    def action_delete(self) -> None:
+        """Move the highlighted meeting to the trash, after asking."""
+        if self._refuse_if_read_only():
+            return
+        row = self._need_row()
+        if row is None:
+            return
+        meeting_id = str(row["id"])
+        index = self.table.cursor
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                self.app.datadir.delete_meeting(meeting_id, when=app_now(self.app))
+            except StorageError as error:
+                self.notify(error.message, title="ごみ箱へ移せませんでした", severity="error", timeout=20)
+                return
+            self.notify(f"{describe(row)}をごみ箱へ移しました。F6 のごみ箱から元に戻せます。", title="ごみ箱へ移しました")
+            self.rows = self._read_rows()
+            self._fill(keep=None, fallback_index=index)
+
+        self.app.push_screen(
+            Confirm(
+                f"{describe(row)}をごみ箱へ移しますか?\n一覧から消えますが、ごみ箱(F6)からいつでも元に戻せます。",
+                title="ごみ箱へ移す",
+                yes="ごみ箱へ移す",
+            ),
+            answered,
+        )
+
+    def action_trash(self) -> None:
+        """Show the trash (deleted meetings; restore them)."""
+        from screens.trash import TrashScreen
+
+        self.app.push_screen(TrashScreen(), self._after_other_screen)
+
+    def action_search(self) -> None:
+        """Search every meeting."""
+        from screens.search import SearchScreen
+
+        self.app.push_screen(SearchScreen())
+
+    # -- draft / final -----------------------------------------------------------------------
+    def action_toggle_final(self) -> None:
+        """Mark the highlighted meeting final, or reopen final minutes for changes (asks first)."""
+        if self._refuse_if_read_only():
+            return
+        row = self._need_row()
+        if row is None:
+            return
+        meeting_id = str(row["id"])
+        reopening = row.get("status") == FINAL
+        if reopening:
+            question = (
+                f"{describe(row)}の確定を取り消して、変更できるようにしますか?\n"
+                "取り消した日時は会議録に記録されます。変更が終わったら F9 でもう一度確定してください。"
+            )
+            title, yes, status = "確定の取消", "確定を取り消す", "draft"
+        else:
+            question = (
+                f"{describe(row)}を確定しますか?\n"
+                "確定すると読み取り専用になり、確定した日時が記録されます。変更するには F9 で確定を取り消します。"
+            )
+            title, yes, status = "確定", "確定する", FINAL
+
+        def answered(yes_: bool | None) -> None:
+            if not yes_:
+                return
+            try:
+                record = self.app.datadir.set_status(meeting_id, status, when=app_now(self.app))
+            except (StorageError, ValueError) as error:
+                message = error.message if isinstance(error, StorageError) else str(error)
+                self.notify(message, title=f"{title}できませんでした", severity="error", timeout=20)
+                self.reload(keep=meeting_id)
+                return
+            when = _when_text(record.get("at", ""))
+            if reopening:
+                self.notify(f"{describe(row)}の確定を取り消しました({when})。変更できます。", title="確定の取消")
+            else:
+                self.notify(f"{describe(row)}を確定しました({when})。", title="確定")
+            self.reload(keep=meeting_id)
+
+        self.app.push_screen(Confirm(question, title=title, yes=yes), answered)
+
+    # -- help ------------------------------------------------------------------------------
+    def action_help(self) -> None:
+        """Show the keys of this screen."""
+        from screens.help import HelpScreen
+
+        self.app.push_screen(
+            HelpScreen(
+                [
+                    (
+                        "会議の一覧",
+                        [
+                            ("↑ ↓ PageUp PageDown", "会議を選ぶ"),
+                            ("Enter", "選んだ会議を開く"),
+                            ("F2", "新しい会議を作る"),
+                            ("F5", "選んだ会議の次回を作る(会議体・名簿・会次第を引き継ぐ)"),
+                            ("F3", "会議体で絞り込む"),
+                            ("F4", "年度で絞り込む"),
+                            ("Esc", "絞り込みを解除"),
+                            ("Delete", "選んだ会議をごみ箱へ移す(確認あり)"),
+                            ("F6", "ごみ箱(元に戻す)"),
+                            ("F7", "すべての会議から検索"),
+                            ("F8", "会議体の設定"),
+                            ("F9", "選んだ会議録を確定する / 確定を取り消す(確認あり、日時を記録)"),
+                            ("ctrl+q", "終了"),
+                        ],
+                    )
+                ]
+            )
+        )
+
+
+def _when_text(stamp: str) -> str:
+    """``令和4年3月15日 18:05`` for an ISO time (local time), or the text itself."""
+    try:
+        when = datetime.fromisoformat(stamp)
+    except ValueError:
+        return visible(stamp)
+    if when.tzinfo is not None:
+        when = when.astimezone()
+    try:
+        day = format_era_date(when.date())
+    except ValueError:
+        day = when.date().isoformat()
+    return f"{day} {when:%H:%M}"

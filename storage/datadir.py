@@ -411,9 +411,9 @@ class DataDir:
         """Every speech and title that holds ``word``, across all meetings (no lock; cached in memory)."""
         return self._search_index().search(self.list_meetings(), word, limit)
 
-    def warm_search(self) -> int:
-        """Read the meetings the search has not cached yet (a search right after is fast)."""
-        return self._search_index().warm(self.list_meetings())
+    def warm_search(self, pause: float = 0.0) -> int:
+        """Read the meetings the search has not cached yet (a search right after is fast); ``pause`` after each."""
+        return self._search_index().warm(self.list_meetings(), pause)
 
     def _search_index(self):
         from storage.search import SearchIndex

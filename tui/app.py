@@ -81,8 +81,11 @@ class KaigirokuApp(App):
             self.notify(error.message, title="一覧を読めません", severity="error", timeout=20)
             return []
 
-    def open_meeting(self, meeting_id: str) -> None:
-        """Show one meeting for taking minutes (or read-only when the folder is not ours)."""
+    def open_meeting(self, meeting_id: str, entry_uid: str | None = None) -> None:
+        """Show one meeting for taking minutes (or read-only when the folder is not ours).
+
+        ``entry_uid`` (issue #4, search): select that entry in the log once the screen is up.
+        """
         store = None
         try:
             if self.read_only_reason is None:
@@ -95,15 +98,34 @@ class KaigirokuApp(App):
             if not self.screen_stack or len(self.screen_stack) <= 1:
                 self.push_screen(MeetingListScreen(self._meeting_rows()))
             return
-        self.push_screen(
-            MeetingScreen(
-                meeting,
-                meeting_id,
-                store=store,
-                datadir=self.datadir if store is not None else None,
-                read_only_reason=self.read_only_reason,
-            )
+        screen = MeetingScreen(
+            meeting,
+            meeting_id,
+            store=store,
+            datadir=self.datadir if store is not None else None,
+            read_only_reason=self.read_only_reason,
         )
+        self.push_screen(screen)
+        # -- issue #4: open at an entry (search) ------------------------------------------
+        if entry_uid is not None:
+            self.call_after_refresh(self._select_entry, screen, entry_uid)
+
+    def _select_entry(self, screen: MeetingScreen, entry_uid: str, tries: int = 0) -> None:
+        """Select an entry in a newly opened meeting's log and show it (after the screen's own scrolling)."""
+        if not screen.is_mounted or screen.log_view.row_count == 0:
+            if tries < 20 and screen.is_attached:
+                self.call_after_refresh(self._select_entry, screen, entry_uid, tries + 1)
+            return
+        found = screen.meeting.find_entry(entry_uid)
+        if found is None:
+            return
+        item, entry_index = found
+        item_index = next(i for i, other in enumerate(screen.meeting.agenda) if other is item)
+        log = screen.log_view
+        log.focus()
+        log.cursor = (item_index, entry_index)
+        log.call_after_refresh(log.scroll_to_entry, item_index, entry_index)
+        # -- end issue #4 ------------------------------------------------------------------
 
     def copy_text(self, text: str, fallback_file: Callable[[], Path]) -> CopyResult:
         """Copy text for the clerk: pyperclip, else OSC 52, else a file (see :mod:`tui.clipboard`)."""

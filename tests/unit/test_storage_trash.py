@@ -1,0 +1,288 @@
+"""storage.trash and the draft/final status: delete, list, restore, and marking minutes final."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from minutes import status
+from minutes.demo import load_demo_dict
+from minutes.interchange import meeting_from_dict, meeting_to_dict
+from storage import DataDir
+from storage.errors import LockRequiredError, UnknownMeetingError, WriteFailedError
+from storage.paths import DRAFTS_DIR, MEETINGS_DIR, TRASH_DIR
+from storage.trash import DRAFT_FILE, MEETING_FILE, RECORD_FILE, TrashError
+
+JST = timezone(timedelta(hours=9))
+WHEN = datetime(2026, 1, 5, 10, 15, tzinfo=JST)
+
+
+@pytest.fixture
+def root(tmp_path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def datadir(root):
+    folder = DataDir(root)
+    folder.acquire_lock()
+    yield folder
+    folder.release_lock()
+
+
+def _demo(**changes) -> dict:
+    data = json.loads(json.dumps(load_demo_dict()))
+    data.update(changes)
+    return data
+
+
+def _add(datadir: DataDir, **changes) -> str:
+    return datadir.add_meeting(meeting_from_dict(_demo(**changes), "test"))
+
+
+def _meeting_file(root: Path, meeting_id: str) -> Path:
+    return root / MEETINGS_DIR / f"{meeting_id}.json"
+
+
+# -- delete and restore ------------------------------------------------------------------
+def test_delete_moves_file_draft_and_row_and_restore_puts_them_back(root, datadir):
+    meeting_id = _add(datadir, date="2022-03-15")
+    other = _add(datadir, date="2023-03-15")
+    datadir.save_draft(meeting_id, "入力途中の文章")
+    original = _meeting_file(root, meeting_id).read_bytes()
+    row = datadir.library.get_row(meeting_id)
+
+    entry = datadir.delete_meeting(meeting_id, WHEN)
+    assert entry.key == meeting_id and entry.meeting_id == meeting_id
+    assert entry.deleted == "2026-01-05T10:15:00+09:00"
+    assert entry.row == row and entry.has_draft
+    assert not _meeting_file(root, meeting_id).exists()
+    assert not (root / DRAFTS_DIR / f"{meeting_id}.json").exists()
+    assert [r["id"] for r in datadir.list_meetings()] == [other]
+    folder = root / TRASH_DIR / meeting_id
+    assert (folder / MEETING_FILE).read_bytes() == original
+    assert json.loads((folder / DRAFT_FILE).read_text(encoding="utf-8"))["text"] == "入力途中の文章"
+    record = json.loads((folder / RECORD_FILE).read_text(encoding="utf-8"))
+    assert record["id"] == meeting_id and record["deleted"] == entry.deleted and record["row"] == row
+    with pytest.raises(UnknownMeetingError):
+        datadir.load_meeting(meeting_id)
+
+    assert [e.key for e in datadir.trash_list()] == [meeting_id]
+    restored = datadir.restore_from_trash(meeting_id)
+    assert restored.meeting_id == meeting_id
+    assert _meeting_file(root, meeting_id).read_bytes() == original
+    assert datadir.load_draft(meeting_id) == "入力途中の文章"
+    assert datadir.library.get_row(meeting_id) == row
+    assert [r["id"] for r in datadir.list_meetings()] == [other, meeting_id]
+    assert datadir.trash_list() == []
+    assert not folder.exists()
+    # The library on disk agrees (a fresh read).
+    assert [r["id"] for r in DataDir(root).library.list_meetings()] == [other, meeting_id]
+
+
+def test_trash_lists_newest_deletion_first_and_reads_without_lock(root, datadir):
+    first = _add(datadir, date="2022-03-15")
+    second = _add(datadir, date="2021-03-15")
+    datadir.delete_meeting(first, WHEN)
+    datadir.delete_meeting(second, WHEN + timedelta(hours=1))
+    assert [e.meeting_id for e in DataDir(root).trash_list()] == [second, first]
+
+
+def test_things_in_the_trash_that_are_not_entries_are_ignored(root, datadir):
+    meeting_id = _add(datadir)
+    trash = root / TRASH_DIR
+    trash.mkdir()
+    (trash / f"{meeting_id}-20260101T000000.json").write_text("{}", encoding="utf-8")  # a restore's leftover
+    (trash / ".half.partial").mkdir()
+    (trash / "junk").mkdir()
+    (trash / "bad-record").mkdir()
+    (trash / "bad-record" / RECORD_FILE).write_text("not json", encoding="utf-8")
+    assert datadir.trash_list() == []
+    datadir.delete_meeting(meeting_id, WHEN)
+    assert [e.key for e in datadir.trash_list()] == [meeting_id]
+
+
+def test_restore_is_refused_when_the_id_exists_again(root, datadir):
+    meeting_id = _add(datadir)
+    datadir.delete_meeting(meeting_id, WHEN)
+    # The same id comes back (a backup restored under that id, say).
+    data = (root / TRASH_DIR / meeting_id / MEETING_FILE).read_bytes()
+    _meeting_file(root, meeting_id).write_bytes(data)
+    before = sorted(p.relative_to(root).as_posix() for p in root.rglob("*"))
+    with pytest.raises(TrashError) as caught:
+        datadir.restore_from_trash(meeting_id)
+    assert "すでにある" in caught.value.message and "何も変えていません" in caught.value.message
+    assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*")) == before
+
+
+def test_a_second_deletion_of_the_same_id_gets_its_own_folder(root, datadir):
+    meeting_id = _add(datadir)
+    datadir.delete_meeting(meeting_id, WHEN)
+    # A later meeting drew the same id.
+    (root / MEETINGS_DIR / f"{meeting_id}.json").write_bytes((root / TRASH_DIR / meeting_id / MEETING_FILE).read_bytes())
+    datadir.update_index(meeting_id, datadir.load_meeting(meeting_id))
+    entry = datadir.delete_meeting(meeting_id, WHEN + timedelta(minutes=1))
+    assert entry.key == f"{meeting_id}~2"
+    assert [e.key for e in datadir.trash_list()] == [f"{meeting_id}~2", meeting_id]
+    datadir.restore_from_trash(f"{meeting_id}~2")
+    with pytest.raises(TrashError):
+        datadir.restore_from_trash(meeting_id)
+
+
+def test_unknown_ids_and_keys(root, datadir):
+    with pytest.raises(UnknownMeetingError):
+        datadir.delete_meeting("20220315-ffff", WHEN)
+    with pytest.raises(UnknownMeetingError):
+        datadir.delete_meeting("../etc", WHEN)
+    with pytest.raises(TrashError) as caught:
+        datadir.restore_from_trash("20220315-ffff")
+    assert "ごみ箱に「20220315-ffff」はありません" in caught.value.message
+    with pytest.raises(TrashError):
+        datadir.restore_from_trash("../../etc")
+
+
+def test_delete_and_restore_need_the_lock(root, datadir):
+    meeting_id = _add(datadir)
+    datadir.release_lock()
+    reader = DataDir(root)
+    with pytest.raises(LockRequiredError):
+        reader.delete_meeting(meeting_id, WHEN)
+    with pytest.raises(LockRequiredError):
+        reader.restore_from_trash(meeting_id)
+    with pytest.raises(LockRequiredError):
+        reader.set_status(meeting_id, "final", WHEN)
+    datadir.acquire_lock()
+
+
+def test_a_failed_index_write_puts_everything_back(root, datadir, monkeypatch):
+    meeting_id = _add(datadir)
+    datadir.save_draft(meeting_id, "下書き")
+    library = datadir.library
+
+    def fail(*args, **kwargs):
+        raise WriteFailedError(root / "library.json", OSError(28, "No space left on device"))
+
+    monkeypatch.setattr(library, "remove_row", fail)
+    with pytest.raises(WriteFailedError):
+        datadir.delete_meeting(meeting_id, WHEN)
+    assert _meeting_file(root, meeting_id).exists()
+    assert datadir.load_draft(meeting_id) == "下書き"
+    assert datadir.library.get_row(meeting_id) is not None
+    assert datadir.trash_list() == []
+    assert [p.name for p in (root / TRASH_DIR).iterdir()] == []
+    monkeypatch.undo()
+
+    datadir.delete_meeting(meeting_id, WHEN)
+    monkeypatch.setattr(library, "update_row", fail)
+    with pytest.raises(WriteFailedError):
+        datadir.restore_from_trash(meeting_id)
+    assert not _meeting_file(root, meeting_id).exists()
+    assert [e.key for e in datadir.trash_list()] == [meeting_id]
+    assert (root / TRASH_DIR / meeting_id / DRAFT_FILE).exists()
+
+
+def test_a_delete_that_stopped_half_way_can_be_restored(root, datadir):
+    """A crash after the file moved but before the row went: the row without its file is no obstacle."""
+    meeting_id = _add(datadir)
+    row = datadir.library.get_row(meeting_id)
+    datadir.delete_meeting(meeting_id, WHEN)
+    datadir.library.add_row(row)  # as if the row had never been removed
+    datadir.restore_from_trash(meeting_id)
+    assert datadir.load_meeting(meeting_id).body == _demo()["body"]
+    assert [r["id"] for r in datadir.list_meetings()] == [meeting_id]
+
+
+def test_a_meeting_whose_file_was_missing_can_be_deleted_and_restored(root, datadir):
+    meeting_id = _add(datadir)
+    _meeting_file(root, meeting_id).unlink()
+    entry = datadir.delete_meeting(meeting_id, WHEN)
+    assert entry.file_missing
+    assert datadir.list_meetings() == []
+    datadir.restore_from_trash(meeting_id)
+    assert [r["id"] for r in datadir.list_meetings()] == [meeting_id]
+
+
+def test_a_naive_time_is_taken_as_local_time(root, datadir):
+    meeting_id = _add(datadir)
+    entry = datadir.delete_meeting(meeting_id, datetime(2022, 3, 15, 18, 5, 30))
+    at = entry.deleted_at
+    assert at is not None and at.tzinfo is not None
+    assert at.astimezone().replace(tzinfo=None) == datetime(2022, 3, 15, 18, 5, 30)
+
+
+# -- draft and final ---------------------------------------------------------------------
+def test_status_functions_record_each_change():
+    meeting = meeting_from_dict(_demo(extra={"other": 1}), "test")
+    assert status.history(meeting) == [] and status.finalized_at(meeting) is None
+    record = status.finalize(meeting, WHEN)
+    assert record == {"action": "確定", "at": "2026-01-05T10:15:00+09:00"}
+    assert meeting.status == "final" and meeting.is_final
+    assert status.finalized_at(meeting) == "2026-01-05T10:15:00+09:00"
+    with pytest.raises(ValueError, match="すでに確定"):
+        status.finalize(meeting, WHEN)
+    status.reopen(meeting, WHEN + timedelta(days=1))
+    assert meeting.status == "draft" and status.finalized_at(meeting) is None
+    with pytest.raises(ValueError, match="確定していません"):
+        status.reopen(meeting, WHEN)
+    assert [r["action"] for r in status.history(meeting)] == ["確定", "確定の取消"]
+    assert meeting.extra["other"] == 1
+    # The record travels with the interchange format.
+    again = meeting_from_dict(meeting_to_dict(meeting), "test")
+    assert status.history(again) == status.history(meeting)
+    assert status.status_label("final") == "確定" and status.status_label("draft") == "下書き"
+
+
+def test_set_status_saves_the_file_and_the_index(root, datadir):
+    meeting_id = _add(datadir)
+    record = datadir.set_status(meeting_id, "final", WHEN)
+    assert record["action"] == "確定"
+    on_disk = DataDir(root).load_meeting(meeting_id)
+    assert on_disk.status == "final"
+    assert status.history(on_disk) == [{"action": "確定", "at": "2026-01-05T10:15:00+09:00"}]
+    assert datadir.library.get_row(meeting_id)["status"] == "final"
+    with pytest.raises(ValueError):
+        datadir.set_status(meeting_id, "final", WHEN)
+    datadir.set_status(meeting_id, "draft", WHEN + timedelta(hours=2))
+    on_disk = DataDir(root).load_meeting(meeting_id)
+    assert on_disk.status == "draft"
+    assert [r["action"] for r in status.history(on_disk)] == ["確定", "確定の取消"]
+    assert DataDir(root).library.get_row(meeting_id)["status"] == "draft"
+
+
+def test_a_failed_status_save_changes_nothing(root, datadir, monkeypatch):
+    meeting_id = _add(datadir)
+    from storage.meetings import MeetingStore
+
+    def fail(self):
+        raise WriteFailedError(self.path, OSError(28, "No space left on device"))
+
+    monkeypatch.setattr(MeetingStore, "save_header", fail)
+    with pytest.raises(WriteFailedError):
+        datadir.set_status(meeting_id, "final", WHEN)
+    assert datadir.load_meeting(meeting_id).status == "draft"
+    assert datadir.library.get_row(meeting_id)["status"] == "draft"
+
+
+def test_a_journal_left_by_a_crash_goes_to_the_trash_and_back(root, datadir):
+    from minutes.model import Speech
+    from storage.journal import journal_path
+
+    meeting_id = _add(datadir)
+    store = datadir.open_meeting(meeting_id)
+    item = store.meeting.agenda[0]
+    entry = Speech(text="落ちる直前の発言。", label="委員")
+    item.log.append(entry)
+    store.append_entry(item, entry)
+    journal = journal_path(_meeting_file(root, meeting_id))
+    assert journal.exists()
+    store._db.close()  # the app "crashed": the store was never closed, the journal stays
+
+    datadir.delete_meeting(meeting_id, WHEN)
+    assert not journal.exists()
+    assert (root / TRASH_DIR / meeting_id / "meeting.journal").exists()
+    datadir.restore_from_trash(meeting_id)
+    assert journal.exists()
+    assert datadir.load_meeting(meeting_id).agenda[0].log[-1].text == "落ちる直前の発言。"
