@@ -75,6 +75,7 @@ class MeetingScreen(Screen):
         Binding("ctrl+s", "export", "書き出し", id="export"),
         Binding("alt+s", "attendance", "出欠", id="attendance", show=False),
         Binding("alt+k", "edit_agenda", "会次第の編集", id="agenda.edit", show=False),
+        Binding("alt+l", "to_list", "会議の一覧へ", id="list", show=False),
         Binding("ctrl+b", "set_start", "開会", id="clock.start", show=False),
         Binding("ctrl+g", "set_end", "閉会", id="clock.end", show=False),
         Binding("ctrl+z", "undo", "元に戻す", id="undo", show=False),
@@ -267,6 +268,10 @@ class MeetingScreen(Screen):
             except (StorageError, OSError) as error:
                 message = error.message if isinstance(error, StorageError) else str(error)
                 self.notify(message, title="会議一覧を更新できませんでした", severity="warning")
+            else:
+                if self.store.secondary_error is not None:
+                    # Everything is on disk (the journal stays and is folded in at the next open).
+                    self.notify(self.store.secondary_error.message, title="閉じるときの整理", severity="warning")
 
     # -- speakers --------------------------------------------------------------
     def _update_speaker(self) -> None:
@@ -740,6 +745,11 @@ class MeetingScreen(Screen):
 
         self.save_draft()
         self.app.push_screen(ExportScreen(self.meeting, ExportOptions(**export_defaults(self.meeting))))
+
+    def action_to_list(self) -> None:
+        """Close this meeting (draft and index saved) and go back to the list of meetings."""
+        self.close_meeting()
+        self.app.show_meeting_list()
 
     # -- attendance and agenda ------------------------------------------------------
     def action_attendance(self) -> None:

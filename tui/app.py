@@ -55,6 +55,12 @@ class KaigirokuApp(App):
                 self.datadir.acquire_lock()
             except StorageError as error:
                 self.read_only_reason = "別のkaigirokuがこのデータフォルダを使用中です"
+                # -- issue #6: a folder we cannot write is not "another copy" --------------------
+                from storage.errors import DataDirLockedError
+
+                if not isinstance(error, DataDirLockedError):
+                    self.read_only_reason = "データフォルダに書き込めません"
+                # -- end issue #6 -------------------------------------------------------------------
                 self._lock_message = error.message
             else:
                 self._lock_message = None
@@ -94,21 +100,46 @@ class KaigirokuApp(App):
             else:
                 meeting = self.datadir.load_meeting(meeting_id)
         except StorageError as error:
+            # -- issue #6: a damaged meeting offers its newest backup ---------------------------
+            if self.offer_restore(meeting_id, error):
+                return
+            # -- end issue #6 -------------------------------------------------------------------
             self.notify(error.message, title="開けません", severity="error", timeout=20)
             if not self.screen_stack or len(self.screen_stack) <= 1:
                 self.push_screen(MeetingListScreen(self._meeting_rows()))
             return
+        phrases, speaker_keys = self._committee_settings(meeting)
         screen = MeetingScreen(
             meeting,
             meeting_id,
             store=store,
             datadir=self.datadir if store is not None else None,
             read_only_reason=self.read_only_reason,
+            phrases=phrases,
+            speaker_keys=speaker_keys,
         )
         self.push_screen(screen)
         # -- issue #4: open at an entry (search) ------------------------------------------
         if entry_uid is not None:
             self.call_after_refresh(self._select_entry, screen, entry_uid)
+
+    def _committee_settings(self, meeting):
+        """The stock phrases and F6–F9 speakers of the meeting's committee (built-ins without one)."""
+        from minutes.committee import committee_for_meeting, phrases_for, speaker_keys_for
+
+        try:
+            committee = committee_for_meeting(self.datadir.committees(), meeting)
+        except StorageError as error:
+            self.notify(error.message, title="会議体の設定を読めません", severity="warning", timeout=15)
+            committee = None
+        return phrases_for(committee), speaker_keys_for(meeting, committee)
+
+    def show_meeting_list(self) -> None:
+        """Back to the list of meetings (the meeting screen closes its file first)."""
+        if len(self.screen_stack) > 1 and isinstance(self.screen_stack[-2], MeetingListScreen):
+            self.pop_screen()
+        else:
+            self.switch_screen(MeetingListScreen(self._meeting_rows()))
 
     def _select_entry(self, screen: MeetingScreen, entry_uid: str, tries: int = 0) -> None:
         """Select an entry in a newly opened meeting's log and show it (after the screen's own scrolling)."""
@@ -126,6 +157,58 @@ class KaigirokuApp(App):
         log.cursor = (item_index, entry_index)
         log.call_after_refresh(log.scroll_to_entry, item_index, entry_index)
         # -- end issue #4 ------------------------------------------------------------------
+
+    # -- issue #6: restore a damaged meeting from its newest backup ----------------------------
+    def offer_restore(self, meeting_id: str, error: StorageError) -> bool:
+        """Ask to restore a meeting that cannot be read from its newest backup; True if asked.
+
+        Only for a damaged (or newer-version) file that has a backup, in a copy
+        that holds the data folder. Yes: the file goes to ``trash/`` (never
+        deleted), the backup takes its place, and the meeting opens.
+        """
+        from screens.confirm import Confirm
+        from storage.errors import DamagedFileError
+
+        backup = getattr(error, "backup", None)
+        if not isinstance(error, DamagedFileError) or backup is None or self.read_only_reason is not None:
+            return False
+        if not self.screen_stack or len(self.screen_stack) <= 1:
+            self.push_screen(MeetingListScreen(self._meeting_rows()))
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                self.notify(error.message, title="開けません", severity="error", timeout=20)
+                return
+            try:
+                self.datadir.restore_meeting_backup(backup, meeting_id)
+            except StorageError as failure:
+                self.notify(
+                    f"{failure.message}\nほかのバックアップは、一覧のファイル画面(会議のバックアップ)から選べます。",
+                    title="復元できません",
+                    severity="error",
+                    timeout=30,
+                )
+                return
+            self.notify(
+                f"会議「{meeting_id}」を最新のバックアップ「{backup}」から復元しました。"
+                "読めなかったファイルは trash/ に移してあります。",
+                title="復元しました",
+                timeout=15,
+            )
+            self.open_meeting(meeting_id)
+
+        self.push_screen(
+            Confirm(
+                f"{error.message}\n\n最新のバックアップから復元して開きますか。"
+                "読めないファイルは消さずに trash/ に移します。",
+                title="会議ファイルを読めません",
+                yes="復元して開く",
+            ),
+            answered,
+        )
+        return True
+
+    # -- end issue #6 -----------------------------------------------------------------------
 
     def copy_text(self, text: str, fallback_file: Callable[[], Path]) -> CopyResult:
         """Copy text for the clerk: pyperclip, else OSC 52, else a file (see :mod:`tui.clipboard`)."""

@@ -492,3 +492,49 @@ async def test_attendance_and_agenda_open_from_the_meeting_screen(root, empty_id
         await pilot.pause()
         assert isinstance(app.screen, MeetingScreen)
     assert [item.id for item in load(root, empty_id).agenda] == ["a2", "a1", "a3", "a4"]
+
+
+async def test_committee_phrases_and_f_keys_reach_the_screen(root, demo_meeting_id):
+    from minutes.committee import committee_from_meeting
+    from minutes.demo import load_demo
+    from minutes.phrases import Phrase
+    from storage import DataDir
+
+    committee = committee_from_meeting(load_demo())
+    committee.phrases = [Phrase("休憩", "ここで{件名}の審議を中断し、休憩とします。", "会長")]
+    committee.speaker_keys = {7: "村千鶴子", 8: "事務局"}
+    datadir = DataDir(root)
+    with datadir.write_lock():
+        datadir.save_committee(committee)
+    app = make_app(root, demo_meeting_id)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await pilot.press("f7")
+        assert screen.bar.speaker == "委員 村千鶴子"
+        await pilot.press("f8")
+        assert screen.bar.speaker == "事務局"
+        await pilot.press("f10")
+        await paste(pilot, "休憩")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.bar.text == "ここでその他の審議を中断し、休憩とします。"
+
+
+async def test_back_to_the_list_closes_the_meeting(root, demo_meeting_id):
+    from screens.meeting_list import MeetingListScreen
+
+    app = make_app(root)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, MeetingListScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MeetingScreen)
+        store = app.screen.store
+        await paste(pilot, "一覧へ戻る前の発言。")
+        await pilot.press("enter")
+        await pilot.press("alt+l")
+        await pilot.pause()
+        assert isinstance(app.screen, MeetingListScreen)
+        assert store.closed
+    assert load(root, demo_meeting_id).agenda[-1].log[-1].text == "一覧へ戻る前の発言。"
