@@ -120,9 +120,13 @@ class UnencodableError(ValueError):
         self.encoding = encoding
         label = ENCODING_LABELS.get(encoding, encoding)
         if advice is None:
+            # (issue #6) UTF-8 cannot hold only a lone surrogate (a broken paste): no other encoding helps.
+            rewrite = "文字を書き換えてください。" if encoding == "utf-8" else (
+                "文字を書き換えるか、--encoding utf-8 で書き出してください。"
+            )
             advice = (
                 "書き出しはやめました(何も書き出していません)。"
-                "文字を書き換えるか、--encoding utf-8 で書き出してください。"
+                f"{rewrite}"
                 f"置き換える場合は --replace {DEFAULT_MARK} のように文字を指定してください。"
             )
         lines = [f"{problem.describe()} は{label}で書けません。" for problem in self.problems]

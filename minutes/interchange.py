@@ -1101,5 +1101,14 @@ def meeting_to_dict(meeting: Meeting) -> dict:
 
 
 def dumps_meeting(meeting: Meeting) -> str:
-    """The meeting as interchange JSON text (UTF-8 when encoded; Japanese not escaped)."""
-    return json.dumps(meeting_to_dict(meeting), ensure_ascii=False, indent=2) + "\n"
+    """The meeting as interchange JSON text (UTF-8 when encoded; Japanese not escaped).
+
+    A lone surrogate (a broken paste the app stored as typed) has no UTF-8 form:
+    it is written as its ``\\uXXXX`` escape, so the file is still UTF-8 and
+    exact (an import refuses it, as it refuses control characters).
+    """
+    text = json.dumps(meeting_to_dict(meeting), ensure_ascii=False, indent=2) + "\n"
+    return _LONE_SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")

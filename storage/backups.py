@@ -321,9 +321,9 @@ def restore_zip(root: Path | str, src: Path | str, backups: Backups) -> list[str
     The caller holds the write lock. The zip is checked completely first
     (:func:`read_restore_zip`); if it is refused nothing changes. Then every
     current meeting file is backed up into ``backups/`` (``library.json``
-    into ``backups/_library/``), meeting and draft files that the zip does
-    not hold are moved into ``trash/restore-<time>/``, and the zip's files are
-    written one by one, each atomically, ``library.json`` last.
+    into ``backups/_library/``), the zip's files are written one by one, each
+    atomically, ``library.json`` last, and then meeting and draft files that
+    the zip does not hold are moved into ``trash/restore-<time>/``.
     """
     root = Path(root)
     members = read_restore_zip(src)
@@ -336,16 +336,6 @@ def restore_zip(root: Path | str, src: Path | str, backups: Backups) -> list[str
         backups.backup_now(LIBRARY_BACKUP_ID, root / LIBRARY_FILE)
 
     stamp = f"restore-{_as_utc(backups.clock()):%Y%m%dT%H%M%SZ}"
-    for folder in (MEETINGS_DIR, DRAFTS_DIR):
-        for member, path in _folder_files(root, folder):
-            if member in members:
-                continue
-            trash = ensure_private_dir(root / TRASH_DIR / stamp / folder, within=root)
-            try:
-                os.replace(path, trash / path.name)
-            except OSError as error:
-                raise WriteFailedError(path, error) from error
-        fsync_dir(root / folder)
 
     # Journals of the meetings being replaced belong to the old files: set them aside.
     for name in os.listdir(root / MEETINGS_DIR) if (root / MEETINGS_DIR).is_dir() else []:
@@ -359,5 +349,18 @@ def restore_zip(root: Path | str, src: Path | str, backups: Backups) -> list[str
     ordered = sorted(members, key=lambda name: name == LIBRARY_FILE)
     for member in ordered:
         atomic_write_bytes(root / member, members[member])
+
+    # (issue #6) Files the zip does not hold go to the trash last: a restore that fails
+    # half-way leaves every meeting the (old or new) library lists readable; a retry finishes.
+    for folder in (MEETINGS_DIR, DRAFTS_DIR):
+        for member, path in _folder_files(root, folder):
+            if member in members:
+                continue
+            trash = ensure_private_dir(root / TRASH_DIR / stamp / folder, within=root)
+            try:
+                os.replace(path, trash / path.name)
+            except OSError as error:
+                raise WriteFailedError(path, error) from error
+        fsync_dir(root / folder)
     return ordered
 

@@ -201,15 +201,23 @@ class DataDir:
         ensure_private_dir(self.root / MEETINGS_DIR, within=self.root)
         meeting_id = self.new_meeting_id(meeting.date)
         path = self.meeting_path(meeting_id)
-        MeetingStore(path, meeting=meeting, meeting_id=meeting_id).close()
         try:
+            MeetingStore(path, meeting=meeting, meeting_id=meeting_id).close()
             self.library.add_row(self.index_row(meeting_id, meeting, title))
         except BaseException:
+            # (issue #6) A write can fail after its file was replaced (the folder fsync):
+            # read the index afresh, and keep the meeting file if its row did reach the disk.
+            self._forget_library()
             try:
-                os.unlink(path)
-                fsync_dir(path.parent)
-            except OSError:
-                pass
+                listed = self.library.get_row(meeting_id) is not None
+            except StorageError:
+                listed = False
+            if not listed:
+                try:
+                    os.unlink(path)
+                    fsync_dir(path.parent)
+                except OSError:
+                    pass
             raise
         return meeting_id
 

@@ -75,6 +75,13 @@ class DataDirLock:
                 "started": datetime.now().astimezone().isoformat(timespec="seconds"),
             }
             atomic_write_bytes(self.info_path, json.dumps(info, ensure_ascii=False).encode("utf-8"))
+        except WriteFailedError:
+            # (issue #6) lock.info only names the holder in a refusal; a full disk must not
+            # keep us from writing once space returns. Drop a killed copy's stale note instead.
+            try:
+                os.unlink(self.info_path)
+            except OSError:
+                pass
         except BaseException:
             self.release()
             raise

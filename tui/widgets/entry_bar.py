@@ -7,6 +7,9 @@ letter keys. Text is kept exactly as typed: nothing is trimmed or converted.
 
 from __future__ import annotations
 
+import re
+
+from rich.segment import Segment
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,9 +17,17 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
+from textual.strip import Strip
 from textual.widgets import Static, TextArea
 
 from minutes.safe_text import visible
+
+#: (issue #6) Characters the terminal would act on, or cannot encode (see EntryText.render_line).
+_UNDRAWABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]")
+
+
+def _undrawn(match: re.Match[str]) -> str:
+    return "\ufffd" if "\ud800" <= match.group() <= "\udfff" else ""
 
 
 class EntryText(TextArea):
@@ -62,6 +73,25 @@ class EntryText(TextArea):
             self.post_message(self.Submitted(self, self.text))
             return
         await super()._on_key(event)
+
+    # -- issue #6: what is typed is kept exactly, but never reaches the terminal raw --------
+    def render_line(self, y: int) -> Strip:
+        """The line as TextArea draws it, minus what a terminal would act on.
+
+        Control characters, ESC and bidi controls take no cell, so they are
+        left out of the drawing (the text keeps them; the log shows them as
+        escapes); a lone surrogate, which the terminal cannot even encode, is
+        drawn as U+FFFD in its one cell. The layout and the cursor stay put.
+        """
+        strip = super().render_line(y)
+        if not any(_UNDRAWABLE.search(segment.text) for segment in strip):
+            return strip
+        return Strip(
+            [Segment(_UNDRAWABLE.sub(_undrawn, text), style, control) for text, style, control in strip],
+            strip.cell_length,
+        )
+
+    # -- end issue #6 ------------------------------------------------------------------------
 
     def action_paragraph(self) -> None:
         """Insert a paragraph break at the cursor."""

@@ -86,43 +86,34 @@ def wrap_cells(text: str, width: int) -> list[str]:
 
     A line that would start with 、。」 and the like takes the last character
     of the line before it along (追い出し), as Japanese typesetting does.
+
+    One pass, line by line (issue #6: a 100,000-character speech must not
+    freeze the screen; pushing characters down line by line was quadratic).
     """
     width = max(width, 2)
     if not text:
         return [""]
-    lines = chop_cells(text, width)
-    if len(lines) == 1:
-        return lines
-    index = 1
-    while index < len(lines):
-        line = lines[index]
-        previous = lines[index - 1]
-        if line[:1] in NO_LINE_START and len(previous) > 1 and previous[-1] not in NO_LINE_START:
-            lines[index - 1] = previous[:-1]
-            line = previous[-1] + line
-        while cell_len(line) > width and len(line) > 1:
-            if index + 1 < len(lines):
-                lines[index + 1] = line[-1] + lines[index + 1]
-            else:
-                lines.append(line[-1])
-            line = line[:-1]
-        lines[index] = line
-        index += 1
+    lines: list[str] = []
+    position, length = 0, len(text)
+    while position < length:
+        if lines and text[position] in NO_LINE_START and len(lines[-1]) > 1 and lines[-1][-1] not in NO_LINE_START:
+            lines[-1] = lines[-1][:-1]
+            position -= 1
+        line = _first_line(text, position, width)
+        lines.append(line)
+        position += len(line)
     return lines
-    for index in range(1, len(lines)):
-        line = lines[index]
-        previous = lines[index - 1]
-        if line[:1] in NO_LINE_START and len(previous) > 1 and previous[-1] not in NO_LINE_START:
-            lines[index - 1] = previous[:-1]
-            line = previous[-1] + line
-            while cell_len(line) > width and len(line) > 1:
-                if index + 1 < len(lines):
-                    lines[index + 1] = line[-1] + lines[index + 1]
-                else:
-                    lines.append(line[-1])
-                line = line[:-1]
-            lines[index] = line
-    return lines
+
+
+def _first_line(text: str, start: int, width: int) -> str:
+    """The longest start of ``text[start:]`` that fits in ``width`` cells (whole graphemes; one character at least)."""
+    window = 2 * width + 32
+    while True:
+        chunk = text[start : start + window]
+        first = chop_cells(chunk, width)[0] if chunk else ""
+        if start + window >= len(text) or len(first) + 16 <= len(chunk):
+            return first or text[start : start + 1]
+        window *= 2
 
 
 class SpeakerLog(ScrollView, can_focus=True):
