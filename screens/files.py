@@ -251,7 +251,7 @@ class FilesScreen(Screen[bool]):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option_list.id == "files-actions":
-            self.run_action(event.option.id)  # type: ignore[arg-type]
+            getattr(self, f"action_{event.option.id}")()
         elif event.option_list.id == "files-backups":
             index = event.option_index
             if 0 <= index < len(self.backups):

@@ -392,3 +392,23 @@ async def test_without_a_meeting_export_and_backups_say_to_choose_one(root, meet
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, FilesScreen)
+
+
+async def test_the_list_of_actions_and_the_highlighted_meeting_of_the_start_screen(root, meeting_id, docs):
+    """Opened over the start screen, the screen works on the highlighted meeting; Enter on an action runs it."""
+    app = make_app(root, None)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        below = app.screen
+        app.push_screen(FilesScreen())
+        await pilot.pause()
+        screen = app.screen
+        assert screen.meeting_id == below.highlighted_id() == meeting_id
+        assert meeting_id in str(screen.query_one("#files-meeting").render())
+        await pilot.press("down", "down")  # F4: backup
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PathDialog) and app.screen.title_text == "バックアップ(zip)の保存先"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
