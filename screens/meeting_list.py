@@ -358,6 +358,7 @@ class MeetingListScreen(Screen):
         Binding("f7", "search", "検索"),
         Binding("f8", "committees", "会議体"),
         Binding("f9", "toggle_final", "確定"),
+        Binding("f10", "files", "ファイル"),
         Binding("escape", "clear_filters", "絞込を解除", show=False),
     ]
 
@@ -625,6 +626,13 @@ class MeetingListScreen(Screen):
             self.notify("準備中です")
             return
         self.app.push_screen(CommitteesScreen(), self._after_other_screen)
+
+    def action_files(self) -> None:
+        """Import and export interchange files, make and restore backups."""
+        from screens.files import FilesScreen
+
+        row = self.highlighted_row()
+        self.app.push_screen(FilesScreen(row["id"] if row else None), self._after_other_screen)
 
     # -- trash and search ---------------------------------------------------------------------
     def action_delete(self) -> None:

@@ -273,3 +273,18 @@ async def test_a_thousand_meetings_open_fast_and_scroll(tmp_path, capsys):
             f"settled {ready * 1000:.0f} ms; opening one from the list {opened * 1000:.0f} ms"
         )
     assert first_frame and first_frame[0] < 1.5
+
+
+async def test_f10_opens_the_files_screen_for_the_highlighted_meeting(tmp_path):
+    from screens.files import FilesScreen
+    from tests.functional.appkit import add_meeting, demo_dict, make_app
+
+    root = tmp_path / "data"
+    meeting_id = add_meeting(root, demo_dict())
+    app = make_app(root)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("f10")
+        await pilot.pause()
+        assert isinstance(app.screen, FilesScreen)
+        assert app.screen.meeting_id == meeting_id
