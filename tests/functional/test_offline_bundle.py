@@ -248,3 +248,35 @@ def test_wrong_usage_exits_2(tmp_path, bundler, args, capsys):
     assert caught.value.code == 2
     assert not (tmp_path / "b").exists()
     capsys.readouterr()
+
+
+WIN_BUNDLE_ENV = "KAIGIROKU_WIN_BUNDLE_DIR"
+
+
+@pytest.mark.skipif(
+    not os.environ.get(WIN_BUNDLE_ENV),
+    reason=f"{WIN_BUNDLE_ENV} is not set: build one with "
+    "scripts/make_offline_bundle.py --dest DIR --platform win_amd64 --python-version 3.12 (.ci/run does)",
+)
+def test_a_windows_bundle_built_on_linux_installs_without_an_index(tmp_path):
+    """pip, told it is a Windows Python 3.12 and given no index, finds everything in the bundle."""
+    bundle = Path(os.environ[WIN_BUNDLE_ENV])
+    wheels = sorted(path.name for path in bundle.glob("*.whl"))
+    assert any(name.startswith("kaigiroku-") for name in wheels)
+    for name in wheels:
+        tags = name[:-4].split("-")[-3:]
+        assert tags[2] in ("any", "win_amd64"), f"{name} is not for Windows"
+    batch = (bundle / "install.bat").read_bytes()
+    assert b"\r\n" in batch and b"\n" not in batch.replace(b"\r\n", b"")
+    batch.decode("cp932")
+    assert (bundle / "README.txt").read_bytes().startswith(b"\xef\xbb\xbf")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
+    env["PIP_CONFIG_FILE"] = os.devnull
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--dry-run", "--no-index", "--find-links", str(bundle),
+         "--platform", "win_amd64", "--python-version", "3.12", "--only-binary=:all:",
+         "--target", str(tmp_path / "target"), "kaigiroku"],
+        capture_output=True, text=True, encoding="utf-8", env=env, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Would install" in done.stdout and "kaigiroku" in done.stdout
