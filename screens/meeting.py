@@ -605,37 +605,28 @@ class MeetingScreen(Screen):
 
     # -- undo --------------------------------------------------------------------
     def action_undo(self) -> None:
-        """Undo the last change to the log or the votes."""
-        if self._refuse_if_read_only():
-            return
-        if self.focused is self.query_one(EntryText) and self.bar.text:
-            self.query_one(EntryText).action_undo()
-            return
-        change = self.editor.undo()
-        if change is None:
-            self.notify("元に戻す操作はありません。")
-            return
-        if not self._save_items(change):
-            self.editor.reverse(change, undone=True)
-        else:
-            self.notify(f"{change.description}を元に戻しました。")
-        self._refresh_views()
+        """Undo the last change to the log or the votes (in the bar with text: the typing)."""
+        self._undo_or_redo(undo=True)
 
     def action_redo(self) -> None:
-        """Redo the last undone change."""
+        """Redo the last undone change (in the bar with text: the typing)."""
+        self._undo_or_redo(undo=False)
+
+    def _undo_or_redo(self, *, undo: bool) -> None:
         if self._refuse_if_read_only():
             return
-        if self.focused is self.query_one(EntryText) and self.bar.text:
-            self.query_one(EntryText).action_redo()
+        area = self.query_one(EntryText)
+        if self.focused is area and self.bar.text:
+            area.action_undo() if undo else area.action_redo()
             return
-        change = self.editor.redo()
+        change = self.editor.undo() if undo else self.editor.redo()
         if change is None:
-            self.notify("やり直す操作はありません。")
+            self.notify("元に戻す操作はありません。" if undo else "やり直す操作はありません。")
             return
         if not self._save_items(change):
-            self.editor.reverse(change, undone=False)
+            self.editor.reverse(change, undone=undo)
         else:
-            self.notify(f"{change.description}をやり直しました。")
+            self.notify(f"{change.description}を{'元に戻しました' if undo else 'やり直しました'}。")
         self._refresh_views()
 
     # -- votes -------------------------------------------------------------------
