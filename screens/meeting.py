@@ -119,6 +119,7 @@ class MeetingScreen(Screen):
         self._department_cycle = 0
         self.speaker_keys = speaker_keys or {}
         self._draft_timer = None
+        self._agenda_timer = None
         self._saved_draft = ""
 
     # -- layout --------------------------------------------------------------
@@ -247,12 +248,18 @@ class MeetingScreen(Screen):
             # The common case, Enter: only one block of the log and one agenda line change.
             index = self.meeting.agenda.index(appended[0])
             self.log_view.entry_appended(index)
-            self.query_one(AgendaPane).update_item(index)
+            self._agenda_counts_later(index)
             if isinstance(appended[1], Vote):
                 self._show_last_vote()
         else:
             self._refresh_views()
         return True
+
+    def _agenda_counts_later(self, index: int) -> None:
+        """Update an item's entry count in the agenda pane once typing pauses (not in Enter's frame)."""
+        if self._agenda_timer is not None:
+            self._agenda_timer.stop()
+        self._agenda_timer = self.set_timer(1.0, lambda: self.query_one(AgendaPane).update_item(index))
 
     def _refresh_views(self) -> None:
         self.log_view.rebuild()

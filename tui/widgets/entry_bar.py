@@ -39,9 +39,9 @@ class EntryText(TextArea):
 
     DEFAULT_CSS = """
     EntryText {
-        height: auto;
-        max-height: 6;
-        min-height: 1;
+        /* A fixed height: the panes above never jump while a long speech is
+           typed, and clearing the bar after Enter repaints only the bar. */
+        height: 3;
         border: none;
         padding: 0;
     }

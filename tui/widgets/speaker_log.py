@@ -358,37 +358,59 @@ class SpeakerLog(ScrollView, can_focus=True):
         if self.show_vertical_scrollbar and self.vertical_scrollbar.position != self.scroll_y:
             # The view may have moved (settling, or before the scrollbar showed): keep the thumb with it.
             self.vertical_scrollbar.position = self.scroll_y
-        return super().render_lines(crop)
+        # The styles of this paint, looked up once rather than for every line.
+        base = self.rich_style
+        self._paint_styles = {
+            name: base + self.get_component_rich_style(f"speaker-log--{name}")
+            for name in ("time", "label", "heading", "vote", "cursor")
+        }
+        self._paint_styles["base"] = base
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._paint_styles = None
+
+    _paint_styles: dict | None = None
+
+    def _styles(self, selected: bool) -> dict:
+        styles = self._paint_styles
+        if styles is None:  # render_line called on its own
+            base = self.rich_style
+            styles = {
+                name: base + self.get_component_rich_style(f"speaker-log--{name}")
+                for name in ("time", "label", "heading", "vote", "cursor")
+            }
+            styles["base"] = base
+        if not selected:
+            return styles
+        cursor = styles["cursor"]
+        return {name: (style + cursor if name != "base" else cursor) for name, style in styles.items()}
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
         width = self.size.width
-        base = self.rich_style
         if not self._blocks or index >= self._starts[-1]:
-            return Strip.blank(width, base)
+            return Strip.blank(width, self._styles(False)["base"])
         block = self._block_at(index)
         rows = self._block_rows(block)
         offset = index - self._starts[block]
         if offset >= len(rows):
-            return Strip.blank(width, base)
+            return Strip.blank(width, self._styles(False)["base"])
         row = rows[offset]
         selected = self.cursor is not None and row.kind == "entry" and (row.item, row.entry) == self.cursor
-        if selected:
-            base = base + self.get_component_rich_style("speaker-log--cursor")
+        styles = self._styles(selected)
+        base = styles["base"]
         segments: list[Segment] = []
         if row.kind == "heading":
-            segments.append(Segment(row.text, base + self.get_component_rich_style("speaker-log--heading")))
+            segments.append(Segment(row.text, styles["heading"]))
         elif row.kind == "entry":
-            time_style = base + self.get_component_rich_style("speaker-log--time")
-            segments.append(Segment(f"{row.time:<{TIME_WIDTH}}", time_style))
+            segments.append(Segment(f"{row.time:<{TIME_WIDTH}}", styles["time"]))
             if row.first and row.label and row.text.startswith(row.label):
-                label_style = base + self.get_component_rich_style("speaker-log--label")
-                segments.append(Segment(row.label, label_style))
+                segments.append(Segment(row.label, styles["label"]))
                 rest = row.text[len(row.label):]
                 entry = self.meeting.agenda[row.item].log[row.entry]
-                rest_style = base + self.get_component_rich_style("speaker-log--vote") if isinstance(entry, Vote) else base
-                segments.append(Segment(rest, rest_style))
+                segments.append(Segment(rest, styles["vote"] if isinstance(entry, Vote) else base))
             else:
                 segments.append(Segment(row.text, base))
         strip = Strip(segments)
