@@ -10,7 +10,6 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from screens.meeting import MeetingScreen
 from screens.meeting_list import MeetingListScreen
 from storage import DataDir
 from storage.errors import StorageError
@@ -109,6 +108,8 @@ class KaigirokuApp(App):
                 self.push_screen(MeetingListScreen(self._meeting_rows()))
             return
         phrases, speaker_keys = self._committee_settings(meeting)
+        from screens.meeting import MeetingScreen  # only when a meeting opens: the list starts faster
+
         screen = MeetingScreen(
             meeting,
             meeting_id,
@@ -141,7 +142,7 @@ class KaigirokuApp(App):
         else:
             self.switch_screen(MeetingListScreen(self._meeting_rows()))
 
-    def _select_entry(self, screen: MeetingScreen, entry_uid: str, tries: int = 0) -> None:
+    def _select_entry(self, screen, entry_uid: str, tries: int = 0) -> None:
         """Select an entry in a newly opened meeting's log and show it (after the screen's own scrolling)."""
         if not screen.is_mounted or screen.log_view.row_count == 0:
             if tries < 20 and screen.is_attached:
@@ -217,7 +218,7 @@ class KaigirokuApp(App):
     def flush_everything(self) -> None:
         """Put what is still only in memory (the draft, the index row) on disk."""
         for screen in self.screen_stack:
-            if isinstance(screen, MeetingScreen):
+            if hasattr(screen, "close_meeting"):  # a MeetingScreen
                 screen.close_meeting()
 
     async def action_quit(self) -> None:
