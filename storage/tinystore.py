@@ -38,7 +38,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 
 from storage.atomic import atomic_write_bytes
-from storage.errors import DamagedFileError, NewerSchemaError
+from storage.errors import DamagedFileError, NewerSchemaError, StorageError
 
 #: The table that holds the file's kind and schema version.
 SCHEMA_TABLE = "_schema"
@@ -153,8 +153,10 @@ class AtomicJSONStorage(Storage):
         self._batch_depth = 0
         self._pending = False
         self._cache: dict[str, dict[str, Any]] | None = None
-        #: The bytes on disk as last read or written, to fall back to after a failed write.
-        self._on_disk: bytes | None = None
+        #: Whether the file exists (as last read or written). After a failed write
+        #: the cache is read back from the file; the bytes are not kept in memory
+        #: (for a 10,000-entry meeting they would be megabytes held for a rare case).
+        self._on_disk = False
         try:
             raw = read_file_once(self.path, backup_finder)
         except FileNotFoundError:
@@ -162,7 +164,8 @@ class AtomicJSONStorage(Storage):
                 raise
         else:
             self._cache = decode_tables(raw, self.path, kind, backup_finder)
-            self._on_disk = raw
+            self._on_disk = True
+            del raw
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         """The cached tables (``None`` for a new, empty file); never touches the disk."""
@@ -189,15 +192,20 @@ class AtomicJSONStorage(Storage):
         except BaseException:
             self._revert()
             raise
-        self._on_disk = payload
+        self._on_disk = True
 
     def _revert(self) -> None:
         """Make the cache what the disk holds again (after a failed write or batch)."""
         self._pending = False
-        if self._on_disk is None:
+        if not self._on_disk:
             self._cache = None
-        else:
-            self._cache = decode_tables(self._on_disk, self.path, self.kind)
+            return
+        try:
+            self._cache = decode_tables(read_file_once(self.path), self.path, self.kind)
+        except (OSError, StorageError):
+            # The file cannot be read back now (the folder is gone): keep the cache;
+            # the store writes everything from its in-memory meeting at the next save.
+            pass
 
     @contextmanager
     def batch(self) -> Iterator[None]:
