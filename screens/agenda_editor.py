@@ -23,7 +23,7 @@ from minutes.model import SECTION_AGENDA, Item
 from minutes.render import circled
 from minutes.safe_text import visible
 from screens.committee_editor import FormField, RowForm, RowTable
-from screens.confirm import Confirm
+from screens.confirm import Confirm, close_asking_if_changed
 
 #: Sections and kinds offered as completions (anything else may be typed).
 SECTIONS = (SECTION_AGENDA, "報告事項", "その他")
@@ -241,15 +241,4 @@ class AgendaEditor(Screen[list[Item] | None]):
 
     def action_close(self) -> None:
         """Close without keeping; ask first when something changed."""
-        if not self.changed:
-            self.dismiss(None)
-            return
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.dismiss(None)
-
-        self.app.push_screen(
-            Confirm("会次第の変更を捨てて閉じますか?残すには「いいえ」で戻って ctrl+s を押してください。", yes="捨てて閉じる"),
-            answered,
-        )
+        close_asking_if_changed(self, self.changed, "会次第の変更を捨てて閉じますか?残すには「いいえ」で戻って ctrl+s を押してください。", "捨てて閉じる")

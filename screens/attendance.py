@@ -37,7 +37,7 @@ from minutes.model import GROUP_MEMBER, GROUP_SECRETARIAT, Meeting, Person
 from minutes.render import circled, composed_title, item_heading
 from minutes.safe_text import visible
 from screens.committee_editor import FormField, RowForm
-from screens.confirm import Confirm
+from screens.confirm import close_asking_if_changed
 
 
 def _now(app) -> datetime:
@@ -394,15 +394,4 @@ class AttendanceScreen(Screen[Attendance | None]):
 
     def action_close(self) -> None:
         """Close without keeping; ask first when something changed."""
-        if not self.changed:
-            self.dismiss(None)
-            return
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.dismiss(None)
-
-        self.app.push_screen(
-            Confirm("出欠の変更を捨てて閉じますか?残すには「いいえ」で戻って ctrl+s を押してください。", yes="捨てて閉じる"),
-            answered,
-        )
+        close_asking_if_changed(self, self.changed, "出欠の変更を捨てて閉じますか?残すには「いいえ」で戻って ctrl+s を押してください。", "捨てて閉じる")

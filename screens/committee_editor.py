@@ -52,7 +52,7 @@ from minutes.committee import (
 from minutes.model import RULE_NAMES, RULES, TITLE_CHAIR, TITLE_MEMBER
 from minutes.phrases import Phrase
 from minutes.safe_text import visible
-from screens.confirm import Confirm
+from screens.confirm import close_asking_if_changed
 from storage.errors import StorageError
 
 
@@ -725,15 +725,4 @@ class CommitteeEditor(Screen[Committee | None]):
 
     def action_close(self) -> None:
         """Close; ask first when something changed."""
-        if not self.changed:
-            self.dismiss(None)
-            return
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.dismiss(None)
-
-        self.app.push_screen(
-            Confirm("変更を保存せずに閉じますか?保存するには「いいえ」で戻って ctrl+s を押してください。", yes="保存せずに閉じる"),
-            answered,
-        )
+        close_asking_if_changed(self, self.changed, "変更を保存せずに閉じますか?保存するには「いいえ」で戻って ctrl+s を押してください。", "保存せずに閉じる")

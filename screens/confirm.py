@@ -51,3 +51,16 @@ class Confirm(ModalScreen[bool]):
     def action_answer(self, answer: bool) -> None:
         """Close with the answer."""
         self.dismiss(answer)
+
+
+def close_asking_if_changed(screen, changed: bool, question: str, yes: str) -> None:
+    """Dismiss ``screen`` with ``None``; when something changed, ask first with ``question``."""
+    if not changed:
+        screen.dismiss(None)
+        return
+
+    def answered(answer: bool | None) -> None:
+        if answer:
+            screen.dismiss(None)
+
+    screen.app.push_screen(Confirm(question, yes=yes), answered)

@@ -334,9 +334,7 @@ class MeetingScreen(Screen):
         self.app.push_screen(SpeakerPicker(self.meeting, self.current_item), chosen)
 
     def _change_selected_speaker(self, ref: SpeakerRef) -> None:
-        if self._refuse_if_read_only():
-            return
-        found = self._selected()
+        found = self._selected_for_change()
         if found is None:
             return
         item, index, entry = found
@@ -496,6 +494,12 @@ class MeetingScreen(Screen):
             votes.stop()
         self.query_one(EntryText).focus()
 
+    def _selected_for_change(self):
+        """The selected (item, index, entry), if there is one and the meeting may be changed."""
+        if self._refuse_if_read_only():
+            return None
+        return self._selected()
+
     def _selected(self):
         cursor = self.log_view.cursor
         if cursor is None:
@@ -509,9 +513,7 @@ class MeetingScreen(Screen):
 
     def on_speaker_log_selected(self, event: SpeakerLog.Selected) -> None:
         event.stop()
-        if self._refuse_if_read_only():
-            return
-        found = self._selected()
+        found = self._selected_for_change()
         if found is None:
             return
         item, index, entry = found
@@ -548,9 +550,7 @@ class MeetingScreen(Screen):
 
     def action_delete_entry(self) -> None:
         """Delete the selected entry (ctrl+z brings it back)."""
-        if self._refuse_if_read_only():
-            return
-        found = self._selected()
+        found = self._selected_for_change()
         if found is None:
             return
         item, index, _ = found
@@ -567,9 +567,7 @@ class MeetingScreen(Screen):
 
     def action_insert_before(self) -> None:
         """Write a new entry before the selected one (catching up after the fact)."""
-        if self._refuse_if_read_only():
-            return
-        found = self._selected()
+        found = self._selected_for_change()
         if found is None:
             return
         item, index, _ = found
@@ -583,9 +581,7 @@ class MeetingScreen(Screen):
 
     def action_move_entry(self, delta: int) -> None:
         """Move the selected entry up or down."""
-        if self._refuse_if_read_only():
-            return
-        found = self._selected()
+        found = self._selected_for_change()
         if found is None:
             return
         item, index, _ = found
@@ -594,9 +590,7 @@ class MeetingScreen(Screen):
 
     def action_move_to_item(self) -> None:
         """Move the selected entry to another agenda item."""
-        if self._refuse_if_read_only():
-            return
-        found = self._selected()
+        found = self._selected_for_change()
         if found is None:
             return
         item, index, _ = found
