@@ -161,3 +161,18 @@ def fiscal_year_label(fiscal_year: int) -> str:
         if era_start.year <= fiscal_year:
             name, start = era_name, era_start
     return f"{format_era_year(name, fiscal_year - start.year + 1)}度"
+
+
+def format_era_timestamp(stamp: str) -> str:
+    """``令和4年3月15日 18:05`` (local time) for an ISO date-time; the text itself if it is not one."""
+    try:
+        when = _dt.datetime.fromisoformat(stamp)
+    except (TypeError, ValueError):
+        return stamp
+    if when.tzinfo is not None:
+        when = when.astimezone()
+    try:
+        day = format_era_date(when.date())
+    except ValueError:
+        day = when.date().isoformat()
+    return f"{day} {when:%H:%M}"

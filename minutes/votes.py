@@ -18,7 +18,6 @@ from minutes.model import (
     DISAPPROVE,
     RULE_MAJORITY,
     RULE_TWO_THIRDS,
-    RULE_UNANIMOUS,
     RULES,
     Meeting,
 )

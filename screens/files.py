@@ -43,14 +43,16 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from minutes.encoding import UnencodableError, encode_export
-from minutes.interchange import FormatError, dumps_meeting, parse_meeting
+from minutes.interchange import dumps_meeting
 from minutes.safe_text import visible
 from screens.confirm import Confirm
 from screens.export import default_export_folder, default_file_name
 from screens.path_dialog import PathDialog
 from storage.atomic import atomic_write_bytes
 from storage.backups import read_restore_zip
-from storage.errors import DamagedFileError, StorageError
+from storage.errors import DamagedFileError, StorageError, os_error_reason
+from storage.interchange_files import InterchangeFileError
+from storage.interchange_files import read_interchange_file as read_file
 from storage.meetings import meeting_from_bytes
 
 #: The actions of the screen: (action, key, label).
@@ -62,27 +64,12 @@ ACTIONS = (
     ("list_backups", "F6", "この会議をバックアップから復元する(新しい順)"),
 )
 
-#: The end of every refused import (as the command line says it).
-IMPORT_REFUSED = "取り込みをやめました。データは何も変えていません。"
-
-
-# -- the command line's messages, word for word (tests compare the two) -----------------------
-
-
 def read_interchange_file(path: Path):
-    """The meeting in an interchange file; :class:`FilesError` with the command line's message."""
+    """The meeting in an interchange file; :class:`FilesError` with the command line's own words."""
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise FilesError(f"ファイル「{path}」が見つかりません。名前と場所を確認してください。") from None
-    except IsADirectoryError:
-        raise FilesError(f"「{path}」はフォルダです。JSONファイルを指定してください。") from None
-    except OSError as error:
-        raise FilesError(f"ファイル「{path}」を読めません({error.strerror or error})。") from None
-    try:
-        return parse_meeting(data, source=str(path))
-    except FormatError as error:
-        raise FilesError(f"{error}\n{IMPORT_REFUSED}") from None
+        return read_file(path)
+    except InterchangeFileError as error:
+        raise FilesError(error.message) from None
 
 
 class FilesError(Exception):
@@ -110,7 +97,7 @@ def check_backup(path: Path) -> tuple[bool, str]:
     except DamagedFileError as error:
         return False, f"読めません({error.reason})"
     except OSError as error:
-        return False, f"読めません({error.strerror or error})"
+        return False, f"読めません({os_error_reason(error)})"
     return True, f"発言・採決{meeting.entry_count()}件"
 
 
@@ -339,7 +326,7 @@ class FilesScreen(Screen[bool]):
             atomic_write_bytes(path, data, private=False)
         except OSError as error:
             self.say(
-                f"「{path}」に書き出せませんでした({error.strerror or error})。書き込める場所を指定してください。",
+                f"「{path}」に書き出せませんでした({os_error_reason(error)})。書き込める場所を指定してください。",
                 "書き出せません",
                 error=True,
             )

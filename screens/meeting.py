@@ -34,7 +34,7 @@ from screens.help import HelpScreen
 from screens.item_picker import ItemPicker
 from screens.phrase_picker import PhrasePicker
 from screens.speaker_picker import SpeakerPicker
-from storage.errors import StorageError
+from storage.errors import StorageError, os_error_reason
 from tui.widgets.agenda import AgendaPane
 from tui.widgets.entry_bar import EntryBar, EntryText
 from tui.widgets.meeting_header import MeetingHeader
@@ -221,7 +221,7 @@ class MeetingScreen(Screen):
             return False
         except OSError as error:  # pragma: no cover - storage wraps OSError in WriteFailedError
             self.notify(
-                f"保存できませんでした({error.strerror or error})。入力した文章は消えていません。"
+                f"保存できませんでした({os_error_reason(error)})。入力した文章は消えていません。"
                 "原因を取り除いてから、もう一度 Enter を押してください。",
                 title="保存できませんでした",
                 severity="error",

@@ -46,7 +46,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Footer, Static
 
-from minutes.era import fiscal_year_label, format_era_date, parse_date
+from minutes.era import fiscal_year_label, format_era_date, format_era_timestamp, parse_date
 from minutes.safe_text import visible
 from minutes.status import FINAL, status_label
 from screens.confirm import Confirm
@@ -752,15 +752,5 @@ class MeetingListScreen(Screen):
 
 
 def _when_text(stamp: str) -> str:
-    """``令和4年3月15日 18:05`` for an ISO time (local time), or the text itself."""
-    try:
-        when = datetime.fromisoformat(stamp)
-    except ValueError:
-        return visible(stamp)
-    if when.tzinfo is not None:
-        when = when.astimezone()
-    try:
-        day = format_era_date(when.date())
-    except ValueError:
-        day = when.date().isoformat()
-    return f"{day} {when:%H:%M}"
+    """``令和4年3月15日 18:05`` for an ISO time (local time), or the text itself, made safe to show."""
+    return visible(format_era_timestamp(stamp))

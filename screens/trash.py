@@ -8,7 +8,6 @@ with a message. Esc goes back to the list.
 
 from __future__ import annotations
 
-from datetime import datetime
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,25 +15,15 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from minutes.era import format_era_date
+from minutes.era import format_era_timestamp
 from minutes.safe_text import visible
 from screens.confirm import Confirm
 from screens.meeting_list import Column, ListTable, describe, era_date
 from storage.errors import StorageError
 
 def deleted_text(stamp: str) -> str:
-    """``令和8年1月5日 10:15`` (local time) for the ISO time of a deletion."""
-    try:
-        when = datetime.fromisoformat(stamp)
-    except ValueError:
-        return visible(stamp)
-    if when.tzinfo is not None:
-        when = when.astimezone()
-    try:
-        day = format_era_date(when.date())
-    except ValueError:
-        day = when.date().isoformat()
-    return f"{day} {when:%H:%M}"
+    """``令和4年3月15日 18:05`` for an ISO time (local time), or the text itself, made safe to show."""
+    return visible(format_era_timestamp(stamp))
 
 
 class TrashScreen(Screen):

@@ -33,7 +33,7 @@ from storage.backups import (
 )
 from storage.drafts import read_draft, write_draft
 from storage.journal import JOURNAL_SUFFIX, journal_path
-from storage.errors import LockRequiredError, StorageError, UnknownMeetingError, WriteFailedError
+from storage.errors import LockRequiredError, StorageError, UnknownMeetingError, WriteFailedError, os_error_reason
 from storage.library import Library
 from storage.lock import DataDirLock
 from storage.meetings import MeetingStore, load_meeting_readonly, meeting_from_bytes
@@ -279,7 +279,7 @@ class DataDir:
             data = backup.read_bytes()
         except OSError as error:
             raise StorageError(
-                f"バックアップ「{backup}」を読めません({error.strerror or error})。"
+                f"バックアップ「{backup}」を読めません({os_error_reason(error)})。"
                 "ファイルの名前と場所を確かめてください。何も変えていません。",
                 path=backup,
             ) from None

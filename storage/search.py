@@ -41,7 +41,7 @@ from typing import Any
 
 from minutes.model import Meeting, Person, Speech
 from minutes.render import item_heading, person_label, speaker_label
-from storage.errors import StorageError
+from storage.errors import StorageError, os_error_reason
 from storage.journal import apply_records, journal_path, read_records
 from storage.meetings import ITEMS, PEOPLE, load_meeting_readonly
 from storage.paths import MEETING_SUFFIX, MEETINGS_DIR
@@ -390,7 +390,7 @@ class SearchIndex:
                     result.skipped.append((meeting_id, error.message))
                     continue
                 except OSError as error:
-                    result.skipped.append((meeting_id, f"読めません({error.strerror or error})"))
+                    result.skipped.append((meeting_id, f"読めません({os_error_reason(error)})"))
                     continue
                 result.files_read += fresh
                 if not self._search_one(row, doc, needle, result, limit):

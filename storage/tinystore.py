@@ -38,7 +38,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 
 from storage.atomic import atomic_write_bytes
-from storage.errors import DamagedFileError, NewerSchemaError, StorageError
+from storage.errors import DamagedFileError, NewerSchemaError, StorageError, os_error_reason
 
 #: The table that holds the file's kind and schema version.
 SCHEMA_TABLE = "_schema"
@@ -123,7 +123,7 @@ def read_file_once(path: Path, backup_finder: BackupFinder | None = None) -> byt
     except IsADirectoryError:
         raise DamagedFileError(path, "ファイルではなくフォルダです", backup_finder() if backup_finder else None) from None
     except OSError as error:
-        reason = f"読み込みに失敗しました: {error.strerror or error}"
+        reason = f"読み込みに失敗しました({os_error_reason(error)})"
         raise DamagedFileError(path, reason, backup_finder() if backup_finder else None) from None
 
 

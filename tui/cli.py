@@ -186,21 +186,12 @@ def _write_out(text: str | bytes, output: str | None, encoding: str = "utf-8") -
 
 
 def _read_interchange(path_text: str):
-    from minutes.interchange import FormatError, parse_meeting
+    from storage.interchange_files import InterchangeFileError, read_interchange_file
 
-    path = Path(path_text)
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise CommandError(f"ファイル「{path}」が見つかりません。名前と場所を確認してください。") from None
-    except IsADirectoryError:
-        raise CommandError(f"「{path}」はフォルダです。JSONファイルを指定してください。") from None
-    except OSError as error:
-        raise CommandError(f"ファイル「{path}」を読めません({error.strerror or error})。") from None
-    try:
-        return parse_meeting(data, source=str(path))
-    except FormatError as error:
-        raise CommandError(f"{error}\n取り込みをやめました。データは何も変えていません。") from None
+        return read_interchange_file(path_text)
+    except InterchangeFileError as error:
+        raise CommandError(error.message) from None
 
 
 def _looks_like_file(target: str) -> bool:

@@ -138,3 +138,10 @@ def test_date_line_without_end():
 
 def test_seed_fiscal_year():
     assert era.fiscal_year_label(2021) == "令和3年度"
+
+
+def test_format_era_timestamp():
+    from minutes.era import format_era_timestamp
+
+    assert format_era_timestamp("2022-03-15T18:05:00") == "令和4年3月15日 18:05"
+    assert format_era_timestamp("not a time") == "not a time"

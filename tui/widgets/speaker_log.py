@@ -20,9 +20,8 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import accumulate
 
-from rich.cells import cell_len, chop_cells
+from rich.cells import chop_cells
 from rich.segment import Segment
-from rich.style import Style
 from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -30,7 +29,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from minutes.model import Meeting, Speech, Vote
+from minutes.model import Meeting, Vote
 from minutes.render import speaker_label
 from minutes.safe_text import visible
 from minutes.votes import tally
@@ -58,7 +57,7 @@ class Row:
     """True on the first line of an entry (where the time and label show)."""
 
 
-def vote_summary(meeting: Meeting, vote: Vote) -> str:
+def vote_line(vote: Vote) -> str:
     """One line describing a recorded vote, for the log."""
     counts = tally(vote.ballots)
     text = f"承認{counts.approve}・不承認{counts.disapprove}・保留{counts.abstain} → {vote.result}"
@@ -254,7 +253,7 @@ class SpeakerLog(ScrollView, can_focus=True):
 
     def _paragraphs(self, entry) -> tuple[str, list[str]]:
         if isinstance(entry, Vote):
-            return "採決", [vote_summary(self.meeting, entry)]
+            return "採決", [vote_line(entry)]
         return visible(speaker_label(self.meeting, entry)), entry.paragraphs
 
     def _height_of(self, entry) -> int:
