@@ -13,7 +13,7 @@ remap them (see :mod:`tui.keymap`).
 from __future__ import annotations
 
 import dataclasses
-import gc
+from collections.abc import Callable
 from datetime import datetime
 
 from textual.app import ComposeResult
@@ -28,12 +28,7 @@ from minutes.model import APPROVE, Meeting, Speech, Vote
 from minutes.phrases import BUILTIN_PHRASES, Phrase
 from minutes.speakers import MEMBER_UNNAMED, SECRETARIAT, SpeakerRef, chair, departments, display, vice_chair
 from minutes.votes import decide, is_tie, tally
-from screens.chair_decision import ChairDecision
-from screens.entry_editor import EntryEditor
-from screens.help import HelpScreen
-from screens.item_picker import ItemPicker
-from screens.phrase_picker import PhrasePicker
-from screens.speaker_picker import SpeakerPicker
+from screens.heap import settle_heap
 from storage.errors import StorageError, os_error_reason
 from tui.widgets.agenda import AgendaPane
 from tui.widgets.entry_bar import EntryBar, EntryText
@@ -104,6 +99,7 @@ class MeetingScreen(Screen):
         read_only_reason: str | None = None,
         phrases: list[Phrase] | None = None,
         speaker_keys: dict[int, SpeakerRef] | None = None,
+        settings_loader: Callable[[], tuple[list[Phrase], dict[int, SpeakerRef]]] | None = None,
     ) -> None:
         super().__init__()
         self.meeting = meeting
@@ -114,10 +110,14 @@ class MeetingScreen(Screen):
         if meeting.is_final and self.read_only_reason is None:
             self.read_only_reason = "確定済みの会議録です"
         self.editor = LogEditor(meeting)
-        self.phrases = list(phrases) if phrases is not None else list(BUILTIN_PHRASES)
+        self._phrases = list(phrases) if phrases is not None else None
+        self._speaker_keys = dict(speaker_keys) if speaker_keys is not None else None
+        #: Reads the committee's stock phrases and F6–F9 speakers: after the first frame
+        #: (they live in the library file, which the first frame does not need), or when
+        #: F6–F10 is pressed first.
+        self._settings_loader = settings_loader
         self.speaker = chair(meeting)
         self._department_cycle = 0
-        self.speaker_keys = speaker_keys or {}
         self._draft_timer = None
         self._agenda_timer = None
         self._saved_draft = ""
@@ -145,15 +145,49 @@ class MeetingScreen(Screen):
         yield Footer()
 
     @property
+    def phrases(self) -> list[Phrase]:
+        """The stock phrases of F10 (the committee's, else the built-in set)."""
+        self._load_settings()
+        return self._phrases
+
+    @phrases.setter
+    def phrases(self, phrases: list[Phrase]) -> None:
+        self._load_settings()
+        self._phrases = list(phrases)
+
+    @property
+    def speaker_keys(self) -> dict[int, SpeakerRef]:
+        """The speakers of F6–F9 from the committee (key number → speaker)."""
+        self._load_settings()
+        return self._speaker_keys
+
+    @speaker_keys.setter
+    def speaker_keys(self, keys: dict[int, SpeakerRef]) -> None:
+        self._load_settings()
+        self._speaker_keys = dict(keys)
+
+    def _load_settings(self) -> None:
+        loader, self._settings_loader = self._settings_loader, None
+        if loader is not None:
+            phrases, keys = loader()
+            if self._phrases is None:
+                self._phrases = list(phrases)
+            if self._speaker_keys is None:
+                self._speaker_keys = dict(keys)
+        if self._phrases is None:
+            self._phrases = list(BUILTIN_PHRASES)
+        if self._speaker_keys is None:
+            self._speaker_keys = {}
+
+    @property
     def read_only(self) -> bool:
         """True when nothing may be changed (final minutes, or another copy holds the folder)."""
         return self.read_only_reason is not None
 
     def on_mount(self) -> None:
-        # The meeting stays in memory for hours: keep the collector off its objects
-        # (a full collection of half a million objects would stall a keystroke).
-        gc.collect()
-        gc.freeze()
+        # After the first frame: the committee's settings, and the collector kept off
+        # the meeting's objects (issue #5: the frame comes first).
+        self.call_after_refresh(self._after_first_frame)
         self._update_speaker()
         self._show_item(self._initial_item())
         if self.read_only:
@@ -164,6 +198,10 @@ class MeetingScreen(Screen):
             self._restore_draft()
         log = self.query_one(SpeakerLog)
         log.call_after_refresh(log.scroll_to_bottom)
+
+    def _after_first_frame(self) -> None:
+        self._load_settings()
+        settle_heap()
 
     def _initial_item(self) -> int:
         """The item to start on: the last item that has entries."""
@@ -331,6 +369,8 @@ class MeetingScreen(Screen):
                 self.speaker = ref
                 self._update_speaker()
 
+        from screens.speaker_picker import SpeakerPicker  # dialogs load when first used (issue #5)
+
         self.app.push_screen(SpeakerPicker(self.meeting, self.current_item), chosen)
 
     def _change_selected_speaker(self, ref: SpeakerRef) -> None:
@@ -392,6 +432,8 @@ class MeetingScreen(Screen):
             if text:
                 self.bar.insert(text)
                 self.bar.text_area.focus()
+
+        from screens.phrase_picker import PhrasePicker
 
         self.app.push_screen(PhrasePicker(self.meeting, self.current_item, self.phrases), chosen)
 
@@ -529,6 +571,8 @@ class MeetingScreen(Screen):
             new = dataclasses.replace(entry, text=text, uid=entry.uid)
             self._commit_change(self.editor.replace(item.id, index, new))
 
+        from screens.entry_editor import EntryEditor
+
         self.app.push_screen(EntryEditor(entry.text, f"発言の編集: {display(self.meeting, SpeakerRef.of(entry))}"), edited)
 
     def on_key(self, event) -> None:
@@ -577,6 +621,8 @@ class MeetingScreen(Screen):
             if text:
                 self._commit_change(self.editor.add(item.id, speaker.speech(text, None), index))
 
+        from screens.entry_editor import EntryEditor
+
         self.app.push_screen(EntryEditor("", f"前に挿入: {display(self.meeting, speaker)}"), written)
 
     def action_move_entry(self, delta: int) -> None:
@@ -601,6 +647,8 @@ class MeetingScreen(Screen):
             if self._commit_change(self.editor.move_to_item(item.id, index, target_id)):
                 target = self.meeting.item(target_id)
                 self.log_view.cursor = (self.current_index_of(target), len(target.log) - 1)
+
+        from screens.item_picker import ItemPicker
 
         self.app.push_screen(ItemPicker(self.meeting), chosen)
 
@@ -674,6 +722,8 @@ class MeetingScreen(Screen):
                     self.record_vote(ballots, editing_uid, result)
 
             text = f"承認{counts.approve}・不承認{counts.disapprove}・保留{counts.abstain}"
+            from screens.chair_decision import ChairDecision
+
             self.app.push_screen(ChairDecision(text), decided)
             return
         result = decide(pane.rule, counts, chair_decides)
@@ -820,4 +870,6 @@ class MeetingScreen(Screen):
             ("採決欄で(F12 で移動)", [("↑ / ↓", "委員を選ぶ"), ("← / → / Space", "承認・不承認・保留を切り替え"), ("Enter", "採決を記録"), ("Esc", "戻る")]),
             ("全体", [("ctrl+p", "コマンド一覧"), ("ctrl+q", "保存して終了")]),
         ]
+        from screens.help import HelpScreen
+
         self.app.push_screen(HelpScreen(groups))

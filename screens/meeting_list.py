@@ -50,6 +50,7 @@ from minutes.era import fiscal_year_label, format_era_date, format_era_timestamp
 from minutes.safe_text import visible
 from minutes.status import FINAL, status_label
 from screens.confirm import Confirm
+from screens.heap import settle_heap
 from screens.filter_picker import FilterPicker
 from storage.errors import StorageError
 
@@ -422,6 +423,7 @@ class MeetingListScreen(Screen):
             self.rows = self._read_rows()
         self._fill(keep=None)
         self.table.focus()
+        self.call_after_refresh(settle_heap)  # the collector back on after the first frame (issue #5)
 
     def on_screen_resume(self) -> None:
         # Pushing the screen resumes it too: the rows are fresh then, read them only on a return.

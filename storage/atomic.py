@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import errno
 import os
-import secrets
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -48,7 +47,7 @@ def _fault_hook(step: str) -> None:
 
 
 def _temp_name(target: Path) -> Path:
-    return target.with_name(f".{target.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
+    return target.with_name(f".{target.name}.{os.urandom(4).hex()}{TEMP_SUFFIX}")
 
 
 def _open_temp(target: Path, private: bool) -> tuple[int, Path]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -46,6 +45,11 @@ from storage.paths import (
     TRASH_DIR,
     is_valid_meeting_id,
 )
+
+
+def random_hex(count: int) -> str:
+    """``count`` random bytes as hex (``os.urandom``: the ``secrets`` module costs the start-up an import)."""
+    return os.urandom(count).hex()
 
 
 def _now_text() -> str:
@@ -172,7 +176,7 @@ class DataDir:
         if len(digits) != 8:
             digits = datetime.now().strftime("%Y%m%d")
         while True:
-            candidate = f"{digits}-{secrets.token_hex(2)}"
+            candidate = f"{digits}-{random_hex(2)}"
             if self.library.get_row(candidate) is None and not self.meeting_path(candidate).exists():
                 return candidate
 

@@ -1,7 +1,7 @@
 """The data folder's write lock: one kaigiroku writes a data folder at a time.
 
 :class:`DataDirLock` takes an OS-level lock (``fcntl.flock`` on POSIX,
-``msvcrt.locking`` on Windows, through :mod:`filelock`) on the file ``lock``
+``msvcrt.locking`` on Windows) on the file ``lock``
 without waiting. A second writer, in another process or the same one, gets
 :class:`~storage.errors.DataDirLockedError`, whose message names the holder
 from the sidecar ``lock.info`` (PID, host, start time, written atomically by
@@ -21,11 +21,41 @@ import socket
 from datetime import datetime
 from pathlib import Path
 
-from filelock import FileLock, Timeout
-
 from storage.atomic import FILE_MODE, atomic_write_bytes, ensure_private_dir
 from storage.errors import DataDirLockedError, WriteFailedError
 from storage.paths import LOCK_FILE, LOCK_INFO_FILE
+
+
+if os.name == "nt":  # pragma: no cover - exercised on Windows
+    import msvcrt
+
+    def _try_lock(fd: int) -> bool:
+        """Lock the first byte of ``fd`` without waiting; False when someone holds it."""
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError as error:
+            if isinstance(error, PermissionError) or error.errno in (13, 36):  # EACCES, EDEADLOCK
+                return False
+            raise
+        return True
+
+    def _unlock(fd: int) -> None:
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+
+else:
+    import fcntl
+
+    def _try_lock(fd: int) -> bool:
+        """``flock`` ``fd`` without waiting; False when someone (another process or descriptor) holds it."""
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+    def _unlock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 def read_lock_info(root: Path | str) -> dict | None:
@@ -48,26 +78,31 @@ class DataDirLock:
         self.root = Path(root)
         self.path = self.root / LOCK_FILE
         self.info_path = self.root / LOCK_INFO_FILE
-        self._lock: FileLock | None = None
+        self._fd: int | None = None
 
     @property
     def is_held(self) -> bool:
         """True while this object holds the lock."""
-        return self._lock is not None and self._lock.is_locked
+        return self._fd is not None
 
     def acquire(self) -> DataDirLock:
         """Take the lock now or raise :class:`DataDirLockedError`; holding it already is fine."""
         if self.is_held:
             return self
         ensure_private_dir(self.root)
-        lock = FileLock(self.path, timeout=0, mode=FILE_MODE, thread_local=False)
         try:
-            lock.acquire(timeout=0)
-        except Timeout:
-            raise DataDirLockedError(self.root, read_lock_info(self.root)) from None
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), FILE_MODE)
         except OSError as error:
             raise WriteFailedError(self.path, error) from error
-        self._lock = lock
+        try:
+            locked = _try_lock(fd)
+        except OSError as error:
+            os.close(fd)
+            raise WriteFailedError(self.path, error) from error
+        if not locked:
+            os.close(fd)
+            raise DataDirLockedError(self.root, read_lock_info(self.root))
+        self._fd = fd
         try:
             info = {
                 "pid": os.getpid(),
@@ -89,14 +124,19 @@ class DataDirLock:
 
     def release(self) -> None:
         """Give the lock up (its ``lock.info`` is removed first). Safe to call twice."""
-        lock, self._lock = self._lock, None
-        if lock is None:
+        fd, self._fd = self._fd, None
+        if fd is None:
             return
         try:
             os.unlink(self.info_path)
         except OSError:
             pass
-        lock.release(force=True)
+        try:
+            _unlock(fd)
+        except OSError:
+            pass  # closing the descriptor drops the lock anyway
+        finally:
+            os.close(fd)
 
     def __enter__(self) -> DataDirLock:
         return self.acquire()

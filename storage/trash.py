@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -164,7 +163,7 @@ def move_to_trash(root: Path | str, library: Library, meeting_id: str, when: dat
         "file_missing": file_missing,
     }
     # The record first, in a folder of a temporary name; the folder is named when it is complete.
-    staging = trash / f".{key}.{secrets.token_hex(4)}.partial"
+    staging = trash / f".{key}.{os.urandom(4).hex()}.partial"
     ensure_private_dir(staging, within=root)
     folder = trash / key
     try:

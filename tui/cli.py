@@ -25,6 +25,7 @@ the other file commands answer without it (a test checks this).
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -324,13 +325,20 @@ def cmd_open(args: argparse.Namespace) -> int:
 
 
 def _run_app(args: argparse.Namespace, meeting_id: str | None) -> int:
-    from tui.app import KaigirokuApp
-
-    app = KaigirokuApp(data_dir=_data_dir(args).root, meeting_id=meeting_id)
+    # No garbage collection until the first screen's first frame (screens.heap.settle_heap
+    # turns it back on): imports and the meeting are objects that live all session, and the
+    # collections meanwhile would only delay the first frame (issue #5).
+    gc.disable()
     try:
-        app.run()
+        from tui.app import KaigirokuApp
+
+        app = KaigirokuApp(data_dir=_data_dir(args).root, meeting_id=meeting_id)
+        try:
+            app.run()
+        finally:
+            app.release()
     finally:
-        app.release()
+        gc.enable()
     return app.return_code or EXIT_OK
 
 

@@ -43,6 +43,7 @@ async def steady(pilot) -> None:
 
 
 async def open_editor(pilot) -> None:
+    await pilot.pause()  # the start screen first (it is pushed once the app has mounted)
     pilot.app.push_screen(CommitteesScreen())
     await pilot.pause()
     await pilot.press("enter")
@@ -51,6 +52,7 @@ async def open_editor(pilot) -> None:
 
 def test_committee_list(snap_compare, committee_app):
     async def run_before(pilot):
+        await pilot.pause()  # the start screen first (it is pushed once the app has mounted)
         pilot.app.push_screen(CommitteesScreen())
         await pilot.pause()
 
