@@ -34,7 +34,7 @@ from minutes.model import APPROVE, Item, Meeting, Person, Speech, Vote
 from minutes.speakers import MEMBER_UNNAMED, SECRETARIAT, SpeakerRef
 
 #: Bump when the data changes shape: a cached folder of another version is rebuilt.
-BUILD_VERSION = 4
+BUILD_VERSION = 5  # 5: meeting files written one entry per line (storage.meetings.encode_meeting)
 
 #: The sizes of the measured meetings (entries).
 SIZES = {"empty": 0, "e100": 100, "e1k": 1_000, "e10k": 10_000}

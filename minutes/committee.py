@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import copy
 import re
-import secrets
+import os
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -130,7 +130,7 @@ def fiscal_year_of(day: date | datetime | str) -> int:
 
 def new_committee_id() -> str:
     """A new committee id, ``c1a2b3c``."""
-    return f"c{secrets.token_hex(3)}"
+    return f"c{os.urandom(3).hex()}"
 
 
 # -- the committee -----------------------------------------------------------------------

@@ -1,7 +1,8 @@
-"""One meeting file: the whole :class:`~minutes.model.Meeting` in memory, saved piece by piece.
+"""One meeting file: the whole :class:`~minutes.model.Meeting` in memory, saved whole and atomically.
 
-A meeting file (``meetings/<id>.json``) is a TinyDB database over
-:class:`~storage.tinystore.AtomicJSONStorage` with these tables::
+A meeting file (``meetings/<id>.json``) is a TinyDB database (the JSON of
+TinyDB's tables, as :class:`~storage.tinystore.AtomicJSONStorage` writes them;
+TinyDB opens it) with these tables::
 
     _schema  {"1": {"kind": "meeting", "version": 1}}       (the storage's own)
     meta     one document (doc id 1): the meeting's top-level fields, exactly as
@@ -26,27 +27,32 @@ the UI's references to entries survive a reload.
 
 :class:`MeetingStore` loads the meeting once; the UI changes
 ``store.meeting`` in memory and then calls one ``save_*`` method. Each save is
-one atomic write of the whole file (the tables it touches are changed in one
-batch of the storage).
+one atomic write of the whole file, written from the meeting itself: the store
+keeps no second copy of the tables (TinyDB's cache of a 10,000-entry meeting
+would be 10 MB of JSON objects beside the model, issue #5). A new entry at the
+end of an item goes to the journal instead (:meth:`MeetingStore.append_entry`).
+The file is laid out one entry per line (see "the file, line by line" below),
+so that it is read without holding it whole in memory.
 """
 
 from __future__ import annotations
 
 import copy
 import dataclasses
+import json
+import re
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from tinydb import Query, TinyDB
-
 from minutes import interchange
 from minutes.model import RULE_MAJORITY, SECTION_AGENDA, Entry, Item, Meeting, Person, Speech, Vote
+from storage.atomic import atomic_write_bytes
 from storage.errors import DamagedFileError, StorageError
-from storage.journal import Journal, apply_records, journal_path, read_records
-from storage.tinystore import KIND_MEETING, BackupFinder, decode_tables, open_db
+from storage.journal import Journal, journal_path, read_records
+from storage.tinystore import KIND_MEETING, SCHEMA_VERSION, BackupFinder, decode_tables, read_file_once
 
 META = "meta"
 PEOPLE = "people"
@@ -79,32 +85,174 @@ def _people_docs(meeting: Meeting) -> list[dict[str, Any]]:
     return [{"order": order, "person": _person_dict(person)} for order, person in enumerate(meeting.people)]
 
 
-def _item_doc(item: Item, order: int) -> dict[str, Any]:
-    item_dict = interchange.item_to_dict(item, with_log=False)
-    item_dict.pop("log", None)
-    return {
-        "id": item.id,
-        "order": order,
-        "item": item_dict,
-        "log": [{"uid": entry.uid, "entry": interchange.entry_to_dict(entry)} for entry in item.log],
-    }
+# -- the file, line by line -------------------------------------------------------
+#
+# A meeting file is the JSON of TinyDB's tables (TinyDB itself opens it), laid out
+# so that it can be written and read one entry at a time: the schema, the header
+# and the people on a line each, then per agenda item a line that opens it, one
+# line per entry of its log, and a line that closes it::
+#
+#     {"_schema": {"1": {"kind": "meeting", "version": 1}},
+#     "meta": {"1": {...}},
+#     "people": {"1": {...}, "2": {...}},
+#     "items": {
+#     "1": {"id": "a1", "order": 0, "item": {...}, "log": [
+#     {"uid": "e…", "entry": {...}},
+#     {"uid": "e…", "entry": {...}}
+#     ]},
+#     "2": {"id": "a2", "order": 1, "item": {...}, "log": [
+#     ]}
+#     }}
+#
+# Reading builds the entries as the lines go by, so that a 10,000-entry meeting
+# never exists twice in memory (as JSON objects and as the model): the reader
+# of any other JSON layout of the same tables (an older file, one edited by
+# hand) parses the whole file instead, with the same result.
+
+_LINE_SCHEMA = b'{"_schema": '
+_LINE_META = b'"meta": '
+_LINE_PEOPLE = b'"people": '
+_LINE_ITEMS = b'"items": {\n'
+_LOG_OPEN = b', "log": [\n'
+_ITEM_KEY = re.compile(rb'"([0-9]+)": ')
 
 
-def _item_docs(meeting: Meeting) -> list[dict[str, Any]]:
-    return [_item_doc(item, order) for order, item in enumerate(meeting.agenda)]
+def _meeting_text(meeting: Meeting, ensure_ascii: bool) -> str:
+    def dumps(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=ensure_ascii)
+
+    schema = {"1": {"kind": KIND_MEETING, "version": SCHEMA_VERSION}}
+    parts = [
+        f"{{\"_schema\": {dumps(schema)},\n",
+        f"\"meta\": {dumps({'1': _header_doc(meeting)})},\n",
+        f"\"people\": {dumps({str(n): doc for n, doc in enumerate(_people_docs(meeting), 1)})},\n",
+        "\"items\": {\n",
+    ]
+    entry_to_dict = interchange.entry_to_dict
+    for number, item in enumerate(meeting.agenda, 1):
+        item_dict = interchange.item_to_dict(item, with_log=False)
+        item_dict.pop("log", None)
+        head = dumps({"id": item.id, "order": number - 1, "item": item_dict})
+        parts.append(f"{',' if number > 1 else ''}\"{number}\": {head[:-1]}, \"log\": [\n")
+        lines = [dumps({"uid": entry.uid, "entry": entry_to_dict(entry)}) for entry in item.log]
+        if lines:
+            parts.append(",\n".join(lines))
+            parts.append("\n")
+        parts.append("]}\n")
+    parts.append("}}\n")
+    return "".join(parts)
 
 
-def _replace_table(db: TinyDB, name: str, docs: list[dict[str, Any]]) -> None:
-    table = db.table(name)
-    table.truncate()
-    if docs:
-        table.insert_multiple(docs)
+def encode_meeting(meeting: Meeting) -> bytes:
+    """The bytes of a meeting file for ``meeting`` (UTF-8, one entry per line)."""
+    try:
+        return _meeting_text(meeting, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        # A lone surrogate (from a broken paste) has no UTF-8 form: write \uXXXX
+        # escapes for this file instead, which read back to the same text.
+        return _meeting_text(meeting, ensure_ascii=True).encode("ascii")
 
 
-def _write_all(db: TinyDB, meeting: Meeting) -> None:
-    _replace_table(db, META, [_header_doc(meeting)])
-    _replace_table(db, PEOPLE, _people_docs(meeting))
-    _replace_table(db, ITEMS, _item_docs(meeting))
+class _NotLines(Exception):
+    """The file is not in the line layout (the whole-file reader takes over)."""
+
+
+def _table_line(line: bytes, prefix: bytes) -> Any:
+    if not line.startswith(prefix) or not line.endswith(b",\n"):
+        raise _NotLines
+    return json.loads(line[len(prefix) : -2])
+
+
+def _meeting_from_lines(lines: Iterator[bytes], path: Path | str, backup_finder: BackupFinder | None) -> Meeting:
+    """The meeting from a file in the line layout; :class:`_NotLines` for any other layout."""
+    try:
+        schema_table = _table_line(next(lines), _LINE_SCHEMA)
+        schema = next(iter(schema_table.values())) if isinstance(schema_table, dict) and len(schema_table) == 1 else None
+        if schema != {"kind": KIND_MEETING, "version": SCHEMA_VERSION}:
+            raise _NotLines  # any other schema: the whole-file reader says what is wrong
+        metas = _table_line(next(lines), _LINE_META)
+        people_table = _table_line(next(lines), _LINE_PEOPLE)
+        if next(lines) != _LINE_ITEMS or not isinstance(metas, dict) or not isinstance(people_table, dict):
+            raise _NotLines
+        if not all(isinstance(doc, dict) for doc in (*metas.values(), *people_table.values())):
+            raise _NotLines
+        header = _header_from(list(metas.values()), path, backup_finder)
+        people = _people_from(people_table.values())
+        docs: list[tuple[Mapping[str, Any], Item]] = []
+        keys: set[bytes] = set()
+        shared: _Interned = {}
+        loads = json.loads
+        line = next(lines)
+        while line != b"}}\n":
+            if docs:
+                if not line.startswith(b","):
+                    raise _NotLines
+                line = line[1:]
+            match = _ITEM_KEY.match(line)
+            if match is None or not line.endswith(_LOG_OPEN) or match.group(1) in keys:
+                raise _NotLines
+            keys.add(match.group(1))
+            doc = loads(line[match.end() : -len(_LOG_OPEN)] + b"}")
+            if not isinstance(doc, dict):
+                raise _NotLines
+            where = f"agenda[{len(docs)}]"
+            item = _item_from(doc, where)
+            log = item.log
+            for line in lines:
+                if line == b"]}\n":
+                    break
+                record = loads(line[:-2] if line.endswith(b",\n") else line)
+                if not isinstance(record, dict):
+                    raise _Shape(f"{where}.log[{len(log)}]", "オブジェクトではありません")
+                log.append(_entry_from(record.get("entry"), record.get("uid"), f"{where}.log[{len(log)}]", shared))
+            else:
+                raise _NotLines
+            docs.append((doc, item))
+            line = next(lines)
+        if next(lines, b"") != b"":
+            raise _NotLines
+        agenda = [item for _doc, item in sorted(docs, key=lambda pair: _order_key(pair[0]))]
+    except (StopIteration, ValueError, UnicodeDecodeError):
+        raise _NotLines from None
+    except _Shape as error:
+        raise _damaged(path, backup_finder, str(error)) from None
+    except (KeyError, TypeError, AttributeError) as error:
+        raise _damaged(path, backup_finder, repr(error)) from None
+    return Meeting(people=people, agenda=agenda, **header)
+
+
+def _order_key(doc: Mapping[str, Any]) -> Any:
+    order = doc.get("order")
+    if type(order) is not int:
+        raise _Shape("order", f"表の順番(order)が正しくありません: {order!r}")
+    return order
+
+
+def read_meeting_file(path: Path | str, backup_finder: BackupFinder | None = None) -> Meeting:
+    """Read a meeting file (line by line when it is in the line layout) and replay its journal.
+
+    Raises :class:`FileNotFoundError` for a missing file and
+    :class:`DamagedFileError` for an unreadable one.
+    """
+    path = Path(path)
+    try:
+        with open(path, "rb") as handle:
+            try:
+                meeting = _meeting_from_lines(iter(handle), path, backup_finder)
+            except _NotLines:
+                meeting = None
+    except FileNotFoundError:
+        raise
+    except OSError:
+        meeting = None  # read_file_once below says what is wrong, in Japanese
+    if meeting is None:
+        meeting = _meeting_from_tables(
+            decode_tables(read_file_once(path, backup_finder), path, KIND_MEETING, backup_finder), path, backup_finder
+        )
+    records = read_records(journal_path(path))
+    if records:
+        _replay(meeting, records, path, backup_finder)
+    return meeting
 
 
 def _by_order(docs: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
@@ -200,7 +348,11 @@ def _text_list(value: object, where: str) -> list[str]:
     return list(value)
 
 
-def _entry_from(data: object, uid: object, where: str) -> Entry:
+#: Short repeated strings (speaker ids and labels, times' dates …) shared, not copied per entry.
+_Interned = dict
+
+
+def _entry_from(data: object, uid: object, where: str, shared: _Interned | None = None) -> Entry:
     if not isinstance(uid, str) or not uid:
         raise _Shape(f"{where}.uid", "発言の識別子(uid)がありません")
     if isinstance(data, Mapping) and "vote" in data:
@@ -209,6 +361,26 @@ def _entry_from(data: object, uid: object, where: str) -> Entry:
             raise _Shape(f"{where}.vote.ballots", "の形が違います")
         vote["ballots"] = dict(vote["ballots"])
         return Vote(uid=uid, **vote)
+    if (
+        type(data) is dict
+        and len(data) <= 3
+        and type(data.get("text")) is str
+        and type(data.get("time", "")) in (str, type(None))
+        and all(key in _SPEECH_KEYS for key in data)
+    ):
+        # The common case, checked without building a dictionary of fields (10,000 of these).
+        speaker = data.get("speaker")
+        text = data["text"]
+        time = data.get("time")
+        if shared is not None and speaker is not None and type(speaker) is str:
+            speaker = shared.setdefault(speaker, speaker)
+        if type(speaker) is str:
+            return Speech(text, speaker_id=speaker, time=time, uid=uid)
+        if type(speaker) is dict and type(speaker.get("label")) is str:
+            label = speaker["label"]
+            if shared is not None:
+                label = shared.setdefault(label, label)
+            return Speech(text, label=label, time=time, uid=uid)
     speech = _fields(data, {"speaker": ((str, dict), _REQUIRED), "text": (_TEXT, _REQUIRED),
                             "time": ((str, type(None)), None)}, where)
     speaker = speech.pop("speaker")
@@ -220,41 +392,90 @@ def _entry_from(data: object, uid: object, where: str) -> Entry:
     return Speech(label=label, uid=uid, **speech)
 
 
+_SPEECH_KEYS = frozenset(("speaker", "text", "time"))
+
+
+def _header_from(metas: list, path: Path | str, backup_finder: BackupFinder | None) -> dict[str, Any]:
+    if len(metas) != 1:
+        raise _Shape(META, "会議の見出しがありません")
+    header = _fields(metas[0], _HEADER_KEYS, META)
+    if header["extra"] is not None:
+        header["extra"] = copy.deepcopy(header["extra"])
+    return header
+
+
+def _people_from(docs: Iterable[Mapping[str, Any]]) -> list[Person]:
+    return [
+        Person(**_fields(doc.get("person"), _PERSON_KEYS, f"people[{index}]"))
+        for index, doc in enumerate(_by_order(docs))
+    ]
+
+
+def _item_from(doc: Mapping[str, Any], where: str) -> Item:
+    item_data = doc.get("item")
+    item = Item(**_fields(item_data, _ITEM_KEYS, where))
+    item.departments = _text_list(item_data.get("departments", []), f"{where}.departments")
+    return item
+
+
+def _damaged(path: Path | str, backup_finder: BackupFinder | None, what: str) -> DamagedFileError:
+    return DamagedFileError(path, f"会議の表の形が正しくありません: {what}", backup_finder() if backup_finder else None)
+
+
 def _meeting_from_tables(
     tables: dict[str, dict[str, Any]] | None, path: Path | str, backup_finder: BackupFinder | None
 ) -> Meeting:
     """Rebuild the meeting, with its entry uids, from the tables of a meeting file."""
     tables = tables or {}
     try:
-        metas = list(tables.get(META, {}).values())
-        if len(metas) != 1:
-            raise _Shape(META, "会議の見出しがありません")
-        header = _fields(metas[0], _HEADER_KEYS, META)
-        if header["extra"] is not None:
-            header["extra"] = copy.deepcopy(header["extra"])
-        people = [
-            Person(**_fields(doc.get("person"), _PERSON_KEYS, f"people[{index}]"))
-            for index, doc in enumerate(_by_order(tables.get(PEOPLE, {}).values()))
-        ]
+        header = _header_from(list(tables.get(META, {}).values()), path, backup_finder)
+        people = _people_from(tables.get(PEOPLE, {}).values())
         agenda = []
+        shared: _Interned = {}
         for index, doc in enumerate(_by_order(tables.get(ITEMS, {}).values())):
             where = f"agenda[{index}]"
-            item_data = doc.get("item")
-            item = Item(**_fields(item_data, _ITEM_KEYS, where))
-            item.departments = _text_list(item_data.get("departments", []), f"{where}.departments")
+            item = _item_from(doc, where)
             log = doc.get("log")
             if not isinstance(log, list):
                 raise _Shape(f"{where}.log", "配列ではありません")
             for position, record in enumerate(log):
                 if not isinstance(record, Mapping):
                     raise _Shape(f"{where}.log[{position}]", "オブジェクトではありません")
-                item.log.append(_entry_from(record.get("entry"), record.get("uid"), f"{where}.log[{position}]"))
+                item.log.append(_entry_from(record.get("entry"), record.get("uid"), f"{where}.log[{position}]", shared))
             agenda.append(item)
     except _Shape as error:
-        raise DamagedFileError(path, f"会議の表の形が正しくありません: {error}", backup_finder() if backup_finder else None) from None
+        raise _damaged(path, backup_finder, str(error)) from None
     except (KeyError, TypeError, AttributeError) as error:
-        raise DamagedFileError(path, f"会議の表の形が正しくありません: {error!r}", backup_finder() if backup_finder else None) from None
+        raise _damaged(path, backup_finder, repr(error)) from None
     return Meeting(people=people, agenda=agenda, **header)
+
+
+def _replay(meeting: Meeting, records: list[dict[str, Any]], path: Path | str, backup_finder: BackupFinder | None) -> int:
+    """Journal records onto the meeting (as :func:`storage.journal.apply_records` onto tables)."""
+    items = {item.id: item for item in meeting.agenda}
+    known: dict[str, set[str]] = {}
+    added = 0
+    try:
+        for record in records:
+            if record.get("op") != "append":
+                continue
+            item = items.get(record.get("item"))
+            if item is None:
+                continue
+            uids = known.get(item.id)
+            if uids is None:
+                uids = known[item.id] = {entry.uid for entry in item.log}
+            uid = record.get("uid")
+            if uid in uids:
+                continue
+            item.log.append(_entry_from(record.get("entry"), uid, f"journal[{added}]"))
+            uids.add(uid)
+            added += 1
+    except _Shape as error:
+        raise _damaged(path, backup_finder, str(error)) from None
+    except (KeyError, TypeError, AttributeError) as error:
+        raise _damaged(path, backup_finder, repr(error)) from None
+    return added
 
 
 def meeting_from_bytes(raw: bytes, source: Path | str) -> Meeting:
@@ -263,34 +484,19 @@ def meeting_from_bytes(raw: bytes, source: Path | str) -> Meeting:
 
 
 def load_meeting_readonly(path: Path | str, backup_finder: BackupFinder | None = None) -> Meeting:
-    """Load a meeting file for reading only (list, export): no lock, never writes.
+    """Load a meeting file (and its journal) for reading only (list, export): no lock, never writes.
 
     Raises :class:`FileNotFoundError` for a missing file and
     :class:`DamagedFileError` for an unreadable one.
     """
-    path = Path(path)
-    db = open_db(path, kind=KIND_MEETING, backup_finder=backup_finder, read_only=True, must_exist=True)
-    try:
-        tables = db.storage.read()
-        records = read_records(journal_path(path))
-        if records and tables:
-            apply_records(tables, records, ITEMS)
-        return _meeting_from_tables(tables, path, backup_finder)
-    finally:
-        db.close()
+    return read_meeting_file(path, backup_finder)
 
 
 def merged_meeting_bytes(path: Path | str) -> bytes | None:
     """The meeting file's bytes with its journal folded in (for a zip backup); ``None`` without a journal."""
-    from storage.tinystore import encode_tables, read_file_once
-
-    records = read_records(journal_path(path))
-    if not records:
+    if not read_records(journal_path(path)):
         return None
-    tables = decode_tables(read_file_once(Path(path)), path, KIND_MEETING)
-    if not tables or not apply_records(tables, records, ITEMS):
-        return None
-    return encode_tables(tables, KIND_MEETING)
+    return encode_meeting(read_meeting_file(path))
 
 
 # -- the store --------------------------------------------------------------------
@@ -339,12 +545,9 @@ class MeetingStore:
         self.secondary_error: StorageError | None = None
         self._last_full_write = time.monotonic()
         if meeting is None:
-            self._db = open_db(self.path, kind=KIND_MEETING, backup_finder=backup_finder, must_exist=True)
-            tables = self._db.storage.read()
-            records = read_records(journal_path(self.path))
-            if records and tables:
-                apply_records(tables, records, ITEMS)
-            self.meeting = _meeting_from_tables(tables, self.path, backup_finder)
+            self.meeting = read_meeting_file(self.path, backup_finder)
+            #: The agenda's item ids as the file holds them.
+            self._written_agenda = [item.id for item in self.meeting.agenda]
             self._journal = Journal(self.path)
             if self._journal.count:
                 # Entries of a crashed session: fold them into the file now (the
@@ -359,30 +562,24 @@ class MeetingStore:
         else:
             if self.path.exists():
                 raise FileExistsError(self.path)
-            self._db = open_db(self.path, kind=KIND_MEETING, backup_finder=backup_finder)
             self.meeting = meeting
-            with self._db.storage.batch():
-                _write_all(self._db, meeting)
+            self._write_file()
             self._journal = Journal(self.path)
             self._journal.clear()
             self._after_save("create")
 
     # -- saves ---------------------------------------------------------------
     def save_item(self, item: Item) -> None:
-        """Save one agenda item with its whole log (what committing a speech calls).
+        """Save one agenda item with its whole log (an edit, a vote; the file is rewritten whole).
 
-        If the stored agenda no longer matches the in-memory one (the item is
-        new, or items moved), the whole agenda is saved instead: still one write.
+        Saved as a change of the agenda (``on_saved("agenda")``) when the item
+        is new or the items moved since the file was last written.
         """
-        order = self._order_of(item)
+        self._order_of(item)
 
         def write() -> str:
-            items = self._db.table(ITEMS)
-            stored = [doc["id"] for doc in _by_order(items.all())]
-            if stored != [other.id for other in self.meeting.agenda]:
-                return self._write_agenda()
-            items.update(_item_doc(item, order), Query()["id"] == item.id)
-            return "item"
+            moved = [other.id for other in self.meeting.agenda] != self._written_agenda
+            return self._write_file("agenda" if moved else "item")
 
         self._save(write)
 
@@ -408,12 +605,6 @@ class MeetingStore:
                 return
             record = {"uid": entry.uid, "entry": interchange.entry_to_dict(entry)}
             self._journal.append({"op": "append", "item": item.id, **record})
-            tables = self._db.storage.read() or {}
-            for doc in (tables.get(ITEMS) or {}).values():
-                if doc.get("id") == item.id:
-                    doc["log"].append(record)
-                    break
-            self._db.table(ITEMS).clear_cache()
             self.secondary_error = None
 
     @property
@@ -423,15 +614,15 @@ class MeetingStore:
 
     def save_header(self) -> None:
         """Save the meeting's top-level fields (date, times, place, status, extra …)."""
-        self._save(lambda: self._write_tables("header", META, [_header_doc(self.meeting)]))
+        self._save(lambda: self._write_file("header"))
 
     def save_people(self) -> None:
         """Save the attendance list (people and their order)."""
-        self._save(lambda: self._write_tables("people", PEOPLE, _people_docs(self.meeting)))
+        self._save(lambda: self._write_file("people"))
 
     def save_agenda(self) -> None:
         """Save the agenda: every item, its order and its log."""
-        self._save(self._write_agenda)
+        self._save(lambda: self._write_file("agenda"))
 
     def save_all(self) -> None:
         """Save everything: header, people and agenda."""
@@ -451,7 +642,6 @@ class MeetingStore:
             except StorageError as error:
                 self.secondary_error = error
         self.closed = True
-        self._db.close()
         if self._on_close is not None:
             self._on_close(self)
 
@@ -483,18 +673,15 @@ class MeetingStore:
                     pass  # replaying it is harmless: its entries are in the file
             self._after_save(kind)
 
-    def _write_tables(self, kind: str, name: str, docs: list[dict[str, Any]]) -> str:
-        with self._db.storage.batch():
-            _replace_table(self._db, name, docs)
+    def _write_file(self, kind: str = "all") -> str:
+        """Write the whole meeting, atomically (the journal's entries are in it then)."""
+        agenda = [item.id for item in self.meeting.agenda]
+        atomic_write_bytes(self.path, encode_meeting(self.meeting))
+        self._written_agenda = agenda
         return kind
 
-    def _write_agenda(self) -> str:
-        return self._write_tables("agenda", ITEMS, _item_docs(self.meeting))
-
     def _write_all(self) -> str:
-        with self._db.storage.batch():
-            _write_all(self._db, self.meeting)
-        return "all"
+        return self._write_file("all")
 
     def _order_of(self, item: Item) -> int:
         for order, other in enumerate(self.meeting.agenda):

@@ -29,7 +29,7 @@ def store(path):
 
 @pytest.fixture
 def writes(monkeypatch):
-    """Every atomic write of a TinyDB file, as (path, bytes); they still happen."""
+    """Every atomic write of a TinyDB file (a meeting's or the library's), as (path, bytes); they still happen."""
     seen = []
     real = tinystore.atomic_write_bytes
 
@@ -38,6 +38,7 @@ def writes(monkeypatch):
         real(target, data)
 
     monkeypatch.setattr(tinystore, "atomic_write_bytes", recording)
+    monkeypatch.setattr(meetings_module, "atomic_write_bytes", recording)
     return seen
 
 
@@ -279,3 +280,64 @@ def test_the_store_module_documents_its_tables():
     doc = meetings_module.__doc__
     for table in ("meta", "people", "items", "uid", "order"):
         assert table in doc
+
+
+def test_save_item_of_a_new_item_is_reported_as_a_change_of_the_agenda(path):
+    path.parent.mkdir()
+    kinds = []
+    store = MeetingStore(path, meeting=make_meeting(), on_saved=kinds.append)
+    store.save_item(store.meeting.agenda[0])
+    store.meeting.agenda.insert(1, Item(id="a2", title="新しい議事"))
+    store.save_item(store.meeting.agenda[1])
+    store.save_item(store.meeting.agenda[1])
+    assert kinds == ["create", "item", "agenda", "item"]  # the library's row follows an agenda change
+
+
+def test_the_file_is_tinydb_tables_one_entry_per_line_and_tinydb_reads_it(path):
+    from tinydb import TinyDB
+
+    path.parent.mkdir()
+    meeting = load_demo()
+    MeetingStore(path, meeting=meeting).close()
+    text = path.read_text(encoding="utf-8")
+    entries = sum(len(item.log) for item in meeting.agenda)
+    assert sum(1 for line in text.splitlines() if line.startswith('{"uid": ')) == entries
+    assert "お疲れ様でした。" in text  # Japanese as it is, not escaped
+    db = TinyDB(path, access_mode="r")
+    try:
+        items = db.table("items").all()
+        assert [doc["id"] for doc in sorted(items, key=lambda doc: doc["order"])] == [item.id for item in meeting.agenda]
+        assert sum(len(doc["log"]) for doc in items) == entries
+        assert db.table("meta").all()[0]["body"] == meeting.body
+    finally:
+        db.close()
+
+
+@pytest.mark.parametrize("layout", ["indented", "compact"])
+def test_a_file_in_another_json_layout_loads_the_same(path, layout):
+    path.parent.mkdir()
+    meeting = load_demo()
+    MeetingStore(path, meeting=meeting).close()
+    tables = json.loads(path.read_text(encoding="utf-8"))
+    text = json.dumps(tables, ensure_ascii=False, indent=2 if layout == "indented" else None)
+    path.write_text(text, encoding="utf-8")
+    loaded = load_meeting_readonly(path)
+    assert loaded == meeting
+    assert uids(loaded) == uids(meeting)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda text: text.replace('"entry": {', '"entry": [', 1),  # bad JSON on an entry's line
+        lambda text: text[: len(text) // 2],  # cut in the middle
+        lambda text: text.replace('"speaker": ', '"sp": ', 1),  # an entry of the wrong shape
+    ],
+    ids=["broken-line", "truncated", "wrong-shape"],
+)
+def test_a_damaged_line_layout_file_is_refused(path, damage):
+    path.parent.mkdir()
+    MeetingStore(path, meeting=load_demo()).close()
+    path.write_text(damage(path.read_text(encoding="utf-8")), encoding="utf-8")
+    with pytest.raises(DamagedFileError):
+        load_meeting_readonly(path)

@@ -278,7 +278,7 @@ def test_a_journal_left_by_a_crash_goes_to_the_trash_and_back(root, datadir):
     store.append_entry(item, entry)
     journal = journal_path(_meeting_file(root, meeting_id))
     assert journal.exists()
-    store._db.close()  # the app "crashed": the store was never closed, the journal stays
+    # the app "crashed": the store is never closed, the journal stays
 
     datadir.delete_meeting(meeting_id, WHEN)
     assert not journal.exists()
