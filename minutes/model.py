@@ -99,7 +99,8 @@ class Person:
         return self.present and self.has_vote
 
 
-@dataclass
+# Entries have __slots__: a full day's verbatim record is 10,000 of them (issue #5, memory).
+@dataclass(slots=True)
 class Speech:
     """One speaker turn: who spoke and what was said.
 
@@ -120,7 +121,7 @@ class Speech:
         return self.text.split("\n")
 
 
-@dataclass
+@dataclass(slots=True)
 class Vote:
     """A vote (採決): one ballot per voter, and the result the chair declared."""
 

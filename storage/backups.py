@@ -20,6 +20,7 @@ import os
 import re
 import zipfile
 from collections.abc import Callable
+from typing import BinaryIO
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -70,6 +71,36 @@ def _read_bytes(path: Path) -> bytes | None:
             return handle.read()
     except FileNotFoundError:
         return None
+
+
+#: Files are compared and copied this much at a time (a 10,000-entry meeting is 6 MB:
+#: never held whole in memory, twice, for a backup; issue #5).
+_CHUNK = 1 << 20
+
+
+def _same_content(one: Path, other: Path) -> bool:
+    """True when both files hold the same bytes (read a chunk at a time)."""
+    try:
+        if os.stat(one).st_size != os.stat(other).st_size:
+            return False
+        with open(one, "rb") as first, open(other, "rb") as second:
+            while True:
+                a = first.read(_CHUNK)
+                if a != second.read(_CHUNK):
+                    return False
+                if not a:
+                    return True
+    except FileNotFoundError:
+        return False
+
+
+def _copy_into(source: Path) -> Callable[[BinaryIO], None]:
+    def write(handle: BinaryIO) -> None:
+        with open(source, "rb") as src:
+            while chunk := src.read(_CHUNK):
+                handle.write(chunk)
+
+    return write
 
 
 class Backups:
@@ -129,11 +160,11 @@ class Backups:
         Returns the new backup, or ``None`` when there was nothing new to keep
         (or no source file). Old backups beyond ``keep`` are removed.
         """
-        data = _read_bytes(Path(source))
-        if data is None:
+        source = Path(source)
+        if not source.is_file():
             return None
         existing = self.list_backups(meeting_id)
-        if existing and _read_bytes(existing[0]) == data:
+        if existing and _same_content(source, existing[0]):
             return None
         sequence = 1
         if existing:
@@ -141,7 +172,7 @@ class Backups:
         moment = _as_utc(now or self.clock())
         folder = ensure_private_dir(self.folder_for(meeting_id), within=self.folder.parent)
         target = folder / f"{moment:%Y%m%dT%H%M%SZ}-{sequence:06d}.json"
-        atomic_write_bytes(target, data)
+        atomic_write(target, _copy_into(source))
         self._rotate(meeting_id)
         return target
 

@@ -22,9 +22,18 @@ from storage.library import Library
 
 def read_committees(library: Library) -> tuple[list[Committee], list[str]]:
     """The committees that can be read, in stored order, and a Japanese line for each that cannot."""
+    return _read_dicts(library.committees())
+
+
+def committees_from_dicts(stored: list[Any]) -> list[Committee]:
+    """The committees that can be read among stored dicts (:func:`storage.library.committees_in_file`)."""
+    return _read_dicts(stored)[0]
+
+
+def _read_dicts(stored: list[Any]) -> tuple[list[Committee], list[str]]:
     committees: list[Committee] = []
     problems: list[str] = []
-    for n, data in enumerate(library.committees(), start=1):
+    for n, data in enumerate(stored, start=1):
         try:
             committees.append(Committee.from_dict(data))
         except CommitteeError as error:

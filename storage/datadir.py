@@ -33,7 +33,7 @@ from storage.backups import (
 from storage.drafts import read_draft, write_draft
 from storage.journal import JOURNAL_SUFFIX, journal_path
 from storage.errors import LockRequiredError, StorageError, UnknownMeetingError, WriteFailedError, os_error_reason
-from storage.library import Library
+from storage.library import Library, committees_in_file
 from storage.lock import DataDirLock
 from storage.meetings import MeetingStore, load_meeting_readonly, meeting_from_bytes
 from storage.paths import (
@@ -365,10 +365,18 @@ class DataDir:
 
     # -- committees (issue #4; storage/committees.py) --------------------------------
     def committees(self) -> list:
-        """The committees (会議体) that can be read, in stored order (no lock needed)."""
-        from storage.committees import list_committees
+        """The committees (会議体) that can be read, in stored order (no lock needed).
 
-        return list_committees(self.library)
+        Without the library open, only its committees are read (not the index of
+        meetings): what the minute-taking screen asks for.
+        """
+        from storage.committees import committees_from_dicts, list_committees
+
+        if self._library is not None:
+            return list_committees(self._library)
+        return committees_from_dicts(
+            committees_in_file(self.root / LIBRARY_FILE, self.backups.finder(LIBRARY_BACKUP_ID))
+        )
 
     def save_committee(self, committee):
         """Add or replace a committee (needs the lock); returns it as stored.

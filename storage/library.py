@@ -19,6 +19,7 @@ something is one atomic write of the file.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ from typing import Any
 from tinydb import Query
 
 from storage.errors import DamagedFileError
-from storage.tinystore import KIND_LIBRARY, BackupFinder, open_db
+from storage.tinystore import KIND_LIBRARY, SCHEMA_TABLE, SCHEMA_VERSION, BackupFinder, open_db, read_file_once
 
 MEETINGS = "meetings"
 COMMITTEES = "committees"
@@ -150,3 +151,45 @@ class Library:
     def close(self) -> None:
         """Close the file (every change is already on disk)."""
         self._db.close()
+
+
+def committees_in_file(path: Path | str, backup_finder: BackupFinder | None = None) -> list[dict[str, Any]]:
+    """The committees of a library file, read without building its index of meetings.
+
+    The minute-taking screen needs only the committees, and the index of a
+    thousand meetings is megabytes of objects (issue #5). The file as
+    :class:`~storage.tinystore.AtomicJSONStorage` writes it (indented by two
+    spaces) has each table under a key at the start of a line, where no JSON
+    string can put it: only the schema and the committees are parsed there.
+    Any other layout, and anything amiss, is read by :class:`Library` (which
+    raises :class:`DamagedFileError` for a damaged file).
+    """
+    path = Path(path)
+    try:
+        raw = read_file_once(path, backup_finder)
+    except FileNotFoundError:
+        return []
+    decoder = json.JSONDecoder()
+
+    def table_at(text: str, name: str) -> Any:
+        key = f'\n  "{name}": '
+        at = text.find(key)
+        return None if at < 0 else decoder.raw_decode(text, at + len(key))[0]
+
+    try:
+        text = raw.decode("utf-8")
+        if text.startswith(f'{{\n  "{SCHEMA_TABLE}": ') and text.endswith("\n}\n"):
+            schema = table_at(text, SCHEMA_TABLE)
+            if schema == {"1": {"kind": KIND_LIBRARY, "version": SCHEMA_VERSION}}:
+                table = table_at(text, COMMITTEES)
+                if table is None:
+                    return []
+                if isinstance(table, dict) and all(isinstance(doc, dict) for doc in table.values()):
+                    return [dict(doc) for doc in table.values()]
+    except ValueError:
+        pass
+    library = Library(path, backup_finder=backup_finder, read_only=True)
+    try:
+        return library.committees()
+    finally:
+        library.close()

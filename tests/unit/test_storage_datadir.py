@@ -296,3 +296,51 @@ def test_a_vanished_data_folder_is_reported_not_recreated(datadir):
     assert caught.value.errno == errno.ENOENT
     assert "見つかりません" in caught.value.message
     assert not datadir.root.joinpath("meetings").exists()
+
+
+def _committee_dicts(count: int) -> list[dict]:
+    from minutes.committee import committee_from_meeting
+
+    dicts = []
+    for n in range(count):
+        committee = committee_from_meeting(make_meeting(), name=f"第{n + 1}審議会")
+        committee.speaker_keys = {7: "事務局"}
+        dicts.append(committee.to_dict())
+    return dicts
+
+
+@pytest.mark.parametrize("count", [0, 2])
+def test_the_committees_alone_are_read_as_the_library_reads_them(data_dir, count):
+    from storage.library import committees_in_file
+    from storage.paths import LIBRARY_FILE
+
+    datadir = DataDir(data_dir)
+    with datadir.write_lock():
+        for _ in range(30):
+            datadir.add_meeting(make_meeting())
+        if count:
+            datadir.library.set_committees(_committee_dicts(count))
+        expected = datadir.library.committees()
+    path = data_dir / LIBRARY_FILE
+    assert committees_in_file(path) == expected
+    assert [c.name for c in DataDir(data_dir).committees()] == [d["name"] for d in expected]
+    # Another JSON layout of the same tables (edited by hand): the whole file is read.
+    import json
+
+    path.write_text(json.dumps(json.loads(path.read_text(encoding="utf-8")), ensure_ascii=False), encoding="utf-8")
+    assert committees_in_file(path) == expected
+
+
+def test_the_committees_of_a_damaged_library_are_refused(data_dir):
+    from storage.library import committees_in_file
+    from storage.paths import LIBRARY_FILE
+
+    datadir = DataDir(data_dir)
+    with datadir.write_lock():
+        datadir.add_meeting(make_meeting())
+        datadir.library.set_committees(_committee_dicts(1))
+    path = data_dir / LIBRARY_FILE
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('"committees": {', '"committees": {{', 1), encoding="utf-8")
+    with pytest.raises(DamagedFileError):
+        committees_in_file(path)
