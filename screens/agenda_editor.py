@@ -17,13 +17,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from minutes.model import SECTION_AGENDA, Item
 from minutes.render import circled
 from minutes.safe_text import visible
 from screens.committee_editor import FormField, RowForm, RowTable
 from screens.confirm import Confirm, close_asking_if_changed
+from tui.widgets.key_bar import KeyBar
 
 #: Sections and kinds offered as completions (anything else may be typed).
 SECTIONS = (SECTION_AGENDA, "報告事項", "その他")
@@ -100,7 +101,7 @@ class AgendaEditor(Screen[list[Item] | None]):
             "Insert 追加 ・ Enter 編集 ・ Delete 削除 ・ ctrl+↑↓ 並べ替え ・ F2「その他」を追加 ・ ctrl+s 決定 ・ Esc 閉じる",
             id="agenda-hint",
         )
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(RowTable)

@@ -22,7 +22,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label, OptionList, SelectionList, Static
+from textual.widgets import DataTable, Input, Label, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 
 from minutes.committee import (
@@ -38,6 +38,7 @@ from minutes.render import circled, composed_title, item_heading
 from minutes.safe_text import visible
 from screens.committee_editor import FormField, RowForm
 from screens.confirm import close_asking_if_changed
+from tui.widgets.key_bar import KeyBar
 
 
 def _now(app) -> datetime:
@@ -183,7 +184,7 @@ class AttendanceScreen(Screen[Attendance | None]):
             "Enter 出席/欠席 ・ F3 遅参(今の時刻) ・ F4 退席(今の時刻) ・ F5 時刻を編集 ・ Tab 次の欄 ・ ctrl+s 決定 ・ Esc 閉じる",
             id="attendance-hint",
         )
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         for table_id in ("members", "staff"):

@@ -27,7 +27,6 @@ from textual.suggester import SuggestFromList
 from textual.widgets import (
     Checkbox,
     DataTable,
-    Footer,
     Input,
     Label,
     Select,
@@ -54,6 +53,7 @@ from minutes.phrases import Phrase
 from minutes.safe_text import visible
 from screens.confirm import close_asking_if_changed
 from storage.errors import StorageError
+from tui.widgets.key_bar import KeyBar
 
 
 # -- a small form for one row ---------------------------------------------------------------
@@ -526,7 +526,7 @@ class CommitteeEditor(Screen[Committee | None]):
             "F2〜F7 タブ ・ Tab 次の欄 ・ 表で Insert 追加、Delete 削除、Enter 編集、ctrl+↑↓ 並べ替え ・ ctrl+s 保存",
             id="editor-hint",
         )
-        yield Footer()
+        yield KeyBar()
 
     def _key_options(self, number: int) -> list[tuple[str, str]]:
         options = [(NOT_SET, "")] + self._speaker_choices()

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from minutes.committee import Committee, committee_from_meeting
@@ -25,6 +25,7 @@ from screens.confirm import Confirm
 from screens.filter_picker import FilterPicker
 from storage.committees import read_committees
 from storage.errors import StorageError
+from tui.widgets.key_bar import KeyBar
 
 
 class MeetingPicker(FilterPicker[str]):
@@ -77,7 +78,7 @@ class CommitteesScreen(Screen):
             "Enter 編集 ・ Insert/F2 新規 ・ F3 会議から作る ・ F5 この会議体で新しい会議 ・ Delete/F8 削除 ・ Esc 戻る",
             id="committees-message",
         )
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.reload()

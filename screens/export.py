@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Markdown, Static, TabbedContent, TabPane
+from textual.widgets import Markdown, Static, TabbedContent, TabPane
 
 from minutes.encoding import (
     DEFAULT_MARK,
@@ -35,6 +35,7 @@ from screens.path_dialog import PathDialog
 from storage.atomic import atomic_write_bytes
 from storage.errors import os_error_reason
 from tui.widgets.text_preview import TextPreview
+from tui.widgets.key_bar import KeyBar
 
 #: The wrap widths F4 cycles through (None: no wrapping, one paragraph per line).
 WIDTHS: tuple[int | None, ...] = (None, 70, 80, 100, 60, 40)
@@ -109,7 +110,7 @@ class ExportScreen(Screen):
                 yield Markdown("", id="markdown-preview")
             with TabPane("Markdown(原文)", id="tab-source"):
                 yield TextPreview(id="source-preview")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.refresh_preview()

@@ -39,7 +39,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from minutes.encoding import UnencodableError, encode_export
@@ -54,6 +54,7 @@ from storage.errors import DamagedFileError, StorageError, os_error_reason
 from storage.interchange_files import InterchangeFileError
 from storage.interchange_files import read_interchange_file as read_file
 from storage.meetings import meeting_from_bytes
+from tui.widgets.key_bar import KeyBar
 
 #: The actions of the screen: (action, key, label).
 ACTIONS = (
@@ -169,7 +170,7 @@ class FilesScreen(Screen[bool]):
             box.border_title = "会議のバックアップ(新しい順) ─ Enter で復元"
             yield OptionList(id="files-backups")
         yield Static(id="files-result")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         if self.meeting_id is None:

@@ -20,7 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList
+from textual.widgets import OptionList
 
 from minutes.committee import export_defaults, meeting_quorum, meeting_rule
 from minutes.editing import Change, LogEditor
@@ -32,6 +32,7 @@ from screens.heap import settle_heap
 from storage.errors import StorageError, os_error_reason
 from tui.widgets.agenda import AgendaPane
 from tui.widgets.entry_bar import EntryBar, EntryText
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.meeting_header import MeetingHeader
 from tui.widgets.speaker_log import SpeakerLog
 from tui.widgets.vote_pane import VotePane
@@ -142,7 +143,7 @@ class MeetingScreen(Screen):
             bar.add_class("-readonly")
             bar.display = False
         yield bar
-        yield Footer()
+        yield KeyBar()
 
     @property
     def phrases(self) -> list[Phrase]:

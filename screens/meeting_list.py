@@ -44,7 +44,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from minutes.era import fiscal_year_label, format_era_date, format_era_timestamp, parse_date
 from minutes.safe_text import visible
@@ -53,6 +53,7 @@ from screens.confirm import Confirm
 from screens.heap import settle_heap
 from screens.filter_picker import FilterPicker
 from storage.errors import StorageError
+from tui.widgets.key_bar import KeyBar
 
 #: The filter value meaning "all" (a picker returns ``None`` when cancelled).
 ALL = ""
@@ -404,7 +405,7 @@ class MeetingListScreen(Screen):
             id="meetings",
         )
         yield Static("", id="list-empty")
-        yield Footer()
+        yield KeyBar()
 
     def _title_content(self) -> Content:
         reason = getattr(self.app, "read_only_reason", None)

@@ -24,7 +24,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from minutes.committee import (
     Committee,
@@ -46,6 +46,7 @@ from screens.agenda_editor import AgendaEditor
 from screens.confirm import Confirm
 from screens.filter_picker import FilterPicker
 from storage.errors import StorageError
+from tui.widgets.key_bar import KeyBar
 
 
 class CommitteePicker(FilterPicker[str]):
@@ -155,7 +156,7 @@ class NewMeetingScreen(Screen):
             yield Label("会次第(F3 で編集)", classes="form-label")
             yield Static("", id="agenda-summary")
         yield Static("F2 会議体を選ぶ ・ F3 会次第を編集 ・ Tab 次の欄 ・ ctrl+s 作成して開く ・ Esc 戻る", id="new-hint")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         reason = getattr(self.app, "read_only_reason", None)

@@ -24,13 +24,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from minutes.era import format_era_date
 from minutes.safe_text import visible
 from storage.errors import StorageError
 from storage.search import KIND_ITEM, KIND_MEETING_TITLE, SearchHit, SearchResult
+from tui.widgets.key_bar import KeyBar
 
 #: Seconds of quiet typing before the search runs.
 SEARCH_DELAY = 0.3
@@ -156,7 +157,7 @@ class SearchScreen(Screen):
         yield Input(value=self.initial_word, placeholder="探す言葉(発言・議事・題名から。例: 個人情報)", id="search-word")
         yield Static("", id="search-status")
         yield SearchResults(id="search-results")
-        yield Footer()
+        yield KeyBar()
 
     @property
     def word_input(self) -> Input:

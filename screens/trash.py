@@ -13,13 +13,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from minutes.era import format_era_timestamp
 from minutes.safe_text import visible
 from screens.confirm import Confirm
 from screens.meeting_list import Column, ListTable, describe, era_date
 from storage.errors import StorageError
+from tui.widgets.key_bar import KeyBar
 
 def deleted_text(stamp: str) -> str:
     """``令和4年3月15日 18:05`` for an ISO time (local time), or the text itself, made safe to show."""
@@ -64,7 +65,7 @@ class TrashScreen(Screen):
             ],
             id="trash",
         )
-        yield Footer()
+        yield KeyBar()
 
     @property
     def table(self) -> ListTable:

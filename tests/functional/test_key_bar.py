@@ -1,0 +1,69 @@
+"""The key bar at the bottom of every screen (one widget in place of Textual's Footer, issue #5)."""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+
+from screens.meeting import MeetingScreen
+from tests.functional.appkit import add_meeting, demo_dict, make_app
+from tui.widgets.key_bar import KeyBar
+
+
+def bar_text(app) -> str:
+    bar = app.screen.query_one(KeyBar)
+    return bar.render().plain
+
+
+async def test_the_bar_shows_the_screens_keys_and_the_palette_at_the_right_end(tmp_path):
+    root = tmp_path / "data"
+    app = make_app(root, add_meeting(root, demo_dict()))
+    async with app.run_test(size=(160, 30)) as pilot:
+        await pilot.pause()
+        text = bar_text(app)
+        assert text.startswith(" tab 発言者 f1 ヘルプ f2 会長 f3 委員 f4 担当課 f5 事務局 f10 定型文 f12 採決")
+        assert text.endswith("▏^p コマンド")
+        assert cell_len(text) == 160
+
+
+async def test_keys_that_do_not_fit_are_left_out_whole(tmp_path):
+    root = tmp_path / "data"
+    app = make_app(root, add_meeting(root, demo_dict()))
+    async with app.run_test(size=(60, 30)) as pilot:
+        await pilot.pause()
+        text = bar_text(app)
+        assert cell_len(text) <= 60
+        shown = text.split("▏")[0].split()
+        # pairs of key and description, none cut in half
+        assert shown[:6] == ["tab", "発言者", "f1", "ヘルプ", "f2", "会長"]
+        assert len(shown) % 2 == 0
+        assert "採決" not in text
+
+
+async def test_clicking_a_key_presses_it(tmp_path):
+    root = tmp_path / "data"
+    app = make_app(root, add_meeting(root, demo_dict()))
+    async with app.run_test(size=(160, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MeetingScreen)
+        bar = screen.query_one(KeyBar)
+        text = bar.render().plain
+        x = cell_len(text[: text.index("f5 事務局")]) + 1
+        await pilot.click(KeyBar, offset=(x, 0))
+        await pilot.pause()
+        assert screen.speaker.label == "事務局"
+
+
+async def test_the_bar_follows_the_screen(tmp_path):
+    root = tmp_path / "data"
+    add_meeting(root, demo_dict())
+    app = make_app(root)
+    async with app.run_test(size=(160, 30)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert "f2 新規" in bar_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MeetingScreen)
+        assert "f12 採決" in bar_text(app)
+        assert "f2 新規" not in bar_text(app)
