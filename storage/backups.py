@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import os
 import re
-import zipfile
 from collections.abc import Callable
 from typing import BinaryIO
 from dataclasses import dataclass, field
@@ -274,6 +273,8 @@ def backup_zip(root: Path | str, dest: Path | str) -> ZipReport:
             continue
         files.append((member, data))
 
+    import zipfile  # only for a zip backup (the start of the app does not wait for it)
+
     def write(handle):
         with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for member, data in files:
@@ -307,6 +308,8 @@ def read_restore_zip(src: Path | str) -> dict[str, bytes]:
     ``drafts/<id>.json`` (no absolute or ``..`` paths), every file readable as
     its kind, and ``library.json`` present.
     """
+    import zipfile
+
     src = Path(src)
     try:
         archive = zipfile.ZipFile(src)

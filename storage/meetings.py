@@ -115,6 +115,8 @@ _LINE_PEOPLE = b'"people": '
 _LINE_ITEMS = b'"items": {\n'
 _LOG_OPEN = b', "log": [\n'
 _ITEM_KEY = re.compile(rb'"([0-9]+)": ')
+#: Entry lines parsed in one go.
+_BATCH = 512
 
 
 def _meeting_text(meeting: Meeting, ensure_ascii: bool) -> str:
@@ -198,13 +200,24 @@ def _meeting_from_lines(lines: Iterator[bytes], path: Path | str, backup_finder:
             where = f"agenda[{len(docs)}]"
             item = _item_from(doc, where)
             log = item.log
+            batch: list[bytes] = []
             for line in lines:
-                if line == b"]}\n":
+                closing = line == b"]}\n"
+                if not closing:
+                    batch.append(line)
+                if batch and (closing or len(batch) == _BATCH):
+                    # A few hundred entries' lines parsed as one JSON array: one call
+                    # of the parser instead of one per line, and never the whole file.
+                    last = batch[-1]
+                    batch[-1] = last[:-2] if last.endswith(b",\n") else last
+                    records = loads(b"[" + b"".join(batch) + b"]")
+                    batch.clear()
+                    for record in records:
+                        if type(record) is not dict:
+                            raise _Shape(f"{where}.log[{len(log)}]", "オブジェクトではありません")
+                        log.append(_entry_from(record.get("entry"), record.get("uid"), f"{where}.log[{len(log)}]", shared))
+                if closing:
                     break
-                record = loads(line[:-2] if line.endswith(b",\n") else line)
-                if not isinstance(record, dict):
-                    raise _Shape(f"{where}.log[{len(log)}]", "オブジェクトではありません")
-                log.append(_entry_from(record.get("entry"), record.get("uid"), f"{where}.log[{len(log)}]", shared))
             else:
                 raise _NotLines
             docs.append((doc, item))
@@ -363,10 +376,9 @@ def _entry_from(data: object, uid: object, where: str, shared: _Interned | None 
         return Vote(uid=uid, **vote)
     if (
         type(data) is dict
-        and len(data) <= 3
+        and data.keys() <= _SPEECH_KEYS
         and type(data.get("text")) is str
-        and type(data.get("time", "")) in (str, type(None))
-        and all(key in _SPEECH_KEYS for key in data)
+        and type(data.get("time", "")) in _TIME_TYPES
     ):
         # The common case, checked without building a dictionary of fields (10,000 of these).
         speaker = data.get("speaker")
@@ -393,6 +405,7 @@ def _entry_from(data: object, uid: object, where: str, shared: _Interned | None 
 
 
 _SPEECH_KEYS = frozenset(("speaker", "text", "time"))
+_TIME_TYPES = (str, type(None))
 
 
 def _header_from(metas: list, path: Path | str, backup_finder: BackupFinder | None) -> dict[str, Any]:
