@@ -229,6 +229,12 @@ class SpeakerLog(ScrollView, can_focus=True):
     cursor: reactive[tuple[int, int] | None] = reactive(None, init=False)
     """The selected entry as (item index, entry index), or ``None``."""
 
+    class LaidOut(Message):
+        """The log was laid out for the first time (at its width), before it is first drawn."""
+
+    class EntryDrawn(Message):
+        """A frame showing the entry added last (:meth:`entry_appended`) has just been drawn."""
+
     class Selected(Message):
         """The clerk chose an entry (Enter) to open it."""
 
@@ -287,6 +293,7 @@ class SpeakerLog(ScrollView, can_focus=True):
     def rebuild(self) -> None:
         """Lay the log out again (after the meeting changed) and redraw."""
         width = self._text_width()
+        first = self._width < 0
         if width != self._width:
             self._rows_cache.clear()
             self._estimate_cache.clear()
@@ -307,6 +314,8 @@ class SpeakerLog(ScrollView, can_focus=True):
         self._block_of = block_of
         self._recount()
         self.refresh()
+        if first:
+            self.post_message(self.LaidOut())
 
     def entry_appended(self, item_index: int) -> None:
         """The last entry of an item is new: add its block without walking the whole log."""
@@ -323,6 +332,7 @@ class SpeakerLog(ScrollView, can_focus=True):
             self._block_of[self._blocks[index]] = index
         self._recount(block)
         self.refresh()
+        self._entry_to_announce = True
 
     def _recount(self, first: int = 0) -> None:
         """Recompute where each block starts, from block ``first`` on (the ones before it did not move)."""
@@ -479,8 +489,12 @@ class SpeakerLog(ScrollView, can_focus=True):
             return super().render_lines(crop)
         finally:
             self._paint_styles = None
+            if self._entry_to_announce:
+                self._entry_to_announce = False
+                self.post_message(self.EntryDrawn())  # handled once this frame is out
 
     _paint_styles: dict | None = None
+    _entry_to_announce = False
 
     def _styles(self, selected: bool) -> dict:
         styles = self._paint_styles
