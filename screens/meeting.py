@@ -28,7 +28,7 @@ from minutes.model import APPROVE, Meeting, Speech, Vote
 from minutes.phrases import BUILTIN_PHRASES, Phrase
 from minutes.speakers import MEMBER_UNNAMED, SECRETARIAT, SpeakerRef, chair, departments, display, vice_chair
 from minutes.votes import decide, is_tie, tally
-from screens.heap import settle_heap
+from screens.heap import collect_garbage_if_due, settle_heap
 from storage.errors import StorageError, os_error_reason
 from tui.widgets.agenda import AgendaPane
 from tui.widgets.entry_bar import EntryBar, EntryText
@@ -200,9 +200,24 @@ class MeetingScreen(Screen):
         log = self.query_one(SpeakerLog)
         log.call_after_refresh(log.scroll_to_bottom)
 
+    _heap_settled = False
+
     def _after_first_frame(self) -> None:
         self._load_settings()
+        self._heap_settled = True
         settle_heap()
+
+    def on_speaker_log_laid_out(self, event: SpeakerLog.LaidOut) -> None:
+        # The log's index of every entry (tens of thousands of objects) is made
+        # when it is first laid out: keep the collector off it too. Before the
+        # first frame, _after_first_frame does that (the frame comes first).
+        event.stop()
+        if self._heap_settled:
+            settle_heap()
+
+    def on_speaker_log_entry_drawn(self, event: SpeakerLog.EntryDrawn) -> None:
+        event.stop()
+        collect_garbage_if_due()
 
     def _initial_item(self) -> int:
         """The item to start on: the last item that has entries."""

@@ -15,9 +15,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
+from textual.widget import Widget
 from textual.widgets import Static, TextArea
 
 from minutes.safe_text import visible
@@ -93,6 +95,41 @@ class EntryText(TextArea):
 
     # -- end issue #6 ------------------------------------------------------------------------
 
+    def _refresh_size(self) -> None:
+        """Update the scrollable height after the text changed, without a layout of the whole screen.
+
+        TextArea sets ``virtual_size``, a reactive that asks the screen for a
+        layout pass (about 1 ms; on every Enter, as the bar is emptied, and on
+        every keystroke that wraps a line). The bar has a fixed height, so that
+        layout only ever updates the bar's own scrollbar: :meth:`_scroll_update`
+        does that here, as the layout would. When the scrollbar appears or
+        disappears, that change still asks for the layout that places it.
+        """
+        if not self.soft_wrap or not self.size or not self.container_size:
+            super()._refresh_size()
+            return
+        size = Size(0, self.wrapped_document.height)
+        if size != self.virtual_size:
+            self.set_reactive(Widget.virtual_size, size)
+            self.refresh()
+            self._scroll_update(size)
+        else:
+            self._refresh_scrollbars()
+
+    def clear_text(self) -> None:
+        """Empty the bar (after Enter), with an empty undo history, as :meth:`load_text` would, but cheaper.
+
+        ``load_text("")`` builds a new document and its wrapping; deleting the
+        text keeps them. Only where the document's line break is ``\n`` (a
+        restored draft may have brought ``\r\n``), so that the text of the next
+        entry is joined the same way.
+        """
+        if self.document.newline != "\n":
+            self.load_text("")
+            return
+        self.clear()
+        self.history.clear()
+
     def action_paragraph(self) -> None:
         """Insert a paragraph break at the cursor."""
         start, end = self.selection
@@ -150,6 +187,9 @@ class EntryBar(Horizontal):
     def set_text(self, text: str) -> None:
         """Replace what is typed (e.g. with a restored draft), cursor at the end."""
         area = self.text_area
+        if not text:
+            area.clear_text()
+            return
         area.load_text(text)
         area.move_cursor(area.document.end)
 

@@ -21,13 +21,17 @@ from dataclasses import dataclass
 from itertools import accumulate
 
 from rich.cells import chop_cells
+from rich.color import Color
 from rich.segment import Segment
+from rich.style import Style
 from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.strip import Strip
+from textual.widget import Widget
 
 from minutes.model import Meeting, Vote
 from minutes.render import speaker_label
@@ -38,6 +42,8 @@ from minutes.votes import tally
 TIME_WIDTH = 6
 #: Indent of the first line of each further paragraph (one full-width space).
 PARAGRAPH_INDENT = 2
+#: How many drawn lines the log keeps for reuse (a few screens; each costs about a kilobyte).
+KEPT_STRIPS = 256
 
 
 @dataclass(frozen=True)
@@ -115,6 +121,63 @@ def _first_line(text: str, start: int, width: int) -> str:
         window *= 2
 
 
+class LogScrollBar(ScrollBar):
+    """The log's vertical scrollbar: drawn again only when it would look different.
+
+    Every Enter moves the log's end (its length and the position change), and
+    Textual then draws the whole bar again (about 0.5 ms for 27 lines), though
+    in a log of thousands of lines its thumb stays on the same cells. The bar's
+    cells are worked out first (cheap); when they, and everything else the
+    drawing depends on, are what was drawn last time, the last lines are reused.
+    """
+
+    _drawn: tuple[tuple, list[Strip]] | None = None
+
+    def _drawing_key(self, crop: Region) -> tuple | None:
+        renderable = self.render()
+        if not isinstance(renderable, ScrollBarRender) or not self.vertical:
+            return None
+        style = renderable.style if isinstance(renderable.style, Style) else None
+        if style is None:
+            return None
+        width, height = self.size
+        bar = renderable.render_bar(
+            size=height,
+            window_size=renderable.window_size,
+            virtual_size=renderable.virtual_size,
+            position=renderable.position,
+            vertical=True,
+            thickness=width,
+            back_color=style.bgcolor or Color.parse("#555555"),
+            bar_color=style.color or Color.parse("bright_magenta"),
+        )
+        app = self.app
+        filters = tuple((id(line_filter), line_filter.enabled) for line_filter in self.get_line_filters())
+        return (
+            crop,
+            self.region.size,
+            tuple(bar.segments),
+            self.background_colors,
+            self.opacity,
+            filters,
+            id(app.ansi_theme),
+            app.native_ansi_color,
+        )
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        key = self._drawing_key(crop)
+        drawn = self._drawn
+        if key is not None and drawn is not None and drawn[0] == key:
+            return drawn[1]
+        lines = super().render_lines(crop)
+        self._drawn = None if key is None else (key, lines)
+        return lines
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._drawn = None
+
+
 class SpeakerLog(ScrollView, can_focus=True):
     """The log of speeches and votes of a meeting, item by item."""
 
@@ -166,6 +229,12 @@ class SpeakerLog(ScrollView, can_focus=True):
     cursor: reactive[tuple[int, int] | None] = reactive(None, init=False)
     """The selected entry as (item index, entry index), or ``None``."""
 
+    class LaidOut(Message):
+        """The log was laid out for the first time (at its width), before it is first drawn."""
+
+    class EntryDrawn(Message):
+        """A frame showing the entry added last (:meth:`entry_appended`) has just been drawn."""
+
     class Selected(Message):
         """The clerk chose an entry (Enter) to open it."""
 
@@ -194,6 +263,20 @@ class SpeakerLog(ScrollView, can_focus=True):
         #: Laid-out rows per entry object (entries are replaced, never changed, on edit).
         self._rows_cache: dict[int, tuple[object, int, list[Row]]] = {}
         self._estimate_cache: dict[int, tuple[object, int, int]] = {}
+        #: Drawn lines by (id of their row, selected): the row (rows are never changed, only replaced) and its strip.
+        self._strips: dict[tuple[int, bool], tuple[Row, Strip]] = {}
+        self._strips_drawn_with: tuple | None = None
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        """The vertical scrollbar (a :class:`LogScrollBar`), made as Textual makes it."""
+        if self._vertical_scrollbar is None:
+            self._vertical_scrollbar = LogScrollBar(
+                vertical=True, name="vertical", thickness=self.scrollbar_size_vertical
+            )
+            self._vertical_scrollbar.display = False
+            self.app._start_widget(self, self._vertical_scrollbar)
+        return self._vertical_scrollbar
 
     # -- layout -------------------------------------------------------------
     # Laying out every entry exactly takes seconds at 10,000 entries, so the
@@ -210,6 +293,7 @@ class SpeakerLog(ScrollView, can_focus=True):
     def rebuild(self) -> None:
         """Lay the log out again (after the meeting changed) and redraw."""
         width = self._text_width()
+        first = self._width < 0
         if width != self._width:
             self._rows_cache.clear()
             self._estimate_cache.clear()
@@ -230,6 +314,8 @@ class SpeakerLog(ScrollView, can_focus=True):
         self._block_of = block_of
         self._recount()
         self.refresh()
+        if first:
+            self.post_message(self.LaidOut())
 
     def entry_appended(self, item_index: int) -> None:
         """The last entry of an item is new: add its block without walking the whole log."""
@@ -244,12 +330,38 @@ class SpeakerLog(ScrollView, can_focus=True):
         self._heights.insert(block, self._height_of(item.log[entry_index]))
         for index in range(block, len(self._blocks)):
             self._block_of[self._blocks[index]] = index
-        self._recount()
+        self._recount(block)
         self.refresh()
+        self._entry_to_announce = True
 
-    def _recount(self) -> None:
-        self._starts = [0, *accumulate(self._heights)]
-        self.virtual_size = Size(self._width, self._starts[-1])
+    def _recount(self, first: int = 0) -> None:
+        """Recompute where each block starts, from block ``first`` on (the ones before it did not move)."""
+        starts = self._starts
+        if 0 < first < len(starts):
+            tail = accumulate(self._heights[first:], initial=starts[first])
+            next(tail)  # the initial value: where block ``first`` starts, unchanged
+            starts[first + 1 :] = tail
+        else:
+            self._starts = [0, *accumulate(self._heights)]
+        self._set_virtual_size(Size(self._width, self._starts[-1]))
+
+    def _set_virtual_size(self, size: Size) -> None:
+        """Set the scrollable size without asking the screen for a layout pass where none is needed.
+
+        ``virtual_size`` is a reactive that requests a layout of the whole screen
+        when it changes (about 1 ms, on every Enter). For a scroll view, all that
+        layout does with it is update the scrollbar (its length, and whether it
+        shows): :meth:`_scroll_update` does exactly that here. When the scrollbar
+        appears or disappears, its ``display`` and ``show_vertical_scrollbar``
+        change, and those still request the layout that places it.
+        """
+        if size == self.virtual_size:
+            return
+        if not self.size or not self.container_size:
+            self.virtual_size = size  # not laid out yet: the first layout sets everything up
+            return
+        self.set_reactive(Widget.virtual_size, size)
+        self._scroll_update(size)
 
     def _paragraphs(self, entry) -> tuple[str, list[str]]:
         if isinstance(entry, Vote):
@@ -323,17 +435,19 @@ class SpeakerLog(ScrollView, can_focus=True):
         anchor = self._block_at(scroll_y)
         anchor_offset = scroll_y - self._starts[anchor]
         for _ in range(4):
-            changed = False
+            changed = None
             block = self._block_at(first_line)
             while block < len(self._blocks) and self._starts[block] <= last_line:
                 height = len(self._block_rows(block))
                 if height != self._heights[block]:
                     self._heights[block] = height
-                    changed = True
+                    if changed is None:
+                        changed = block
                 block += 1
-            if not changed:
+            if changed is None:
                 return
-            self._recount()
+            self._recount(changed)
+            self.refresh()  # lines below the block moved: none of the lines drawn before may be reused
             target = self._starts[anchor] + anchor_offset
             if target != scroll_y:
                 self.set_reactive(ScrollView.scroll_y, float(target))
@@ -364,12 +478,23 @@ class SpeakerLog(ScrollView, can_focus=True):
             for name in ("time", "label", "heading", "vote", "cursor")
         }
         self._paint_styles["base"] = base
+        # Lines drawn before are reused while they would be drawn the same (issue #5:
+        # after Enter the log moves up and every line in view is drawn again, most of
+        # them unchanged). Anything a line's look depends on besides its row is in this key.
+        drawn_with = (tuple(self._paint_styles.values()), self.size.width, self.virtual_size.width, self.scroll_offset.x)
+        if drawn_with != self._strips_drawn_with:
+            self._strips.clear()
+            self._strips_drawn_with = drawn_with
         try:
             return super().render_lines(crop)
         finally:
             self._paint_styles = None
+            if self._entry_to_announce:
+                self._entry_to_announce = False
+                self.post_message(self.EntryDrawn())  # handled once this frame is out
 
     _paint_styles: dict | None = None
+    _entry_to_announce = False
 
     def _styles(self, selected: bool) -> dict:
         styles = self._paint_styles
@@ -398,6 +523,20 @@ class SpeakerLog(ScrollView, can_focus=True):
             return Strip.blank(width, self._styles(False)["base"])
         row = rows[offset]
         selected = self.cursor is not None and row.kind == "entry" and (row.item, row.entry) == self.cursor
+        if self._paint_styles is None or row.kind != "entry":  # on its own (no reuse key), or a heading (rows made anew)
+            return self._draw_row(row, selected, scroll_x, width)
+        strips = self._strips
+        key = (id(row), selected)
+        cached = strips.get(key)
+        if cached is not None and cached[0] is row:
+            return cached[1]
+        strip = self._draw_row(row, selected, scroll_x, width)
+        strips[key] = (row, strip)
+        if len(strips) > KEPT_STRIPS:
+            del strips[next(iter(strips))]  # the oldest
+        return strip
+
+    def _draw_row(self, row: Row, selected: bool, scroll_x: int, width: int) -> Strip:
         styles = self._styles(selected)
         base = styles["base"]
         segments: list[Segment] = []

@@ -1,0 +1,210 @@
+"""What one Enter costs (issue #5), counted as work done, never timed.
+
+After Enter the log shows the new entry at its end and the bar is empty;
+these tests check that the screen gets there without a layout pass of the
+whole screen, drawing only the new entry's lines of the log, and that what
+is shown and kept is the same as before (text, undo history, line breaks).
+"""
+
+from __future__ import annotations
+
+from itertools import accumulate
+
+import pytest
+
+import screens.heap as heap_module
+import screens.meeting as meeting_module
+from screens.heap import collect_garbage_if_due
+from screens.meeting import MeetingScreen
+from tests.functional.appkit import add_meeting, demo_dict, make_app, paste
+from tui.widgets.speaker_log import LogScrollBar, SpeakerLog
+
+SIZE = (120, 36)
+
+
+@pytest.fixture
+def root(tmp_path):
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def long_id(root):
+    """The demo meeting, its last item's log made long enough to scroll many pages."""
+    data = demo_dict()
+    last = data["agenda"][-1]
+    template = next(entry for item in data["agenda"] for entry in item["log"] if entry.get("type", "speech") == "speech")
+    last["log"] = [dict(template, text=f"発言その{number}。" + "説明が続きます。" * (number % 7)) for number in range(300)]
+    return add_meeting(root, data)
+
+
+class Counter:
+    """Counts calls of a method, calling it through."""
+
+    def __init__(self, monkeypatch, owner, name: str) -> None:
+        self.calls = 0
+        original = getattr(owner, name)
+
+        def counted(*args, **kwargs):
+            self.calls += 1
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(owner, name, counted)
+
+
+async def ready(pilot) -> MeetingScreen:
+    screen = pilot.app.screen
+    assert isinstance(screen, MeetingScreen)
+    for _ in range(20):
+        await pilot.pause()
+        if screen.log_view.row_count:
+            break
+    await pilot.pause(0.1)
+    return screen
+
+
+async def test_enter_lays_out_nothing_and_draws_only_the_new_lines(root, long_id, monkeypatch):
+    app = make_app(root, long_id)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        log = screen.log_view
+        scrollbar = log.vertical_scrollbar
+        assert isinstance(scrollbar, LogScrollBar) and scrollbar.display
+        await paste(pilot, "短い発言です。")
+        await pilot.pause()
+        reflows = Counter(monkeypatch, screen._compositor, "reflow")
+        drawn_rows = Counter(monkeypatch, SpeakerLog, "_draw_row")
+        scrollbar_drawings = Counter(monkeypatch, scrollbar._styles_cache, "render_widget")
+        rows_before = log.row_count
+
+        await pilot.press("enter")
+        await pilot.pause()
+
+        item = screen.meeting.agenda[-1]
+        assert item.log[-1].text == "短い発言です。"
+        new_rows = log.row_count - rows_before
+        assert new_rows == 1
+        assert log.row_text(log.row_count - 1).endswith("短い発言です。")
+        assert round(log.scroll_y) == log.max_scroll_y  # the new entry is in view, at the bottom
+        assert screen.bar.text == ""
+        assert reflows.calls == 0, "Enter asked for a layout of the whole screen"
+        assert drawn_rows.calls == new_rows, "the log built again lines it had drawn before"
+        assert scrollbar_drawings.calls == 0, "the scrollbar was drawn again though its thumb did not move a cell"
+
+
+async def test_lines_drawn_before_are_redrawn_when_the_look_changes(root, long_id):
+    app = make_app(root, long_id)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        log = screen.log_view
+        await pilot.press("ctrl+l")  # the log takes the focus: the selection's colour changes
+        await pilot.press("up")
+        await pilot.pause()
+        selected = log.cursor
+        assert selected is not None
+        first_strip = log.render_lines(log.size.region)
+        app.theme = "textual-light" if app.theme != "textual-light" else "textual-dark"
+        await pilot.pause()
+        assert log.render_lines(log.size.region) != first_strip
+
+
+async def test_log_line_starts_stay_exact_as_entries_are_added_to_several_items(root, long_id):
+    app = make_app(root, long_id)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        log = screen.log_view
+        for key in ("alt+up", "alt+up", "alt+down", "alt+down", "alt+down"):
+            await paste(pilot, "一行の発言。" * 30)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert log._starts == [0, *accumulate(log._heights)]
+            assert log.virtual_size.height == log.row_count
+            await pilot.press(key)
+            await pilot.pause()
+        log.settle_all()
+        assert log._starts == [0, *accumulate(log._heights)]
+
+
+async def test_long_text_in_the_bar_scrolls_without_layout_and_enter_empties_it(root, long_id, monkeypatch):
+    app = make_app(root, long_id)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        area = screen.bar.text_area
+        await paste(pilot, "長い説明。" * 60)  # more lines than the bar's three: its scrollbar shows
+        await pilot.pause()
+        assert area.show_vertical_scrollbar
+        height = area.virtual_size.height
+        reflows = Counter(monkeypatch, screen._compositor, "reflow")
+        await paste(pilot, "さらに続く説明。" * 20)
+        await pilot.pause()
+        assert area.virtual_size.height > height
+        assert reflows.calls == 0, "a wrapped line asked for a layout of the whole screen"
+        cursor_row = area.cursor_screen_offset.y - area.region.y
+        assert 0 <= cursor_row < area.size.height, "the cursor scrolled out of the bar"
+
+        await pilot.press("enter")
+        await pilot.pause()
+        assert area.text == ""
+        assert area.virtual_size.height == 1 and not area.show_vertical_scrollbar
+        assert round(area.scroll_y) == 0
+        await pilot.press("ctrl+z")  # the committed text is not in the bar's undo history
+        await pilot.pause()
+        assert area.text == ""
+
+
+async def test_bar_emptied_after_a_draft_with_crlf_joins_paragraphs_with_newlines(root, long_id):
+    app = make_app(root, long_id)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        screen.bar.set_text("前回の\r\n下書き")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.meeting.agenda[-1].log[-1].text == "前回の\r\n下書き"
+        await paste(pilot, "一段落目")
+        await pilot.press("ctrl+j")
+        await paste(pilot, "二段落目")
+        assert screen.bar.text == "一段落目\n二段落目"
+
+
+async def test_collections_due_run_after_the_frame_that_shows_the_entry(root, long_id, monkeypatch):
+    calls: list[int] = []
+    monkeypatch.setattr(meeting_module, "collect_garbage_if_due", lambda: calls.append(1))
+    app = make_app(root, long_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        for number in range(3):
+            await paste(pilot, f"発言{number}")
+            await pilot.press("enter")
+            await pilot.pause()
+    assert len(calls) == 3
+
+
+def test_collect_garbage_if_due_runs_only_the_collection_that_is_near(monkeypatch):
+    collected: list[tuple] = []
+    monkeypatch.setattr(heap_module.gc, "get_threshold", lambda: (700, 10, 10))
+    monkeypatch.setattr(heap_module.gc, "collect", lambda *args: collected.append(args))
+    for counts, expected in [
+        ((100, 0, 0), []),
+        ((100, 6, 7), []),
+        ((100, 7, 0), [(1,)]),
+        ((100, 0, 8), [()]),
+        ((100, 9, 9), [()]),
+    ]:
+        collected.clear()
+        monkeypatch.setattr(heap_module.gc, "get_count", lambda counts=counts: counts)
+        collect_garbage_if_due()
+        assert collected == expected, counts
+
+
+async def test_the_heap_is_frozen_once_the_first_frame_is_out_with_the_log_laid_out(root, long_id, monkeypatch):
+    calls: list[bool] = []
+
+    def settle() -> None:
+        calls.append(app.screen.log_view._width >= 0 if isinstance(app.screen, MeetingScreen) else False)
+
+    monkeypatch.setattr(meeting_module, "settle_heap", settle)
+    app = make_app(root, long_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+    # After the first frame (not before it: the frame comes first), and by then the
+    # log's index of every entry exists, so it is frozen too.
+    assert calls and all(calls)
