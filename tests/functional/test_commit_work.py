@@ -116,12 +116,12 @@ async def test_log_line_starts_stay_exact_as_entries_are_added_to_several_items(
             await paste(pilot, "一行の発言。" * 30)
             await pilot.press("enter")
             await pilot.pause()
-            assert log._starts == [0, *accumulate(log._heights)]
+            assert list(log._starts) == [0, *accumulate(log._heights)]
             assert log.virtual_size.height == log.row_count
             await pilot.press(key)
             await pilot.pause()
         log.settle_all()
-        assert log._starts == [0, *accumulate(log._heights)]
+        assert list(log._starts) == [0, *accumulate(log._heights)]
 
 
 async def test_long_text_in_the_bar_scrolls_without_layout_and_enter_empties_it(root, long_id, monkeypatch):
@@ -208,3 +208,19 @@ async def test_the_heap_is_frozen_once_the_first_frame_is_out_with_the_log_laid_
     # After the first frame (not before it: the frame comes first), and by then the
     # log's index of every entry exists, so it is frozen too.
     assert calls and all(calls)
+
+
+async def test_the_log_keeps_the_lines_of_recent_entries_only_and_every_height(root, monkeypatch):
+    import tui.widgets.speaker_log as speaker_log_module
+
+    monkeypatch.setattr(speaker_log_module, "KEPT_ROWS", 10)
+    app = make_app(root, add_meeting(root, demo_dict()))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        log = screen.log_view
+        log.settle_all()  # every entry laid out once
+        assert len(log._rows_cache) <= 10
+        exact = list(log._heights)
+        log.rebuild()  # after a change: heights from what is known, not estimates
+        assert log._heights == exact
+        assert log.row_count == sum(exact)

@@ -1,5 +1,6 @@
 """The speaker log's own wrapping: terminal cells, and no line starting with 、。」."""
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
@@ -21,3 +22,44 @@ def test_wrap_keeps_text_and_width(text, width):
     lines = wrap_cells(text, width)
     assert "".join(lines) == text
     assert all(cell_len(line) <= width for line in lines)
+
+
+# -- the log's index of blocks (issue #5: no tuple or dict slot per entry) --------------------
+def _as_list(counts: list[int]) -> list[tuple[int, int]]:
+    return [key for item, count in enumerate(counts) for key in [(item, -1), *((item, e) for e in range(count))]]
+
+
+def _blocks(counts: list[int]):
+    from tui.widgets.speaker_log import Blocks
+
+    first, total = [], 0
+    for count in counts:
+        first.append(total)
+        total += 1 + count
+    return Blocks(first, total)
+
+
+@pytest.mark.parametrize("counts", [[], [0], [3], [2, 0, 5], [0, 0, 0], [1, 4, 0, 2]])
+def test_blocks_are_the_list_of_headings_and_entries_they_stand_for(counts):
+    blocks = _blocks(counts)
+    expected = _as_list(counts)
+    assert list(blocks) == expected
+    assert len(blocks) == len(expected)
+    assert [blocks[n] for n in range(len(expected))] == expected
+    if expected:
+        assert blocks[-1] == expected[-1]
+    for number, (item, entry) in enumerate(expected):
+        assert blocks.index_of(item, entry) == number
+    for item, entry in [(-1, -1), (len(counts), -1), (0, -2), *((i, c) for i, c in enumerate(counts)), ("0", 0)]:
+        assert blocks.index_of(item, entry) is None
+    with pytest.raises(IndexError):
+        blocks[len(expected)]
+
+
+def test_an_entry_added_to_an_item_moves_the_blocks_after_it():
+    counts = [2, 0, 3]
+    blocks = _blocks(counts)
+    number = blocks.insert_entry(1)
+    counts[1] += 1
+    assert list(blocks) == _as_list(counts)
+    assert blocks[number] == (1, 0)

@@ -16,7 +16,9 @@ storage.
 from __future__ import annotations
 
 import dataclasses
+from array import array
 from bisect import bisect_right
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 
@@ -44,6 +46,8 @@ TIME_WIDTH = 6
 PARAGRAPH_INDENT = 2
 #: How many drawn lines the log keeps for reuse (a few screens; each costs about a kilobyte).
 KEPT_STRIPS = 256
+#: How many entries' laid-out lines the log keeps (those drawn last; their heights are kept for all).
+KEPT_ROWS = 2048
 
 
 @dataclass(frozen=True)
@@ -119,6 +123,64 @@ def _first_line(text: str, start: int, width: int) -> str:
         if start + window >= len(text) or len(first) + 16 <= len(chunk):
             return first or text[start : start + 1]
         window *= 2
+
+
+class Blocks(Sequence):
+    """The log's blocks in order, as ``(item, entry)`` (``entry`` -1 for an item's heading).
+
+    Kept as the block number of each item's heading only: a 10,000-entry log
+    holds no tuple or dictionary slot per entry (issue #5, memory), and a
+    block's number, or the block at a number, is arithmetic and a bisection.
+    """
+
+    __slots__ = ("first", "total")
+
+    def __init__(self, first: list[int] | None = None, total: int = 0) -> None:
+        #: ``first[i]``: the block number of item ``i``'s heading.
+        self.first: list[int] = first if first is not None else []
+        self.total = total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, block: int) -> tuple[int, int]:  # type: ignore[override]
+        if block < 0:
+            block += self.total
+        if not 0 <= block < self.total:
+            raise IndexError(block)
+        item = bisect_right(self.first, block) - 1
+        return item, block - self.first[item] - 1
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        first = self.first
+        for item, start in enumerate(first):
+            end = first[item + 1] if item + 1 < len(first) else self.total
+            yield item, -1
+            for entry in range(end - start - 1):
+                yield item, entry
+
+    def entries_of(self, item: int) -> int:
+        """How many entry blocks item ``item`` has."""
+        first = self.first
+        end = first[item + 1] if item + 1 < len(first) else self.total
+        return end - first[item] - 1
+
+    def index_of(self, item: object, entry: object) -> int | None:
+        """The block number of ``(item, entry)``, or ``None`` if the log has no such block."""
+        if type(item) is not int or type(entry) is not int or not 0 <= item < len(self.first):
+            return None
+        if not -1 <= entry < self.entries_of(item):
+            return None
+        return self.first[item] + 1 + entry
+
+    def insert_entry(self, item: int) -> int:
+        """One more entry block at the end of item ``item``; returns its block number."""
+        block = self.first[item] + 1 + self.entries_of(item)
+        first = self.first
+        for later in range(item + 1, len(first)):
+            first[later] += 1
+        self.total += 1
+        return block
 
 
 class LogScrollBar(ScrollBar):
@@ -255,14 +317,16 @@ class SpeakerLog(ScrollView, can_focus=True):
         self.meeting = meeting
         self._width = -1
         #: One block per item heading (entry index -1) and per entry, in order.
-        self._blocks: list[tuple[int, int]] = []
+        self._blocks = Blocks()
         self._heights: list[int] = []
         #: ``_starts[b]`` is the first screen line of block ``b``; one more at the end.
-        self._starts: list[int] = [0]
-        self._block_of: dict[tuple[int, int], int] = {}
-        #: Laid-out rows per entry object (entries are replaced, never changed, on edit).
+        self._starts = array("q", [0])
+        #: Laid-out rows per entry object (entries are replaced, never changed, on edit);
+        #: the most recent :data:`KEPT_ROWS` entries.
         self._rows_cache: dict[int, tuple[object, int, list[Row]]] = {}
-        self._estimate_cache: dict[int, tuple[object, int, int]] = {}
+        #: Each entry's height at the current width, by ``id``: exact once laid out,
+        #: else estimated. A stale one (an id reused) is only an estimate, corrected when drawn.
+        self._height_cache: dict[int, int] = {}
         #: Drawn lines by (id of their row, selected): the row (rows are never changed, only replaced) and its strip.
         self._strips: dict[tuple[int, bool], tuple[Row, Strip]] = {}
         self._strips_drawn_with: tuple | None = None
@@ -296,22 +360,17 @@ class SpeakerLog(ScrollView, can_focus=True):
         first = self._width < 0
         if width != self._width:
             self._rows_cache.clear()
-            self._estimate_cache.clear()
+            self._height_cache.clear()
             self._width = width
-        blocks: list[tuple[int, int]] = []
+        first: list[int] = []
         heights: list[int] = []
-        block_of: dict[tuple[int, int], int] = {}
+        height_of = self._height_of
         for item_index, item in enumerate(self.meeting.agenda):
-            block_of[(item_index, -1)] = len(blocks)
-            blocks.append((item_index, -1))
+            first.append(len(heights))
             heights.append(len(self._heading_rows(item_index)))
-            for entry_index, entry in enumerate(item.log):
-                block_of[(item_index, entry_index)] = len(blocks)
-                blocks.append((item_index, entry_index))
-                heights.append(self._height_of(entry))
-        self._blocks = blocks
+            heights.extend(height_of(entry) for entry in item.log)
+        self._blocks = Blocks(first, len(heights))
         self._heights = heights
-        self._block_of = block_of
         self._recount()
         self.refresh()
         if first:
@@ -321,15 +380,12 @@ class SpeakerLog(ScrollView, can_focus=True):
         """The last entry of an item is new: add its block without walking the whole log."""
         item = self.meeting.agenda[item_index]
         entry_index = len(item.log) - 1
-        previous = self._block_of.get((item_index, entry_index - 1), self._block_of.get((item_index, -1)))
-        if self._width < 0 or previous is None or (item_index, entry_index) in self._block_of:
+        blocks = self._blocks
+        if self._width < 0 or not 0 <= item_index < len(blocks.first) or blocks.entries_of(item_index) != entry_index:
             self.rebuild()
             return
-        block = previous + 1
-        self._blocks.insert(block, (item_index, entry_index))
+        block = blocks.insert_entry(item_index)
         self._heights.insert(block, self._height_of(item.log[entry_index]))
-        for index in range(block, len(self._blocks)):
-            self._block_of[self._blocks[index]] = index
         self._recount(block)
         self.refresh()
         self._entry_to_announce = True
@@ -340,9 +396,9 @@ class SpeakerLog(ScrollView, can_focus=True):
         if 0 < first < len(starts):
             tail = accumulate(self._heights[first:], initial=starts[first])
             next(tail)  # the initial value: where block ``first`` starts, unchanged
-            starts[first + 1 :] = tail
+            starts[first + 1 :] = array("q", tail)
         else:
-            self._starts = [0, *accumulate(self._heights)]
+            self._starts = array("q", accumulate(self._heights, initial=0))
         self._set_virtual_size(Size(self._width, self._starts[-1]))
 
     def _set_virtual_size(self, size: Size) -> None:
@@ -374,16 +430,16 @@ class SpeakerLog(ScrollView, can_focus=True):
         cached = self._rows_cache.get(key)
         if cached is not None and cached[0] is entry and cached[1] == self._width:
             return len(cached[2])
-        estimate = self._estimate_cache.get(key)
-        if estimate is not None and estimate[0] is entry and estimate[1] == self._width:
-            return estimate[2]
+        known = self._height_cache.get(key)
+        if known is not None:
+            return known
         label, paragraphs = self._paragraphs(entry)
         avail = max(self._width - TIME_WIDTH, 8)
         height = 0
         for index, paragraph in enumerate(paragraphs):
             cells = estimate_cells(paragraph) + (estimate_cells(label) + 2 if index == 0 else 2)
             height += max(1, -(-cells // avail))
-        self._estimate_cache[key] = (entry, self._width, height)
+        self._height_cache[key] = height
         return height
 
     def _heading_rows(self, item_index: int) -> list[Row]:
@@ -402,7 +458,7 @@ class SpeakerLog(ScrollView, can_focus=True):
             if rows and (rows[0].item, rows[0].entry) == (item_index, entry_index):
                 return rows
             rows = [dataclasses.replace(row, item=item_index, entry=entry_index) for row in rows]
-            self._rows_cache[key] = (entry, self._width, rows)
+            self._keep_rows(key, entry, rows)
             return rows
         time = (entry.time or "")[:5]
         label, paragraphs = self._paragraphs(entry)
@@ -415,9 +471,15 @@ class SpeakerLog(ScrollView, can_focus=True):
                 rows.append(
                     Row("entry", item_index, entry_index, time if first else "", label if first else "", line, first)
                 )
-        self._rows_cache[key] = (entry, self._width, rows)
+        self._keep_rows(key, entry, rows)
         return rows
 
+    def _keep_rows(self, key: int, entry, rows: list[Row]) -> None:
+        cache = self._rows_cache
+        cache[key] = (entry, self._width, rows)
+        self._height_cache[key] = len(rows)
+        if len(cache) > KEPT_ROWS:
+            del cache[next(iter(cache))]  # the oldest laid out; its height stays known
     def _block_rows(self, block: int) -> list[Row]:
         item_index, entry_index = self._blocks[block]
         if entry_index < 0:
@@ -576,13 +638,13 @@ class SpeakerLog(ScrollView, can_focus=True):
 
     def scroll_to_entry(self, item: int, entry: int, *, animate: bool = False) -> None:
         """Bring an entry into view."""
-        block = self._block_of.get((item, entry))
+        block = self._blocks.index_of(item, entry)
         if block is not None:
             self._scroll_to_block(block)
 
     def scroll_to_item(self, item: int, *, animate: bool = False) -> None:
         """Bring an item's heading to the top of the view."""
-        block = self._block_of.get((item, -1))
+        block = self._blocks.index_of(item, -1)
         if block is not None:
             self._scroll_to_block(block, top=True)
 
@@ -597,7 +659,7 @@ class SpeakerLog(ScrollView, can_focus=True):
         keys = self._entry_keys()
         if not keys:
             return
-        if self.cursor not in self._block_of or (self.cursor is not None and self.cursor[1] < 0):
+        if self.cursor is None or self._blocks.index_of(*self.cursor) is None or self.cursor[1] < 0:
             self.cursor = keys[-1] if delta < 0 else keys[0]
             return
         position = keys.index(self.cursor) + delta
