@@ -24,8 +24,6 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from tinydb import Query
-
 from storage.errors import DamagedFileError
 from storage.tinystore import KIND_LIBRARY, SCHEMA_TABLE, SCHEMA_VERSION, BackupFinder, open_db, read_file_once
 
@@ -113,6 +111,8 @@ class Library:
     def update_row(self, row: Mapping[str, Any]) -> None:
         """Replace a meeting's row (or add it)."""
         row = check_row(row)
+        from tinydb import Query
+
         self._db.table(MEETINGS).upsert(dict(row), Query()["id"] == row["id"])
         self._rows[row["id"]] = row
 
@@ -120,6 +120,8 @@ class Library:
         """Take a meeting out of the index (a missing one is fine)."""
         if meeting_id not in self._rows:
             return
+        from tinydb import Query
+
         self._db.table(MEETINGS).remove(Query()["id"] == meeting_id)
         del self._rows[meeting_id]
 

@@ -47,7 +47,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from minutes import interchange
 from minutes.model import RULE_MAJORITY, SECTION_AGENDA, Entry, Item, Meeting, Person, Speech, Vote
 from storage.atomic import atomic_write_bytes
 from storage.errors import DamagedFileError, StorageError
@@ -67,14 +66,21 @@ JOURNAL_MAX_AGE = 300.0
 # -- the tables of a meeting ----------------------------------------------------
 
 
+def _interchange():
+    """minutes.interchange, imported at the first save (opening a meeting does not need it; issue #5)."""
+    from minutes import interchange
+
+    return interchange
+
+
 def _header_doc(meeting: Meeting) -> dict[str, Any]:
-    header = interchange.meeting_to_dict(dataclasses.replace(meeting, people=[], agenda=[]))
+    header = _interchange().meeting_to_dict(dataclasses.replace(meeting, people=[], agenda=[]))
     del header["people"], header["agenda"]
     return header
 
 
 def _person_dict(person: Person) -> dict[str, Any]:
-    data = interchange.person_to_dict(person)
+    data = _interchange().person_to_dict(person)
     if person.votes is None:
         # person_to_dict spells out the default voting right; keep "default" as it is.
         data.pop("votes", None)
@@ -130,6 +136,7 @@ def _meeting_text(meeting: Meeting, ensure_ascii: bool) -> str:
         f"\"people\": {dumps({str(n): doc for n, doc in enumerate(_people_docs(meeting), 1)})},\n",
         "\"items\": {\n",
     ]
+    interchange = _interchange()
     entry_to_dict = interchange.entry_to_dict
     for number, item in enumerate(meeting.agenda, 1):
         item_dict = interchange.item_to_dict(item, with_log=False)
@@ -616,7 +623,7 @@ class MeetingStore:
             if stale:
                 self.save_item(item)
                 return
-            record = {"uid": entry.uid, "entry": interchange.entry_to_dict(entry)}
+            record = {"uid": entry.uid, "entry": _interchange().entry_to_dict(entry)}
             self._journal.append({"op": "append", "item": item.id, **record})
             self.secondary_error = None
 

@@ -32,13 +32,13 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
-
-from tinydb import TinyDB
-from tinydb.storages import Storage
+from typing import TYPE_CHECKING, Any
 
 from storage.atomic import atomic_write_bytes
 from storage.errors import DamagedFileError, NewerSchemaError, StorageError, os_error_reason
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tinydb import TinyDB
 
 #: The table that holds the file's kind and schema version.
 SCHEMA_TABLE = "_schema"
@@ -127,8 +127,13 @@ def read_file_once(path: Path, backup_finder: BackupFinder | None = None) -> byt
         raise DamagedFileError(path, reason, backup_finder() if backup_finder else None) from None
 
 
-class AtomicJSONStorage(Storage):
+class AtomicJSONStorage:
     """A TinyDB storage over one JSON file: read once, written atomically, versioned.
+
+    It has TinyDB's storage interface (``read``, ``write``, ``close``; TinyDB asks
+    for no base class), so that this module, which the start of the app needs
+    for its file functions, does not import TinyDB (issue #5); :func:`open_db`
+    does, when a TinyDB file is opened.
 
     ``TinyDB(path, storage=AtomicJSONStorage, kind="meeting")`` opens it.
     ``kind`` is checked against the file's ``_schema``. ``backup_finder``
@@ -146,7 +151,6 @@ class AtomicJSONStorage(Storage):
         read_only: bool = False,
         must_exist: bool = False,
     ) -> None:
-        super().__init__()
         self.path = Path(path)
         self.kind = kind
         self.read_only = read_only
@@ -238,6 +242,8 @@ def open_db(
     must_exist: bool = False,
 ) -> TinyDB:
     """A TinyDB over :class:`AtomicJSONStorage` (for :mod:`storage` modules only)."""
+    from tinydb import TinyDB
+
     return TinyDB(
         path,
         storage=AtomicJSONStorage,
