@@ -53,6 +53,13 @@ from minutes.model import (
 )
 from minutes.phrases import BUILTIN_PHRASES, Phrase
 from minutes.speakers import MEMBER_UNNAMED, SpeakerRef
+from minutes.meeting_settings import (  # noqa: F401 - the settings a meeting carries, re-exported
+    EXPORT_VOTES,
+    EXTRA_COMMITTEE,
+    export_defaults,
+    meeting_quorum,
+    meeting_rule,
+)
 
 #: The titles a member may have, in the order of the roster.
 MEMBER_TITLES = (TITLE_CHAIR, TITLE_VICE_CHAIR, TITLE_MEMBER)
@@ -61,11 +68,9 @@ MEMBER_TITLES = (TITLE_CHAIR, TITLE_VICE_CHAIR, TITLE_MEMBER)
 SPEAKER_KEY_NUMBERS = (6, 7, 8, 9)
 
 #: Export defaults: votes one line per ballot, or one summary line.
-EXPORT_VOTES = ("roll", "summary")
 EXPORT_VOTES_NAMES = {"roll": "1人1行", "summary": "結果の1行"}
 
 #: Where a meeting keeps its committee's settings and the staff per item.
-EXTRA_COMMITTEE = "committee"
 EXTRA_ITEM_STAFF = "item_staff"
 
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -665,39 +670,6 @@ def phrases_for(committee: Committee | None) -> list[Phrase]:
     if committee is None or not committee.phrases:
         return list(BUILTIN_PHRASES)
     return list(committee.phrases)
-
-
-def meeting_rule(meeting: Meeting) -> str:
-    """The vote rule of the meeting's committee (majority when the meeting has none)."""
-    settings = (meeting.extra or {}).get(EXTRA_COMMITTEE)
-    if isinstance(settings, dict) and settings.get("rule") in RULES:
-        return settings["rule"]
-    return RULE_MAJORITY
-
-
-def export_defaults(meeting: Meeting) -> dict:
-    """The committee's export defaults for this meeting: ``ExportOptions(**export_defaults(m))``.
-
-    ``{"named": False, "votes": "roll"}`` when the meeting has no committee settings.
-    """
-    settings = (meeting.extra or {}).get(EXTRA_COMMITTEE)
-    named, votes = False, "roll"
-    if isinstance(settings, dict):
-        if isinstance(settings.get("export_named"), bool):
-            named = settings["export_named"]
-        if settings.get("export_votes") in EXPORT_VOTES:
-            votes = settings["export_votes"]
-    return {"named": named, "votes": votes}
-
-
-def meeting_quorum(meeting: Meeting) -> int:
-    """Members who must be present: the committee's quorum, else more than half of the members."""
-    settings = (meeting.extra or {}).get(EXTRA_COMMITTEE)
-    if isinstance(settings, dict):
-        quorum = settings.get("quorum")
-        if isinstance(quorum, int) and not isinstance(quorum, bool) and quorum >= 1:
-            return quorum
-    return len(meeting.members) // 2 + 1
 
 
 # -- attendance -------------------------------------------------------------------------------

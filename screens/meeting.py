@@ -22,7 +22,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import OptionList
 
-from minutes.committee import export_defaults, meeting_quorum, meeting_rule
+from minutes.meeting_settings import export_defaults, meeting_quorum, meeting_rule
 from minutes.editing import Change, LogEditor
 from minutes.model import APPROVE, Meeting, Speech, Vote
 from minutes.phrases import BUILTIN_PHRASES, Phrase
