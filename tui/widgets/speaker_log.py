@@ -518,6 +518,21 @@ class SpeakerLog(ScrollView, can_focus=True):
             first_line = scroll_y
             last_line = scroll_y + self.size.height
 
+    def _first_layout(self) -> None:
+        """Lay out and go to the newest lines before the log is first drawn.
+
+        Textual draws the first frame before the log's first resize event: laid
+        out only then, the log would show blank, then its first entries, then
+        jump to its end. Here the first frame already shows the end.
+        """
+        self.rebuild()
+        total = self._starts[-1]
+        height = self.size.height
+        self._settle(max(0, total - height * 2), total)
+        bottom = float(max(0, self._starts[-1] - height))
+        self.set_reactive(ScrollView.scroll_y, bottom)
+        self.set_reactive(ScrollView.scroll_target_y, bottom)
+
     def on_resize(self) -> None:
         if self._text_width() != self._width:
             self.rebuild()
@@ -528,6 +543,8 @@ class SpeakerLog(ScrollView, can_focus=True):
 
     # -- drawing ----------------------------------------------------------
     def render_lines(self, crop: Region) -> list[Strip]:
+        if self._width < 0 and self.size.width:
+            self._first_layout()
         scroll_y = round(self.scroll_y)
         self._settle(scroll_y + crop.y, scroll_y + crop.bottom)
         if self.show_vertical_scrollbar and self.vertical_scrollbar.position != self.scroll_y:
