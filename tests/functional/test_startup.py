@@ -55,3 +55,31 @@ async def test_the_committee_settings_are_read_after_the_first_frame_and_on_dema
         assert screen._settings_loader is None  # read once the first frame was drawn
         await pilot.press("f7")
         assert screen.speaker.label == "事務局"
+
+
+async def test_the_first_frame_of_a_meeting_shows_the_end_of_its_log(tmp_path):
+    from textual.app import App
+
+    root = tmp_path / "data"
+    meeting_id = add_meeting(root, demo_dict())
+    frames: list[list[str]] = []
+    app = make_app(root, meeting_id)
+    original = App._display
+
+    def display(self, screen, renderable):
+        original(self, screen, renderable)
+        if isinstance(screen, MeetingScreen) and renderable is not None and not frames:
+            log = screen.log_view
+            top = round(log.scroll_y)
+            frames.append([log.row_text(top + y) for y in range(log.size.height)])
+
+    App._display = display
+    try:
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.pause()
+    finally:
+        App._display = original
+    assert frames, "no frame of the meeting screen was drawn"
+    first = "".join(frames[0])
+    assert "以上で本日の会議を終了します。" in first  # the demo's last speech, not its first lines
+    assert "諮問理由" not in first
