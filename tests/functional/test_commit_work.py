@@ -224,3 +224,18 @@ async def test_the_log_keeps_the_lines_of_recent_entries_only_and_every_height(r
         log.rebuild()  # after a change: heights from what is known, not estimates
         assert log._heights == exact
         assert log.row_count == sum(exact)
+
+
+async def test_the_heap_is_not_frozen_again_while_minutes_are_taken(root, long_id, monkeypatch):
+    calls: list[int] = []
+    monkeypatch.setattr(meeting_module, "settle_heap", lambda: calls.append(1))
+    app = make_app(root, long_id)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        settled = len(calls)
+        assert settled >= 1
+        screen.log_view.rebuild()  # what an edit, a deletion or an undo does
+        await paste(pilot, "新しい発言。")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert len(calls) == settled  # frozen objects in a cycle would never be freed

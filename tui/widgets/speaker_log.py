@@ -324,9 +324,8 @@ class SpeakerLog(ScrollView, can_focus=True):
         #: Laid-out rows per entry object (entries are replaced, never changed, on edit);
         #: the most recent :data:`KEPT_ROWS` entries.
         self._rows_cache: dict[int, tuple[object, int, list[Row]]] = {}
-        #: Each entry's height at the current width, by ``id``: exact once laid out,
-        #: else estimated. A stale one (an id reused) is only an estimate, corrected when drawn.
-        self._height_cache: dict[int, int] = {}
+        #: The entry of each block (``None`` for a heading): a rebuild keeps the heights found so far.
+        self._entries: list[object | None] = []
         #: Drawn lines by (id of their row, selected): the row (rows are never changed, only replaced) and its strip.
         self._strips: dict[tuple[int, bool], tuple[Row, Strip]] = {}
         self._strips_drawn_with: tuple | None = None
@@ -357,23 +356,33 @@ class SpeakerLog(ScrollView, can_focus=True):
     def rebuild(self) -> None:
         """Lay the log out again (after the meeting changed) and redraw."""
         width = self._text_width()
-        first = self._width < 0
+        first_layout = self._width < 0
+        known: dict[int, int] = {}
         if width != self._width:
             self._rows_cache.clear()
-            self._height_cache.clear()
             self._width = width
-        first: list[int] = []
+        else:
+            # The heights found so far (exact where drawn), by entry: the old blocks'
+            # entries are alive until replaced below, so their ids are theirs.
+            known = {id(entry): height for entry, height in zip(self._entries, self._heights) if entry is not None}
+        firsts: list[int] = []
         heights: list[int] = []
+        entries: list[object | None] = []
         height_of = self._height_of
         for item_index, item in enumerate(self.meeting.agenda):
-            first.append(len(heights))
+            firsts.append(len(heights))
             heights.append(len(self._heading_rows(item_index)))
-            heights.extend(height_of(entry) for entry in item.log)
-        self._blocks = Blocks(first, len(heights))
+            entries.append(None)
+            for entry in item.log:
+                height = known.get(id(entry))
+                heights.append(height_of(entry) if height is None else height)
+            entries.extend(item.log)
+        self._blocks = Blocks(firsts, len(heights))
         self._heights = heights
+        self._entries = entries
         self._recount()
         self.refresh()
-        if first:
+        if first_layout:
             self.post_message(self.LaidOut())
 
     def entry_appended(self, item_index: int) -> None:
@@ -385,7 +394,9 @@ class SpeakerLog(ScrollView, can_focus=True):
             self.rebuild()
             return
         block = blocks.insert_entry(item_index)
-        self._heights.insert(block, self._height_of(item.log[entry_index]))
+        entry = item.log[entry_index]
+        self._heights.insert(block, self._height_of(entry))
+        self._entries.insert(block, entry)
         self._recount(block)
         self.refresh()
         self._entry_to_announce = True
@@ -430,16 +441,12 @@ class SpeakerLog(ScrollView, can_focus=True):
         cached = self._rows_cache.get(key)
         if cached is not None and cached[0] is entry and cached[1] == self._width:
             return len(cached[2])
-        known = self._height_cache.get(key)
-        if known is not None:
-            return known
         label, paragraphs = self._paragraphs(entry)
         avail = max(self._width - TIME_WIDTH, 8)
         height = 0
         for index, paragraph in enumerate(paragraphs):
             cells = estimate_cells(paragraph) + (estimate_cells(label) + 2 if index == 0 else 2)
             height += max(1, -(-cells // avail))
-        self._height_cache[key] = height
         return height
 
     def _heading_rows(self, item_index: int) -> list[Row]:
@@ -477,9 +484,8 @@ class SpeakerLog(ScrollView, can_focus=True):
     def _keep_rows(self, key: int, entry, rows: list[Row]) -> None:
         cache = self._rows_cache
         cache[key] = (entry, self._width, rows)
-        self._height_cache[key] = len(rows)
         if len(cache) > KEPT_ROWS:
-            del cache[next(iter(cache))]  # the oldest laid out; its height stays known
+            del cache[next(iter(cache))]  # the oldest laid out; its height stays in _heights
     def _block_rows(self, block: int) -> list[Row]:
         item_index, entry_index = self._blocks[block]
         if entry_index < 0:
