@@ -35,7 +35,7 @@ from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.strip import Strip
 from textual.widget import Widget
 
-from minutes.model import Meeting, Vote
+from minutes.model import Meeting, Speech, Vote
 from minutes.render import speaker_label
 from minutes.safe_text import visible
 from minutes.votes import tally
@@ -326,6 +326,7 @@ class SpeakerLog(ScrollView, can_focus=True):
         self._rows_cache: dict[int, tuple[object, int, list[Row]]] = {}
         #: The entry of each block (``None`` for a heading): a rebuild keeps the heights found so far.
         self._entries: list[object | None] = []
+        self._label_cells: dict[tuple[str | None, str | None], int] = {}
         #: Drawn lines by (id of their row, selected): the row (rows are never changed, only replaced) and its strip.
         self._strips: dict[tuple[int, bool], tuple[Row, Strip]] = {}
         self._strips_drawn_with: tuple | None = None
@@ -358,6 +359,8 @@ class SpeakerLog(ScrollView, can_focus=True):
         width = self._text_width()
         first_layout = self._width < 0
         known: dict[int, int] = {}
+        #: Estimated cells of each speaker's label (the attendance list may have changed).
+        self._label_cells: dict[tuple[str | None, str | None], int] = {}
         if width != self._width:
             self._rows_cache.clear()
             self._width = width
@@ -441,8 +444,16 @@ class SpeakerLog(ScrollView, can_focus=True):
         cached = self._rows_cache.get(key)
         if cached is not None and cached[0] is entry and cached[1] == self._width:
             return len(cached[2])
-        label, paragraphs = self._paragraphs(entry)
         avail = max(self._width - TIME_WIDTH, 8)
+        if type(entry) is Speech and "\n" not in entry.text:
+            # The common case, 10,000 times at the first layout: one paragraph, and the
+            # width of its speaker's label known from the speakers seen before.
+            speaker = (entry.label, entry.speaker_id)
+            label_cells = self._label_cells.get(speaker)
+            if label_cells is None:
+                label_cells = self._label_cells[speaker] = estimate_cells(self._paragraphs(entry)[0])
+            return max(1, -(-(estimate_cells(entry.text) + label_cells + 2) // avail))
+        label, paragraphs = self._paragraphs(entry)
         height = 0
         for index, paragraph in enumerate(paragraphs):
             cells = estimate_cells(paragraph) + (estimate_cells(label) + 2 if index == 0 else 2)
