@@ -136,6 +136,16 @@ class CommitteesScreen(Screen):
             return True
         return False
 
+    def _changeable_current(self) -> Committee | None:
+        """The highlighted committee, if it may be changed (a bell without one, a message when read-only)."""
+        committee = self.current
+        if committee is None:
+            self.app.bell()
+            return None
+        if self._refuse_if_read_only():
+            return None
+        return committee
+
     # -- actions ----------------------------------------------------------------------------
     def _open_editor(self, committee: Committee | None, is_new: bool) -> None:
         def done(saved: Committee | None) -> None:
@@ -151,11 +161,8 @@ class CommitteesScreen(Screen):
 
     def action_edit(self) -> None:
         """Edit the highlighted committee."""
-        committee = self.current
+        committee = self._changeable_current()
         if committee is None:
-            self.app.bell()
-            return
-        if self._refuse_if_read_only():
             return
         self._open_editor(committee, False)
 
@@ -165,11 +172,8 @@ class CommitteesScreen(Screen):
 
     def action_delete(self) -> None:
         """Delete the highlighted committee after asking (its meetings stay)."""
-        committee = self.current
+        committee = self._changeable_current()
         if committee is None:
-            self.app.bell()
-            return
-        if self._refuse_if_read_only():
             return
 
         def answered(yes: bool | None) -> None:
@@ -229,11 +233,8 @@ class CommitteesScreen(Screen):
 
     def action_new_meeting(self) -> None:
         """A new meeting of the highlighted committee."""
-        committee = self.current
+        committee = self._changeable_current()
         if committee is None:
-            self.app.bell()
-            return
-        if self._refuse_if_read_only():
             return
         from screens.new_meeting import NewMeetingScreen
 

@@ -30,8 +30,7 @@ from minutes.model import Meeting
 from minutes.render import ExportOptions
 from minutes.render_markdown import render_markdown
 from minutes.render_text import render_text
-from screens.confirm import Confirm
-from screens.path_dialog import PathDialog
+from screens.path_dialog import PathDialog, save_where_chosen
 from storage.atomic import atomic_write_bytes
 from storage.errors import os_error_reason
 from tui.widgets.text_preview import TextPreview
@@ -199,23 +198,11 @@ class ExportScreen(Screen):
         """Ask where, then save the previewed text in the chosen encoding and line ends."""
         default = default_export_folder() / default_file_name(self.meeting, self.showing_markdown)
         hint = f"{ENCODING_LABELS[self.encoding]}・{NEWLINE_LABELS[self.newline]}で保存します。Enter で決定 ・ Esc でやめる"
-        self.app.push_screen(PathDialog("保存するファイル", str(default), hint), self._save_to)
-
-    def _save_to(self, value: str | None) -> None:
-        if value is None:
-            return
-        path = Path(value).expanduser()
-        if path.is_dir():
-            path = path / default_file_name(self.meeting, self.showing_markdown)
-        if path.exists():
-
-            def answered(yes: bool | None) -> None:
-                if yes:
-                    self.write_file(path)
-
-            self.app.push_screen(Confirm(f"「{path}」はもうあります。上書きしますか。", "上書きの確認", "上書きする"), answered)
-            return
-        self.write_file(path)
+        name = default_file_name(self.meeting, self.showing_markdown)
+        self.app.push_screen(
+            PathDialog("保存するファイル", str(default), hint),
+            lambda value: save_where_chosen(self, value, name, self.write_file),
+        )
 
     def write_file(self, path: Path) -> bool:
         """Encode and write the file atomically; say what happened. True if written."""

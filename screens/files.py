@@ -47,7 +47,7 @@ from minutes.interchange import dumps_meeting
 from minutes.safe_text import visible
 from screens.confirm import Confirm
 from screens.export import default_export_folder, default_file_name
-from screens.path_dialog import PathDialog
+from screens.path_dialog import PathDialog, save_where_chosen
 from storage.atomic import atomic_write_bytes
 from storage.backups import read_restore_zip
 from storage.errors import DamagedFileError, StorageError, os_error_reason
@@ -297,16 +297,8 @@ class FilesScreen(Screen[bool]):
         default = default_export_folder() / name
         self.app.push_screen(
             PathDialog("書き出すファイル(交換形式 JSON)", str(default), "UTF-8 で書き出します。Enter で決定 ・ Esc でやめる"),
-            lambda value: self._export_chosen(value, name),
+            lambda value: save_where_chosen(self, value, name, self.export_json),
         )
-
-    def _export_chosen(self, value: str | None, name: str) -> None:
-        if not value:
-            return
-        path = Path(value).expanduser()
-        if path.is_dir():
-            path = path / name
-        self._confirm_overwrite(path, self.export_json)
 
     def export_json(self, path: Path) -> bool:
         """Write the meeting to ``path`` as interchange JSON; True if written."""
@@ -342,16 +334,8 @@ class FilesScreen(Screen[bool]):
         default = default_export_folder() / name
         self.app.push_screen(
             PathDialog("バックアップ(zip)の保存先", str(default), "Enter で保存 ・ Esc でやめる"),
-            lambda value: self._backup_chosen(value, name),
+            lambda value: save_where_chosen(self, value, name, self.backup),
         )
-
-    def _backup_chosen(self, value: str | None, name: str) -> None:
-        if not value:
-            return
-        path = Path(value).expanduser()
-        if path.is_dir():
-            path = path / name
-        self._confirm_overwrite(path, self.backup)
 
     def backup(self, path: Path) -> bool:
         """Write the backup zip; True if written (damaged files left out are named)."""
@@ -481,17 +465,6 @@ class FilesScreen(Screen[bool]):
             )
             return True
         return False
-
-    def _confirm_overwrite(self, path: Path, write) -> None:
-        if path.exists():
-
-            def answered(yes: bool | None) -> None:
-                if yes:
-                    write(path)
-
-            self.app.push_screen(Confirm(f"「{path}」はもうあります。上書きしますか。", "上書きの確認", "上書きする"), answered)
-            return
-        write(path)
 
     def _meeting_screens(self) -> list:
         return [s for s in self.app.screen_stack if s is not self and getattr(s, "store", None) is not None

@@ -600,11 +600,8 @@ class MeetingListScreen(Screen):
         """Create a new meeting."""
         if self._refuse_if_read_only():
             return
-        try:
-            from screens.new_meeting import NewMeetingScreen
-        except ImportError:
-            self.notify("準備中です")
-            return
+        from screens.new_meeting import NewMeetingScreen
+
         self.app.push_screen(NewMeetingScreen(), self._after_other_screen)
 
     def action_duplicate(self) -> None:
@@ -614,20 +611,14 @@ class MeetingListScreen(Screen):
         row = self._need_row()
         if row is None:
             return
-        try:
-            from screens.new_meeting import NewMeetingScreen
-        except ImportError:
-            self.notify("準備中です")
-            return
+        from screens.new_meeting import NewMeetingScreen
+
         self.app.push_screen(NewMeetingScreen(previous_meeting_id=str(row["id"])), self._after_other_screen)
 
     def action_committees(self) -> None:
         """Edit the committees."""
-        try:
-            from screens.committees import CommitteesScreen
-        except ImportError:
-            self.notify("準備中です")
-            return
+        from screens.committees import CommitteesScreen
+
         self.app.push_screen(CommitteesScreen(), self._after_other_screen)
 
     def action_files(self) -> None:

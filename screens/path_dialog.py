@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -58,3 +61,26 @@ class PathDialog(ModalScreen[str | None]):
     def action_cancel(self) -> None:
         """Close without a path."""
         self.dismiss(None)
+
+
+def save_where_chosen(screen, value: str | None, name: str, write: Callable[[Path], object]) -> None:
+    """After a :class:`PathDialog`: write to the path given (a folder gets ``name`` in it).
+
+    An existing file is overwritten only after asking; Esc in the dialog (``None``) does nothing.
+    """
+    from screens.confirm import Confirm
+
+    if not value:
+        return
+    path = Path(value).expanduser()
+    if path.is_dir():
+        path = path / name
+    if path.exists():
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                write(path)
+
+        screen.app.push_screen(Confirm(f"「{path}」はもうあります。上書きしますか。", "上書きの確認", "上書きする"), answered)
+        return
+    write(path)

@@ -185,59 +185,61 @@ def _meeting_from_lines(lines: Iterator[bytes], path: Path | str, backup_finder:
             raise _NotLines
         if not all(isinstance(doc, dict) for doc in (*metas.values(), *people_table.values())):
             raise _NotLines
-        header = _header_from(list(metas.values()), path, backup_finder)
-        people = _people_from(people_table.values())
-        docs: list[tuple[Mapping[str, Any], Item]] = []
-        keys: set[bytes] = set()
-        shared: _Interned = {}
-        loads = json.loads
-        line = next(lines)
-        while line != b"}}\n":
-            if docs:
-                if not line.startswith(b","):
-                    raise _NotLines
-                line = line[1:]
-            match = _ITEM_KEY.match(line)
-            if match is None or not line.endswith(_LOG_OPEN) or match.group(1) in keys:
-                raise _NotLines
-            keys.add(match.group(1))
-            doc = loads(line[match.end() : -len(_LOG_OPEN)] + b"}")
-            if not isinstance(doc, dict):
-                raise _NotLines
-            where = f"agenda[{len(docs)}]"
-            item = _item_from(doc, where)
-            log = item.log
-            batch: list[bytes] = []
-            for line in lines:
-                closing = line == b"]}\n"
-                if not closing:
-                    batch.append(line)
-                if batch and (closing or len(batch) == _BATCH):
-                    # A few hundred entries' lines parsed as one JSON array: one call
-                    # of the parser instead of one per line, and never the whole file.
-                    last = batch[-1]
-                    batch[-1] = last[:-2] if last.endswith(b",\n") else last
-                    records = loads(b"[" + b"".join(batch) + b"]")
-                    batch.clear()
-                    for record in records:
-                        if type(record) is not dict:
-                            raise _Shape(f"{where}.log[{len(log)}]", "オブジェクトではありません")
-                        log.append(_entry_from(record.get("entry"), record.get("uid"), f"{where}.log[{len(log)}]", shared))
-                if closing:
-                    break
-            else:
-                raise _NotLines
-            docs.append((doc, item))
-            line = next(lines)
-        if next(lines, b"") != b"":
-            raise _NotLines
-        agenda = [item for _doc, item in sorted(docs, key=lambda pair: _order_key(pair[0]))]
+        with _ShapeErrors(path, backup_finder):
+            return _meeting_from_line_tables(lines, metas, people_table)
     except (StopIteration, ValueError, UnicodeDecodeError):
         raise _NotLines from None
-    except _Shape as error:
-        raise _damaged(path, backup_finder, str(error)) from None
-    except (KeyError, TypeError, AttributeError) as error:
-        raise _damaged(path, backup_finder, repr(error)) from None
+
+
+def _meeting_from_line_tables(lines: Iterator[bytes], metas: dict, people_table: dict) -> Meeting:
+    """The rest of :func:`_meeting_from_lines`: header, people, then each item and its entries."""
+    header = _header_from(list(metas.values()))
+    people = _people_from(people_table.values())
+    docs: list[tuple[Mapping[str, Any], Item]] = []
+    keys: set[bytes] = set()
+    shared: dict[str, str] = {}  # speaker ids and labels, one string each
+    loads = json.loads
+    line = next(lines)
+    while line != b"}}\n":
+        if docs:
+            if not line.startswith(b","):
+                raise _NotLines
+            line = line[1:]
+        match = _ITEM_KEY.match(line)
+        if match is None or not line.endswith(_LOG_OPEN) or match.group(1) in keys:
+            raise _NotLines
+        keys.add(match.group(1))
+        doc = loads(line[match.end() : -len(_LOG_OPEN)] + b"}")
+        if not isinstance(doc, dict):
+            raise _NotLines
+        where = f"agenda[{len(docs)}]"
+        item = _item_from(doc, where)
+        log = item.log
+        batch: list[bytes] = []
+        for line in lines:
+            closing = line == b"]}\n"
+            if not closing:
+                batch.append(line)
+            if batch and (closing or len(batch) == _BATCH):
+                # A few hundred entries' lines parsed as one JSON array: one call
+                # of the parser instead of one per line, and never the whole file.
+                last = batch[-1]
+                batch[-1] = last[:-2] if last.endswith(b",\n") else last
+                records = loads(b"[" + b"".join(batch) + b"]")
+                batch.clear()
+                for record in records:
+                    if type(record) is not dict:
+                        raise _Shape(f"{where}.log[{len(log)}]", "オブジェクトではありません")
+                    log.append(_entry_from(record.get("entry"), record.get("uid"), f"{where}.log[{len(log)}]", shared))
+            if closing:
+                break
+        else:
+            raise _NotLines
+        docs.append((doc, item))
+        line = next(lines)
+    if next(lines, b"") != b"":
+        raise _NotLines
+    agenda = [item for _doc, item in sorted(docs, key=lambda pair: _order_key(pair[0]))]
     return Meeting(people=people, agenda=agenda, **header)
 
 
@@ -368,11 +370,9 @@ def _text_list(value: object, where: str) -> list[str]:
     return list(value)
 
 
-#: Short repeated strings (speaker ids and labels, times' dates …) shared, not copied per entry.
-_Interned = dict
 
 
-def _entry_from(data: object, uid: object, where: str, shared: _Interned | None = None) -> Entry:
+def _entry_from(data: object, uid: object, where: str, shared: dict[str, str] | None = None) -> Entry:
     if not isinstance(uid, str) or not uid:
         raise _Shape(f"{where}.uid", "発言の識別子(uid)がありません")
     if isinstance(data, Mapping) and "vote" in data:
@@ -415,7 +415,7 @@ _SPEECH_KEYS = frozenset(("speaker", "text", "time"))
 _TIME_TYPES = (str, type(None))
 
 
-def _header_from(metas: list, path: Path | str, backup_finder: BackupFinder | None) -> dict[str, Any]:
+def _header_from(metas: list) -> dict[str, Any]:
     if len(metas) != 1:
         raise _Shape(META, "会議の見出しがありません")
     header = _fields(metas[0], _HEADER_KEYS, META)
@@ -438,8 +438,28 @@ def _item_from(doc: Mapping[str, Any], where: str) -> Item:
     return item
 
 
-def _damaged(path: Path | str, backup_finder: BackupFinder | None, what: str) -> DamagedFileError:
-    return DamagedFileError(path, f"会議の表の形が正しくありません: {what}", backup_finder() if backup_finder else None)
+class _ShapeErrors:
+    """``with _ShapeErrors(path, finder):`` a value of the wrong shape met inside is a
+    :class:`DamagedFileError` saying what and where (any other exception passes)."""
+
+    def __init__(self, path: Path | str, backup_finder: BackupFinder | None) -> None:
+        self.path = path
+        self.backup_finder = backup_finder
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: object, error: BaseException | None, traceback: object) -> bool:
+        if isinstance(error, _Shape):
+            what = str(error)
+        elif isinstance(error, (KeyError, TypeError, AttributeError)):
+            what = repr(error)
+        else:
+            return False
+        finder = self.backup_finder
+        raise DamagedFileError(
+            self.path, f"会議の表の形が正しくありません: {what}", finder() if finder else None
+        ) from None
 
 
 def _meeting_from_tables(
@@ -447,11 +467,11 @@ def _meeting_from_tables(
 ) -> Meeting:
     """Rebuild the meeting, with its entry uids, from the tables of a meeting file."""
     tables = tables or {}
-    try:
-        header = _header_from(list(tables.get(META, {}).values()), path, backup_finder)
+    with _ShapeErrors(path, backup_finder):
+        header = _header_from(list(tables.get(META, {}).values()))
         people = _people_from(tables.get(PEOPLE, {}).values())
         agenda = []
-        shared: _Interned = {}
+        shared: dict[str, str] = {}  # speaker ids and labels, one string each
         for index, doc in enumerate(_by_order(tables.get(ITEMS, {}).values())):
             where = f"agenda[{index}]"
             item = _item_from(doc, where)
@@ -463,10 +483,6 @@ def _meeting_from_tables(
                     raise _Shape(f"{where}.log[{position}]", "オブジェクトではありません")
                 item.log.append(_entry_from(record.get("entry"), record.get("uid"), f"{where}.log[{position}]", shared))
             agenda.append(item)
-    except _Shape as error:
-        raise _damaged(path, backup_finder, str(error)) from None
-    except (KeyError, TypeError, AttributeError) as error:
-        raise _damaged(path, backup_finder, repr(error)) from None
     return Meeting(people=people, agenda=agenda, **header)
 
 
@@ -475,7 +491,7 @@ def _replay(meeting: Meeting, records: list[dict[str, Any]], path: Path | str, b
     items = {item.id: item for item in meeting.agenda}
     known: dict[str, set[str]] = {}
     added = 0
-    try:
+    with _ShapeErrors(path, backup_finder):
         for record in records:
             if record.get("op") != "append":
                 continue
@@ -491,10 +507,6 @@ def _replay(meeting: Meeting, records: list[dict[str, Any]], path: Path | str, b
             item.log.append(_entry_from(record.get("entry"), uid, f"journal[{added}]"))
             uids.add(uid)
             added += 1
-    except _Shape as error:
-        raise _damaged(path, backup_finder, str(error)) from None
-    except (KeyError, TypeError, AttributeError) as error:
-        raise _damaged(path, backup_finder, repr(error)) from None
     return added
 
 
