@@ -155,6 +155,7 @@ class RowForm(ModalScreen[dict | None]):
                 [(text, v) for text, v in spec.choices],
                 value=value if value in values else Select.NULL,
                 allow_blank=value not in values,
+                prompt="選んでください",
                 id=wid,
             )
         if spec.kind == "check":

@@ -29,7 +29,7 @@ from minutes.phrases import BUILTIN_PHRASES, Phrase
 from minutes.speakers import MEMBER_UNNAMED, SECRETARIAT, SpeakerRef, chair, departments, display, vice_chair
 from minutes.votes import decide, is_tie, tally
 from screens.heap import collect_garbage_if_due, settle_heap
-from storage.errors import StorageError, os_error_reason
+from storage.errors import StorageError, os_error_reason, user_message
 from tui.widgets.agenda import AgendaPane
 from tui.widgets.entry_bar import EntryBar, EntryText
 from tui.widgets.key_bar import KeyBar
@@ -327,7 +327,7 @@ class MeetingScreen(Screen):
             try:
                 self.store.close()
             except (StorageError, OSError) as error:
-                message = error.message if isinstance(error, StorageError) else str(error)
+                message = user_message(error)
                 self.notify(message, title="会議一覧を更新できませんでした", severity="warning")
             else:
                 if self.store.secondary_error is not None:
@@ -781,7 +781,7 @@ class MeetingScreen(Screen):
                 self.store.save_header()
         except (StorageError, OSError) as error:
             setattr(self.meeting, field, old)
-            message = error.message if isinstance(error, StorageError) else str(error)
+            message = user_message(error)
             self.notify(message, title="保存できませんでした", severity="error", timeout=15)
             return
         self.query_one(MeetingHeader).refresh()

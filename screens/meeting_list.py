@@ -52,7 +52,7 @@ from minutes.status import FINAL, status_label
 from screens.confirm import Confirm
 from screens.heap import settle_heap
 from screens.filter_picker import FilterPicker
-from storage.errors import StorageError
+from storage.errors import StorageError, user_message
 from tui.widgets.key_bar import KeyBar
 
 #: The filter value meaning "all" (a picker returns ``None`` when cancelled).
@@ -701,7 +701,7 @@ class MeetingListScreen(Screen):
             try:
                 record = self.app.datadir.set_status(meeting_id, status, when=app_now(self.app))
             except (StorageError, ValueError) as error:
-                message = error.message if isinstance(error, StorageError) else str(error)
+                message = user_message(error)
                 self.notify(message, title=f"{title}できませんでした", severity="error", timeout=20)
                 self.reload(keep=meeting_id)
                 return

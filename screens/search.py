@@ -29,7 +29,7 @@ from textual.widgets.option_list import Option
 
 from minutes.era import format_era_date
 from minutes.safe_text import visible
-from storage.errors import StorageError
+from storage.errors import StorageError, user_message
 from storage.search import KIND_ITEM, KIND_MEETING_TITLE, SearchHit, SearchResult
 from tui.widgets.key_bar import KeyBar
 
@@ -227,7 +227,7 @@ class SearchScreen(Screen):
         try:
             result = self.app.datadir.search(word, LIMIT)
         except (StorageError, OSError) as error:
-            message = error.message if isinstance(error, StorageError) else str(error)
+            message = user_message(error)
             self.app.call_from_thread(self._failed, message, generation)
             return
         self.app.call_from_thread(self._show, result, generation)

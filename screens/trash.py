@@ -19,7 +19,7 @@ from minutes.era import format_era_timestamp
 from minutes.safe_text import visible
 from screens.confirm import Confirm
 from screens.meeting_list import Column, ListTable, describe, era_date
-from storage.errors import StorageError
+from storage.errors import StorageError, user_message
 from tui.widgets.key_bar import KeyBar
 
 def deleted_text(stamp: str) -> str:
@@ -81,7 +81,7 @@ class TrashScreen(Screen):
         try:
             self.entries = self.app.datadir.trash_list()
         except (StorageError, OSError) as error:
-            message = error.message if isinstance(error, StorageError) else str(error)
+            message = user_message(error)
             self.notify(message, title="ごみ箱を読めません", severity="error", timeout=20)
             self.entries = []
         self._fill(index)

@@ -8,7 +8,6 @@ same text), so every message names the file or folder concerned.
 from __future__ import annotations
 
 import errno
-import os
 from datetime import datetime
 from pathlib import Path
 
@@ -143,7 +142,18 @@ def os_error_reason(error: OSError) -> str:
     original = getattr(error, "error", None)
     if isinstance(original, OSError) and original is not error:
         return os_error_reason(original)
-    return error.strerror or str(error)
+    # A rarer error: say it in Japanese, with the system's name for it (EIO …) to look up.
+    name = errno.errorcode.get(code) if code else None
+    return f"ファイルを読み書きできませんでした({name})" if name else "ファイルを読み書きできませんでした"
+
+
+def user_message(error: BaseException) -> str:
+    """What to tell the clerk about a failed read or write, in Japanese, with what to do."""
+    if isinstance(error, StorageError):
+        return error.message
+    if isinstance(error, OSError):
+        return f"{os_error_reason(error)}。もう一度試してください。続くときは保存先のディスクやフォルダを確かめてください。"
+    return str(error)
 
 
 def _write_failure_message(path: Path, error: OSError) -> str:
@@ -171,8 +181,7 @@ def _write_failure_message(path: Path, error: OSError) -> str:
             "(USBメモリを抜いたか、フォルダが移動・削除された可能性があります)。"
             f"フォルダを元に戻してからもう一度保存してください。{_NOT_LOST}"
         )
-    reason = (error.strerror or os.strerror(code)) if code else str(error)
-    return f"「{path}」に保存できませんでした({reason})。もう一度保存してください。{_NOT_LOST}"
+    return f"「{path}」に保存できませんでした({os_error_reason(error)})。もう一度保存してください。{_NOT_LOST}"
 
 
 class UnknownMeetingError(StorageError):

@@ -66,6 +66,26 @@ class KaigirokuApp(App):
             self.read_only_reason = "閲覧のみで開いています"
             self._lock_message = None
 
+    # Textual's own words, in Japanese: the palette's search box, the theme picker,
+    # and what ctrl+c says (it does not quit).
+    def action_command_palette(self) -> None:
+        """The command palette (ctrl+p), its search box in Japanese."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(placeholder="コマンドを検索…", id="--command-palette"))
+
+    def search_themes(self) -> None:
+        """The theme picker, its search box in Japanese."""
+        from textual.command import CommandPalette
+        from textual.theme import ThemeProvider
+
+        self.push_screen(CommandPalette(providers=[ThemeProvider], placeholder="テーマを検索…"))
+
+    def action_help_quit(self) -> None:
+        """ctrl+c does not quit: say which key does."""
+        self.notify("終了するには ctrl+q を押してください(すべて保存してから終了します)。", title="終了しますか")
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand("テーマを変える", "画面の配色を変えます", self.action_change_theme)
         yield SystemCommand("保存して終了", "すべて保存してから終了します(ctrl+q)", self.action_quit)

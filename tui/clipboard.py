@@ -23,7 +23,7 @@ class CopyResult:
     """How the text was handed over, and what to tell the clerk."""
 
     method: str
-    """``pyperclip``, ``osc52`` or ``file``."""
+    """``pyperclip``, ``osc52``, ``file``, or ``none`` (nothing worked: the message says what to do)."""
     message: str
     path: Path | None = None
 
@@ -43,6 +43,15 @@ def osc52_possible(app) -> bool:
     return term not in NO_OSC52_TERMS
 
 
+def _clipboard_reason(error: BaseException) -> str:
+    """Why the system clipboard could not be used, in Japanese."""
+    if isinstance(error, OSError):
+        from storage.errors import os_error_reason
+
+        return os_error_reason(error)
+    return "クリップボード用のプログラム(xclip・xsel・wl-copy など)が見つかりません"
+
+
 def copy_text(
     app,
     text: str,
@@ -55,7 +64,7 @@ def copy_text(
     try:
         copier(text)
     except Exception as error:  # pyperclip raises its own RuntimeError subclass, or OSError
-        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        reason = _clipboard_reason(error)
     else:
         return CopyResult("pyperclip", "クリップボードにコピーしました(システムのクリップボード)。Word などに貼り付けられます。")
     if osc52_possible(app):
@@ -70,7 +79,16 @@ def copy_text(
         from storage.atomic import atomic_write_bytes
 
         save = lambda p, data: atomic_write_bytes(p, data, private=True)  # noqa: E731
-    save(path, text.encode("utf-8"))
+    try:
+        save(path, text.encode("utf-8"))
+    except OSError as error:  # WriteFailedError too: a full disk, a folder we may not write
+        from storage.errors import os_error_reason
+
+        return CopyResult(
+            "none",
+            f"コピーできませんでした。この端末ではクリップボードを使えず、ファイル「{path}」にも保存できませんでした"
+            f"({os_error_reason(error)})。F8 で書き込める保存先を選んで保存してください。",
+        )
     return CopyResult(
         "file",
         f"この端末ではクリップボードを使えないため、ファイルに保存しました: {path}",

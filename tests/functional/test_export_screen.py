@@ -101,6 +101,21 @@ async def test_copy_falls_back_to_a_file_and_says_where(app, tmp_path):
     assert any(str(written) in m and "ファイルに保存しました" in m for m in notes(app))
 
 
+async def test_copy_with_no_clipboard_and_no_writable_folder_says_what_to_do(app, tmp_path, monkeypatch):
+    def no_clipboard(text):
+        raise RuntimeError("no clipboard")
+
+    app.copier = no_clipboard
+    # the fallback file's folder is gone (a stick pulled out): it cannot be written
+    monkeypatch.setattr("screens.export.default_export_folder", lambda: tmp_path / "gone")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_export(pilot)
+        await pilot.press("f7")
+        await pilot.pause()
+        assert app.is_running  # it used to end the app with a traceback
+    assert any("コピーできませんでした" in m and "F8" in m for m in notes(app))
+
+
 async def test_save_asks_where_and_before_overwriting(app, tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await open_export(pilot)

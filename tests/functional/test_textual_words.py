@@ -1,0 +1,43 @@
+"""Textual's own words the clerk meets are in Japanese too: the palette, the theme picker, ctrl+c."""
+
+from __future__ import annotations
+
+from textual.command import CommandPalette
+from textual.widgets import Input
+
+from tests.functional.appkit import add_meeting, demo_dict, make_app
+
+
+async def _app(tmp_path):
+    root = tmp_path / "data"
+    return make_app(root, add_meeting(root, demo_dict()))
+
+
+async def test_the_command_palette_asks_in_japanese(tmp_path):
+    app = await _app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        assert app.screen.query_one(Input).placeholder == "コマンドを検索…"
+
+
+async def test_the_theme_picker_asks_in_japanese(tmp_path):
+    app = await _app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        app.action_change_theme()
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        assert app.screen.query_one(Input).placeholder == "テーマを検索…"
+
+
+async def test_ctrl_c_says_in_japanese_how_to_quit(tmp_path):
+    app = await _app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        app.action_help_quit()
+        await pilot.pause()
+        messages = [(n.title, n.message) for n in app._notifications]
+        assert ("終了しますか", "終了するには ctrl+q を押してください(すべて保存してから終了します)。") in messages
