@@ -52,6 +52,7 @@ from minutes.model import RULE_NAMES, RULES, TITLE_CHAIR, TITLE_MEMBER
 from minutes.phrases import Phrase
 from minutes.safe_text import visible
 from screens.confirm import close_asking_if_changed
+from screens.read_only import refuse_if_read_only
 from storage.errors import StorageError
 from tui.widgets.key_bar import KeyBar
 
@@ -708,9 +709,7 @@ class CommitteeEditor(Screen[Committee | None]):
 
     def action_save(self) -> None:
         """Check and save the committee; stay on the screen if that fails."""
-        reason = getattr(self.app, "read_only_reason", None)
-        if reason:
-            self.notify(f"{reason}。会議体は保存できません。", severity="warning", timeout=10)
+        if refuse_if_read_only(self, "会議体は保存できません", timeout=10):
             return
         try:
             committee = self.gather()

@@ -23,6 +23,7 @@ from minutes.safe_text import visible
 from screens.committee_editor import CommitteeEditor
 from screens.confirm import Confirm
 from screens.filter_picker import FilterPicker
+from screens.read_only import refuse_if_read_only
 from storage.committees import read_committees
 from storage.errors import StorageError
 from tui.widgets.key_bar import KeyBar
@@ -130,11 +131,7 @@ class CommitteesScreen(Screen):
         return self.committees[index]
 
     def _refuse_if_read_only(self) -> bool:
-        reason = getattr(self.app, "read_only_reason", None)
-        if reason:
-            self.notify(f"{reason}。会議体は変更できません。", severity="warning", timeout=10)
-            return True
-        return False
+        return refuse_if_read_only(self, "会議体は変更できません", timeout=10)
 
     def _changeable_current(self) -> Committee | None:
         """The highlighted committee, if it may be changed (a bell without one, a message when read-only)."""

@@ -28,6 +28,7 @@ from minutes.model import APPROVE, Meeting, Speech, Vote
 from minutes.phrases import BUILTIN_PHRASES, Phrase
 from minutes.speakers import MEMBER_UNNAMED, SECRETARIAT, SpeakerRef, chair, departments, display, vice_chair
 from minutes.votes import decide, is_tie, tally
+from screens import read_only
 from screens.heap import collect_garbage_if_due, settle_heap
 from storage.errors import StorageError, os_error_reason, user_message
 from tui.widgets.agenda import AgendaPane
@@ -109,7 +110,7 @@ class MeetingScreen(Screen):
         self.datadir = datadir
         self.read_only_reason = read_only_reason if store is not None else (read_only_reason or "閲覧のみ")
         if meeting.is_final and self.read_only_reason is None:
-            self.read_only_reason = "確定済みの会議録です"
+            self.read_only_reason = read_only.FINAL
         self.editor = LogEditor(meeting)
         self._phrases = list(phrases) if phrases is not None else None
         self._speaker_keys = dict(speaker_keys) if speaker_keys is not None else None
@@ -250,7 +251,7 @@ class MeetingScreen(Screen):
 
     def _refuse_if_read_only(self) -> bool:
         if self.read_only:
-            self.notify(f"{self.read_only_reason}。変更はできません。", severity="warning")
+            self.notify(read_only.refusal(self.read_only_reason, "変更はできません"), severity="warning")
             return True
         return False
 

@@ -52,6 +52,7 @@ from minutes.status import FINAL, status_label
 from screens.confirm import Confirm
 from screens.heap import settle_heap
 from screens.filter_picker import FilterPicker
+from screens.read_only import refuse_if_read_only
 from storage.errors import StorageError, user_message
 from tui.widgets.key_bar import KeyBar
 
@@ -535,11 +536,7 @@ class MeetingListScreen(Screen):
         return row
 
     def _refuse_if_read_only(self) -> bool:
-        reason = getattr(self.app, "read_only_reason", None)
-        if reason:
-            self.notify(f"{reason}。変更はできません(開いて見ることはできます)。", severity="warning")
-            return True
-        return False
+        return refuse_if_read_only(self, "変更はできません(開いて見ることはできます)")
 
     # -- open ------------------------------------------------------------------------
     def action_open(self) -> None:

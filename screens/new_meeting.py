@@ -45,6 +45,7 @@ from minutes.safe_text import visible
 from screens.agenda_editor import AgendaEditor
 from screens.confirm import Confirm
 from screens.filter_picker import FilterPicker
+from screens.read_only import refuse_if_read_only
 from storage.errors import StorageError
 from tui.widgets.key_bar import KeyBar
 
@@ -159,9 +160,7 @@ class NewMeetingScreen(Screen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        reason = getattr(self.app, "read_only_reason", None)
-        if reason:
-            self.notify(f"{reason}。新しい会議は作れません。", severity="warning", timeout=10)
+        refuse_if_read_only(self, "新しい会議は作れません", timeout=10)
         if self.previous_meeting_id is not None:
             self._start_from_meeting(self.previous_meeting_id)
         elif self.committee_id is not None:
@@ -386,9 +385,7 @@ class NewMeetingScreen(Screen):
 
     def action_create(self) -> None:
         """Create the meeting and open it."""
-        reason = getattr(self.app, "read_only_reason", None)
-        if reason:
-            self.notify(f"{reason}。新しい会議は作れません。", severity="warning", timeout=10)
+        if refuse_if_read_only(self, "新しい会議は作れません", timeout=10):
             return
         try:
             meeting = self.build()

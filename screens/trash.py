@@ -19,6 +19,7 @@ from minutes.era import format_era_timestamp
 from minutes.safe_text import visible
 from screens.confirm import Confirm
 from screens.meeting_list import Column, ListTable, describe, era_date
+from screens.read_only import refuse_if_read_only
 from storage.errors import StorageError, user_message
 from tui.widgets.key_bar import KeyBar
 
@@ -123,9 +124,7 @@ class TrashScreen(Screen):
         if entry is None:
             self.notify("元に戻す会議がありません。", severity="warning")
             return
-        reason = getattr(self.app, "read_only_reason", None)
-        if reason:
-            self.notify(f"{reason}。元に戻すことはできません。", severity="warning")
+        if refuse_if_read_only(self, "元に戻すことはできません"):
             return
         index = self.table.cursor
 

@@ -10,6 +10,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from screens import read_only
 from storage import DataDir
 from storage.errors import StorageError
 from tui.clipboard import CopyResult, copy_text, pyperclip_copy
@@ -52,18 +53,18 @@ class KaigirokuApp(App):
             try:
                 self.datadir.acquire_lock()
             except StorageError as error:
-                self.read_only_reason = "別のkaigirokuがこのデータフォルダを使用中です"
+                self.read_only_reason = read_only.LOCKED
                 # -- issue #6: a folder we cannot write is not "another copy" --------------------
                 from storage.errors import DataDirLockedError
 
                 if not isinstance(error, DataDirLockedError):
-                    self.read_only_reason = "データフォルダに書き込めません"
+                    self.read_only_reason = read_only.UNWRITABLE
                 # -- end issue #6 -------------------------------------------------------------------
                 self._lock_message = error.message
             else:
                 self._lock_message = None
         else:
-            self.read_only_reason = "閲覧のみで開いています"
+            self.read_only_reason = read_only.VIEW_ONLY
             self._lock_message = None
 
     # Textual's own words, in Japanese: the palette's search box, the theme picker,
