@@ -167,7 +167,13 @@ async def test_bar_emptied_after_a_draft_with_crlf_joins_paragraphs_with_newline
 
 async def test_collections_due_run_after_the_frame_that_shows_the_entry(root, long_id, monkeypatch):
     calls: list[int] = []
-    monkeypatch.setattr(meeting_module, "collect_garbage_if_due", lambda: calls.append(1))
+    drawn: list[bool] = []
+
+    def due() -> None:
+        calls.append(1)
+        drawn.append(not app.screen.log_view._entry_to_announce)  # the frame with the entry is out
+
+    monkeypatch.setattr(meeting_module, "collect_garbage_if_due", due)
     app = make_app(root, long_id)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
@@ -176,6 +182,7 @@ async def test_collections_due_run_after_the_frame_that_shows_the_entry(root, lo
             await pilot.press("enter")
             await pilot.pause()
     assert len(calls) == 3
+    assert drawn == [True] * 3
 
 
 def test_collect_garbage_if_due_runs_only_the_collection_that_is_near(monkeypatch):

@@ -67,3 +67,15 @@ async def test_the_bar_follows_the_screen(tmp_path):
         assert isinstance(app.screen, MeetingScreen)
         assert "f12 採決" in bar_text(app)
         assert "f2 新規" not in bar_text(app)
+
+
+async def test_a_key_that_would_be_cut_is_left_out_whole(tmp_path):
+    # At 64 columns "f5 事務局" does not fit whole before the palette's key: it is left out,
+    # not shown as "f5 事" (the width of 60 above happens to end where a key ends).
+    root = tmp_path / "data"
+    app = make_app(root, add_meeting(root, demo_dict()))
+    async with app.run_test(size=(64, 30)) as pilot:
+        await pilot.pause()
+        text = bar_text(app)
+    assert text.split("▏")[0].rstrip() == " tab 発言者 f1 ヘルプ f2 会長 f3 委員 f4 担当課"
+    assert text.endswith("▏^p コマンド")

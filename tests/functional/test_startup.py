@@ -13,7 +13,8 @@ from tests.functional.appkit import add_meeting, demo_dict, make_app
 
 @pytest.fixture
 def collector_off():
-    """The state ``kaigiroku`` starts the app in: the garbage collector off."""
+    """The state ``kaigiroku`` starts the app in: the garbage collector off, nothing frozen yet."""
+    gc.unfreeze()  # earlier tests in this process froze their heaps
     gc.disable()
     yield
     gc.enable()
@@ -34,9 +35,12 @@ async def test_the_collector_is_on_again_once_the_first_screen_is_drawn(tmp_path
         assert gc.get_freeze_count() > 0  # what lives all session is kept out of collections
 
 
-async def test_the_committee_settings_are_read_after_the_first_frame_and_on_demand(tmp_path):
+async def test_the_committee_settings_are_read_after_the_first_frame_and_on_demand(tmp_path, monkeypatch):
+    from textual.app import App
+
     from minutes.committee import committee_from_meeting
     from storage import DataDir
+    from tui.app import KaigirokuApp
 
     root = tmp_path / "data"
     meeting_id = add_meeting(root, demo_dict())
@@ -46,6 +50,21 @@ async def test_the_committee_settings_are_read_after_the_first_frame_and_on_dema
         committee = committee_from_meeting(meeting)
         committee.speaker_keys = {7: "事務局"}
         datadir.save_committee(committee)
+    frames: list[object] = []  # meeting-screen frames drawn so far
+    reads: list[int] = []  # how many there were when the settings were read
+    display, settings = App._display, KaigirokuApp._committee_settings
+
+    def counting_display(self, screen, renderable):
+        display(self, screen, renderable)
+        if isinstance(screen, MeetingScreen) and renderable is not None:
+            frames.append(renderable)
+
+    def counting_settings(self, meeting):
+        reads.append(len(frames))
+        return settings(self, meeting)
+
+    monkeypatch.setattr(App, "_display", counting_display)
+    monkeypatch.setattr(KaigirokuApp, "_committee_settings", counting_settings)
     app = make_app(root, meeting_id)
     async with app.run_test() as pilot:
         await pilot.pause()
@@ -53,6 +72,7 @@ async def test_the_committee_settings_are_read_after_the_first_frame_and_on_dema
         assert isinstance(screen, MeetingScreen)
         await pilot.pause()
         assert screen._settings_loader is None  # read once the first frame was drawn
+        assert len(reads) == 1 and reads[0] >= 1  # read once, after a frame of the screen
         await pilot.press("f7")
         assert screen.speaker.label == "事務局"
 

@@ -318,6 +318,7 @@ def test_agenda_is_the_kaishidai(data):
         [],
     ]
     lines = [line for line in header if line[:1] in "①②③"]
+    assert len(lines) == 3  # the loop below checks each of them
     for mark, item, line, heading in zip("①②③", agenda, lines, headings):
         assert line == f"{mark} {item['title']}({item['kind']})"
         assert heading in (f"{item['title']}({item['kind']})", f"{item['title']}（{item['kind']}）")

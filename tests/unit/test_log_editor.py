@@ -65,6 +65,8 @@ def test_undo_all_gives_the_start_and_redo_all_gives_the_end(ops):
     for n, op in enumerate(ops):
         if _do(editor, meeting, op, n) is not None:
             states.append(_state(meeting))
+        else:
+            assert _state(meeting) == states[-1]  # no change recorded: none made
     for expected in reversed(states[:-1]):
         assert editor.undo() is not None
         assert _state(meeting) == expected

@@ -10,14 +10,32 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 
 PROBE = """
-import json, sys
-from storage import DataDir
-import tui.app, screens.meeting
-datadir = DataDir(sys.argv[1])
-datadir.acquire_lock()
-store = datadir.open_meeting(sys.argv[2])
-pass  # the committee settings come after the first frame
-print(json.dumps(sorted(sys.modules)))
+import asyncio, json, sys
+from pathlib import Path
+from textual.app import App
+from tui.app import KaigirokuApp
+from screens.meeting import MeetingScreen
+
+seen = []
+display = App._display
+
+def first_frame(self, screen, renderable):
+    display(self, screen, renderable)
+    if isinstance(screen, MeetingScreen) and renderable is not None and not seen:
+        seen.append(sorted(sys.modules))  # what the first frame of the meeting needed
+
+App._display = first_frame
+
+async def main():
+    app = KaigirokuApp(Path(sys.argv[1]), sys.argv[2])
+    try:
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.pause()
+    finally:
+        app.release()
+
+asyncio.run(main())
+print(json.dumps(seen[0]))
 """
 
 
@@ -33,6 +51,6 @@ def test_opening_a_meeting_loads_neither_tinydb_nor_the_interchange_format_nor_z
         cwd=REPO, capture_output=True, text=True, encoding="utf-8", check=True,
     )
     loaded = set(json.loads(result.stdout))
-    assert "storage.meetings" in loaded  # the probe did open the meeting
+    assert "storage.meetings" in loaded and "screens.meeting" in loaded  # the probe did open the meeting
     for name in ("tinydb", "minutes.interchange", "minutes.committee", "zipfile", "secrets", "filelock", "screens.meeting_list"):
         assert name not in loaded, name
