@@ -334,8 +334,11 @@ def read_restore_zip(src: Path | str) -> dict[str, bytes]:
                 raise RestoreRefusedError(src, "中身が大きすぎます")
             try:
                 data = archive.read(info)
-            except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError) as error:
-                raise RestoreRefusedError(src, f"「{name}」を取り出せません: {error}") from None
+            except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError):
+                # zipfile's own words are English: say it in Japanese
+                raise RestoreRefusedError(
+                    src, f"「{name}」を取り出せません: 壊れているか、暗号化か未対応の圧縮方式です"
+                ) from None
             members[name] = data
     if LIBRARY_FILE not in members:
         raise RestoreRefusedError(src, f"{LIBRARY_FILE}が入っていません")
