@@ -18,7 +18,7 @@ from datetime import datetime
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import OptionList
 
@@ -128,17 +128,23 @@ class MeetingScreen(Screen):
     def compose(self) -> ComposeResult:
         yield MeetingHeader(self.meeting, id="meeting-header")
         with Horizontal(id="panes"):
-            with Vertical(id="agenda-pane", classes="pane") as agenda:
-                agenda.border_title = "議事"
-                yield AgendaPane(self.meeting, id="agenda")
-            with Vertical(id="log-pane", classes="pane") as log:
-                log.border_title = "発言"
-                yield SpeakerLog(self.meeting, id="log")
-            with Vertical(id="vote-pane", classes="pane") as votes:
-                votes.border_title = "採決"
-                yield VotePane(
-                    self.meeting, id="votes", rule=meeting_rule(self.meeting), quorum=meeting_quorum(self.meeting)
-                )
+            # The panes carry their own border and title (issue #5: a container
+            # around each cost the first frame about 5 ms of styling and drawing).
+            agenda = AgendaPane(self.meeting, id="agenda", classes="pane")
+            agenda.border_title = "議事"
+            yield agenda
+            log = SpeakerLog(self.meeting, id="log", classes="pane")
+            log.border_title = "発言"
+            yield log
+            votes = VotePane(
+                self.meeting,
+                id="votes",
+                classes="pane",
+                rule=meeting_rule(self.meeting),
+                quorum=meeting_quorum(self.meeting),
+            )
+            votes.border_title = "採決"
+            yield votes
         bar = EntryBar(id="entry-bar")
         if self.read_only:
             bar.add_class("-readonly")

@@ -351,8 +351,8 @@ class SpeakerLog(ScrollView, can_focus=True):
     def _text_width(self) -> int:
         # Leave room for the vertical scrollbar whether it shows yet or not, so
         # that its appearing never changes the layout (nor adds a horizontal one).
-        gutter = self.styles.gutter.width
-        return max(self.size.width - gutter - self.styles.scrollbar_size_vertical - 1, 10)
+        # (``size`` is inside the border and padding already.)
+        return max(self.size.width - self.styles.scrollbar_size_vertical - 1, 10)
 
     def rebuild(self) -> None:
         """Lay the log out again (after the meeting changed) and redraw."""

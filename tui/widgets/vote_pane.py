@@ -64,9 +64,15 @@ class VotePane(Widget, can_focus=True):
         """The clerk left the pane without recording."""
 
     def __init__(
-        self, meeting: Meeting, *, id: str | None = None, rule: str = RULE_MAJORITY, quorum: int | None = None
+        self,
+        meeting: Meeting,
+        *,
+        id: str | None = None,
+        classes: str | None = None,
+        rule: str = RULE_MAJORITY,
+        quorum: int | None = None,
     ) -> None:
-        super().__init__(id=id)
+        super().__init__(id=id, classes=classes)
         self.meeting = meeting
         self.rule = rule
         """The vote rule of the committee (過半数 by default)."""
