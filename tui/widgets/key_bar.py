@@ -14,9 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.cells import cell_len
-from rich.text import Text
+from rich.segment import Segment
 from textual import events
 from textual.screen import Screen
+from textual.strip import Strip
 from textual.widget import Widget
 
 
@@ -93,32 +94,42 @@ class KeyBar(Widget, can_focus=False):
             self._keys = (shown, palette)
         return self._keys
 
-    def render(self) -> Text:
-        shown, palette = self.keys()
-        key_style = self.get_component_rich_style("key-bar--key")
-        text_style = self.get_component_rich_style("key-bar--description")
-        dim = self.get_component_rich_style("key-bar--disabled", partial=True)
+    def render_line(self, y: int) -> Strip:
+        """The bar's one line, drawn straight as segments.
+
+        (Issue #5: a ``Text`` returned from ``render`` went through Textual's
+        content pipeline, wrapping included, for a line that never wraps: about
+        2 ms of the first frame.)
+        """
         width = self.size.width
+        base = self.rich_style
+        if y != 0:
+            return Strip.blank(width, base)
+        shown, palette = self.keys()
+        key_style = base + self.get_component_rich_style("key-bar--key")
+        text_style = base + self.get_component_rich_style("key-bar--description")
+        dim = self.get_component_rich_style("key-bar--disabled", partial=True)
         right = palette.cells + 1 if palette is not None else 0
-        line = Text(no_wrap=True, overflow="crop", end="")
+        segments: list[Segment] = []
         spans: list[tuple[int, int, Key]] = []
         x = 0
         for key in shown:
             if x + key.cells + 1 > width - right:
                 break  # whole keys only: the rest would not fit
-            line.append(" ")
-            line.append(key.display, key_style if key.enabled else key_style + dim)
-            line.append(f" {key.description}", text_style if key.enabled else text_style + dim)
+            segments.append(Segment(" ", base))
+            segments.append(Segment(key.display, key_style if key.enabled else key_style + dim))
+            segments.append(Segment(f" {key.description}", text_style if key.enabled else text_style + dim))
             spans.append((x, x + key.cells + 1, key))
             x += key.cells + 1
         if palette is not None and x + right <= width:
-            line.append(" " * (width - x - right))
-            line.append("▏", text_style)
-            line.append(palette.display, key_style)
-            line.append(f" {palette.description}", text_style)
+            segments.append(Segment(" " * (width - x - right), base))
+            segments.append(Segment("▏", text_style))
+            segments.append(Segment(palette.display, key_style))
+            segments.append(Segment(f" {palette.description}", text_style))
             spans.append((width - right, width, palette))
+            x = width
         self._spans = spans
-        return line
+        return Strip(segments, x).adjust_cell_length(width, base)
 
     def on_click(self, event: events.Click) -> None:
         for start, end, key in self._spans:
