@@ -112,13 +112,17 @@ def _remove_quietly(path: Path) -> None:
         pass
 
 
-def atomic_write(path: Path | str, writer: Callable[[BinaryIO], None], *, private: bool = True) -> None:
+def atomic_write(
+    path: Path | str, writer: Callable[[BinaryIO], None], *, private: bool = True, durable: bool = True
+) -> None:
     """Write ``path`` atomically; ``writer`` writes the content into the open temporary file.
 
     ``private`` files are 0600 on POSIX; others (exports the user asked for)
     get the usual mode the umask gives. Raises :class:`WriteFailedError` for an
     :class:`OSError`; any failure leaves the old file (or no file) in place and
-    removes the temporary file.
+    removes the temporary file. ``durable=False`` skips both fsyncs: the file
+    is still never seen half-written, but a power cut may lose it (only for
+    notes nothing depends on, like the lock's ``lock.info``).
     """
     path = Path(path)
     temp: Path | None = None
@@ -129,12 +133,14 @@ def atomic_write(path: Path | str, writer: Callable[[BinaryIO], None], *, privat
             writer(handle)
             handle.flush()
             _fault_hook("written")
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
             _fault_hook("fsynced")
         _replace(temp, path)
         replaced = True
         _fault_hook("replaced")
-        fsync_dir(path.parent)
+        if durable:
+            fsync_dir(path.parent)
         _fault_hook("dir_fsynced")
     except WriteFailedError:
         raise
@@ -145,9 +151,9 @@ def atomic_write(path: Path | str, writer: Callable[[BinaryIO], None], *, privat
             _remove_quietly(temp)
 
 
-def atomic_write_bytes(path: Path | str, data: bytes, *, private: bool = True) -> None:
+def atomic_write_bytes(path: Path | str, data: bytes, *, private: bool = True, durable: bool = True) -> None:
     """Replace the content of ``path`` with ``data`` atomically (0600 on POSIX when ``private``)."""
-    atomic_write(path, lambda handle: handle.write(data), private=private)
+    atomic_write(path, lambda handle: handle.write(data), private=private, durable=durable)
 
 
 def ensure_private_dir(path: Path | str, *, within: Path | str | None = None) -> Path:

@@ -215,6 +215,16 @@ def test_posix_fsyncs_the_file_then_the_folder(tmp_path, monkeypatch):
     assert kinds == ["file", "dir"]
 
 
+def test_a_write_that_need_not_be_durable_is_atomic_without_fsync(tmp_path, monkeypatch):
+    target = tmp_path / "note"
+    target.write_bytes(b"old")
+    kinds = _count_fsyncs(monkeypatch)
+    atomic_write_bytes(target, b"new", durable=False)
+    assert kinds == []
+    assert target.read_bytes() == b"new"
+    assert [p.name for p in tmp_path.iterdir()] == ["note"]  # no temporary file left
+
+
 def test_a_folder_that_cannot_be_fsynced_is_tolerated(tmp_path, monkeypatch):
     real = os.fsync
 

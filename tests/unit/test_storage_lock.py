@@ -128,6 +128,15 @@ def test_lock_info_is_written_atomically_and_removed_on_release(data_dir):
     lock.release()  # twice is fine
 
 
+def test_taking_the_lock_waits_for_no_fsync(data_dir, monkeypatch):
+    # lock.info is a note for another copy's refusal: the start-up does not wait for the disk.
+    synced: list[int] = []
+    monkeypatch.setattr(os, "fsync", synced.append)
+    with DataDirLock(data_dir):
+        assert read_lock_info(data_dir)["pid"] == os.getpid()
+    assert synced == []
+
+
 def test_taking_the_lock_creates_the_data_folder(tmp_path):
     root = tmp_path / "new" / "data"
     with DataDirLock(root):
