@@ -63,3 +63,55 @@ def test_an_entry_added_to_an_item_moves_the_blocks_after_it():
     counts[1] += 1
     assert list(blocks) == _as_list(counts)
     assert blocks[number] == (1, 0)
+
+
+# -- the fast path of the first frame's wrapping (issue #5) ---------------------------------
+def _chop_first_line(text: str, width: int) -> str:
+    """What rich's grapheme-aware chopping makes the first line (the slow path)."""
+    from rich.cells import chop_cells
+
+    chopped = chop_cells(text, width)
+    return (chopped[0] if chopped else "") or text[:1]
+
+
+def test_every_simple_character_is_its_own_grapheme_of_the_estimated_width():
+    import unicodedata
+
+    from tui.widgets.speaker_log import _SIMPLE, estimate_cells
+
+    simple = [chr(code) for code in range(0x20, 0x10000) if _SIMPLE.fullmatch(chr(code))]
+    assert len(simple) > 20000  # ASCII, kana, the CJK block, full-width forms
+    for char in simple:
+        assert unicodedata.category(char) not in ("Mn", "Me", "Cf", "Cc"), hex(ord(char))
+        assert cell_len(char) == estimate_cells(char), hex(ord(char))
+
+
+# Simple characters, and ones that are not (combining marks, an emoji with a variation
+# selector, a ZWJ sequence, a half-width katakana, a narrow symbol outside ASCII).
+_MIXED = "aZ 1~あア漢、。」ー〰　！ｶ\u3099\u0301\u302a😀\ufe0f\u200d👍é±"
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(alphabet=_MIXED, max_size=160), st.integers(2, 50), st.integers(0, 40))
+def test_the_fast_first_line_is_the_one_rich_would_chop(text, width, start):
+    from tui.widgets.speaker_log import _first_line
+
+    start = min(start, max(len(text) - 1, 0))
+    if not text:
+        return
+    assert _first_line(text, start, width) == _chop_first_line(text[start:], width)
+
+
+def test_a_speech_of_combining_marks_alone_is_wrapped_not_a_crash():
+    # rich chops a string of zero-width marks into no lines at all: the log drew nothing
+    # for it but raised IndexError (found by the property test above).
+    assert "".join(wrap_cells("\u0301\u0301\u3099", 10)) == "\u0301\u0301\u3099"
+
+
+@pytest.mark.parametrize("width", [2, 3, 7, 40, 41])
+def test_the_fast_path_fills_a_line_of_mixed_widths_exactly(width):
+    from tui.widgets.speaker_log import _first_line
+
+    text = "会長 ABCあいう12、漢字かなカナｱ" * 20  # the half-width ｱ sends the tail to the slow path
+    for start in range(0, 60):
+        assert _first_line(text, start, width) == _chop_first_line(text[start:], width)

@@ -16,6 +16,7 @@ storage.
 from __future__ import annotations
 
 import dataclasses
+import re
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
@@ -114,12 +115,37 @@ def wrap_cells(text: str, width: int) -> list[str]:
     return lines
 
 
+#: Characters that are each a grapheme of their own and whose width :func:`estimate_cells`
+#: gets exactly: printable ASCII (one cell), and kana, kanji, CJK punctuation and the
+#: full-width forms (two). The combining marks among them (U+302A–302F, U+3099–309A) are left out.
+_SIMPLE = re.compile("[\x20-\x7e\u3000-\u3029\u3030-\u303e\u3041-\u3096\u309b-\u30ff\u4e00-\u9fff\uff01-\uff60]*")
+
+
 def _first_line(text: str, start: int, width: int) -> str:
     """The longest start of ``text[start:]`` that fits in ``width`` cells (whole graphemes; one character at least)."""
+    # Fast path (issue #5: rich's grapheme splitting was most of the first frame's wrapping):
+    # when every character the line could hold, and the one after it, is "simple", widths
+    # add up by UTF-8 length, at C speed, a few slices per line.
+    limit = min(len(text), start + width + 1)
+    if width >= 2 and _SIMPLE.match(text, start, limit).end() == limit:
+        count = min(width // 2, len(text) - start)  # these fit even if all are wide
+        cells = estimate_cells(text[start : start + count])
+        while start + count < len(text):
+            room = width - cells
+            if room >= 2:
+                step = room // 2  # fits even if all are wide
+                cells += estimate_cells(text[start + count : start + count + step])
+                count += step
+            else:
+                if room == 1 and text[start + count] <= "\x7e":
+                    count += 1  # one narrow character still fits
+                break
+        return text[start : start + count]
     window = 2 * width + 32
     while True:
         chunk = text[start : start + window]
-        first = chop_cells(chunk, width)[0] if chunk else ""
+        chopped = chop_cells(chunk, width) if chunk else []
+        first = chopped[0] if chopped else ""  # nothing for a chunk of zero-width marks alone
         if start + window >= len(text) or len(first) + 16 <= len(chunk):
             return first or text[start : start + 1]
         window *= 2
