@@ -495,15 +495,22 @@ class FilesScreen(Screen[bool]):
             self._show_meeting()
             return
         app = self.app
-        stack = list(app.screen_stack)
-        first = next(i for i, screen in enumerate(stack) if getattr(screen, "meeting_id", None) in meeting_ids
-                     and screen is not self)
+        closed = next(
+            screen for screen in app.screen_stack
+            if getattr(screen, "meeting_id", None) in meeting_ids and screen is not self
+        )
 
         async def reopen() -> None:
-            for _ in range(len(stack) - first):
+            # The screens from the lowest closed meeting up go (counted now: the dialog that
+            # asked is gone by now). A meeting opened from the command line is the bottom
+            # screen, which cannot be popped: the first meeting opened again replaces it.
+            stack = app.screen_stack
+            first = stack.index(closed)
+            bottom = first == 0
+            for _ in range(len(stack) - first - (1 if bottom else 0)):
                 await app.pop_screen()
-            for meeting_id in meeting_ids:
-                app.open_meeting(meeting_id)
+            for index, meeting_id in enumerate(meeting_ids):
+                app.open_meeting(meeting_id, replace=bottom and index == 0)
             if stay:
                 app.push_screen(FilesScreen(meeting_ids[-1]))
 

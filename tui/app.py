@@ -100,8 +100,33 @@ class KaigirokuApp(App):
         # Pushed from here, the first frame is drawn once, whole (issue #5: -90 ms).
         if self.start_meeting_id is None:
             self.call_later(self._show_start_screen)
-        else:
-            self.call_later(self.open_meeting, self.start_meeting_id)
+        elif self._start_error is not None:
+            self.call_later(self._not_opened, self.start_meeting_id, self._start_error)
+
+    _start_error: StorageError | None = None
+
+    def get_default_screen(self) -> Screen:
+        """The first screen: the meeting named on the command line, when it opens.
+
+        Made here, the meeting screen is the bottom of the stack and Textual draws it
+        in the app's first frame, with no blank screen composed, styled and laid out
+        before it (issue #5). A meeting that does not open leaves a blank screen; the
+        app's mount then says why (and offers a backup) as :meth:`open_meeting` does.
+        """
+        if self.start_meeting_id is not None:
+            try:
+                screen = self._meeting_screen(self.start_meeting_id)
+            except StorageError as error:
+                self._start_error = error
+            else:
+                # Textual gives every screen it pushes or switches to a result callback, and
+                # switch_screen takes one off the screen it replaces; the default screen gets
+                # none (textual#2650: switching away from it raised IndexError). Given one
+                # here, the meeting screen is switched away from (to the list, or after a
+                # restore) like a pushed one.
+                screen._push_result_callback(screen, None)
+                return screen
+        return Screen(id="_default")
 
     def _show_start_screen(self) -> None:
         self.push_screen(self._new_list_screen())
@@ -119,30 +144,36 @@ class KaigirokuApp(App):
             self.notify(error.message, title="一覧を読めません", severity="error", timeout=20)
             return []
 
-    def open_meeting(self, meeting_id: str, entry_uid: str | None = None) -> None:
+    def open_meeting(self, meeting_id: str, entry_uid: str | None = None, *, replace: bool = False) -> None:
         """Show one meeting for taking minutes (or read-only when the folder is not ours).
 
         ``entry_uid`` (issue #4, search): select that entry in the log once the screen is up.
+        ``replace``: the meeting takes the place of the screen on top instead of going over it.
         """
-        store = None
         try:
-            if self.read_only_reason is None:
-                store = self.datadir.open_meeting(meeting_id)
-                meeting = store.meeting
-            else:
-                meeting = self.datadir.load_meeting(meeting_id)
+            screen = self._meeting_screen(meeting_id)
         except StorageError as error:
-            # -- issue #6: a damaged meeting offers its newest backup ---------------------------
-            if self.offer_restore(meeting_id, error):
-                return
-            # -- end issue #6 -------------------------------------------------------------------
-            self.notify(error.message, title="開けません", severity="error", timeout=20)
-            if not self.screen_stack or len(self.screen_stack) <= 1:
-                self.push_screen(self._new_list_screen())
+            self._not_opened(meeting_id, error)
             return
+        if replace:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+        # -- issue #4: open at an entry (search) ------------------------------------------
+        if entry_uid is not None:
+            self.call_after_refresh(self._select_entry, screen, entry_uid)
+
+    def _meeting_screen(self, meeting_id: str) -> Screen:
+        """The minute-taking screen of a meeting, its file open (raises :class:`StorageError`)."""
+        store = None
+        if self.read_only_reason is None:
+            store = self.datadir.open_meeting(meeting_id)
+            meeting = store.meeting
+        else:
+            meeting = self.datadir.load_meeting(meeting_id)
         from screens.meeting import MeetingScreen  # only when a meeting opens: the list starts faster
 
-        screen = MeetingScreen(
+        return MeetingScreen(
             meeting,
             meeting_id,
             store=store,
@@ -150,10 +181,20 @@ class KaigirokuApp(App):
             read_only_reason=self.read_only_reason,
             settings_loader=lambda: self._committee_settings(meeting),
         )
-        self.push_screen(screen)
-        # -- issue #4: open at an entry (search) ------------------------------------------
-        if entry_uid is not None:
-            self.call_after_refresh(self._select_entry, screen, entry_uid)
+
+    def _nothing_shown(self) -> bool:
+        """True while only the blank first screen is up (a meeting named on the command line did not open)."""
+        return not self.screen_stack or type(self.screen) is Screen
+
+    def _not_opened(self, meeting_id: str, error: StorageError) -> None:
+        """Say why a meeting did not open (a damaged one offers its newest backup)."""
+        # -- issue #6: a damaged meeting offers its newest backup ---------------------------
+        if self.offer_restore(meeting_id, error):
+            return
+        # -- end issue #6 -------------------------------------------------------------------
+        self.notify(error.message, title="開けません", severity="error", timeout=20)
+        if self._nothing_shown():
+            self.push_screen(self._new_list_screen())
 
     def _committee_settings(self, meeting):
         """The stock phrases and F6–F9 speakers of the meeting's committee (built-ins without one)."""
@@ -206,7 +247,7 @@ class KaigirokuApp(App):
         backup = getattr(error, "backup", None)
         if not isinstance(error, DamagedFileError) or backup is None or self.read_only_reason is not None:
             return False
-        if not self.screen_stack or len(self.screen_stack) <= 1:
+        if self._nothing_shown():
             self.push_screen(self._new_list_screen())
 
         def answered(yes: bool | None) -> None:

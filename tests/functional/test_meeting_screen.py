@@ -538,3 +538,29 @@ async def test_back_to_the_list_closes_the_meeting(root, demo_meeting_id):
         assert isinstance(app.screen, MeetingListScreen)
         assert store.closed
     assert load(root, demo_meeting_id).agenda[-1].log[-1].text == "一覧へ戻る前の発言。"
+
+
+async def test_a_meeting_opened_from_the_command_line_is_the_first_screen_and_leaves_for_the_list(root, demo_meeting_id):
+    # (issue #5) `kaigiroku open ID` makes the meeting the app's first screen, with no blank
+    # screen under it: going to the list from it, and back, works as from a pushed one.
+    from screens.meeting_list import MeetingListScreen
+
+    app = make_app(root, demo_meeting_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert [type(screen) for screen in app.screen_stack] == [MeetingScreen]
+        store = app.screen.store
+        await paste(pilot, "最初の画面での発言。")
+        await pilot.press("enter")
+        await pilot.press("alt+l")
+        await pilot.pause()
+        assert [type(screen) for screen in app.screen_stack] == [MeetingListScreen]
+        assert store.closed
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MeetingScreen)
+        assert app.screen.meeting.agenda[-1].log[-1].text == "最初の画面での発言。"
+        await pilot.press("alt+l")
+        await pilot.pause()
+        assert isinstance(app.screen, MeetingListScreen)
+    assert load(root, demo_meeting_id).agenda[-1].log[-1].text == "最初の画面での発言。"
