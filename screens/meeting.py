@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -23,9 +24,7 @@ from textual.screen import Screen
 from textual.widgets import OptionList
 
 from minutes.meeting_settings import export_defaults, meeting_quorum, meeting_rule
-from minutes.editing import Change, LogEditor
 from minutes.model import APPROVE, Meeting, Speech, Vote
-from minutes.phrases import BUILTIN_PHRASES, Phrase
 from minutes.speakers import MEMBER_UNNAMED, SECRETARIAT, SpeakerRef, chair, departments, display, vice_chair
 from minutes.votes import decide, is_tie, tally
 from screens import read_only
@@ -37,6 +36,10 @@ from tui.widgets.key_bar import KeyBar
 from tui.widgets.meeting_header import MeetingHeader
 from tui.widgets.speaker_log import SpeakerLog
 from tui.widgets.vote_pane import VotePane
+
+if TYPE_CHECKING:  # (issue #5) imported when first used: the first frame does not wait for them
+    from minutes.editing import Change, LogEditor
+    from minutes.phrases import Phrase
 
 #: Seconds of quiet typing after which the draft is saved.
 DRAFT_DELAY = 0.5
@@ -111,7 +114,6 @@ class MeetingScreen(Screen):
         self.read_only_reason = read_only_reason if store is not None else (read_only_reason or "閲覧のみ")
         if meeting.is_final and self.read_only_reason is None:
             self.read_only_reason = read_only.FINAL
-        self.editor = LogEditor(meeting)
         self._phrases = list(phrases) if phrases is not None else None
         self._speaker_keys = dict(speaker_keys) if speaker_keys is not None else None
         #: Reads the committee's stock phrases and F6–F9 speakers: after the first frame
@@ -183,9 +185,22 @@ class MeetingScreen(Screen):
             if self._speaker_keys is None:
                 self._speaker_keys = dict(keys)
         if self._phrases is None:
+            from minutes.phrases import BUILTIN_PHRASES
+
             self._phrases = list(BUILTIN_PHRASES)
         if self._speaker_keys is None:
             self._speaker_keys = {}
+
+    _editor: LogEditor | None = None
+
+    @property
+    def editor(self) -> LogEditor:
+        """Changes to the log, with undo (made at the first change: the first frame does not wait for it)."""
+        if self._editor is None:
+            from minutes.editing import LogEditor
+
+            self._editor = LogEditor(self.meeting)
+        return self._editor
 
     @property
     def read_only(self) -> bool:

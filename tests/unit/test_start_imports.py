@@ -52,5 +52,6 @@ def test_opening_a_meeting_loads_neither_tinydb_nor_the_interchange_format_nor_z
     )
     loaded = set(json.loads(result.stdout))
     assert "storage.meetings" in loaded and "screens.meeting" in loaded  # the probe did open the meeting
-    for name in ("tinydb", "minutes.interchange", "minutes.committee", "zipfile", "secrets", "filelock", "screens.meeting_list"):
+    for name in ("tinydb", "minutes.interchange", "minutes.committee", "zipfile", "secrets", "filelock", "screens.meeting_list",
+                 "minutes.editing", "minutes.phrases"):
         assert name not in loaded, name
