@@ -1,4 +1,4 @@
-"""kaigiroku draws up to 120 frames a second (Textual's default is 60), unless the user says otherwise."""
+"""kaigiroku draws up to 240 frames a second (Textual's default is 60), unless the user says otherwise."""
 
 from __future__ import annotations
 
@@ -21,8 +21,8 @@ def _max_fps(env_value: str | None) -> str:
     return result.stdout.strip()
 
 
-def test_the_app_asks_textual_for_120_frames_a_second():
-    assert _max_fps(None) == "120"
+def test_the_app_asks_textual_for_240_frames_a_second():
+    assert _max_fps(None) == "240"
 
 
 def test_a_frame_rate_the_user_set_wins():
