@@ -537,6 +537,14 @@ class MeetingScreen(Screen):
             log.call_after_refresh(log.scroll_to_item, index)
         self._show_last_vote()
 
+    def go_to_item(self, index: int) -> None:
+        """Make an item current and show its heading at the top of the log (a search hit on its title)."""
+        if not 0 <= index < len(self.meeting.agenda):
+            return
+        self._show_item(index)
+        log = self.log_view
+        log.call_after_refresh(log.scroll_to_item, index)
+
     def _show_last_vote(self) -> None:
         item = self.current_item
         votes = [entry for entry in item.log if isinstance(entry, Vote)] if item else []

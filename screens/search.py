@@ -326,5 +326,6 @@ class SearchScreen(Screen):
         self.open_hit(self.hits[int(option_id[4:])])
 
     def open_hit(self, hit: SearchHit) -> None:
-        """Open the hit's meeting, with its entry selected."""
-        self.app.open_meeting(hit.meeting_id, entry_uid=hit.entry_uid)
+        """Open the hit's meeting, with its entry selected (or its item current, for an item's title)."""
+        item_index = hit.item_index if hit.kind == KIND_ITEM else None
+        self.app.open_meeting(hit.meeting_id, entry_uid=hit.entry_uid, item_index=item_index)

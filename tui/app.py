@@ -144,10 +144,18 @@ class KaigirokuApp(App):
             self.notify(error.message, title="一覧を読めません", severity="error", timeout=20)
             return []
 
-    def open_meeting(self, meeting_id: str, entry_uid: str | None = None, *, replace: bool = False) -> None:
+    def open_meeting(
+        self,
+        meeting_id: str,
+        entry_uid: str | None = None,
+        *,
+        item_index: int | None = None,
+        replace: bool = False,
+    ) -> None:
         """Show one meeting for taking minutes (or read-only when the folder is not ours).
 
         ``entry_uid`` (issue #4, search): select that entry in the log once the screen is up.
+        ``item_index`` (search, a hit on an item's title): make that item current, its heading at the top.
         ``replace``: the meeting takes the place of the screen on top instead of going over it.
         """
         try:
@@ -162,6 +170,8 @@ class KaigirokuApp(App):
         # -- issue #4: open at an entry (search) ------------------------------------------
         if entry_uid is not None:
             self.call_after_refresh(self._select_entry, screen, entry_uid)
+        elif item_index is not None:
+            self.call_after_refresh(self._select_item, screen, item_index)
 
     def _meeting_screen(self, meeting_id: str) -> Screen:
         """The minute-taking screen of a meeting, its file open (raises :class:`StorageError`)."""
@@ -215,6 +225,14 @@ class KaigirokuApp(App):
             self.pop_screen()
         else:
             self.switch_screen(self._new_list_screen())
+
+    def _select_item(self, screen, item_index: int, tries: int = 0) -> None:
+        """Make an item of a newly opened meeting current, its heading at the top of the log."""
+        if not screen.is_mounted or screen.log_view.row_count == 0:
+            if tries < 20 and screen.is_attached:
+                self.call_after_refresh(self._select_item, screen, item_index, tries + 1)
+            return
+        screen.go_to_item(item_index)
 
     def _select_entry(self, screen, entry_uid: str, tries: int = 0) -> None:
         """Select an entry in a newly opened meeting's log and show it (after the screen's own scrolling)."""

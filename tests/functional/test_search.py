@@ -210,3 +210,32 @@ async def test_search_over_a_thousand_meetings_in_the_screen(tmp_path, capsys):
             f"then a rare word listed {rare * 1000:.0f} ms, a common word (500 hits listed) {common * 1000:.0f} ms"
         )
     assert rare < 0.3
+
+
+async def test_a_hit_on_an_items_title_opens_the_meeting_at_that_item(root, meetings):
+    first, second = meetings
+    app = make_app(root)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f7")
+        await pilot.pause()
+        screen = app.screen
+        await paste(pilot, "公共施設予約")
+        await wait_for_result(pilot, screen, "公共施設予約")
+        hit = next(h for h in screen.hits if h.kind == "item" and h.meeting_id == first)
+        assert hit.item_index == 1  # (2) 地域センター等貸出し業務への公共施設予約システム導入…
+        # Choose it in the results, as the clerk does.
+        index = next(i for i in range(screen.results.option_count)
+                     if screen.results.get_option_at_index(i).id == f"hit-{screen.hits.index(hit)}")
+        screen.results.focus()
+        screen.results.highlighted = index
+        await pilot.press("enter")
+        for _ in range(5):
+            await pilot.pause()
+        meeting_screen = app.screen
+        assert isinstance(meeting_screen, MeetingScreen) and meeting_screen.meeting_id == first
+        # The item is current (new entries go there), and its heading is at the top of the log.
+        assert meeting_screen.current_index == 1
+        log = meeting_screen.log_view
+        top = round(log.scroll_y)
+        shown = [log.row_text(row) for row in range(top, top + log.size.height)]
+        assert [text for text in shown if text.strip()][0].startswith("(2)")
