@@ -67,9 +67,9 @@ def _hanging(prefix: str, value: str) -> tuple[str, str]:
     return prefix + value, pad_to(display_width(prefix))
 
 
-def header_text_lines(meeting: Meeting) -> list[tuple[str, str]]:
-    """The numbered header as ``(line, continuation indent)`` pairs."""
-    out: list[tuple[str, str]] = []
+def header_text_lines(meeting: Meeting) -> list[tuple[str, ...]]:
+    """The numbered header as ``(line, continuation indent, prefer_after)``: lists of names break after 、."""
+    out: list[tuple[str, ...]] = []
     for head in header_lines(meeting):
         if head.value:
             out.append(_hanging(f"{head.number}{SP}{head.label}{SP}", head.value))
@@ -85,7 +85,7 @@ def header_text_lines(meeting: Meeting) -> list[tuple[str, str]]:
                 out.append(_hanging(f"{SP}{sub.number}{SP}", sub.label))
             for mark, heading in sub.items:
                 out.append(_hanging(f"{SP}{SP}{mark}{SP}", heading))
-    return out
+    return [(line, indent, "、") for line, indent in out]
 
 
 def body_text_lines(meeting: Meeting, options: ExportOptions) -> list[tuple[str, str]]:

@@ -133,10 +133,21 @@ def _is_word_char(unit: str) -> bool:
     return unit.isascii() and unit[:1].isalnum()
 
 
+#: Units and counters kept on the line of the number before them (午後5時, 3月15日, 6名,
+#: 第54回): a number is not split from what it counts (数字と単位を分けない).
+UNITS = frozenset("年月日時分秒回名人件号条項円万億千百歳階期度週本枚台部席票")
+
+_DIGITS = frozenset("0123456789０１２３４５６７８９")
+
+
 def _glued(units: list[str], k: int) -> bool:
     """True when no break may fall between ``units[k - 1]`` and ``units[k]`` inside a word or number."""
     before, after = units[k - 1], units[k]
     if _is_word_char(before) and _is_word_char(after):
+        return True
+    if before in _DIGITS and (after in UNITS or after in _DIGITS):
+        return True
+    if before == "第" and after in _DIGITS:
         return True
     # 2,000 / 10.5 / 17:30: a separator between two digits
     if after in ",.:" and before.isascii() and before.isdigit() and k + 1 < len(units):
@@ -153,14 +164,15 @@ def _kinsoku_ok(units: list[str], k: int) -> bool:
     return units[k][:1] not in NO_LINE_START and units[k - 1][:1] not in NO_LINE_END
 
 
-def wrap(line: str, width: int | None, indent: str = "") -> list[str]:
+def wrap(line: str, width: int | None, indent: str = "", prefer_after: str = "") -> list[str]:
     """Break ``line`` into lines of at most ``width`` columns; continuation lines start with ``indent``.
 
     The first line carries no added indent (a line's own leading characters
     are part of it). A line is wider than ``width`` only when a single
     cluster is. If ``indent`` leaves no room (it is as wide as ``width`` or
     wider), continuation lines get no indent. ``width=None`` returns the line
-    unchanged.
+    unchanged. ``prefer_after``: characters after which a line is broken when
+    one is on it (``、`` in a list of names: no name is split between lines).
     """
     if width is None or display_width(line) <= width:
         return [line]
@@ -196,17 +208,22 @@ def wrap(line: str, width: int | None, indent: str = "") -> list[str]:
                 cut -= 1
             if cut == start:
                 cut = end  # nothing satisfies the rules: break at the width
+        if prefer_after:
+            for better in range(cut, start, -1):
+                if units[better - 1] in prefer_after and _kinsoku_ok(units, better):
+                    cut = better
+                    break
         lines.append(prefix + "".join(units[start:cut]))
         start = cut
         prefix = indent
     return lines
 
 
-def wrap_lines(lines: list[tuple[str, str]], width: int | None) -> list[str]:
-    """Wrap each ``(line, continuation indent)`` pair and return all the lines in order."""
+def wrap_lines(lines: list[tuple[str, ...]], width: int | None) -> list[str]:
+    """Wrap each ``(line, continuation indent[, prefer_after])`` and return all the lines in order."""
     out: list[str] = []
-    for line, indent in lines:
-        out.extend(wrap(line, width, indent))
+    for line, indent, *prefer in lines:
+        out.extend(wrap(line, width, indent, *prefer))
     return out
 
 

@@ -444,9 +444,9 @@ def test_wrapped_text_keeps_every_character_and_the_width(width):
 def test_wrapped_text_layout():
     meeting = sample_meeting()
     lines = render_text(meeting, ExportOptions(width=40)).splitlines()
-    # a header line hangs under its value
-    i = lines.index("1　開催日時　令和4年3月15日(火曜日)午後5")
-    assert lines[i + 1] == "　　　　　　 時30分から午後7時まで"
+    # a header line hangs under its value; a number stays with its unit (not 午後5 / 時30分)
+    i = lines.index("1　開催日時　令和4年3月15日(火曜日)午後")
+    assert lines[i + 1] == "　　　　　　 5時30分から午後7時まで"
     # an item heading hangs under its title
     j = lines.index("　(1)　(仮称)小平市一般廃棄物処理基本計")
     assert lines[j + 1].startswith("　　　 画策定に係る")
@@ -455,6 +455,20 @@ def test_wrapped_text_layout():
     assert not lines[k + 1].startswith((SP, " "))
     # the paragraph indent stays on the first line only
     assert "　資料1を御覧ください。" in lines
+
+
+def test_wrapped_attendance_splits_no_name():
+    meeting = sample_meeting()
+    lines = render_text(meeting, ExportOptions(width=40)).splitlines()
+    start = next(n for n, line in enumerate(lines) if line.startswith("　(1)　委員　"))
+    end = next(n for n in range(start + 1, len(lines)) if not lines[n].startswith("　　　"))
+    block = lines[start:end]
+    assert len(block) > 1  # it does wrap at this width
+    # every line of the list but the last ends after a name, and no name is cut in two
+    assert all(line.endswith("、") for line in block[:-1])
+    names = "".join(line.strip("　 ").removeprefix("(1)").strip("　 ").removeprefix("委員").strip("　 ") for line in block)
+    persons = [p for p in meeting.people if p.group == "委員"]
+    assert all(person.name in names for person in persons)
 
 
 def test_wrapped_text_indent_wider_than_the_line():

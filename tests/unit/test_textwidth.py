@@ -200,3 +200,26 @@ def test_kinsoku_holds(text, width, indent):
         if n < len(lines) - 1:
             assert line[-1:] not in NO_LINE_END, lines
         assert display_width(line) <= width
+
+
+@pytest.mark.parametrize(
+    "line, width, first",
+    [
+        ("午後5時30分から", 6, "午後"),  # not 午後5 / 時30分
+        ("令和4年3月15日", 9, "令和4年"),  # 3月 stays whole
+        ("通算第54回の会議", 6, "通算"),  # 第54回 stays whole
+        ("出席者は6名です", 10, "出席者は"),  # 6名 stays whole
+    ],
+)
+def test_a_number_stays_with_its_unit(line, width, first):
+    lines = wrap(line, width)
+    assert lines[0] == first
+    assert "".join(lines) == line
+
+
+def test_a_list_breaks_after_its_commas_when_asked():
+    line = "昼間守仁会長、大川強副会長、村千鶴子委員"
+    assert wrap(line, 20, prefer_after="、") == ["昼間守仁会長、", "大川強副会長、", "村千鶴子委員"]
+    assert wrap(line, 30, prefer_after="、") == ["昼間守仁会長、大川強副会長、", "村千鶴子委員"]
+    # without the preference the line is filled to the width
+    assert wrap(line, 20)[0] == "昼間守仁会長、大川強"
