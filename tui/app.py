@@ -94,10 +94,11 @@ class KaigirokuApp(App):
     def on_mount(self) -> None:
         if self._lock_message:
             self.notify(self._lock_message, title="読み取り専用で開きました", severity="warning", timeout=20)
-        # The first screen is pushed once the app's mount is over, not inside it: Textual
+        # The start screen is pushed once the app's mount is over, not inside it: Textual
         # holds every frame back while the app mounts (a batch update) yet still renders the
         # screen, and the frame it throws away is not drawn again until the next layout.
-        # Pushed from here, the first frame is drawn once, whole (issue #5: -90 ms).
+        # Pushed from here, the first frame is drawn once, whole (issue #5: -90 ms). A meeting
+        # named on the command line is the default screen instead (get_default_screen).
         if self.start_meeting_id is None:
             self.call_later(self._show_start_screen)
         elif self._start_error is not None:
@@ -169,9 +170,9 @@ class KaigirokuApp(App):
             self.push_screen(screen)
         # -- issue #4: open at an entry (search) ------------------------------------------
         if entry_uid is not None:
-            self.call_after_refresh(self._select_entry, screen, entry_uid)
+            self.call_after_refresh(self._when_log_ready, screen, lambda: self._select_entry(screen, entry_uid))
         elif item_index is not None:
-            self.call_after_refresh(self._select_item, screen, item_index)
+            self.call_after_refresh(self._when_log_ready, screen, lambda: screen.go_to_item(item_index))
 
     def _meeting_screen(self, meeting_id: str) -> Screen:
         """The minute-taking screen of a meeting, its file open (raises :class:`StorageError`)."""
@@ -226,20 +227,16 @@ class KaigirokuApp(App):
         else:
             self.switch_screen(self._new_list_screen())
 
-    def _select_item(self, screen, item_index: int, tries: int = 0) -> None:
-        """Make an item of a newly opened meeting current, its heading at the top of the log."""
+    def _when_log_ready(self, screen, then: Callable[[], None], tries: int = 0) -> None:
+        """Run ``then`` once a newly opened meeting's log is laid out (after the screen's own scrolling)."""
         if not screen.is_mounted or screen.log_view.row_count == 0:
             if tries < 20 and screen.is_attached:
-                self.call_after_refresh(self._select_item, screen, item_index, tries + 1)
+                self.call_after_refresh(self._when_log_ready, screen, then, tries + 1)
             return
-        screen.go_to_item(item_index)
+        then()
 
-    def _select_entry(self, screen, entry_uid: str, tries: int = 0) -> None:
-        """Select an entry in a newly opened meeting's log and show it (after the screen's own scrolling)."""
-        if not screen.is_mounted or screen.log_view.row_count == 0:
-            if tries < 20 and screen.is_attached:
-                self.call_after_refresh(self._select_entry, screen, entry_uid, tries + 1)
-            return
+    def _select_entry(self, screen, entry_uid: str) -> None:
+        """Select an entry in a newly opened meeting's log and show it."""
         found = screen.meeting.find_entry(entry_uid)
         if found is None:
             return
