@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from contextlib import redirect_stderr, redirect_stdout
 from io import StringIO
 from pathlib import Path
@@ -47,6 +46,7 @@ from storage import DataDir
 from tests.conftest import example_from_format_page, snapshot
 from tests.strategies import meeting_dicts
 from tui.cli import main as cli_main
+from tui.widgets import speaker_log
 from tui.widgets.speaker_log import wrap_cells
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
@@ -335,14 +335,24 @@ def test_an_import_takes_back_what_the_format_allows_and_refuses_the_rest(strang
 
 
 @pytest.mark.parametrize("kind", list(STRANGE))
-def test_the_log_layout_wraps_strange_text_within_the_width_and_escapes_the_unsafe(kind):
+def test_the_log_layout_wraps_strange_text_within_the_width_and_escapes_the_unsafe(kind, monkeypatch):
     text = STRANGE[kind]
     shown = visible(text)
     assert not UNSAFE_ON_SCREEN.search(shown.replace("\n", "")), "visible() let an unsafe character through"
+    measured: list[int] = []
+    real = speaker_log._first_line
+
+    def counted(text, start, width):
+        measured.append(start)
+        return real(text, start, width)
+
+    monkeypatch.setattr(speaker_log, "_first_line", counted)
     for width in (8, 23, 57):
-        started = time.perf_counter()
+        measured.clear()
         lines = wrap_cells(shown, width)
-        assert time.perf_counter() - started < 5
+        # One pass: each line is measured once (issue #6: pushing characters down line by
+        # line was quadratic and froze the screen on a 100,000-character speech).
+        assert len(measured) == len(lines)
         assert "".join(lines) == shown
         assert all(cell_len(line) <= width for line in lines), [line for line in lines if cell_len(line) > width][:3]
 
@@ -387,9 +397,7 @@ async def test_strange_text_on_screen_keeps_the_layout_and_the_terminal_safe(tmp
         await pilot.pause()
         screen = app.screen
         log = screen.log_view
-        started = time.perf_counter()
-        log.settle_all()
-        assert time.perf_counter() - started < 10, "laying out the 100,000-character entry took too long"
+        log.settle_all()  # every entry laid out (in one pass each: see the wrapping test above)
         width = log.size.width
         for index in range(log.row_count):
             row = log.row_text(index)

