@@ -66,7 +66,8 @@ class PathDialog(ModalScreen[str | None]):
 def save_where_chosen(screen, value: str | None, name: str, write: Callable[[Path], object]) -> None:
     """After a :class:`PathDialog`: write to the path given (a folder gets ``name`` in it).
 
-    An existing file is overwritten only after asking; Esc in the dialog (``None``) does nothing.
+    An existing file is overwritten only after asking; a path in the data folder is refused
+    (it could be a meeting file); Esc in the dialog (``None``) does nothing.
     """
     from screens.confirm import Confirm
 
@@ -75,6 +76,13 @@ def save_where_chosen(screen, value: str | None, name: str, write: Callable[[Pat
     path = Path(value).expanduser()
     if path.is_dir():
         path = path / name
+    from storage.errors import StorageError
+
+    try:
+        screen.app.datadir.refuse_inside(path)  # never over a meeting file or the library
+    except StorageError as error:
+        screen.notify(error.message, title="書き出せません", severity="error", timeout=15)
+        return
     if path.exists():
 
         def answered(yes: bool | None) -> None:

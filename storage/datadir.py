@@ -32,7 +32,14 @@ from storage.backups import (
 )
 from storage.drafts import read_draft, write_draft
 from storage.journal import JOURNAL_SUFFIX, journal_path
-from storage.errors import LockRequiredError, StorageError, UnknownMeetingError, WriteFailedError, os_error_reason
+from storage.errors import (
+    InsideDataDirError,
+    LockRequiredError,
+    StorageError,
+    UnknownMeetingError,
+    WriteFailedError,
+    os_error_reason,
+)
 from storage.library import Library, committees_in_file
 from storage.lock import DataDirLock
 from storage.meetings import MeetingStore, load_meeting_readonly, meeting_from_bytes
@@ -346,8 +353,20 @@ class DataDir:
         fsync_dir(path.parent)
 
     # -- whole-folder backup and restore -----------------------------------------
+    def refuse_inside(self, target: Path | str) -> None:
+        """Raise :class:`InsideDataDirError` if ``target`` (a file to write for the clerk) is in the data folder.
+
+        An export or a backup written there could replace a meeting file or the
+        library (``-o meetings/<id>.json``), and would mix the clerk's files with ours.
+        """
+        root = self.root.resolve()
+        path = Path(target).expanduser().resolve()
+        if path == root or root in path.parents:
+            raise InsideDataDirError(target, self.root)
+
     def backup_zip(self, dest: Path | str) -> ZipReport:
-        """Write the data folder (library, meetings, drafts) to a zip; no lock needed."""
+        """Write the data folder (library, meetings, drafts) to a zip outside it; no lock needed."""
+        self.refuse_inside(dest)
         return backup_zip(self.root, dest)
 
     def restore_zip(self, src: Path | str) -> list[str]:

@@ -208,6 +208,17 @@ class RestoreRefusedError(StorageError):
         )
 
 
+class InsideDataDirError(StorageError):
+    """A file the clerk asked to write (an export, a backup) would land in the data folder."""
+
+    def __init__(self, target: Path | str, root: Path | str) -> None:
+        super().__init__(
+            f"「{target}」はデータフォルダ({root})の中です。会議のファイルを上書きして壊さないよう、"
+            "書き出しはしませんでした。データフォルダの外(文書フォルダなど)を指定してください。",
+            path=target,
+        )
+
+
 class LockRequiredError(StorageError):
     """A write was attempted without holding the data folder's write lock (a programming error)."""
 

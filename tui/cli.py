@@ -262,6 +262,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         data, replaced = encode_export(text, args.encoding, args.newline, args.replace)
     except (UnencodableError, BadMarkError) as error:
         raise CommandError(error.message) from None
+    if args.output:
+        _data_dir(args).refuse_inside(args.output)  # never over a meeting file or the library
     _write_out(data, args.output, args.encoding)
     if replaced:
         print(describe_replacements(replaced, args.encoding, args.replace), file=sys.stderr)

@@ -584,6 +584,27 @@ def test_backup_and_restore_round_trip(kaigiroku, data_dir, demo_id, example_fil
     assert_refused(kaigiroku("export", added), mentions=(added,))
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["export", "{id}", "--format", "markdown", "-o", "{data}/meetings/{id}.json"],
+        ["export", "{id}", "-o", "{data}/library.json"],
+        ["export", "{id}", "--format", "json", "-o", "{data}/minutes.json"],
+        ["backup", "-o", "{data}/library.json"],
+        ["backup", "-o", "{data}/backups/x.zip"],
+    ],
+    ids=["export over a meeting file", "export over the library", "export into the folder", "backup over the library", "backup into backups"],
+)
+def test_nothing_is_written_into_the_data_folder(kaigiroku, data_dir, demo_id, command):
+    # (found in session 3) `export -o meetings/<id>.json` replaced the meeting file with Markdown.
+    before = snapshot(data_dir)
+    args = [word.format(id=demo_id, data=data_dir) for word in command]
+    err = assert_refused(kaigiroku(*args), mentions=(str(data_dir),))
+    assert "データフォルダの外" in err
+    assert snapshot(data_dir) == before
+    ok(kaigiroku("export", demo_id))  # the meeting still reads
+
+
 def test_backup_without_output_lands_in_the_current_folder(kaigiroku, demo_id, workdir):
     out = ok(kaigiroku("backup"))
     archives = list(workdir.glob("kaigiroku-backup-*.zip"))

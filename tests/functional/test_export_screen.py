@@ -139,6 +139,22 @@ async def test_save_asks_where_and_before_overwriting(app, tmp_path):
         assert default.read_bytes() == data
 
 
+async def test_save_into_the_data_folder_is_refused_and_writes_nothing(app, tmp_path):
+    meeting_file = next((tmp_path / "data" / "meetings").glob("*.json"))
+    before = meeting_file.read_bytes()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_export(pilot)
+        await pilot.press("f8")
+        await pilot.pause()
+        assert isinstance(app.screen, PathDialog)
+        app.screen.query_one("#path").value = str(meeting_file)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportScreen)  # not even asked to overwrite: refused
+        assert any(str(meeting_file) in m and "データフォルダの外" in m for m in notes(app))
+        assert meeting_file.read_bytes() == before
+
+
 async def test_unencodable_character_is_refused_then_replaced(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_DOCUMENTS_DIR", str(tmp_path))
     data = demo_dict()

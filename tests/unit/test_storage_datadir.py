@@ -348,3 +348,24 @@ def test_the_committees_of_a_damaged_library_are_refused(data_dir):
     path.write_text(text.replace('"committees": {', '"committees": {{', 1), encoding="utf-8")
     with pytest.raises(DamagedFileError):
         committees_in_file(path)
+
+
+# -- files for the clerk are never written into the data folder ------------------------------
+
+
+def test_a_target_in_the_data_folder_is_refused_and_one_beside_it_is_not(tmp_path, monkeypatch):
+    from storage.errors import InsideDataDirError
+
+    root = tmp_path / "data"
+    (root / "meetings").mkdir(parents=True)
+    datadir = DataDir(root)
+    monkeypatch.chdir(root)
+    inside = [root / "meetings" / "x.json", root / "library.json", root, "meetings/x.json", "out.md"]
+    (tmp_path / "link").symlink_to(root / "meetings")
+    inside.append(tmp_path / "link" / "x.json")  # through a symbolic link
+    for target in inside:
+        with pytest.raises(InsideDataDirError) as raised:
+            datadir.refuse_inside(target)
+        assert str(root) in raised.value.message and "データフォルダの外" in raised.value.message
+    for target in (tmp_path / "data2" / "x.json", tmp_path / "x.json", tmp_path):
+        datadir.refuse_inside(target)  # beside it, or above it: fine
