@@ -14,7 +14,7 @@ from screens import read_only
 from storage import DataDir
 from storage.errors import StorageError
 from tui.clipboard import CopyResult, copy_text, pyperclip_copy
-from tui.commands import ScreenCommands
+from tui.commands import Palette, ScreenCommands
 
 
 class KaigirokuApp(App):
@@ -74,14 +74,13 @@ class KaigirokuApp(App):
         from textual.command import CommandPalette
 
         if self.use_command_palette and not CommandPalette.is_open(self):
-            self.push_screen(CommandPalette(placeholder="コマンドを検索…", id="--command-palette"))
+            self.push_screen(Palette(placeholder="コマンドを検索…", id="--command-palette"))
 
     def search_themes(self) -> None:
         """The theme picker, its search box in Japanese."""
-        from textual.command import CommandPalette
         from textual.theme import ThemeProvider
 
-        self.push_screen(CommandPalette(providers=[ThemeProvider], placeholder="テーマを検索…"))
+        self.push_screen(Palette(providers=[ThemeProvider], placeholder="テーマを検索…"))
 
     def action_help_quit(self) -> None:
         """ctrl+c does not quit: say which key does."""

@@ -1,11 +1,36 @@
-"""Command palette (ctrl+p) providers: every action of the screen under its Japanese name."""
+"""The command palette (ctrl+p): its providers (every action of the screen under its Japanese name), and the palette itself in Japanese."""
 
 from __future__ import annotations
 
 from functools import partial
 
+from rich.align import Align
+from rich.text import Text
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.widgets.option_list import Option
+
+#: What the palette says when nothing matches the words typed (Textual: "No matches found").
+NO_MATCHES = "一致するコマンドはありません"
+
+
+class Palette(CommandPalette):
+    """Textual's command palette, with the one sentence it shows in English said in Japanese."""
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        # Textual's own method (textual 8), its sentence replaced: the text is inside it.
+        self._stop_no_matches_countdown()
+
+        def show_no_matches() -> None:
+            if search_value:
+                self.query_one(CommandList).add_option(
+                    Option(Align.center(Text(NO_MATCHES, style="not bold")), disabled=True, id=self._NO_MATCHES)
+                )
+                self._list_visible = True
+            else:
+                self._list_visible = False  # nothing typed: nothing to say
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)
 
 #: Extra commands that have no key of their own, per action name.
 EXTRA_COMMANDS = {

@@ -41,3 +41,22 @@ async def test_ctrl_c_says_in_japanese_how_to_quit(tmp_path):
         await pilot.pause()
         messages = [(n.title, n.message) for n in app._notifications]
         assert ("終了しますか", "終了するには ctrl+q を押してください(すべて保存してから終了します)。") in messages
+
+
+async def test_the_palette_says_in_japanese_that_nothing_matches(tmp_path):
+    from textual.command import CommandList
+
+    from tests.functional.appkit import paste
+    from tui.commands import NO_MATCHES
+
+    app = await _app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await paste(pilot, "ぬぬぬぬ")
+        await pilot.pause(0.8)  # the palette waits half a second before saying so
+        options = app.screen.query_one(CommandList)
+        shown = [str(options.get_option_at_index(i).prompt.renderable) for i in range(options.option_count)]
+        assert any(NO_MATCHES in text for text in shown), shown
+        assert not any("No matches" in text for text in shown)
