@@ -56,11 +56,24 @@ def screen_commands(screen) -> list[tuple[str, str, str]]:
         name = binding.description
         base = action.split("(")[0]
         if base == "speaker_key":
-            name = f"発言者: {binding.description}"
+            name = f"発言者: {_speaker_key_name(screen, binding)}"
         name = EXTRA_COMMANDS.get(base, name)
         keys = binding.key.replace(",", " / ")
         commands.append((name, f"キー: {keys}", action))
     return commands
+
+
+def _speaker_key_name(screen, binding: Binding) -> str:
+    """Who a speaker key sets: F2–F5 say it in their description; F6–F9 are the committee's."""
+    if not binding.description.startswith("F"):
+        return binding.description
+    from minutes.speakers import display
+
+    number = int(binding.action[len("speaker_key(") : -1])
+    ref = screen.speaker_for_key(number) if hasattr(screen, "speaker_for_key") else None
+    if ref is None:
+        return f"{binding.description}(割り当てなし: 会議体の設定で決めます)"
+    return f"{display(screen.meeting, ref)}({binding.description})"
 
 
 class ScreenCommands(Provider):

@@ -413,8 +413,12 @@ async def test_palette_offers_screen_actions_in_japanese(root, empty_id):
 
     app = make_app(root, empty_id)
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
         names = [name for name, _, _ in screen_commands(app.screen)]
         assert "全員承認" in names and "定型文" in names and "開会の時刻を今にする" in names
+        # F6-F9 are named by whom they set (F6 is the vice chair unless the committee says otherwise).
+        assert "発言者: 副会長 大川強(F6)" in names
+        assert "発言者: F7(割り当てなし: 会議体の設定で決めます)" in names
         await pilot.press("ctrl+p")
         await pilot.pause()
         await paste(pilot, "全員承認")
