@@ -13,8 +13,11 @@ from textual.screen import Screen
 from screens import read_only
 from storage import DataDir
 from storage.errors import StorageError
+from tui import overlay_text
 from tui.clipboard import CopyResult, copy_text, pyperclip_copy
 from tui.commands import Palette, ScreenCommands
+
+overlay_text.apply()  # notifications over the panes keep their full-width characters (textual#6357)
 
 
 class KaigirokuApp(App):

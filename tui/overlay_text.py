@@ -1,0 +1,134 @@
+"""Text over other widgets keeps its full-width characters (a fix of Textual 8's compositor).
+
+Textual composes each line of the screen from pieces cut at every widget edge
+on that line, front to back, and divides the line of each widget at every cut
+inside it. A full-width character across a cut is replaced by two spaces. A
+notification (or a tooltip, a menu) over the panes then loses a character at
+each pane border and at the log's scrollbar under it: 「データフォ    (…)」
+for 「データフォルダ(…)」, in the very message that tells the clerk what is
+wrong (textual#6357, open).
+
+:func:`apply` changes two methods of :class:`textual._compositor.Compositor`:
+
+- ``_render_chops`` divides a widget's line only where the widget in front
+  changes. The pieces a widget wins in a row become one piece, kept at the first
+  of them; the others hold an empty strip (so no widget behind takes them).
+- ``render_partial_update`` tells the partial update where each piece ends by
+  its width rather than by the next cut (a joined piece runs past it), and
+  writes every piece it touches whole: cropped at the edge of the region to
+  update (the log's scrollbar under a notification, on every Enter), a piece
+  could end in half a full-width character, and the terminal blanks the whole.
+
+A line without overlapping widgets has no cut inside any widget: it is composed
+as before (a partial update may write a few more cells of it). Only Textual 8's compositor is changed (the methods are
+private; :func:`apply` checks their shape first); the tests check the patch is
+in place for the Textual installed (``textual>=8,<9``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+from rich.console import Console
+from rich.control import Control
+from textual._compositor import ChopsUpdate, Compositor
+from textual.geometry import Region
+from textual.strip import Strip
+
+#: Held by the pieces a widget in front won together with the one before them.
+_EMPTY = Strip([], 0)
+
+_applied = False
+
+
+def _render_chops(
+    self: Compositor, crop: Region, is_rendered_line: Callable[[int], bool]
+) -> Sequence[Mapping[int, Strip | None]]:
+    cuts = self.cuts
+    chops: list[dict[int, Strip | None]] = [dict.fromkeys(cut_set[:-1]) for cut_set in cuts]
+    intersection = Region.intersection
+    for region, clip, strips in self._get_renders(crop):
+        render_region = intersection(region, clip)
+        render_x = render_region.x
+        first_cut, last_cut = render_region.column_span
+        for y, strip in zip(render_region.line_range, strips):
+            if not is_rendered_line(y):
+                continue
+            line = chops[y]
+            line_cuts = [cut for cut in cuts[y] if last_cut >= cut >= first_cut]
+            count = len(line_cuts) - 1  # pieces of this widget's line
+            if count < 1:
+                continue
+            # Painting front to back: a piece still empty is this widget's.
+            free = [line.get(line_cuts[index]) is None for index in range(count)]
+            # Divide only where that changes (and at the end).
+            ends = [index for index in range(1, count) if free[index] != free[index - 1]] + [count]
+            pieces = strip.divide([line_cuts[end] - render_x for end in ends])
+            start = 0
+            for end, piece in zip(ends, pieces):
+                if free[start]:
+                    line[line_cuts[start]] = piece
+                    for index in range(start + 1, end):
+                        line[line_cuts[index]] = _EMPTY
+                start = end
+    return chops
+
+
+class WholePieces(ChopsUpdate):
+    """A partial update that writes each piece of a line it touches whole, never cropped."""
+
+    def render_segments(self, console: Console) -> str:
+        """The update as terminal data: for each line, the pieces that meet the region to update."""
+        sequences: list[str] = []
+        append = sequences.append
+        move_to = Control.move_to
+        last_y = self.spans[-1][0]
+        for y, x1, x2 in self.spans:
+            for end, (x, strip) in zip(self.chop_ends[y], self.chops[y].items()):
+                if strip is None or x > x2 or end <= x1:
+                    continue
+                append(move_to(x, y).segment.text)
+                append(strip.render(console))
+            if y != last_y:
+                append("\n")
+        return "".join(sequences)
+
+
+def _render_partial_update(self: Compositor) -> ChopsUpdate | None:
+    screen_region = self.size.region
+    update_regions = self._dirty_regions.copy()
+    self._dirty_regions.clear()
+    if not update_regions:
+        return None
+    crop = Region.from_union(update_regions).intersection(screen_region)
+    spans = list(self._regions_to_spans(update_regions))
+    is_rendered_line = {y for y, _, _ in spans}.__contains__
+    chops = self._render_chops(crop, is_rendered_line)
+    chop_ends = [
+        [x + strip.cell_length if strip is not None else end for (x, strip), end in zip(line.items(), cut_set[1:])]
+        for line, cut_set in zip(chops, self.cuts)
+    ]
+    return WholePieces(chops, spans, chop_ends)
+
+
+def _fits() -> bool:
+    """True when Textual's compositor is the one the methods above were written from (Textual 8).
+
+    (Not ``textual.__version__``: reading it imports importlib.metadata, 7 ms of the start.)
+    """
+    names = ("_render_chops", "_get_renders", "_regions_to_spans", "cuts", "render_partial_update")
+    parameters = ChopsUpdate.__init__.__code__.co_varnames[1:4]
+    return all(hasattr(Compositor, name) for name in names) and parameters == ("chops", "spans", "chop_ends")
+
+
+def apply() -> bool:
+    """Put the two methods in place (once); False when Textual's compositor is not the expected one (left as it is)."""
+    global _applied
+    if _applied:
+        return True
+    if not _fits():
+        return False
+    Compositor._render_chops = _render_chops  # type: ignore[method-assign]
+    Compositor.render_partial_update = _render_partial_update  # type: ignore[method-assign]
+    _applied = True
+    return True
