@@ -13,6 +13,9 @@ agenda item:
 
 An unknown placeholder is left as it is, so a committee's own phrase with a
 typo still inserts (and shows the typo) instead of failing.
+
+An item without a kind (その他, an item that is neither 諮問 nor 報告) leaves
+no dangling particle: 「その他」の{種別}です → 「その他」です, この{種別}を → この件を.
 """
 
 from __future__ import annotations
@@ -73,9 +76,16 @@ def placeholders(meeting: Meeting, item: Item | None) -> dict[str, str]:
     return values
 
 
+#: For an item without a kind: the words around {種別} that would be left dangling, in order.
+_WITHOUT_KIND = (("この{種別}", "この件"), ("の{種別}", ""))
+
+
 def fill(text: str, meeting: Meeting, item: Item | None) -> str:
     """The phrase with its placeholders filled from the meeting and item."""
     values = placeholders(meeting, item)
+    if item is not None and not item.kind:
+        for words, instead in _WITHOUT_KIND:
+            text = text.replace(words, instead)
     return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
 
