@@ -17,11 +17,26 @@ def test_punctuation_does_not_start_a_line():
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet="あいうえおかきくけこ、。」ー abcXYZ😀", max_size=120), st.integers(4, 40))
+@given(st.text(alphabet="あいうえおかきくけこ、。」「(ー abcXYZ😀", max_size=120), st.integers(4, 40))
 def test_wrap_keeps_text_and_width(text, width):
     lines = wrap_cells(text, width)
     assert "".join(lines) == text
     assert all(cell_len(line) <= width for line in lines)
+
+
+def test_an_opening_bracket_does_not_end_a_line():
+    text = "子育て世帯への臨時特別給付金事業における個人情報の本人以外からの収集について(報告)"
+    lines = wrap_cells(text, 2 * text.index("(") + 2)  # the bracket would be the last of the first line
+    assert "".join(lines) == text
+    assert not any(line.endswith("(") for line in lines[:-1])
+    assert lines[1].startswith("(報告)")
+
+
+def test_the_log_and_the_exports_agree_on_opening_brackets():
+    from minutes.textwidth import NO_LINE_END as EXPORTS
+    from tui.widgets.speaker_log import NO_LINE_END as LOG
+
+    assert LOG == EXPORTS
 
 
 # -- the log's index of blocks (issue #5: no tuple or dict slot per entry) --------------------

@@ -90,12 +90,18 @@ def estimate_cells(text: str) -> int:
 #: Characters that should not start a line (行頭禁則).
 NO_LINE_START = frozenset("、。，．・：；？！）」』】〕〉》｝］ーぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ,.)]}:;?!")
 
+#: Opening brackets, which should not end a line (行末禁則): the same set as the
+#: exports' (minutes.textwidth.NO_LINE_END, a test keeps them equal), not imported
+#: from there because the first frame does not otherwise need that module.
+NO_LINE_END = frozenset("(（[［{｛「『【〔〈《〖〘〝‘“｟«")
+
 
 def wrap_cells(text: str, width: int) -> list[str]:
     """Split ``text`` into lines of at most ``width`` terminal cells.
 
     A line that would start with 、。」 and the like takes the last character
-    of the line before it along (追い出し), as Japanese typesetting does.
+    of the line before it along (追い出し), as Japanese typesetting does, and
+    a line does not end with an opening bracket such as ( or 「.
 
     One pass, line by line (issue #6: a 100,000-character speech must not
     freeze the screen; pushing characters down line by line was quadratic).
@@ -110,6 +116,8 @@ def wrap_cells(text: str, width: int) -> list[str]:
             lines[-1] = lines[-1][:-1]
             position -= 1
         line = _first_line(text, position, width)
+        if len(line) > 1 and line[-1] in NO_LINE_END and position + len(line) < length:
+            line = line[:-1]  # the bracket goes down with what it opens
         lines.append(line)
         position += len(line)
     return lines
