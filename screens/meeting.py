@@ -795,6 +795,10 @@ class MeetingScreen(Screen):
             pane.stop()
             self.notify(f"採決を記録しました: {result}(承認{counts.approve}・不承認{counts.disapprove}・保留{counts.abstain})")
             self.action_back_to_entry()
+            found = self.meeting.find_entry(vote.uid)
+            if found is not None:  # the vote in view, as an entry is after Enter
+                owner, index = found
+                self.log_view.scroll_to_entry(self.meeting.agenda.index(owner), index)
 
     # -- the clock ----------------------------------------------------------------
     def _set_clock(self, field: str) -> None:

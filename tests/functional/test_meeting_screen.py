@@ -568,3 +568,22 @@ async def test_a_meeting_opened_from_the_command_line_is_the_first_screen_and_le
         await pilot.pause()
         assert isinstance(app.screen, MeetingListScreen)
     assert load(root, demo_meeting_id).agenda[-1].log[-1].text == "最初の画面での発言。"
+
+
+async def test_a_recorded_vote_is_shown_in_the_log(root, demo_meeting_id):
+    # The demo's last item ends below a full log: the new vote's line must come into view
+    # (it stayed below the view until the next Enter).
+    app = make_app(root, demo_meeting_id)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        log = screen.log_view
+        await pilot.press("f12")
+        await pilot.pause()
+        await pilot.press("enter")  # all 承認
+        await pilot.pause()
+        await pilot.pause()
+        rows = [row for row in range(log.row_count) if "採決" in log.row_text(row)]
+        assert rows, "the vote is in the log"
+        top = round(log.scroll_y)
+        assert top <= rows[-1] < top + log.size.height
