@@ -52,17 +52,23 @@ def status(screen: SearchScreen) -> str:
     return str(screen.query_one("#search-status").render())
 
 
+async def search_for(pilot, word: str) -> SearchScreen:
+    """F7 on the start screen, then the word typed; the search screen once its result is shown."""
+    await pilot.press("f7")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, SearchScreen)
+    assert pilot.app.focused is screen.word_input
+    await paste(pilot, word)
+    await wait_for_result(pilot, screen, word)
+    return screen
+
+
 async def test_type_a_word_and_open_the_meeting_at_that_speech(root, meetings):
     first, second = meetings
     app = make_app(root)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f7")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, SearchScreen)
-        assert app.focused is screen.word_input
-        await paste(pilot, RARE)
-        await wait_for_result(pilot, screen, RARE)
+        screen = await search_for(pilot, RARE)
         assert len(screen.hits) == 1
         (hit,) = screen.hits
         assert hit.meeting_id == second and hit.item_index == 2 and hit.speaker == "委員"
@@ -215,11 +221,7 @@ async def test_a_hit_on_an_items_title_opens_the_meeting_at_that_item(root, meet
     first, second = meetings
     app = make_app(root)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f7")
-        await pilot.pause()
-        screen = app.screen
-        await paste(pilot, "公共施設予約")
-        await wait_for_result(pilot, screen, "公共施設予約")
+        screen = await search_for(pilot, "公共施設予約")
         hit = next(h for h in screen.hits if h.kind == "item" and h.meeting_id == first)
         assert hit.item_index == 1  # (2) 地域センター等貸出し業務への公共施設予約システム導入…
         # Choose it in the results, as the clerk does.

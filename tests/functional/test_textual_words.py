@@ -13,13 +13,17 @@ async def _app(tmp_path):
     return make_app(root, add_meeting(root, demo_dict()))
 
 
+async def _open_palette(pilot) -> None:
+    await pilot.pause()
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, CommandPalette)
+
+
 async def test_the_command_palette_asks_in_japanese(tmp_path):
     app = await _app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        assert isinstance(app.screen, CommandPalette)
+        await _open_palette(pilot)
         assert app.screen.query_one(Input).placeholder == "コマンドを検索…"
 
 
@@ -51,9 +55,7 @@ async def test_the_palette_says_in_japanese_that_nothing_matches(tmp_path):
 
     app = await _app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
-        await pilot.press("ctrl+p")
-        await pilot.pause()
+        await _open_palette(pilot)
         await paste(pilot, "ぬぬぬぬ")
         await pilot.pause(0.8)  # the palette waits half a second before saying so
         options = app.screen.query_one(CommandList)
