@@ -28,19 +28,7 @@ from __future__ import annotations
 
 import unicodedata
 
-#: Characters a line must not start with (行頭禁則).
-NO_LINE_START = frozenset(
-    "、。，．,.：；:;！？!?)）]］}｝」』】〕〉》〗〙〟’”｠»"
-    "・ー‐゠–〜～…‥"
-    "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ"
-    "ｧｨｩｪｫｯｬｭｮｰ"
-    "々〻ゝゞヽヾ"
-    "％%‰℃°′″"
-    " "
-)
-
-#: Characters a line must not end with (行末禁則).
-NO_LINE_END = frozenset("(（[［{｛「『【〔〈《〖〘〝‘“｟«")
+from minutes.kinsoku import NO_LINE_END, NO_LINE_START  # noqa: F401 (part of this module's interface)
 
 _ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff")
 

@@ -32,13 +32,6 @@ def test_an_opening_bracket_does_not_end_a_line():
     assert lines[1].startswith("(報告)")
 
 
-def test_the_log_and_the_exports_agree_on_opening_brackets():
-    from minutes.textwidth import NO_LINE_END as EXPORTS
-    from tui.widgets.speaker_log import NO_LINE_END as LOG
-
-    assert LOG == EXPORTS
-
-
 # -- the log's index of blocks (issue #5: no tuple or dict slot per entry) --------------------
 def _as_list(counts: list[int]) -> list[tuple[int, int]]:
     return [key for item, count in enumerate(counts) for key in [(item, -1), *((item, e) for e in range(count))]]

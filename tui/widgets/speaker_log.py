@@ -36,6 +36,7 @@ from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.strip import Strip
 from textual.widget import Widget
 
+from minutes.kinsoku import NO_LINE_END, NO_LINE_START
 from minutes.model import Meeting, Speech, Vote
 from minutes.render import speaker_label
 from minutes.safe_text import visible
@@ -87,13 +88,6 @@ def estimate_cells(text: str) -> int:
     return (len(text.encode("utf-8", "surrogatepass")) + len(text)) // 2
 
 
-#: Characters that should not start a line (行頭禁則).
-NO_LINE_START = frozenset("、。，．・：；？！）」』】〕〉》｝］ーぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ,.)]}:;?!")
-
-#: Opening brackets, which should not end a line (行末禁則): the same set as the
-#: exports' (minutes.textwidth.NO_LINE_END, a test keeps them equal), not imported
-#: from there because the first frame does not otherwise need that module.
-NO_LINE_END = frozenset("(（[［{｛「『【〔〈《〖〘〝‘“｟«")
 
 
 def wrap_cells(text: str, width: int) -> list[str]:
