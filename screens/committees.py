@@ -24,7 +24,6 @@ from screens.committee_editor import CommitteeEditor
 from screens.confirm import Confirm
 from screens.filter_picker import FilterPicker
 from screens.read_only import refuse_if_read_only
-from storage.committees import read_committees
 from storage.errors import StorageError
 from tui.widgets.key_bar import KeyBar
 
@@ -94,7 +93,7 @@ class CommitteesScreen(Screen):
         """Read the committees again and show them."""
         problems: list[str] = []
         try:
-            self.committees, problems = read_committees(self.datadir.library)
+            self.committees, problems = self.datadir.committees_and_problems()
         except StorageError as error:
             self.committees = []
             problems = [error.message]

@@ -213,7 +213,7 @@ class FilesScreen(Screen[bool]):
             return
         title = ""
         try:
-            row = self.datadir.library.get_row(self.meeting_id)
+            row = self.datadir.meeting_row(self.meeting_id)
         except StorageError:
             row = None
         if row:
@@ -418,7 +418,7 @@ class FilesScreen(Screen[bool]):
         if meeting_id is None:
             return
         try:
-            self.backups = self.datadir.backups.list_backups(meeting_id)
+            self.backups = self.datadir.meeting_backups(meeting_id)
         except (OSError, ValueError):
             self.backups = []
         listing = self.query_one("#files-backups", OptionList)

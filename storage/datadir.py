@@ -353,6 +353,14 @@ class DataDir:
         fsync_dir(path.parent)
 
     # -- whole-folder backup and restore -----------------------------------------
+    def meeting_row(self, meeting_id: str) -> dict[str, Any] | None:
+        """The library's row of a meeting (date, title, committee …), or ``None``."""
+        return self.library.get_row(meeting_id)
+
+    def meeting_backups(self, meeting_id: str) -> list[Path]:
+        """The rotating backups of a meeting (``backups/<id>/…json``), newest first."""
+        return self.backups.list_backups(meeting_id)
+
     def refuse_inside(self, target: Path | str) -> None:
         """Raise :class:`InsideDataDirError` if ``target`` (a file to write for the clerk) is in the data folder.
 
@@ -383,6 +391,12 @@ class DataDir:
             self._forget_library()
 
     # -- committees (issue #4; storage/committees.py) --------------------------------
+    def committees_and_problems(self) -> tuple[list, list[str]]:
+        """Every committee that can be read, and a Japanese message for each that cannot."""
+        from storage.committees import read_committees
+
+        return read_committees(self.library)
+
     def committees(self) -> list:
         """The committees (会議体) that can be read, in stored order (no lock needed).
 

@@ -16,6 +16,7 @@ Every import counts, wherever it stands (inside a function, under
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -153,6 +154,19 @@ def test_cli_imports_no_textual_at_module_level():
             target = REPO / (imp.module.replace(".", "/") + ".py")
             if target.exists():
                 assert not violations([target], ("textual", "rich"), top_level_only=True), target
+
+
+def test_screens_go_through_the_data_folder_not_its_parts():
+    # DataDir is what the UI uses: its library (TinyDB) and backups objects are its own.
+    pattern = re.compile(r"\bdatadir\.(library|backups|lock)\b")
+    found = [
+        f"{path.relative_to(REPO)}:{number}: {line.strip()}"
+        for folder in ("screens", "tui")
+        for path in python_files(folder)
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(line)
+    ]
+    assert not found, "screens and tui use DataDir's methods:\n" + "\n".join(found)
 
 
 # -- the checker itself ---------------------------------------------------------------------------
