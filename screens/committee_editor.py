@@ -219,14 +219,14 @@ class RowForm(ModalScreen[dict | None]):
 
 # -- a table whose rows are edited ----------------------------------------------------------
 class RowTable(DataTable):
-    """A row table: Insert add, Delete remove, ctrl+↑/↓ move, Enter edit (the screen does the work).
+    """A row table: Insert (or ctrl+n) add, Delete remove, ctrl+↑/↓ move, Enter edit (the screen does the work).
 
     The screen implements ``row_add(table)``, ``row_remove(table)``,
     ``row_move(table, delta)`` and ``row_edit(table)``.
     """
 
     BINDINGS = [
-        Binding("insert", "row_add", "追加"),
+        Binding("insert,ctrl+n", "row_add", "追加"),  # ctrl+n: many laptops have no Insert key
         Binding("delete", "row_remove", "削除"),
         Binding("ctrl+up", "row_move(-1)", "上へ"),
         Binding("ctrl+down", "row_move(1)", "下へ"),
@@ -525,7 +525,7 @@ class CommitteeEditor(Screen[Committee | None]):
                             yield Label(f"F{number}")
                             yield Select(self._key_options(number), value=self._key_value(number), allow_blank=False, id=f"key-{number}")
         yield Static(
-            "F2〜F7 タブ ・ Tab 次の欄 ・ 表で Insert 追加、Delete 削除、Enter 編集、ctrl+↑↓ 並べ替え ・ ctrl+s 保存",
+            "F2〜F7 タブ ・ Tab 次の欄 ・ 表で Insert(ctrl+n)追加、Delete 削除、Enter 編集、ctrl+↑↓ 並べ替え ・ ctrl+s 保存",
             id="editor-hint",
         )
         yield KeyBar()

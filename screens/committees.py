@@ -38,7 +38,7 @@ class CommitteesScreen(Screen):
     """The list of committees."""
 
     BINDINGS = [
-        Binding("insert,f2", "new", "新規"),
+        Binding("f2,insert", "new", "新規"),  # F2 first: the key bar shows it (many laptops have no Insert key)
         Binding("enter", "edit", "編集", show=False),
         Binding("f3", "from_meeting", "会議から作る"),
         Binding("f5", "new_meeting", "新しい会議"),

@@ -310,7 +310,8 @@ class NewMeetingScreen(Screen):
         committees = self._committees()
         if not committees:
             self.notify(
-                "会議体がありません。先に会議体の一覧で会議体を作ってください(Insert で新規、F3 で会議の名簿から)。",
+                "会議体がありません。先に一覧の F8(会議体)で会議体を作ってください"
+                "(そこで F2 で新規に、または F3 で会議の名簿から)。",
                 severity="warning",
                 timeout=12,
             )

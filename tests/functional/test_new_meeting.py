@@ -191,7 +191,7 @@ async def test_without_committees_it_says_where_to_make_one(root):
         await pilot.pause()
         await pilot.pause()
         assert app.screen is before
-        assert any("会議体がありません" in m for m in notes(app))
+        assert any("会議体がありません" in m and "F8" in m for m in notes(app))  # says which key leads there
 
 
 async def test_escape_from_the_committee_choice_goes_back(root, demo_id):
