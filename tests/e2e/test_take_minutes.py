@@ -61,3 +61,20 @@ def test_f2_text_enter_quit_and_the_export_has_the_chairs_turn(env, workdir):
     assert text.rstrip("\n").endswith(f"会長　{SPEECH}")
     markdown = kaigiroku("export", meeting_id, "--format", "markdown", env=env, cwd=workdir)
     assert "**会長** 以上で本日の\\[/\\]会議を終了します。\\[b\\]お疲れ様でした\\[/b\\]。" in markdown
+
+
+def test_alt_keys_work_while_the_clerk_is_typing(env, workdir):
+    # A terminal sends alt+s as ESC s: the entry bar used to type the "s" instead of
+    # opening the attendance screen (found in session 3; Pilot's keys did not show it).
+    meeting_id = last_word(kaigiroku("demo", "--no-open", env=env, cwd=workdir))
+    with Tmux(f"{shlex.quote(str(SCRIPT))} open {meeting_id}", env=env, cwd=workdir) as term:
+        term.wait_for(["入力", "発言", "採決"], timeout=30)
+        term.wait_stable()
+        term.send_keys("M-s")
+        term.wait_for("出欠 ─")
+        term.send_keys("Escape")
+        term.wait_for(["入力", "発言", "採決"])
+        term.send_keys("M-l")
+        term.wait_for("会議の一覧")
+        term.send_keys("C-q")
+        assert term.wait_for_exit(timeout=20) == 0

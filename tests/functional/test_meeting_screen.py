@@ -587,3 +587,21 @@ async def test_a_recorded_vote_is_shown_in_the_log(root, demo_meeting_id):
         assert rows, "the vote is in the log"
         top = round(log.scroll_y)
         assert top <= rows[-1] < top + log.size.height
+
+
+@pytest.mark.parametrize("letter, screen_name", [("s", "AttendanceScreen"), ("k", "AgendaEditor"), ("l", "MeetingListScreen")])
+async def test_alt_keys_from_a_real_terminal_reach_the_screen_not_the_bar(root, demo_meeting_id, letter, screen_name):
+    # A terminal sends alt+s as ESC s: Textual makes it Key("alt+s", character "s"), printable.
+    # The entry bar typed the "s" and the screen's alt+s never ran (Pilot's press sends no character).
+    from textual import events
+
+    app = make_app(root, demo_meeting_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        entry = app.screen.query_one(EntryText)
+        await paste(pilot, "入力中")
+        app.post_message(events.Key(f"alt+{letter}", letter))
+        await pilot.pause()
+        await pilot.pause()
+        assert type(app.screen).__name__ == screen_name
+        assert entry.text == "入力中"  # nothing typed into the entry

@@ -74,6 +74,13 @@ class EntryText(TextArea):
             event.prevent_default()
             self.post_message(self.Submitted(self, self.text))
             return
+        if event.key.startswith("alt+"):
+            # A command, never text: a terminal sends alt+s as ESC s, which Textual marks
+            # printable ("s"), and the TextArea typed it instead of letting the screen's
+            # alt+s (出欠), alt+k (会次第) and alt+l (一覧へ) have it. (No default handling:
+            # the TextArea's own would type it; not stopped: it bubbles to the bindings.)
+            event.prevent_default()
+            return
         await super()._on_key(event)
 
     # -- issue #6: what is typed is kept exactly, but never reaches the terminal raw --------
