@@ -217,7 +217,9 @@ class MeetingScreen(Screen):
             self.query_one(SpeakerLog).focus()
             self.notify(f"{self.read_only_reason}。閲覧だけできます。", title="読み取り専用", timeout=8)
         else:
-            self.query_one(EntryText).focus()
+            entry = self.query_one(EntryText)
+            entry.key_handlers = {"enter": self._commit_from_bar, "ctrl+o": self.action_append_paragraph}
+            entry.focus()
             self._restore_draft()
         log = self.query_one(SpeakerLog)
         log.call_after_refresh(log.scroll_to_bottom)
@@ -423,9 +425,9 @@ class MeetingScreen(Screen):
         self._commit_change(self.editor.replace(item.id, index, new, "発言者の変更"))
 
     # -- entry -------------------------------------------------------------------
-    def on_entry_text_submitted(self, event: EntryText.Submitted) -> None:
-        event.stop()
-        self.commit_text(event.text)
+    def _commit_from_bar(self) -> None:
+        """Enter in the entry bar: commit what it holds (called in typing order, see EntryText.key_handlers)."""
+        self.commit_text(self.bar.text)
 
     def commit_text(self, text: str) -> bool:
         """Commit the bar's text as a new entry of the current item; True if saved."""
@@ -441,10 +443,25 @@ class MeetingScreen(Screen):
         entry = self.speaker.speech(text, app_now(self.app).strftime("%H:%M:%S"))
         if not self._commit_change(self.editor.add(item.id, entry), appended=(item, entry)):
             return False
-        self.bar.set_text("")
-        self._clear_draft()
+        self._take_from_bar(text)
         self.log_view.scroll_to_entry(self.current_index, len(item.log) - 1)
         return True
+
+    def _take_from_bar(self, committed: str) -> None:
+        """Empty the bar of the text just saved, keeping whatever was typed after it.
+
+        Enter is handled as a message after the key: keys typed right after it (a fast
+        typist, an IME committing a phrase) can reach the bar first, and emptying the
+        bar wiped them. Only the saved text goes; the rest stays, and is the draft now.
+        If the bar changed some other way, it is left as it is: nothing typed is lost.
+        """
+        current = self.bar.text
+        if current == committed:
+            self.bar.set_text("")
+            self._clear_draft()
+        elif current.startswith(committed):
+            self.bar.set_text(current[len(committed) :])
+            self.save_draft()
 
     def action_append_paragraph(self) -> None:
         """Add the bar's text as a new paragraph of the previous entry."""
@@ -460,8 +477,7 @@ class MeetingScreen(Screen):
             self.notify("追記できる前の発言がこの議事にありません。", severity="warning")
             return
         if self._commit_change(change):
-            self.bar.set_text("")
-            self._clear_draft()
+            self._take_from_bar(text)
 
     def action_phrases(self) -> None:
         """Insert a stock phrase, filled in for the current item."""
@@ -915,7 +931,7 @@ class MeetingScreen(Screen):
                     description = f"発言者: {who}"
                 keys.append((binding.key.replace(",", " / "), description))
         groups = [
-            ("入力中", [("Enter", "確定(発言として記録)"), ("ctrl+j / alt+Enter", "改段落"), *keys]),
+            ("入力中", [("Enter", "確定(発言として記録)"), ("ctrl+j", "改段落"), *keys]),
             ("発言一覧で(ctrl+l で移動)", self.LOG_KEYS),
             ("採決欄で(F12 で移動)", [("↑ / ↓", "委員を選ぶ"), ("← / → / Space", "承認・不承認・保留を切り替え"), ("Enter", "採決を記録"), ("Esc", "戻る")]),
             ("全体", [("ctrl+p", "コマンド一覧"), ("ctrl+q", "保存して終了")]),

@@ -78,3 +78,19 @@ def test_alt_keys_work_while_the_clerk_is_typing(env, workdir):
         term.wait_for("会議の一覧")
         term.send_keys("C-q")
         assert term.wait_for_exit(timeout=20) == 0
+
+
+def test_keys_typed_in_one_burst_land_in_order(env, workdir):
+    # Enter and ctrl+j are handled the moment they come: the words typed straight after them
+    # (an IME committing the next phrase) used to be wiped, merged into the entry, or land
+    # before the paragraph break (found in session 3 with tmux; Pilot's keys came one by one).
+    meeting_id = last_word(kaigiroku("demo", "--no-open", env=env, cwd=workdir))
+    with Tmux(f"{shlex.quote(str(SCRIPT))} open {meeting_id}", env=env, cwd=workdir) as term:
+        term.wait_for(["入力", "発言", "採決"], timeout=30)
+        term.wait_stable()
+        term.send_keys("one", "Enter", "two", "C-j", "two-b", "Enter", "three", "Enter")
+        term.wait_for("会長　three")
+        term.send_keys("C-q")
+        assert term.wait_for_exit(timeout=20) == 0
+    text = kaigiroku("export", meeting_id, "--format", "text", env=env, cwd=workdir)
+    assert text.rstrip().endswith("会長　one\n会長　two\n　two-b\n会長　three")

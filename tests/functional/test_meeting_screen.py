@@ -605,3 +605,24 @@ async def test_alt_keys_from_a_real_terminal_reach_the_screen_not_the_bar(root, 
         await pilot.pause()
         assert type(app.screen).__name__ == screen_name
         assert entry.text == "入力中"  # nothing typed into the entry
+
+
+async def test_text_typed_right_after_enter_is_kept(root, empty_id):
+    # Enter is handled as a message after its key: what is typed straight after it (an IME
+    # committing the next phrase) could reach the bar first, and emptying the bar wiped it.
+    from textual import events
+
+    app = make_app(root, empty_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await paste(pilot, "最初の発言です。")
+        app.post_message(events.Key("enter", "\r"))
+        app.post_message(events.Paste("次の発言の始め"))  # in the same moment, before the commit is handled
+        for _ in range(3):
+            await pilot.pause()
+        assert [entry.text for entry in screen.meeting.agenda[0].log] == ["最初の発言です。"]
+        assert screen.bar.text == "次の発言の始め"
+        await pilot.press("enter")
+        await pilot.pause()
+    assert [entry.text for entry in load(root, empty_id).agenda[0].log] == ["最初の発言です。", "次の発言の始め"]

@@ -1,6 +1,6 @@
 """The entry bar: where the clerk types, with the current speaker beside it.
 
-Enter commits the text; ctrl+j (or alt+enter) starts a new paragraph inside
+Enter commits the text; ctrl+j starts a new paragraph inside
 the entry. Both keys pass through a Japanese IME that is on, unlike plain
 letter keys. Text is kept exactly as typed: nothing is trimmed or converted.
 """
@@ -8,6 +8,7 @@ letter keys. Text is kept exactly as typed: nothing is trimmed or converted.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from rich.segment import Segment
 from textual import events
@@ -16,7 +17,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.geometry import Size
-from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
@@ -33,10 +33,12 @@ def _undrawn(match: re.Match[str]) -> str:
 
 
 class EntryText(TextArea):
-    """A TextArea where Enter submits instead of breaking the line."""
+    """A TextArea where Enter commits (through :attr:`key_handlers`) instead of breaking the line."""
 
     BINDINGS = [
-        Binding("ctrl+j,alt+enter", "paragraph", "改段落", show=False),
+        # alt+enter too where the terminal tells it from Enter (the kitty keyboard protocol);
+        # most send it as ESC + Enter, which Textual reads as Enter: not offered in the help.
+        Binding("ctrl+j", "paragraph", "改段落", show=False),
     ]
 
     DEFAULT_CSS = """
@@ -49,14 +51,6 @@ class EntryText(TextArea):
     }
     """
 
-    class Submitted(Message):
-        """Enter was pressed: commit the text."""
-
-        def __init__(self, entry_text: "EntryText", text: str) -> None:
-            self.entry_text = entry_text
-            self.text = text
-            super().__init__()
-
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(
             "",
@@ -67,12 +61,28 @@ class EntryText(TextArea):
             tab_behavior="focus",
             highlight_cursor_line=False,
         )
+        #: Keys the screen handles the moment they come, in typing order (Enter: commit).
+        #: Through a message or a binding, they were handled after the keys typed just
+        #: after them: a fast typist's next words were wiped or merged into the entry.
+        self.key_handlers: dict[str, Callable[[], object]] = {}
 
     async def _on_key(self, event: events.Key) -> None:
-        if event.key == "enter":
+        handler = self.key_handlers.get(event.key)
+        if handler is not None:
             event.stop()
             event.prevent_default()
-            self.post_message(self.Submitted(self, self.text))
+            handler()
+            return
+        if event.key == "enter":
+            event.stop()  # never a line break: Enter commits (the screen's handler), or does nothing
+            event.prevent_default()
+            return
+        if event.key in ("ctrl+j", "alt+enter"):
+            # A new paragraph now, before the keys typed after it (its binding would run
+            # only once the key had bubbled up to the app).
+            event.stop()
+            event.prevent_default()
+            self.action_paragraph()
             return
         if event.key.startswith("alt+"):
             # A command, never text: a terminal sends alt+s as ESC s, which Textual marks
