@@ -55,6 +55,13 @@ class MeetingScreen(Screen):
     """Take the minutes of one meeting."""
 
     BINDINGS = [
+        # The selected entry's keys, first in the key bar: shown, and working, only while the
+        # log has focus with an entry selected (check_action). ctrl+n: laptops without Insert.
+        Binding("delete", "delete_entry", "削除", id="log.delete"),
+        Binding("ctrl+n,insert", "insert_before", "前に挿入", id="log.insert"),
+        Binding("ctrl+up", "move_entry(-1)", "上へ", id="log.up", show=False),
+        Binding("ctrl+down", "move_entry(1)", "下へ", id="log.down", show=False),
+        Binding("ctrl+right", "move_to_item", "別の議事へ", id="log.move"),
         Binding("f1", "help", "ヘルプ", id="help"),
         Binding("f2", "speaker_key(2)", "会長", id="speaker.chair", priority=True),
         Binding("f3", "speaker_key(3)", "委員", id="speaker.member", priority=True),
@@ -83,12 +90,15 @@ class MeetingScreen(Screen):
         Binding("escape", "back_to_entry", "入力へ", id="entry.focus", show=False),
     ]
 
+    #: Actions on the selected entry of the log (see check_action).
+    _LOG_ACTIONS = frozenset({"delete_entry", "insert_before", "move_entry", "move_to_item"})
+
     #: Keys that work on the selected entry while the log has focus.
     LOG_KEYS = [
         ("Enter", "選んだ発言を編集(採決なら採決欄で変更)"),
         ("F2〜F9 / Tab", "選んだ発言の発言者を変える"),
         ("Delete", "選んだ発言を削除"),
-        ("Insert", "選んだ発言の前に発言を挿入"),
+        ("Insert / ctrl+n", "選んだ発言の前に発言を挿入"),
         ("ctrl+↑ / ctrl+↓", "選んだ発言を上下に移動"),
         ("ctrl+→", "選んだ発言を別の議事へ移動"),
         ("Esc", "入力欄へ戻る"),
@@ -637,22 +647,11 @@ class MeetingScreen(Screen):
 
         self.app.push_screen(EntryEditor(entry.text, f"発言の編集: {display(self.meeting, SpeakerRef.of(entry))}"), edited)
 
-    def on_key(self, event) -> None:
-        """Keys that act on the selected entry while the log has focus."""
-        if self.focused is not self.log_view or self.log_view.cursor is None:
-            return
-        actions = {
-            "delete": self.action_delete_entry,
-            "insert": self.action_insert_before,
-            "ctrl+up": lambda: self.action_move_entry(-1),
-            "ctrl+down": lambda: self.action_move_entry(1),
-            "ctrl+right": self.action_move_to_item,
-        }
-        action = actions.get(event.key)
-        if action is not None:
-            event.stop()
-            event.prevent_default()
-            action()
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The selected entry's keys only while the log has focus with an entry selected."""
+        if action in self._LOG_ACTIONS:
+            return self.focused is self.log_view and self.log_view.cursor is not None
+        return True
 
     def action_delete_entry(self) -> None:
         """Delete the selected entry (ctrl+z brings it back)."""
@@ -922,7 +921,7 @@ class MeetingScreen(Screen):
         """Show every key of this screen."""
         keys = []
         for binding in self.BINDINGS:
-            if isinstance(binding, Binding):
+            if isinstance(binding, Binding) and binding.action.split("(")[0] not in self._LOG_ACTIONS:
                 description = binding.description
                 if binding.action.startswith("speaker_key("):
                     number = int(binding.action[len("speaker_key(") : -1])

@@ -685,6 +685,8 @@ class SpeakerLog(ScrollView, can_focus=True):
 
     def watch_cursor(self, old: tuple[int, int] | None, new: tuple[int, int] | None) -> None:
         self.refresh()
+        if (old is None) != (new is None):
+            self.refresh_bindings()  # the keys for a selected entry come or go (the key bar)
         if new is not None:
             self.scroll_to_entry(*new)
 
