@@ -71,3 +71,9 @@ def make_app(root: Path, meeting_id: str | None = None, **kwargs):
 
     kwargs.setdefault("clock", frozen_clock)
     return KaigirokuApp(root, meeting_id, **kwargs)
+
+
+def demo_meeting_app(tmp_path: Path, **kwargs):
+    """The real app opened on the demo meeting, in a new data folder ``tmp_path / "data"``."""
+    root = tmp_path / "data"
+    return make_app(root, add_meeting(root, demo_dict()), **kwargs)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.cells import cell_len
 
 from screens.meeting import MeetingScreen
-from tests.functional.appkit import add_meeting, demo_dict, make_app
+from tests.functional.appkit import add_meeting, demo_dict, demo_meeting_app, make_app
 from tui.widgets.key_bar import KeyBar
 
 
@@ -15,8 +15,7 @@ def bar_text(app) -> str:
 
 
 async def test_the_bar_shows_the_screens_keys_and_the_palette_at_the_right_end(tmp_path):
-    root = tmp_path / "data"
-    app = make_app(root, add_meeting(root, demo_dict()))
+    app = demo_meeting_app(tmp_path)
     async with app.run_test(size=(160, 30)) as pilot:
         await pilot.pause()
         text = bar_text(app)
@@ -26,8 +25,7 @@ async def test_the_bar_shows_the_screens_keys_and_the_palette_at_the_right_end(t
 
 
 async def test_keys_that_do_not_fit_are_left_out_whole(tmp_path):
-    root = tmp_path / "data"
-    app = make_app(root, add_meeting(root, demo_dict()))
+    app = demo_meeting_app(tmp_path)
     async with app.run_test(size=(60, 30)) as pilot:
         await pilot.pause()
         text = bar_text(app)
@@ -40,8 +38,7 @@ async def test_keys_that_do_not_fit_are_left_out_whole(tmp_path):
 
 
 async def test_clicking_a_key_presses_it(tmp_path):
-    root = tmp_path / "data"
-    app = make_app(root, add_meeting(root, demo_dict()))
+    app = demo_meeting_app(tmp_path)
     async with app.run_test(size=(160, 30)) as pilot:
         await pilot.pause()
         screen = app.screen
@@ -71,8 +68,7 @@ async def test_the_bar_follows_the_screen(tmp_path):
 async def test_a_key_that_would_be_cut_is_left_out_whole(tmp_path):
     # At 64 columns "f5 事務局" does not fit whole before the palette's key: it is left out,
     # not shown as "f5 事" (the width of 60 above happens to end where a key ends).
-    root = tmp_path / "data"
-    app = make_app(root, add_meeting(root, demo_dict()))
+    app = demo_meeting_app(tmp_path)
     async with app.run_test(size=(64, 30)) as pilot:
         await pilot.pause()
         text = bar_text(app)

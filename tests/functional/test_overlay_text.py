@@ -11,7 +11,7 @@ import re
 
 from rich.cells import cell_len
 
-from tests.functional.appkit import add_meeting, demo_dict, make_app
+from tests.functional.appkit import demo_meeting_app
 from tui import overlay_text
 
 #: Long enough to wrap over the log's scrollbar and the borders of the log and vote panes.
@@ -80,8 +80,7 @@ def _squeezed(text: str) -> str:
 
 async def test_a_notification_over_the_panes_keeps_every_character(tmp_path):
     assert overlay_text.apply()  # in place for the Textual installed (textual>=8,<9)
-    root = tmp_path / "data"
-    app = make_app(root, add_meeting(root, demo_dict()))
+    app = demo_meeting_app(tmp_path)
     terminal = Terminal(*SIZE)
     display = app._display
 

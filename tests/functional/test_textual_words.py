@@ -5,12 +5,9 @@ from __future__ import annotations
 from textual.command import CommandPalette
 from textual.widgets import Input
 
-from tests.functional.appkit import add_meeting, demo_dict, make_app
+from tests.functional.appkit import demo_meeting_app, paste
 
 
-async def _app(tmp_path):
-    root = tmp_path / "data"
-    return make_app(root, add_meeting(root, demo_dict()))
 
 
 async def _open_palette(pilot) -> None:
@@ -21,14 +18,14 @@ async def _open_palette(pilot) -> None:
 
 
 async def test_the_command_palette_asks_in_japanese(tmp_path):
-    app = await _app(tmp_path)
+    app = demo_meeting_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await _open_palette(pilot)
         assert app.screen.query_one(Input).placeholder == "コマンドを検索…"
 
 
 async def test_the_theme_picker_asks_in_japanese(tmp_path):
-    app = await _app(tmp_path)
+    app = demo_meeting_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         app.action_change_theme()
@@ -38,7 +35,7 @@ async def test_the_theme_picker_asks_in_japanese(tmp_path):
 
 
 async def test_ctrl_c_says_in_japanese_how_to_quit(tmp_path):
-    app = await _app(tmp_path)
+    app = demo_meeting_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         app.action_help_quit()
@@ -50,10 +47,9 @@ async def test_ctrl_c_says_in_japanese_how_to_quit(tmp_path):
 async def test_the_palette_says_in_japanese_that_nothing_matches(tmp_path):
     from textual.command import CommandList
 
-    from tests.functional.appkit import paste
     from tui.commands import NO_MATCHES
 
-    app = await _app(tmp_path)
+    app = demo_meeting_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await _open_palette(pilot)
         await paste(pilot, "ぬぬぬぬ")
