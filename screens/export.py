@@ -196,9 +196,9 @@ class ExportScreen(Screen):
 
     def action_save(self) -> None:
         """Ask where, then save the previewed text in the chosen encoding and line ends."""
-        default = default_export_folder() / default_file_name(self.meeting, self.showing_markdown)
+        default = self._fallback_path()
         hint = f"{ENCODING_LABELS[self.encoding]}・{NEWLINE_LABELS[self.newline]}で保存します。Enter で決定 ・ Esc でやめる"
-        name = default_file_name(self.meeting, self.showing_markdown)
+        name = default.name
         self.app.push_screen(
             PathDialog("保存するファイル", str(default), hint),
             lambda value: save_where_chosen(self, value, name, self.write_file),

@@ -455,14 +455,10 @@ class FilesScreen(Screen[bool]):
     # -- helpers -----------------------------------------------------------------------
     def _refuse_inside_data_folder(self, path: Path) -> bool:
         """A file the clerk asked for never goes into the data folder (it could replace a meeting)."""
-        root = self.datadir.root.resolve()
-        target = path.resolve()
-        if target == root or root in target.parents:
-            self.say(
-                f"「{path}」はデータフォルダ({root})の中です。データフォルダの外の場所を指定してください。",
-                "書き出せません",
-                error=True,
-            )
+        try:
+            self.datadir.refuse_inside(path)
+        except StorageError as error:
+            self.say(error.message, "書き出せません", error=True)
             return True
         return False
 

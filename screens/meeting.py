@@ -45,6 +45,13 @@ if TYPE_CHECKING:  # (issue #5) imported when first used: the first frame does n
 DRAFT_DELAY = 0.5
 
 
+def speaker_key_number(action: str) -> int | None:
+    """The key number of a ``speaker_key(N)`` action (F2–F9), else ``None``."""
+    if action.startswith("speaker_key(") and action.endswith(")"):
+        return int(action[len("speaker_key(") : -1])
+    return None
+
+
 def app_now(app) -> datetime:
     """The app's clock (tests freeze it), or the wall clock."""
     clock = getattr(app, "clock", None)
@@ -112,8 +119,6 @@ class MeetingScreen(Screen):
         store=None,
         datadir=None,
         read_only_reason: str | None = None,
-        phrases: list[Phrase] | None = None,
-        speaker_keys: dict[int, SpeakerRef] | None = None,
         settings_loader: Callable[[], tuple[list[Phrase], dict[int, SpeakerRef]]] | None = None,
     ) -> None:
         super().__init__()
@@ -121,11 +126,11 @@ class MeetingScreen(Screen):
         self.meeting_id = meeting_id
         self.store = store
         self.datadir = datadir
-        self.read_only_reason = read_only_reason if store is not None else (read_only_reason or "閲覧のみ")
+        self.read_only_reason = read_only_reason if store is not None else (read_only_reason or read_only.VIEW_ONLY)
         if meeting.is_final and self.read_only_reason is None:
             self.read_only_reason = read_only.FINAL
-        self._phrases = list(phrases) if phrases is not None else None
-        self._speaker_keys = dict(speaker_keys) if speaker_keys is not None else None
+        self._phrases: list[Phrase] | None = None
+        self._speaker_keys: dict[int, SpeakerRef] | None = None
         #: Reads the committee's stock phrases and F6–F9 speakers: after the first frame
         #: (they live in the library file, which the first frame does not need), or when
         #: F6–F10 is pressed first.
@@ -170,36 +175,24 @@ class MeetingScreen(Screen):
         self._load_settings()
         return self._phrases
 
-    @phrases.setter
-    def phrases(self, phrases: list[Phrase]) -> None:
-        self._load_settings()
-        self._phrases = list(phrases)
-
     @property
     def speaker_keys(self) -> dict[int, SpeakerRef]:
         """The speakers of F6–F9 from the committee (key number → speaker)."""
         self._load_settings()
         return self._speaker_keys
 
-    @speaker_keys.setter
-    def speaker_keys(self, keys: dict[int, SpeakerRef]) -> None:
-        self._load_settings()
-        self._speaker_keys = dict(keys)
-
     def _load_settings(self) -> None:
+        """The committee's phrases and F6–F9 speakers, read once (built-ins without a loader)."""
+        if self._phrases is not None:
+            return
         loader, self._settings_loader = self._settings_loader, None
         if loader is not None:
             phrases, keys = loader()
-            if self._phrases is None:
-                self._phrases = list(phrases)
-            if self._speaker_keys is None:
-                self._speaker_keys = dict(keys)
-        if self._phrases is None:
+            self._phrases, self._speaker_keys = list(phrases), dict(keys)
+        else:
             from minutes.phrases import BUILTIN_PHRASES
 
-            self._phrases = list(BUILTIN_PHRASES)
-        if self._speaker_keys is None:
-            self._speaker_keys = {}
+            self._phrases, self._speaker_keys = list(BUILTIN_PHRASES), {}
 
     _editor: LogEditor | None = None
 
@@ -225,7 +218,7 @@ class MeetingScreen(Screen):
         self._show_item(self._initial_item())
         if self.read_only:
             self.query_one(SpeakerLog).focus()
-            self.notify(f"{self.read_only_reason}。閲覧だけできます。", title="読み取り専用", timeout=8)
+            self.notify(read_only.refusal(self.read_only_reason, "閲覧だけできます"), title="読み取り専用", timeout=8)
         else:
             entry = self.query_one(EntryText)
             entry.key_handlers = {"enter": self._commit_from_bar, "ctrl+o": self.action_append_paragraph}
@@ -394,6 +387,11 @@ class MeetingScreen(Screen):
         if number == 6:
             return vice_chair(self.meeting)
         return None
+
+    def speaker_key_label(self, number: int) -> str | None:
+        """Whom F{number} sets now, as the entry bar shows them, or ``None`` for nobody."""
+        ref = self.speaker_for_key(number)
+        return display(self.meeting, ref) if ref is not None else None
 
     def action_speaker_key(self, number: int) -> None:
         """Set the current speaker (or, in the log, the selected entry's speaker)."""
@@ -806,14 +804,12 @@ class MeetingScreen(Screen):
             vote = Vote(ballots=ballots, result=result, rule=pane.rule, chair_decides=chair_decides, time=app_now(self.app).strftime("%H:%M:%S"))
             change = self.editor.add(item.id, vote)
             appended = (item, vote)
+            owner, index = item, len(item.log) - 1  # add put it last
         if self._commit_change(change, appended):
             pane.stop()
             self.notify(f"採決を記録しました: {result}(承認{counts.approve}・不承認{counts.disapprove}・保留{counts.abstain})")
             self.action_back_to_entry()
-            found = self.meeting.find_entry(vote.uid)
-            if found is not None:  # the vote in view, as an entry is after Enter
-                owner, index = found
-                self.log_view.scroll_to_entry(self.meeting.agenda.index(owner), index)
+            self.log_view.scroll_to_entry(self.current_index_of(owner), index)  # in view, as an entry after Enter
 
     # -- the clock ----------------------------------------------------------------
     def _set_clock(self, field: str) -> None:
@@ -923,11 +919,10 @@ class MeetingScreen(Screen):
         for binding in self.BINDINGS:
             if isinstance(binding, Binding) and binding.action.split("(")[0] not in self._LOG_ACTIONS:
                 description = binding.description
-                if binding.action.startswith("speaker_key("):
-                    number = int(binding.action[len("speaker_key(") : -1])
-                    ref = self.speaker_for_key(number) if number != 4 else None
-                    who = display(self.meeting, ref) if ref else ("議事の担当課(押すごとに次の課)" if number == 4 else "未設定")
-                    description = f"発言者: {who}"
+                number = speaker_key_number(binding.action)
+                if number is not None:
+                    who = "議事の担当課(押すごとに次の課)" if number == 4 else self.speaker_key_label(number)
+                    description = f"発言者: {who or '未設定'}"
                 keys.append((binding.key.replace(",", " / "), description))
         groups = [
             ("入力中", [("Enter", "確定(発言として記録)"), ("ctrl+j", "改段落"), *keys]),

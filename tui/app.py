@@ -243,7 +243,7 @@ class KaigirokuApp(App):
         if found is None:
             return
         item, entry_index = found
-        item_index = next(i for i, other in enumerate(screen.meeting.agenda) if other is item)
+        item_index = screen.current_index_of(item)
         log = screen.log_view
         log.focus()
         log.cursor = (item_index, entry_index)

@@ -65,15 +65,14 @@ def screen_commands(screen) -> list[tuple[str, str, str]]:
 
 def _speaker_key_name(screen, binding: Binding) -> str:
     """Who a speaker key sets: F2–F5 say it in their description; F6–F9 are the committee's."""
-    if not binding.description.startswith("F"):
+    if not binding.description.startswith("F") or not hasattr(screen, "speaker_key_label"):
         return binding.description
-    from minutes.speakers import display
+    from screens.meeting import speaker_key_number
 
-    number = int(binding.action[len("speaker_key(") : -1])
-    ref = screen.speaker_for_key(number) if hasattr(screen, "speaker_for_key") else None
-    if ref is None:
+    who = screen.speaker_key_label(speaker_key_number(binding.action))
+    if who is None:
         return f"{binding.description}(割り当てなし: 会議体の設定で決めます)"
-    return f"{display(screen.meeting, ref)}({binding.description})"
+    return f"{who}({binding.description})"
 
 
 class ScreenCommands(Provider):
