@@ -15,6 +15,7 @@ load, export) never takes the lock.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import socket
@@ -34,7 +35,7 @@ if os.name == "nt":  # pragma: no cover - exercised on Windows
         try:
             msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
         except OSError as error:
-            if isinstance(error, PermissionError) or error.errno in (13, 36):  # EACCES, EDEADLOCK
+            if isinstance(error, PermissionError) or error.errno in (errno.EACCES, errno.EDEADLOCK):
                 return False
             raise
         return True

@@ -585,7 +585,7 @@ class MeetingStore:
                 # Entries of a crashed session: fold them into the file now (the
                 # index row follows at the next save or at close).
                 try:
-                    self._write_all()
+                    self._write_file()
                     self._journal.clear()
                 except StorageError as error:
                     self.needs_full_save = True
@@ -658,7 +658,7 @@ class MeetingStore:
 
     def save_all(self) -> None:
         """Save everything: header, people and agenda."""
-        self._save(self._write_all)
+        self._save(self._write_file)
 
     def close(self) -> None:
         """Fold the journal into the file, close it and call ``on_close``.
@@ -670,7 +670,7 @@ class MeetingStore:
             return
         if self._journal.count:
             try:
-                self._save(self._write_all)
+                self._save(self._write_file)
             except StorageError as error:
                 self.secondary_error = error
         self.closed = True
@@ -690,7 +690,7 @@ class MeetingStore:
             if self.closed:
                 raise ValueError(f"{self.path} is closed")
             if self.needs_full_save:
-                write = self._write_all
+                write = self._write_file
             try:
                 kind = write()
             except BaseException:
@@ -711,9 +711,6 @@ class MeetingStore:
         atomic_write_bytes(self.path, encode_meeting(self.meeting))
         self._written_agenda = agenda
         return kind
-
-    def _write_all(self) -> str:
-        return self._write_file("all")
 
     def _order_of(self, item: Item) -> int:
         for order, other in enumerate(self.meeting.agenda):
