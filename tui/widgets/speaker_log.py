@@ -680,8 +680,17 @@ class SpeakerLog(ScrollView, can_focus=True):
         return strip.crop(scroll_x, scroll_x + width)
 
     # -- cursor -----------------------------------------------------------
-    def _entry_keys(self) -> list[tuple[int, int]]:
-        return [key for key in self._blocks if key[1] >= 0]
+    def _entry_block(self, block: int, step: int) -> int | None:
+        """The first entry's block from ``block`` on, going ``step`` (±1); ``None`` past the end.
+
+        (Arithmetic on the blocks: a key press does not walk a 10,000-entry log.)
+        """
+        blocks = self._blocks
+        while 0 <= block < len(blocks):
+            if blocks[block][1] >= 0:
+                return block
+            block += step
+        return None
 
     def watch_cursor(self, old: tuple[int, int] | None, new: tuple[int, int] | None) -> None:
         self.refresh()
@@ -720,14 +729,20 @@ class SpeakerLog(ScrollView, can_focus=True):
         self.scroll_end(animate=False, force=True)
 
     def _move(self, delta: int) -> None:
-        keys = self._entry_keys()
-        if not keys:
+        blocks = self._blocks
+        current = blocks.index_of(*self.cursor) if self.cursor is not None else None
+        if current is None or self.cursor[1] < 0:
+            end = self._entry_block(len(blocks) - 1, -1) if delta < 0 else self._entry_block(0, 1)
+            if end is not None:
+                self.cursor = blocks[end]
             return
-        if self.cursor is None or self._blocks.index_of(*self.cursor) is None or self.cursor[1] < 0:
-            self.cursor = keys[-1] if delta < 0 else keys[0]
-            return
-        position = keys.index(self.cursor) + delta
-        self.cursor = keys[max(0, min(position, len(keys) - 1))]
+        step = 1 if delta > 0 else -1
+        for _ in range(abs(delta)):  # entry by entry, stopping at the first and the last
+            following = self._entry_block(current + step, step)
+            if following is None:
+                break
+            current = following
+        self.cursor = blocks[current]
 
     def action_cursor_up(self) -> None:
         """Select the previous entry."""
@@ -739,15 +754,15 @@ class SpeakerLog(ScrollView, can_focus=True):
 
     def action_cursor_first(self) -> None:
         """Select the first entry."""
-        keys = self._entry_keys()
-        if keys:
-            self.cursor = keys[0]
+        block = self._entry_block(0, 1)
+        if block is not None:
+            self.cursor = self._blocks[block]
 
     def action_cursor_last(self) -> None:
         """Select the last entry."""
-        keys = self._entry_keys()
-        if keys:
-            self.cursor = keys[-1]
+        block = self._entry_block(len(self._blocks) - 1, -1)
+        if block is not None:
+            self.cursor = self._blocks[block]
 
     def action_select(self) -> None:
         """Open the selected entry."""
