@@ -129,12 +129,13 @@ def _meeting_text(meeting: Meeting, ensure_ascii: bool) -> str:
     def dumps(value: Any) -> str:
         return json.dumps(value, ensure_ascii=ensure_ascii)
 
+    # Written with the reader's own line starts: a drift would send every file to the slow reader.
     schema = {"1": {"kind": KIND_MEETING, "version": SCHEMA_VERSION}}
     parts = [
-        f"{{\"_schema\": {dumps(schema)},\n",
-        f"\"meta\": {dumps({'1': _header_doc(meeting)})},\n",
-        f"\"people\": {dumps({str(n): doc for n, doc in enumerate(_people_docs(meeting), 1)})},\n",
-        "\"items\": {\n",
+        f"{_LINE_SCHEMA.decode()}{dumps(schema)},\n",
+        f"{_LINE_META.decode()}{dumps({'1': _header_doc(meeting)})},\n",
+        f"{_LINE_PEOPLE.decode()}{dumps({str(n): doc for n, doc in enumerate(_people_docs(meeting), 1)})},\n",
+        _LINE_ITEMS.decode(),
     ]
     interchange = _interchange()
     entry_to_dict = interchange.entry_to_dict
@@ -142,7 +143,7 @@ def _meeting_text(meeting: Meeting, ensure_ascii: bool) -> str:
         item_dict = interchange.item_to_dict(item, with_log=False)
         item_dict.pop("log", None)
         head = dumps({"id": item.id, "order": number - 1, "item": item_dict})
-        parts.append(f"{',' if number > 1 else ''}\"{number}\": {head[:-1]}, \"log\": [\n")
+        parts.append(f"{',' if number > 1 else ''}\"{number}\": {head[:-1]}{_LOG_OPEN.decode()}")
         lines = [dumps({"uid": entry.uid, "entry": entry_to_dict(entry)}) for entry in item.log]
         if lines:
             parts.append(",\n".join(lines))
