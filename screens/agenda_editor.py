@@ -22,9 +22,10 @@ from textual.widgets import Static
 from minutes.model import SECTION_AGENDA, Item
 from minutes.render import circled
 from minutes.safe_text import visible
-from screens.committee_editor import FormField, RowForm, RowTable
 from screens.confirm import Confirm, close_asking_if_changed
+from screens.row_form import FormField, RowForm
 from tui.widgets.key_bar import KeyBar
+from tui.widgets.row_table import RowTable
 
 #: Sections and kinds offered as completions (anything else may be typed).
 SECTIONS = (SECTION_AGENDA, "報告事項", "その他")

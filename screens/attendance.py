@@ -36,8 +36,8 @@ from minutes.committee import (
 from minutes.model import GROUP_MEMBER, GROUP_SECRETARIAT, Meeting, Person
 from minutes.render import circled, composed_title, item_heading
 from minutes.safe_text import visible
-from screens.committee_editor import FormField, RowForm
 from screens.confirm import close_asking_if_changed
+from screens.row_form import FormField, RowForm
 from tui.widgets.key_bar import KeyBar
 
 

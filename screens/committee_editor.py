@@ -5,37 +5,21 @@ In a table: Insert adds a row, Delete removes it, ctrl+↑/↓ moves it, Enter
 edits it in a small form. Tab moves between fields. ctrl+s checks and saves
 the committee (through ``app.datadir``); Escape closes, asking first when
 something changed.
-
-Also here, used by the other editors: :class:`RowForm` (a small form for one
-row) and :class:`RowTable` (a table whose rows are edited with those keys).
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
-from textual.suggester import SuggestFromList
-from textual.widgets import (
-    Checkbox,
-    DataTable,
-    Input,
-    Label,
-    Select,
-    SelectionList,
-    Static,
-    TabbedContent,
-    TabPane,
-    TextArea,
-)
+from textual.screen import Screen
+from textual.widgets import Input, Label, Select, Static, TabbedContent, TabPane
 
 from minutes.committee import (
     EXPORT_VOTES_NAMES,
@@ -52,212 +36,11 @@ from minutes.model import RULE_NAMES, RULES, TITLE_CHAIR, TITLE_MEMBER
 from minutes.phrases import Phrase
 from minutes.safe_text import visible
 from screens.confirm import close_asking_if_changed
-from screens.read_only import refuse_if_read_only
+from screens.row_form import FormField, RowForm
 from storage.errors import StorageError
+from tui.read_only import refuse_if_read_only
 from tui.widgets.key_bar import KeyBar
-
-
-# -- a small form for one row ---------------------------------------------------------------
-@dataclass
-class FormField:
-    """One field of a :class:`RowForm`.
-
-    ``kind``: ``text`` (one line), ``multiline``, ``choice`` (a list to pick
-    one from; ``choices`` are ``(shown, value)``), ``check`` (yes/no) or
-    ``multi`` (several of ``choices``).
-    """
-
-    key: str
-    label: str
-    kind: str = "text"
-    choices: Sequence[tuple[str, Any]] = ()
-    suggestions: Sequence[str] = ()
-    placeholder: str = ""
-    required: bool = False
-
-
-class RowForm(ModalScreen[dict | None]):
-    """Edit the fields of one row: Tab or Enter to the next field, ctrl+s to keep, Escape to cancel.
-
-    ``check`` is called with the values and returns a Japanese message when
-    they cannot be kept (the form then stays open), else ``None``.
-    """
-
-    BINDINGS = [
-        Binding("ctrl+s", "save", "決定", priority=True),
-        Binding("escape", "cancel", "取消"),
-    ]
-
-    DEFAULT_CSS = """
-    RowForm {
-        align: center middle;
-    }
-    RowForm > Vertical {
-        width: 76;
-        max-width: 95%;
-        height: auto;
-        max-height: 90%;
-        border: round $accent;
-        background: $surface;
-        padding: 0 1;
-    }
-    RowForm VerticalScroll {
-        height: auto;
-        max-height: 30;
-    }
-    RowForm .form-label {
-        margin-top: 1;
-        color: $text-muted;
-    }
-    RowForm TextArea {
-        height: 6;
-    }
-    RowForm SelectionList {
-        height: auto;
-        max-height: 8;
-    }
-    RowForm .hint {
-        color: $text-muted;
-        margin-top: 1;
-    }
-    """
-
-    def __init__(
-        self,
-        title: str,
-        fields: Sequence[FormField],
-        values: dict[str, Any] | None = None,
-        check: Callable[[dict[str, Any]], str | None] | None = None,
-    ) -> None:
-        super().__init__()
-        self.title_text = title
-        self.fields = list(fields)
-        self.values = dict(values or {})
-        self.check = check
-
-    def compose(self) -> ComposeResult:
-        with Vertical() as box:
-            box.border_title = self.title_text
-            with VerticalScroll():
-                for spec in self.fields:
-                    label = spec.label + ("(必須)" if spec.required else "")
-                    yield Label(label, classes="form-label")
-                    yield self._widget(spec)
-            yield Static("Tab / Enter 次の欄 ・ ctrl+s 決定 ・ Esc 取消", classes="hint")
-
-    def _widget(self, spec: FormField):
-        value = self.values.get(spec.key)
-        wid = f"field-{spec.key}"
-        if spec.kind == "multiline":
-            return TextArea(str(value or ""), soft_wrap=True, id=wid, tab_behavior="focus")
-        if spec.kind == "choice":
-            values = [v for _, v in spec.choices]
-            return Select(
-                [(text, v) for text, v in spec.choices],
-                value=value if value in values else Select.NULL,
-                allow_blank=value not in values,
-                prompt="選んでください",
-                id=wid,
-            )
-        if spec.kind == "check":
-            return Checkbox(spec.placeholder or spec.label, bool(value), id=wid)
-        if spec.kind == "multi":
-            chosen = set(value or [])
-            return SelectionList(*[(text, v, v in chosen) for text, v in spec.choices], id=wid)
-        suggester = SuggestFromList(list(spec.suggestions)) if spec.suggestions else None
-        return Input(str(value or ""), placeholder=spec.placeholder, suggester=suggester, id=wid)
-
-    def on_mount(self) -> None:
-        if self.fields:
-            self.query_one(f"#field-{self.fields[0].key}").focus()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        last = self.fields[-1].key if self.fields else None
-        if event.input.id == f"field-{last}":
-            self.action_save()
-        else:
-            self.focus_next()
-
-    def read(self) -> dict[str, Any]:
-        """The values as the clerk has entered them."""
-        result: dict[str, Any] = {}
-        for spec in self.fields:
-            widget = self.query_one(f"#field-{spec.key}")
-            if spec.kind == "multiline":
-                result[spec.key] = widget.text
-            elif spec.kind == "choice":
-                result[spec.key] = None if widget.value is Select.NULL else widget.value
-            elif spec.kind == "check":
-                result[spec.key] = widget.value
-            elif spec.kind == "multi":
-                order = [v for _, v in spec.choices]
-                result[spec.key] = sorted(widget.selected, key=order.index)
-            else:
-                result[spec.key] = widget.value.strip()
-        return result
-
-    def action_save(self) -> None:
-        """Keep the values, if they are complete and valid."""
-        values = self.read()
-        for spec in self.fields:
-            if spec.required and (values.get(spec.key) in (None, "") or not str(values.get(spec.key)).strip()):
-                self.notify(f"{spec.label}を入れてください。", severity="warning")
-                self.query_one(f"#field-{spec.key}").focus()
-                return
-        if self.check is not None:
-            problem = self.check(values)
-            if problem:
-                self.notify(problem, severity="warning", timeout=10)
-                return
-        self.dismiss(values)
-
-    def action_cancel(self) -> None:
-        """Close without keeping anything."""
-        self.dismiss(None)
-
-
-# -- a table whose rows are edited ----------------------------------------------------------
-class RowTable(DataTable):
-    """A row table: Insert (or ctrl+n) add, Delete remove, ctrl+↑/↓ move, Enter edit (the screen does the work).
-
-    The screen implements ``row_add(table)``, ``row_remove(table)``,
-    ``row_move(table, delta)`` and ``row_edit(table)``.
-    """
-
-    BINDINGS = [
-        Binding("insert,ctrl+n", "row_add", "追加"),  # ctrl+n: many laptops have no Insert key
-        Binding("delete", "row_remove", "削除"),
-        Binding("ctrl+up", "row_move(-1)", "上へ"),
-        Binding("ctrl+down", "row_move(1)", "下へ"),
-        Binding("enter", "row_edit", "編集"),
-        Binding("home", "scroll_top", "先頭", show=False),
-        Binding("end", "scroll_bottom", "末尾", show=False),
-    ]
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
-
-    def action_row_add(self) -> None:
-        self.screen.row_add(self)
-
-    def action_row_remove(self) -> None:
-        self.screen.row_remove(self)
-
-    def action_row_move(self, delta: int) -> None:
-        self.screen.row_move(self, delta)
-
-    def action_row_edit(self) -> None:
-        self.screen.row_edit(self)
-
-    def show_rows(self, rows: list[tuple], cursor: int | None = None) -> None:
-        """Replace every row (cells are made safe to show); put the cursor on ``cursor``."""
-        keep = self.cursor_row if cursor is None else cursor
-        self.clear()
-        for cells in rows:
-            self.add_row(*[Text(visible(str(c)), no_wrap=True) for c in cells])
-        if rows:
-            self.move_cursor(row=max(0, min(keep, len(rows) - 1)))
+from tui.widgets.row_table import RowTable
 
 
 @dataclass

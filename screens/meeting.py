@@ -27,9 +27,9 @@ from minutes.meeting_settings import export_defaults, meeting_quorum, meeting_ru
 from minutes.model import APPROVE, Meeting, Speech, Vote
 from minutes.speakers import MEMBER_UNNAMED, SECRETARIAT, SpeakerRef, chair, departments, display, vice_chair
 from minutes.votes import decide, is_tie, tally
-from screens import read_only
-from screens.heap import collect_garbage_if_due, settle_heap
 from storage.errors import StorageError, os_error_reason, user_message
+from tui import read_only
+from tui.heap import collect_garbage_if_due, settle_heap
 from tui.widgets.agenda import AgendaPane
 from tui.widgets.entry_bar import EntryBar, EntryText
 from tui.widgets.key_bar import KeyBar

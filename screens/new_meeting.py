@@ -45,8 +45,8 @@ from minutes.safe_text import visible
 from screens.agenda_editor import AgendaEditor
 from screens.confirm import Confirm
 from screens.filter_picker import FilterPicker
-from screens.read_only import refuse_if_read_only
 from storage.errors import StorageError
+from tui.read_only import refuse_if_read_only
 from tui.widgets.key_bar import KeyBar
 
 

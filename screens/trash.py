@@ -16,12 +16,13 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from minutes.era import format_era_timestamp
+from minutes.naming import describe, era_date
 from minutes.safe_text import visible
 from screens.confirm import Confirm
-from screens.meeting_list import Column, ListTable, describe, era_date
-from screens.read_only import refuse_if_read_only
 from storage.errors import StorageError, user_message
+from tui.read_only import refuse_if_read_only
 from tui.widgets.key_bar import KeyBar
+from tui.widgets.list_table import Column, ListTable
 
 def deleted_text(stamp: str) -> str:
     """``令和4年3月15日 18:05`` for an ISO time (local time), or the text itself, made safe to show."""

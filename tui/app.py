@@ -10,10 +10,9 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from screens import read_only
 from storage import DataDir
 from storage.errors import StorageError
-from tui import overlay_text
+from tui import overlay_text, read_only
 from tui.clipboard import CopyResult, copy_text, pyperclip_copy
 from tui.commands import Palette, ScreenCommands
 

@@ -8,8 +8,8 @@ from textual.widgets import Input, SelectionList
 from minutes.committee import Attendance
 from minutes.render import attendance, observers_text
 from screens.attendance import AttendanceScreen, PeopleTable
-from screens.committee_editor import RowForm
 from screens.confirm import Confirm
+from screens.row_form import RowForm
 from tests.functional.appkit import add_meeting, demo_dict, empty_demo_dict, make_app, paste
 
 SIZE = (120, 36)

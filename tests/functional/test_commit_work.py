@@ -12,11 +12,11 @@ from itertools import accumulate
 
 import pytest
 
-import screens.heap as heap_module
 import screens.meeting as meeting_module
-from screens.heap import collect_garbage_if_due
+import tui.heap as heap_module
 from screens.meeting import MeetingScreen
 from tests.functional.appkit import add_meeting, demo_dict, make_app, paste
+from tui.heap import collect_garbage_if_due
 from tui.widgets.speaker_log import LogScrollBar, SpeakerLog
 
 SIZE = (120, 36)

@@ -7,11 +7,13 @@ from textual.widgets import Input, Select
 
 from minutes.committee import Committee, Member, committee_from_meeting
 from minutes.demo import load_demo
-from screens.committee_editor import CommitteeEditor, RowForm, RowTable
+from screens.committee_editor import CommitteeEditor
 from screens.committees import CommitteesScreen, MeetingPicker
 from screens.confirm import Confirm
+from screens.row_form import RowForm
 from storage import DataDir
 from tests.functional.appkit import add_meeting, demo_dict, make_app, paste
+from tui.widgets.row_table import RowTable
 
 SIZE = (120, 36)
 

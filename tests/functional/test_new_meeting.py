@@ -12,12 +12,13 @@ from minutes.committee import committee_from_meeting
 from minutes.demo import load_demo
 from minutes.model import Item, Speech
 from screens.agenda_editor import AgendaEditor
-from screens.committee_editor import RowForm, RowTable
 from screens.confirm import Confirm
 from screens.meeting import MeetingScreen
 from screens.new_meeting import CommitteePicker, NewMeetingScreen
+from screens.row_form import RowForm
 from storage import DataDir
 from tests.functional.appkit import add_meeting, demo_dict, load, make_app, paste
+from tui.widgets.row_table import RowTable
 
 SIZE = (120, 36)
 DEMO_TITLE = "(仮称)小平市一般廃棄物処理基本計画策定に係る市民アンケート調査における個人情報の本人以外からの収集及び目的外利用について"

@@ -213,3 +213,100 @@ def test_relative_imports_resolve_against_the_package():
     assert [imp.module for imp in found] == ["tui.storage", "tui.widgets.agenda"]
     assert _hits("storage.paths", ("storage",))
     assert not _hits("storages", ("storage",))
+
+
+# -- the modules screens may use from tui, and cycles ----------------------------------------------
+#: What screens may import from ``tui``: leaves that import nothing of the app, the screens or storage.
+TUI_LEAVES = ("tui.widgets", "tui.heap", "tui.read_only")
+
+
+def _module_name(path: Path) -> str:
+    relative = path.relative_to(REPO).with_suffix("")
+    parts = list(relative.parts)
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+def test_screens_use_only_the_leaves_of_tui():
+    found = [
+        f"{path.relative_to(REPO)}:{imp.line}: imports {imp.module}"
+        for path in python_files("screens")
+        for imp in imports_of(path)
+        if _hits(imp.module, ("tui",)) and not _hits(imp.module, TUI_LEAVES) and imp.module != "tui"
+    ]
+    assert not found, "screens/ may import from tui/ only " + ", ".join(TUI_LEAVES) + ":\n" + "\n".join(found)
+
+
+def test_the_leaves_of_tui_import_no_app_screen_or_storage():
+    leaves = python_files("tui/widgets") + [REPO / "tui" / "heap.py", REPO / "tui" / "read_only.py"]
+    found = []
+    for path in leaves:
+        for imp in imports_of(path):
+            if _hits(imp.module, ("screens", "storage")) or (
+                _hits(imp.module, ("tui",)) and not _hits(imp.module, TUI_LEAVES)
+            ):
+                found.append(f"{path.relative_to(REPO)}:{imp.line}: imports {imp.module}")
+    assert not found, "the leaves of tui/ import only minutes/ and each other:\n" + "\n".join(found)
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Each module of the app and the app's modules it imports (anywhere in it, even inside a function)."""
+    paths = [p for folder in ("minutes", "storage", "screens", "tui") for p in python_files(folder)]
+    modules = {_module_name(p): p for p in paths}
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        targets = set()
+        for imp in imports_of(path):
+            # ``from a.b import c`` names a.b (or the submodule a.b.c): take the longest module that exists.
+            parts = imp.module.split(".")
+            while parts and ".".join(parts) not in modules:
+                parts.pop()
+            if parts and ".".join(parts) != name:
+                targets.add(".".join(parts))
+        graph[name] = targets
+    return graph
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One cycle of the graph, as the list of modules around it, or ``None``."""
+    state: dict[str, int] = {}  # 1: on the path, 2: done
+    path: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        path.append(node)
+        for target in sorted(graph.get(node, ())):
+            if state.get(target) == 1:
+                return path[path.index(target):] + [target]
+            if target not in state:
+                cycle = visit(target)
+                if cycle:
+                    return cycle
+        path.pop()
+        state[node] = 2
+        return None
+
+    for node in sorted(graph):
+        if node not in state:
+            cycle = visit(node)
+            if cycle:
+                return cycle
+    return None
+
+
+def test_no_module_imports_itself_back():
+    # An import cycle (a screen importing a widget from another screen that imports it back) makes
+    # the order of imports matter; the package __init__ modules are left out (a package imports its parts).
+    graph = {name: {t for t in targets if not _is_package(t)} for name, targets in import_graph().items() if not _is_package(name)}
+    cycle = find_cycle(graph)
+    assert cycle is None, "import cycle: " + " → ".join(cycle)
+
+
+def _is_package(name: str) -> bool:
+    return (REPO / name.replace(".", "/") / "__init__.py").exists()
+
+
+def test_the_cycle_check_sees_a_cycle():
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": set()}) is None

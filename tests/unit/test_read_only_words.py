@@ -1,8 +1,8 @@
-"""A refused change says why and what to do instead (screens/read_only.py)."""
+"""A refused change says why and what to do instead (tui/read_only.py)."""
 
 from __future__ import annotations
 
-from screens import read_only
+from tui import read_only
 
 
 def test_each_reason_comes_with_what_to_do():
