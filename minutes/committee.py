@@ -36,6 +36,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from minutes.era import fiscal_year_of
 from minutes.model import (
     GROUP_DEPARTMENT,
     GROUP_MEMBER,
@@ -124,13 +125,6 @@ def parse_date_text(value: str) -> date:
         return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
     except ValueError:
         raise ValueError(f"日付「{value}」はありえない日付です。") from None
-
-
-def fiscal_year_of(day: date | datetime | str) -> int:
-    """The fiscal year (年度, April to March) of a day, as the Western year it starts in."""
-    if isinstance(day, str):
-        day = parse_date_text(day)
-    return day.year if day.month >= 4 else day.year - 1
 
 
 def new_committee_id() -> str:
@@ -430,7 +424,7 @@ def next_numbers(previous: Meeting | None, today: date | datetime | str) -> tupl
     previous_year = previous.fiscal_year
     if previous_year is None:
         try:
-            previous_year = fiscal_year_of(previous.date)
+            previous_year = fiscal_year_of(parse_date_text(previous.date))
         except ValueError:
             previous_year = None
     if previous_year == fiscal_year and previous.session:

@@ -145,6 +145,15 @@ def format_date_line(day: _dt.date | str, start: _dt.time | str, end: _dt.time |
     return line
 
 
+def fiscal_year_of(day: _dt.date | str) -> int:
+    """The fiscal year (年度, April to March) of a day, as the Western year it starts in.
+
+    A string is a ``YYYY-MM-DD`` date (:class:`ValueError` otherwise).
+    """
+    day = parse_date(day)
+    return day.year if day.month >= 4 else day.year - 1
+
+
 def fiscal_year_label(fiscal_year: int) -> str:
     """``令和3年度`` for fiscal 2021 (April 2021 to March 2022).
 

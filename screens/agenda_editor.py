@@ -156,9 +156,10 @@ class AgendaEditor(Screen[list[Item] | None]):
         item.kind = values["kind"]
         item.departments = list(values["departments"])
 
-    # -- RowTable callbacks -------------------------------------------------------------------
-    def row_add(self, table: RowTable) -> None:
+    # -- what the RowTable keys ask for -------------------------------------------------------
+    def on_row_table_add_row(self, message: RowTable.AddRow) -> None:
         """Insert: a new item after the cursor."""
+        table = message.control
         at = table.cursor_row + 1 if self.items else 0
         section = self.items[at - 1].section if at > 0 and self.items[at - 1].section == SECTION_AGENDA else SECTION_AGENDA
         empty = {"title": "", "section": section, "kind": "", "departments": []}
@@ -173,10 +174,11 @@ class AgendaEditor(Screen[list[Item] | None]):
 
         self.app.push_screen(RowForm("議事を追加", self._fields(), empty), added)
 
-    def row_edit(self, table: RowTable) -> None:
+    def on_row_table_edit_row(self, message: RowTable.EditRow) -> None:
         """Enter: edit the item under the cursor."""
+        table = message.control
         if not self.items:
-            self.row_add(table)
+            table.action_row_add()
             return
         index = table.cursor_row
         item = self.items[index]
@@ -188,8 +190,9 @@ class AgendaEditor(Screen[list[Item] | None]):
 
         self.app.push_screen(RowForm("議事を編集", self._fields(), self._values(item)), edited)
 
-    def row_remove(self, table: RowTable) -> None:
+    def on_row_table_remove_row(self, message: RowTable.RemoveRow) -> None:
         """Delete: remove the item under the cursor (asking first when it has entries)."""
+        table = message.control
         if not self.items:
             self.app.bell()
             return
@@ -218,8 +221,9 @@ class AgendaEditor(Screen[list[Item] | None]):
             answered,
         )
 
-    def row_move(self, table: RowTable, delta: int) -> None:
+    def on_row_table_move_row(self, message: RowTable.MoveRow) -> None:
         """ctrl+↑/↓: move the item."""
+        table, delta = message.control, message.delta
         index = table.cursor_row
         target = index + delta
         if not self.items or not 0 <= target < len(self.items):

@@ -14,7 +14,6 @@ ctrl+s keeps, Escape closes (asks when something changed).
 from __future__ import annotations
 
 import copy
-from datetime import datetime
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -38,12 +37,8 @@ from minutes.render import circled, composed_title, item_heading
 from minutes.safe_text import visible
 from screens.confirm import close_asking_if_changed
 from screens.row_form import FormField, RowForm
+from tui.clock import app_now
 from tui.widgets.key_bar import KeyBar
-
-
-def _now(app) -> datetime:
-    clock = getattr(app, "clock", None)
-    return clock() if callable(clock) else datetime.now()
 
 
 class PeopleTable(DataTable):
@@ -299,7 +294,7 @@ class AttendanceScreen(Screen[Attendance | None]):
         """F3 / F4: the person arrived late / left early, now."""
         if person is None:
             return
-        now = _now(self.app).strftime("%H:%M")
+        now = app_now(self.app).strftime("%H:%M")
         problem = self._check_times(person, **{field: now})
         if problem:
             self.notify(problem, severity="warning", timeout=10)

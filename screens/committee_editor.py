@@ -378,8 +378,9 @@ class CommitteeEditor(Screen[Committee | None]):
             select.set_options(self._key_options(number))
             select.value = value
 
-    def row_add(self, table: RowTable) -> None:
+    def on_row_table_add_row(self, message: RowTable.AddRow) -> None:
         """Insert: a new row after the cursor, filled in a form."""
+        table = message.control
         key = self._key_of(table)
         spec = self.specs[key]
         at = table.cursor_row + 1 if spec.rows else 0
@@ -394,12 +395,13 @@ class CommitteeEditor(Screen[Committee | None]):
             RowForm(f"{spec.what}を追加", spec.fields(), spec.empty(), lambda v: spec.check(v, None)), added
         )
 
-    def row_edit(self, table: RowTable) -> None:
+    def on_row_table_edit_row(self, message: RowTable.EditRow) -> None:
         """Enter: edit the row under the cursor (or add one to an empty table)."""
+        table = message.control
         key = self._key_of(table)
         spec = self.specs[key]
         if not spec.rows:
-            self.row_add(table)
+            table.action_row_add()
             return
         index = table.cursor_row
         old = spec.rows[index]
@@ -414,8 +416,9 @@ class CommitteeEditor(Screen[Committee | None]):
             RowForm(f"{spec.what}を編集", spec.fields(), spec.values(old), lambda v: spec.check(v, old)), edited
         )
 
-    def row_remove(self, table: RowTable) -> None:
+    def on_row_table_remove_row(self, message: RowTable.RemoveRow) -> None:
         """Delete: remove the row under the cursor (Escape without saving brings it back)."""
+        table = message.control
         key = self._key_of(table)
         spec = self.specs[key]
         if not spec.rows:
@@ -426,8 +429,9 @@ class CommitteeEditor(Screen[Committee | None]):
         self._show(key, index)
         self.notify(f"{spec.what}を1行削除しました(保存せずに閉じれば元に戻ります)。")
 
-    def row_move(self, table: RowTable, delta: int) -> None:
+    def on_row_table_move_row(self, message: RowTable.MoveRow) -> None:
         """ctrl+↑/↓: move the row under the cursor."""
+        table, delta = message.control, message.delta
         key = self._key_of(table)
         rows = self.specs[key].rows
         index = table.cursor_row

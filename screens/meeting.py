@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -23,12 +22,13 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import OptionList
 
+import tui.read_only as read_only
 from minutes.meeting_settings import export_defaults, meeting_quorum, meeting_rule
 from minutes.model import APPROVE, Meeting, Speech, Vote
 from minutes.speakers import MEMBER_UNNAMED, SECRETARIAT, SpeakerRef, chair, departments, display, vice_chair
 from minutes.votes import decide, is_tie, tally
-from storage.errors import StorageError, os_error_reason, user_message
-from tui import read_only
+from storage.errors import StorageError, user_message
+from tui.clock import app_now
 from tui.heap import collect_garbage_if_due, settle_heap
 from tui.widgets.agenda import AgendaPane
 from tui.widgets.entry_bar import EntryBar, EntryText
@@ -50,12 +50,6 @@ def speaker_key_number(action: str) -> int | None:
     if action.startswith("speaker_key(") and action.endswith(")"):
         return int(action[len("speaker_key(") : -1])
     return None
-
-
-def app_now(app) -> datetime:
-    """The app's clock (tests freeze it), or the wall clock."""
-    clock = getattr(app, "clock", None)
-    return clock() if callable(clock) else datetime.now()
 
 
 class MeetingScreen(Screen):
@@ -297,17 +291,8 @@ class MeetingScreen(Screen):
                     item = self.meeting.item(item_id)
                     if item is not None:
                         self.store.save_item(item)
-        except StorageError as error:
-            self.notify(error.message, title="保存できませんでした", severity="error", timeout=15)
-            return False
-        except OSError as error:  # pragma: no cover - storage wraps OSError in WriteFailedError
-            self.notify(
-                f"保存できませんでした({os_error_reason(error)})。入力した文章は消えていません。"
-                "原因を取り除いてから、もう一度 Enter を押してください。",
-                title="保存できませんでした",
-                severity="error",
-                timeout=15,
-            )
+        except (StorageError, OSError) as error:
+            self._say_not_saved(error)
             return False
         secondary = getattr(self.store, "secondary_error", None)
         if secondary is not None:
@@ -354,8 +339,7 @@ class MeetingScreen(Screen):
             try:
                 self.store.close()
             except (StorageError, OSError) as error:
-                message = user_message(error)
-                self.notify(message, title="会議一覧を更新できませんでした", severity="warning")
+                self._say_not_saved(error, title="会議一覧を更新できませんでした", severity="warning")
             else:
                 if self.store.secondary_error is not None:
                     # Everything is on disk (the journal stays and is folded in at the next open).
@@ -826,8 +810,7 @@ class MeetingScreen(Screen):
                 self.store.save_header()
         except (StorageError, OSError) as error:
             setattr(self.meeting, field, old)
-            message = user_message(error)
-            self.notify(message, title="保存できませんでした", severity="error", timeout=15)
+            self._say_not_saved(error)
             return
         self.query_one(MeetingHeader).refresh()
         self.notify(f"{'開会' if field == 'start' else '閉会'}を {value} にしました。")
@@ -907,10 +890,14 @@ class MeetingScreen(Screen):
         try:
             for method in methods:
                 getattr(self.store, method)()
-        except StorageError as error:
-            self.notify(error.message, title="保存できませんでした", severity="error", timeout=15)
+        except (StorageError, OSError) as error:
+            self._say_not_saved(error)
             return False
         return True
+
+    def _say_not_saved(self, error: BaseException, *, title: str = "保存できませんでした", **notify) -> None:
+        """Tell the clerk what could not be written and what to do (what was typed stays where it is)."""
+        self.notify(user_message(error), title=title, **({"severity": "error", "timeout": 15} | notify))
 
     # -- help ---------------------------------------------------------------------
     def action_help(self) -> None:

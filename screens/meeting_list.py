@@ -29,7 +29,6 @@ trash, the search …). When the data folder is read-only
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime
 
 from rich.cells import cell_len
 from textual.app import ComposeResult
@@ -38,13 +37,14 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
-from minutes.era import fiscal_year_label, format_era_timestamp, parse_date
+from minutes.era import fiscal_year_label, fiscal_year_of, format_era_timestamp
 from minutes.naming import describe, era_date
 from minutes.safe_text import visible
 from minutes.status import FINAL, status_label
 from screens.confirm import Confirm
 from screens.filter_picker import FilterPicker
 from storage.errors import StorageError, user_message
+from tui.clock import app_now
 from tui.heap import settle_heap
 from tui.read_only import refuse_if_read_only
 from tui.widgets.key_bar import KeyBar
@@ -54,20 +54,12 @@ from tui.widgets.list_table import Column, ListTable
 ALL = ""
 
 
-def app_now(app) -> datetime:
-    """The app's clock (tests freeze it) as an aware local time."""
-    clock = getattr(app, "clock", None)
-    now = clock() if callable(clock) else datetime.now()
-    return now.astimezone() if now.tzinfo is None else now
-
-
-def fiscal_year_of(value: str) -> int | None:
-    """The fiscal year (April to March) of a ``YYYY-MM-DD`` date, or ``None``."""
+def fiscal_year_or_none(value: str) -> int | None:
+    """The fiscal year of a ``YYYY-MM-DD`` date, or ``None`` for a date the list cannot read."""
     try:
-        day: date = parse_date(value)
+        return fiscal_year_of(value)
     except ValueError:
         return None
-    return day.year if day.month >= 4 else day.year - 1
 
 
 def fiscal_label(year: int) -> str:
@@ -200,7 +192,7 @@ class MeetingListScreen(Screen):
     def _matches(self, row: dict) -> bool:
         if self.committee != ALL and row.get("body") != self.committee:
             return False
-        if self.fiscal_year is not None and fiscal_year_of(str(row.get("date", ""))) != self.fiscal_year:
+        if self.fiscal_year is not None and fiscal_year_or_none(str(row.get("date", ""))) != self.fiscal_year:
             return False
         return True
 
@@ -315,7 +307,7 @@ class MeetingListScreen(Screen):
 
     def action_filter_year(self) -> None:
         """Choose a fiscal year to show only its meetings."""
-        counts = Counter(fiscal_year_of(str(row.get("date", ""))) for row in self.rows)
+        counts = Counter(fiscal_year_or_none(str(row.get("date", ""))) for row in self.rows)
         choices: list[tuple[str, str, int]] = [(f"すべての年度({len(self.rows)}件)", "すべて", 0)]
         for year in sorted((y for y in counts if y is not None), reverse=True):
             label = fiscal_label(year)
@@ -388,7 +380,7 @@ class MeetingListScreen(Screen):
             if not yes:
                 return
             try:
-                self.app.datadir.delete_meeting(meeting_id, when=app_now(self.app))
+                self.app.datadir.delete_meeting(meeting_id, when=app_now(self.app, aware=True))
             except StorageError as error:
                 self.notify(error.message, title="ごみ箱へ移せませんでした", severity="error", timeout=20)
                 return
@@ -444,7 +436,7 @@ class MeetingListScreen(Screen):
             if not yes_:
                 return
             try:
-                record = self.app.datadir.set_status(meeting_id, status, when=app_now(self.app))
+                record = self.app.datadir.set_status(meeting_id, status, when=app_now(self.app, aware=True))
             except (StorageError, ValueError) as error:
                 message = user_message(error)
                 self.notify(message, title=f"{title}できませんでした", severity="error", timeout=20)

@@ -17,8 +17,6 @@ Keys: F2 choose the committee, F3 agenda, ctrl+s create and open, Escape back.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -46,6 +44,7 @@ from screens.agenda_editor import AgendaEditor
 from screens.confirm import Confirm
 from screens.filter_picker import FilterPicker
 from storage.errors import StorageError
+from tui.clock import app_now
 from tui.read_only import refuse_if_read_only
 from tui.widgets.key_bar import KeyBar
 
@@ -54,11 +53,6 @@ class CommitteePicker(FilterPicker[str]):
     """Choose a committee (returns its id)."""
 
     title_text = "会議体を選ぶ"
-
-
-def _now(app) -> datetime:
-    clock = getattr(app, "clock", None)
-    return clock() if callable(clock) else datetime.now()
 
 
 NUMBER_FIELDS = ("fiscal-year", "session", "serial")
@@ -210,7 +204,7 @@ class NewMeetingScreen(Screen):
         if previous is not None and previous.date < source.date:
             previous = source
         self.previous = previous
-        today = _now(self.app)
+        today = app_now(self.app)
         self.base = next_meeting_from(source, today, committee)
         numbers = next_numbers(previous, today.date())
         self.base.fiscal_year, self.base.session, self.base.serial = numbers
@@ -221,7 +215,7 @@ class NewMeetingScreen(Screen):
         """Fill the form from a committee and its previous meeting."""
         self.committee = committee
         self.previous = self._previous_of(committee.name)
-        self.base = meeting_from_committee(committee, _now(self.app), self.previous)
+        self.base = meeting_from_committee(committee, app_now(self.app), self.previous)
         self._fill()
 
     def _fill(self) -> None:

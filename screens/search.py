@@ -27,11 +27,12 @@ from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from minutes.era import format_era_date
+from minutes.naming import era_date
 from minutes.safe_text import visible
 from storage.errors import StorageError, user_message
 from storage.search import KIND_ITEM, KIND_MEETING_TITLE, SearchHit, SearchResult
 from tui.widgets.key_bar import KeyBar
+from tui.widgets.list_table import cut
 
 #: Seconds of quiet typing before the search runs.
 SEARCH_DELAY = 0.3
@@ -40,27 +41,6 @@ LIMIT = 500
 #: Seconds the background reading of the meetings rests after each file (0: the interpreter
 #: switches threads often enough that typing stays quick; measured 3–15 ms a key while it reads).
 WARM_PAUSE = 0.0
-
-
-def _era(value: str) -> str:
-    try:
-        return format_era_date(value)
-    except ValueError:
-        return visible(value)
-
-
-def cut(text: str, width: int) -> str:
-    """``text`` cut to ``width`` cells, ending in ``…`` if it was longer."""
-    if cell_len(text) <= width:
-        return text
-    kept, used = [], 0
-    for char in text:
-        size = cell_len(char)
-        if used + size > width - 1:
-            break
-        kept.append(char)
-        used += size
-    return "".join(kept) + "…"
 
 
 def highlighted(text: str, spans: tuple[tuple[int, int], ...], width: int | None = None) -> Content:
@@ -88,7 +68,7 @@ def highlighted(text: str, spans: tuple[tuple[int, int], ...], width: int | None
 
 def meeting_prompt(hit: SearchHit, width: int) -> Content:
     """The heading of a meeting's hits: its date and title."""
-    date = _era(hit.date)
+    date = era_date(hit.date)
     title = cut(visible(hit.meeting_title), max(width - cell_len(date) - 2, 8))
     return Content.assemble((date, "bold"), "  ", (title, "bold"))
 

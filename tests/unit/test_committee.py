@@ -16,7 +16,6 @@ from minutes.committee import (
     committee_for_meeting,
     committee_from_meeting,
     export_defaults,
-    fiscal_year_of,
     meeting_from_committee,
     meeting_quorum,
     meeting_rule,
@@ -29,6 +28,7 @@ from minutes.committee import (
     speaker_keys_for,
     votes_cast,
 )
+from minutes.era import fiscal_year_of
 from minutes.demo import load_demo
 from minutes.interchange import meeting_from_dict, meeting_to_dict
 from minutes.model import RULE_TWO_THIRDS, Meeting

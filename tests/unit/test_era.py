@@ -145,3 +145,12 @@ def test_format_era_timestamp():
 
     assert format_era_timestamp("2022-03-15T18:05:00") == "令和4年3月15日 18:05"
     assert format_era_timestamp("not a time") == "not a time"
+
+
+# -- fiscal years (年度) -----------------------------------------------------------------
+def test_a_fiscal_year_starts_in_april_from_a_date_or_its_text():
+    assert era.fiscal_year_of(dt.date(2023, 3, 31)) == 2022
+    assert era.fiscal_year_of(dt.datetime(2023, 4, 1, 9, 30)) == 2023
+    assert era.fiscal_year_of("2022-03-15") == 2021
+    with pytest.raises(ValueError):
+        era.fiscal_year_of("令和4年3月15日")

@@ -1,7 +1,7 @@
 """A table that draws only the rows in view (the meeting list, the trash).
 
 :class:`ListTable` takes its columns (:class:`Column`) and its rows as plain
-lists; :func:`fit` cuts or pads a cell to its width in terminal cells.
+lists; :func:`fit` cuts or pads a cell to its width in terminal cells (:func:`cut` only cuts).
 """
 
 from __future__ import annotations
@@ -19,22 +19,26 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 
+def cut(text: str, width: int) -> str:
+    """``text`` cut to ``width`` cells, ending in ``…`` if it was longer."""
+    if cell_len(text) <= width:
+        return text
+    kept, used = [], 0
+    for char in text:
+        size = cell_len(char)
+        if used + size > width - 1:
+            break
+        kept.append(char)
+        used += size
+    return "".join(kept) + "…"
+
+
 def fit(text: str, width: int, justify: str = "left") -> str:
     """``text`` in exactly ``width`` cells: cut with ``…`` if longer, padded if shorter."""
     if width <= 0:
         return ""
-    length = cell_len(text)
-    if length > width:
-        kept, used = [], 0
-        for char in text:
-            size = cell_len(char)
-            if used + size > width - 1:
-                break
-            kept.append(char)
-            used += size
-        text = "".join(kept) + "…"
-        length = used + 1
-    pad = " " * (width - length)
+    text = cut(text, width)
+    pad = " " * (width - cell_len(text))
     return pad + text if justify == "right" else text + pad
 
 
@@ -113,6 +117,11 @@ class ListTable(ScrollView, can_focus=True):
             self.key = key
             self.index = index
             super().__init__()
+
+        @property
+        def control(self) -> ListTable:
+            """The table the row was chosen in (what ``@on(…, selector)`` matches)."""
+            return self.table
 
     def __init__(self, columns: list[Column], *, id: str | None = None) -> None:
         super().__init__(id=id)

@@ -13,6 +13,7 @@ from minutes import era
 from minutes.model import Meeting
 from minutes.render import composed_title
 from minutes.safe_text import visible
+from tui.clock import app_now
 
 
 def elapsed_text(start: str | None, end: str | None, now: datetime) -> str:
@@ -53,8 +54,7 @@ class MeetingHeader(Widget):
         self.set_interval(1, self._tick)
 
     def _tick(self) -> None:
-        clock = getattr(self.app, "clock", None)
-        self.now = clock() if callable(clock) else datetime.now()
+        self.now = app_now(self.app)
 
     def render(self) -> Content:
         meeting = self.meeting

@@ -4,17 +4,49 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.binding import Binding
+from textual.message import Message
 from textual.widgets import DataTable
 
 from minutes.safe_text import visible
 
 
 class RowTable(DataTable):
-    """A row table: Insert (or ctrl+n) add, Delete remove, ctrl+↑/↓ move, Enter edit (the screen does the work).
+    """A row table: Insert (or ctrl+n) add, Delete remove, ctrl+↑/↓ move, Enter edit.
 
-    The screen implements ``row_add(table)``, ``row_remove(table)``,
-    ``row_move(table, delta)`` and ``row_edit(table)``.
+    The keys post :class:`AddRow`, :class:`RemoveRow`, :class:`MoveRow` and
+    :class:`EditRow`; the screen that owns the rows handles them
+    (``on_row_table_add_row``, or ``@on(RowTable.AddRow, "#members")``) and
+    shows the result with :meth:`show_rows`.
     """
+
+    class RowRequest(Message):
+        """A key asked for a change to the table's rows."""
+
+        def __init__(self, table: RowTable) -> None:
+            self.table = table
+            """The table the key was pressed in."""
+            super().__init__()
+
+        @property
+        def control(self) -> RowTable:
+            """The table the key was pressed in (what ``@on(…, selector)`` matches)."""
+            return self.table
+
+    class AddRow(RowRequest):
+        """Add a row after the cursor (Insert, ctrl+n)."""
+
+    class RemoveRow(RowRequest):
+        """Remove the row under the cursor (Delete)."""
+
+    class EditRow(RowRequest):
+        """Edit the row under the cursor (Enter)."""
+
+    class MoveRow(RowRequest):
+        """Move the row under the cursor by ``delta`` rows (ctrl+↑/↓)."""
+
+        def __init__(self, table: RowTable, delta: int) -> None:
+            super().__init__(table)
+            self.delta = delta
 
     BINDINGS = [
         Binding("insert,ctrl+n", "row_add", "追加"),  # ctrl+n: many laptops have no Insert key
@@ -30,16 +62,16 @@ class RowTable(DataTable):
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
 
     def action_row_add(self) -> None:
-        self.screen.row_add(self)
+        self.post_message(self.AddRow(self))
 
     def action_row_remove(self) -> None:
-        self.screen.row_remove(self)
+        self.post_message(self.RemoveRow(self))
 
     def action_row_move(self, delta: int) -> None:
-        self.screen.row_move(self, delta)
+        self.post_message(self.MoveRow(self, delta))
 
     def action_row_edit(self) -> None:
-        self.screen.row_edit(self)
+        self.post_message(self.EditRow(self))
 
     def show_rows(self, rows: list[tuple], cursor: int | None = None) -> None:
         """Replace every row (cells are made safe to show); put the cursor on ``cursor``."""

@@ -319,19 +319,30 @@ class SpeakerLog(ScrollView, can_focus=True):
     cursor: reactive[tuple[int, int] | None] = reactive(None, init=False)
     """The selected entry as (item index, entry index), or ``None``."""
 
-    class LaidOut(Message):
+    class LogMessage(Message):
+        """A message from the log; ``control`` is the log (for ``@on(…, "#log")``)."""
+
+        def __init__(self, log: SpeakerLog) -> None:
+            self.log = log
+            super().__init__()
+
+        @property
+        def control(self) -> SpeakerLog:
+            return self.log
+
+    class LaidOut(LogMessage):
         """The log was laid out for the first time (at its width), before it is first drawn."""
 
-    class EntryDrawn(Message):
+    class EntryDrawn(LogMessage):
         """A frame showing the entry added last (:meth:`entry_appended`) has just been drawn."""
 
-    class Selected(Message):
+    class Selected(LogMessage):
         """The clerk chose an entry (Enter) to open it."""
 
-        def __init__(self, item: int, entry: int) -> None:
+        def __init__(self, log: SpeakerLog, item: int, entry: int) -> None:
+            super().__init__(log)
             self.item = item
             self.entry = entry
-            super().__init__()
 
     def __init__(
         self,
@@ -414,7 +425,7 @@ class SpeakerLog(ScrollView, can_focus=True):
         self._recount()
         self.refresh()
         if first_layout:
-            self.post_message(self.LaidOut())
+            self.post_message(self.LaidOut(self))
 
     def entry_appended(self, item_index: int) -> None:
         """The last entry of an item is new: add its block without walking the whole log."""
@@ -615,7 +626,7 @@ class SpeakerLog(ScrollView, can_focus=True):
             self._paint_styles = None
             if self._entry_to_announce:
                 self._entry_to_announce = False
-                self.post_message(self.EntryDrawn())  # handled once this frame is out
+                self.post_message(self.EntryDrawn(self))  # handled once this frame is out
 
     _paint_styles: dict | None = None
     _entry_to_announce = False
@@ -767,7 +778,7 @@ class SpeakerLog(ScrollView, can_focus=True):
     def action_select(self) -> None:
         """Open the selected entry."""
         if self.cursor is not None:
-            self.post_message(self.Selected(*self.cursor))
+            self.post_message(self.Selected(self, *self.cursor))
 
     @property
     def row_count(self) -> int:

@@ -52,15 +52,26 @@ class VotePane(Widget, can_focus=True):
     editing_uid: reactive[str | None] = reactive(None, layout=True)
     """The uid of the recorded vote being changed, or ``None`` for a new vote."""
 
-    class Record(Message):
-        """The clerk asked to record the ballots shown."""
+    class PaneMessage(Message):
+        """A message from the vote pane; ``control`` is the pane (for ``@on(…, "#votes")``)."""
 
-        def __init__(self, ballots: dict[str, str], editing_uid: str | None) -> None:
-            self.ballots = ballots
-            self.editing_uid = editing_uid
+        def __init__(self, pane: VotePane) -> None:
+            self.pane = pane
             super().__init__()
 
-    class Leave(Message):
+        @property
+        def control(self) -> VotePane:
+            return self.pane
+
+    class Record(PaneMessage):
+        """The clerk asked to record the ballots shown."""
+
+        def __init__(self, pane: VotePane, ballots: dict[str, str], editing_uid: str | None) -> None:
+            super().__init__(pane)
+            self.ballots = ballots
+            self.editing_uid = editing_uid
+
+    class Leave(PaneMessage):
         """The clerk left the pane without recording."""
 
     def __init__(
@@ -155,11 +166,11 @@ class VotePane(Widget, can_focus=True):
 
     def action_record(self) -> None:
         """Ask the screen to record the vote."""
-        self.post_message(self.Record(dict(self.ballots), self.editing_uid))
+        self.post_message(self.Record(self, dict(self.ballots), self.editing_uid))
 
     def action_leave(self) -> None:
         """Back to the entry bar without recording."""
-        self.post_message(self.Leave())
+        self.post_message(self.Leave(self))
 
     # -- drawing ---------------------------------------------------------
     def render(self) -> Content:
