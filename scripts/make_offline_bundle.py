@@ -7,17 +7,26 @@
     python scripts/make_offline_bundle.py --dest DIR --platform win_amd64 --python-version 3.12
 
 Run it on a connected machine (it uses the package index through pip). DIR
-then holds the wheel of kaigiroku, the wheels of every dependency, and
-``install.sh``, ``install.bat`` and ``README.txt`` (Japanese) that say how to
-install from the folder; on the machine with no network::
+then holds the wheel of kaigiroku, the wheels of every dependency,
+``requirements.txt`` (each wheel's version and sha256) and ``install.sh``,
+``install.bat`` and ``README.txt`` (Japanese) that say how to install from the
+folder; on the machine with no network::
 
-    pip install --no-index --find-links DIR kaigiroku
+    pip install --no-index --find-links DIR --require-hashes -r DIR/requirements.txt
+
+The dependencies are exactly those of ``requirements.lock`` (versions and
+sha256 of their wheels), so two bundles made from the same source on different
+days hold the same bytes: pip refuses a wheel whose hash is not in the lock.
+``--update-lock`` writes the lock again from ``pyproject.toml`` (for Linux,
+Windows and macOS, CPython 3.11 to 3.13); run it after changing a dependency.
+The kaigiroku wheel is built with the time of the last commit
+(``SOURCE_DATE_EPOCH``) as every file's time, so it too is the same each time.
 
 By default the wheels are for this machine (its platform and Python). With
 ``--platform`` (repeatable) and/or ``--python-version`` they are for another
-one: only wheels, no source packages (``pip download --only-binary=:all:``),
-and the dependencies are checked again against the target's environment
-markers, which pip evaluates for this machine rather than the target.
+one. Only wheels, never source packages (``--only-binary=:all:``); the lock's
+environment markers are evaluated for the target (pip would evaluate them for
+this machine), and the folder is checked to hold every dependency the target needs.
 
 * the kaigiroku wheel is built with ``pip wheel --no-deps`` from a clean copy
   of the project (so that a stale ``build/`` folder cannot leak into it);
@@ -45,13 +54,24 @@ import re
 import shutil
 import subprocess
 import sys
+import hashlib
+import json
 import tempfile
+import time
+import tomllib
 import zipfile
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[1]
 NAME = "kaigiroku"
+LOCK_NAME = "requirements.lock"
+#: The file of the bundle that names every wheel in it with its hash.
+BUNDLE_REQUIREMENTS = "requirements.txt"
+#: What ``--update-lock`` resolves the dependencies for: every platform and Python a bundle is made for.
+LOCK_PLATFORMS = ("manylinux2014_x86_64", "win_amd64", "macosx_11_0_arm64")
+LOCK_PYTHONS = ("3.11", "3.12", "3.13")
 MIN_PYTHON = (3, 11)
 
 EXIT_OK = 0
@@ -65,10 +85,12 @@ _IGNORED = {
 }
 
 try:  # pip always brings a copy of packaging along
+    from packaging.markers import Marker
     from packaging.requirements import Requirement
     from packaging.specifiers import SpecifierSet
     from packaging.utils import canonicalize_name, parse_wheel_filename
 except ImportError:  # pragma: no cover - a Python with pip but without packaging
+    from pip._vendor.packaging.markers import Marker
     from pip._vendor.packaging.requirements import Requirement
     from pip._vendor.packaging.specifiers import SpecifierSet
     from pip._vendor.packaging.utils import canonicalize_name, parse_wheel_filename
@@ -114,14 +136,14 @@ def describe_target(platforms: list[str], python_version: str | None) -> str:
 # -- pip --------------------------------------------------------------------
 
 
-def run_pip(args: list[str], *, env: dict[str, str] | None = None) -> None:
+def run_pip(args: list[str], *, env: dict[str, str] | None = None, hint: str = "") -> None:
     command = [sys.executable, "-m", "pip", *args]
     print("$ " + " ".join(command), file=sys.stderr, flush=True)
     result = subprocess.run(command, env=env)
     if result.returncode != 0:
         raise BundleError(
             f"pip が失敗しました(終了コード {result.returncode})。上のpipの表示を確認してください。"
-            "パッケージの取得にはネットワーク(パッケージの索引)が必要です。"
+            "パッケージの取得にはネットワーク(パッケージの索引)が必要です。" + hint
         )
 
 
@@ -146,6 +168,187 @@ def isolated_pip_env() -> dict[str, str]:
     return env
 
 
+# -- the lock -------------------------------------------------------------------
+
+
+@dataclass
+class Locked:
+    """One dependency of the lock: its exact version, where it is needed, and the sha256 of its wheels."""
+
+    name: str
+    version: str
+    marker: str | None = None
+    hashes: list[str] = field(default_factory=list)
+
+    def wanted(self, env: dict[str, str] | None) -> bool:
+        """Whether the target (``env``: marker values; ``None``: this machine) needs it."""
+        return self.marker is None or Marker(self.marker).evaluate(env)
+
+    def requirement_line(self) -> str:
+        """``name==version --hash=sha256:… …``: the line of the bundle's requirements.txt (no marker)."""
+        return " ".join([f"{self.name}=={self.version}"] + [f"--hash=sha256:{value}" for value in self.hashes])
+
+
+def project_dependencies(project: Path) -> list[str]:
+    """``[project].dependencies`` of the project's pyproject.toml, as written there."""
+    data = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
+    return list(data["project"]["dependencies"])
+
+
+def _logical_lines(text: str) -> list[str]:
+    lines, current = [], ""
+    for raw in text.splitlines():
+        line = raw.split(" #", 1)[0].rstrip() if not raw.lstrip().startswith("#") else ""
+        if line.endswith("\\"):
+            current += line[:-1] + " "
+            continue
+        current += line
+        if current.strip():
+            lines.append(current.strip())
+        current = ""
+    if current.strip():
+        lines.append(current.strip())
+    return lines
+
+
+def read_lock(path: Path) -> tuple[list[str], list[Locked]]:
+    """The requirements the lock was made from (its ``# from:`` lines) and its entries."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise BundleError(
+            f"「{path}」がありません。python scripts/make_offline_bundle.py --update-lock で作ってください"
+            "(パッケージの索引が必要です)。"
+        ) from None
+    made_from = [line[len("# from: "):] for line in text.splitlines() if line.startswith("# from: ")]
+    entries = []
+    for line in _logical_lines(text):
+        words = line.split()
+        hashes = [word[len("--hash=sha256:"):] for word in words if word.startswith("--hash=sha256:")]
+        spec = " ".join(word for word in words if not word.startswith("--hash="))
+        requirement = Requirement(spec)
+        pins = [item for item in requirement.specifier if item.operator == "=="]
+        if len(pins) != 1 or not hashes:
+            raise BundleError(f"「{path.name}」の「{spec}」には == の版と --hash=sha256: が必要です。--update-lock で作り直してください。")
+        marker = str(requirement.marker) if requirement.marker is not None else None
+        entries.append(Locked(canonicalize_name(requirement.name), pins[0].version, marker, hashes))
+    return made_from, entries
+
+
+def _platform_marker(platform: str) -> str:
+    env = target_environment([platform], None) or {}
+    return env["sys_platform"]
+
+
+def lock_marker(needed: set[tuple[str, str]]) -> str | None:
+    """The environment marker for a package the targets ``needed`` (platform, python) want, of all lock targets."""
+    every = {(platform, python) for platform in LOCK_PLATFORMS for python in LOCK_PYTHONS}
+    if needed >= every:
+        return None
+    parts = []
+    for platform in LOCK_PLATFORMS:
+        pythons = [python for python in LOCK_PYTHONS if (platform, python) in needed]
+        if not pythons:
+            continue
+        system = f'sys_platform == "{_platform_marker(platform)}"'
+        if len(pythons) == len(LOCK_PYTHONS):
+            parts.append(system)
+        else:
+            versions = " or ".join(f'python_version == "{python}"' for python in pythons)
+            parts.append(f"({system} and ({versions}))")
+    return " or ".join(parts)
+
+
+def render_lock(requirements: list[str], entries: list[Locked]) -> str:
+    """The text of requirements.lock."""
+    lines = [
+        "# The exact wheels kaigiroku's offline bundle carries, with their sha256 (pip's hash-checking mode).",
+        "# Written by: python scripts/make_offline_bundle.py --update-lock   (needs the package index)",
+        f"# For: {', '.join(LOCK_PLATFORMS)}; CPython {', '.join(LOCK_PYTHONS)}.",
+        "# Do not edit by hand: change pyproject.toml's dependencies and run the command again.",
+    ]
+    lines += [f"# from: {requirement}" for requirement in requirements]
+    for entry in sorted(entries, key=lambda e: e.name):
+        head = f"{entry.name}=={entry.version}" + (f" ; {entry.marker}" if entry.marker else "")
+        lines.append(" \\\n".join([head] + [f"    --hash=sha256:{value}" for value in sorted(entry.hashes)]))
+    return "\n".join(lines) + "\n"
+
+
+def resolve_for(requirements: list[str], platform: str, python: str, work: Path) -> dict[str, tuple[str, str]]:
+    """What pip installs for ``requirements`` on (platform, CPython python): name → (version, sha256 of the wheel)."""
+    report = work / f"report-{platform}-{python}.json"
+    run_pip(
+        ["install", "--dry-run", "--ignore-installed", "--quiet", "--progress-bar", "off",
+         "--target", str(work / "target"), "--report", str(report)]
+        + foreign_flags([platform], python)
+        + requirements
+    )
+    found = {}
+    for item in json.loads(report.read_text(encoding="utf-8"))["install"]:
+        name = canonicalize_name(item["metadata"]["name"])
+        digest = item["download_info"].get("archive_info", {}).get("hashes", {}).get("sha256")
+        if not digest:
+            raise BundleError(f"{name} の wheel の sha256 を索引から得られませんでした。")
+        found[name] = (item["metadata"]["version"], digest)
+    return found
+
+
+def update_lock(project: Path) -> Path:
+    """Resolve pyproject's dependencies for every lock target and write requirements.lock."""
+    check_pip()
+    requirements = project_dependencies(project)
+    versions: dict[str, set[str]] = {}
+    hashes: dict[str, set[str]] = {}
+    needed: dict[str, set[tuple[str, str]]] = {}
+    with tempfile.TemporaryDirectory(prefix="kaigiroku-lock-") as work:
+        for platform in LOCK_PLATFORMS:
+            for python in LOCK_PYTHONS:
+                print(f"依存パッケージを調べます: {platform}、Python {python}", file=sys.stderr, flush=True)
+                for name, (version, digest) in resolve_for(requirements, platform, python, Path(work)).items():
+                    versions.setdefault(name, set()).add(version)
+                    hashes.setdefault(name, set()).add(digest)
+                    needed.setdefault(name, set()).add((platform, python))
+    split = {name: sorted(found) for name, found in versions.items() if len(found) > 1}
+    if split:
+        raise BundleError(
+            "対象によって版の違うパッケージがあります: "
+            + "、".join(f"{name}({' / '.join(found)})" for name, found in sorted(split.items()))
+            + "。pyproject.toml で版をそろえてください。"
+        )
+    entries = [
+        Locked(name, next(iter(versions[name])), lock_marker(needed[name]), sorted(hashes[name])) for name in versions
+    ]
+    path = project / LOCK_NAME
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(render_lock(requirements, entries), encoding="utf-8", newline="\n")
+    os.replace(temporary, path)
+    return path
+
+
+def source_date_epoch(project: Path) -> int:
+    """The time every file of the bundle is stamped with: SOURCE_DATE_EPOCH, else the last commit's, else now."""
+    given = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if given.isdigit():
+        return int(given)
+    try:
+        result = subprocess.run(
+            ["git", "-C", str(project), "log", "-1", "--format=%ct"], capture_output=True, text=True, timeout=30
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        result = None
+    if result is not None and result.returncode == 0 and result.stdout.strip().isdigit():
+        return int(result.stdout.strip())
+    return int(time.time())
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 # -- building ---------------------------------------------------------------
 
 
@@ -167,12 +370,13 @@ def copy_project(project: Path, into: Path, skip: list[Path]) -> Path:
     return target
 
 
-def build_own_wheel(project: Path, staging: Path, work: Path) -> Path:
+def build_own_wheel(project: Path, staging: Path, work: Path, epoch: int) -> Path:
     if not (project / "pyproject.toml").is_file():
         raise BundleError(f"「{project}」に pyproject.toml がありません。--project でkaigirokuのフォルダを指定してください。")
     source = copy_project(project, work, [staging])
     print("kaigiroku の wheel を作ります。", file=sys.stderr, flush=True)
-    run_pip(["wheel", "--no-deps", "--progress-bar", "off", "--wheel-dir", str(staging), str(source)])
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch)}  # every file of the wheel gets this time
+    run_pip(["wheel", "--no-deps", "--progress-bar", "off", "--wheel-dir", str(staging), str(source)], env=env)
     wheels = sorted(staging.glob(f"{NAME}-*.whl"))
     if len(wheels) != 1:
         raise BundleError("kaigiroku の wheel ができませんでした。")
@@ -188,19 +392,20 @@ def foreign_flags(platforms: list[str], python_version: str | None) -> list[str]
     return flags
 
 
-def fetch_dependencies(own_wheel: Path, staging: Path, platforms: list[str], python_version: str | None) -> None:
-    print("依存パッケージの wheel を集めます。", file=sys.stderr, flush=True)
-    if platforms or python_version:
-        run_pip(
-            ["download", "--progress-bar", "off", "--dest", str(staging), "--find-links", str(staging)]
-            + foreign_flags(platforms, python_version)
-            + [str(own_wheel)]
-        )
-    else:
-        run_pip(
-            ["wheel", "--prefer-binary", "--progress-bar", "off", "--wheel-dir", str(staging),
-             "--find-links", str(staging), str(own_wheel)]
-        )
+def fetch_dependencies(
+    locked: list[Locked], staging: Path, work: Path, platforms: list[str], python_version: str | None
+) -> None:
+    """Download exactly the locked wheels the target needs; pip refuses any whose sha256 is not in the lock."""
+    print("依存パッケージの wheel を集めます(requirements.lock のとおり)。", file=sys.stderr, flush=True)
+    requirements = work / "locked.txt"
+    requirements.write_text("".join(entry.requirement_line() + "\n" for entry in locked), encoding="utf-8")
+    flags = foreign_flags(platforms, python_version) if platforms or python_version else ["--only-binary=:all:"]
+    run_pip(
+        ["download", "--no-deps", "--require-hashes", "--progress-bar", "off", "--dest", str(staging),
+         "-r", str(requirements)] + flags,
+        hint=" ハッシュが合わないときは、requirements.lock にこの対象の wheel がありません"
+        "(--update-lock で作り直してください)。",
+    )
 
 
 # -- checking the folder --------------------------------------------------------
@@ -262,20 +467,22 @@ def find_missing(folder: Path, env: dict[str, str] | None, python_version: str |
     return sorted(set(missing))
 
 
-def complete_for_target(staging: Path, env: dict[str, str] | None, platforms: list[str], python_version: str | None) -> None:
-    for _round in range(5):
-        missing = find_missing(staging, env, python_version)
-        if not missing:
-            return
-        if env is None:
-            break
-        print("対象の環境で必要なパッケージを追加します: " + "、".join(missing), file=sys.stderr, flush=True)
-        run_pip(
-            ["download", "--no-deps", "--progress-bar", "off", "--dest", str(staging)]
-            + foreign_flags(platforms, python_version)
-            + missing
+def check_complete(staging: Path, env: dict[str, str] | None, python_version: str | None) -> None:
+    """Every dependency the target needs is in the folder (the lock may be older than pyproject.toml)."""
+    missing = find_missing(staging, env, python_version)
+    if missing:
+        raise BundleError(
+            "requirements.lock に次のパッケージがありません: " + "、".join(missing)
+            + "。python scripts/make_offline_bundle.py --update-lock で作り直してください。"
         )
-    raise BundleError("次のパッケージの wheel が揃いませんでした: " + "、".join(find_missing(staging, env, python_version)))
+
+
+def write_bundle_requirements(folder: Path, locked: list[Locked], own_wheel: Path) -> None:
+    """requirements.txt of the bundle: every wheel in it, pinned, with its sha256 (kaigiroku's own computed here)."""
+    version = str(parse_wheel_filename(own_wheel.name)[1])
+    own = Locked(NAME, version, None, [file_sha256(own_wheel)])
+    lines = [entry.requirement_line() for entry in sorted(locked, key=lambda e: e.name)] + [own.requirement_line()]
+    (folder / BUNDLE_REQUIREMENTS).write_bytes(("\n".join(lines) + "\n").encode("utf-8"))
 
 
 # -- the files for the person who installs -----------------------------------------
@@ -305,7 +512,7 @@ if ! "$PYTHON" -m venv "$TARGET"; then
   exit 1
 fi
 echo "このフォルダからインストールします(ネットワークは使いません)。"
-if ! "$TARGET/bin/python" -m pip install --no-index --find-links "$HERE" --upgrade kaigiroku; then
+if ! "$TARGET/bin/python" -m pip install --no-index --find-links "$HERE" --require-hashes --upgrade -r "$HERE/requirements.txt"; then
   echo "インストールできませんでした。このフォルダの README.txt を確認してください。" >&2
   exit 1
 fi
@@ -347,7 +554,7 @@ echo 仮想環境を作ります: %TARGET%
 %PY% -m venv "%TARGET%"
 if errorlevel 1 goto fail_venv
 echo このフォルダからインストールします。ネットワークは使いません。
-"%TARGET%\\Scripts\\python.exe" -m pip install --no-index --find-links "%HERE%" --upgrade kaigiroku
+"%TARGET%\\Scripts\\python.exe" -m pip install --no-index --find-links "%HERE%" --require-hashes --upgrade -r "%HERE%\\requirements.txt"
 if errorlevel 1 goto fail_pip
 echo.
 echo インストールしました。起動するには:
@@ -380,8 +587,8 @@ kaigiroku {version} オフライン・インストール用フォルダ
 (wheel ファイル)がすべて入っています。インターネットにつながっていない
 パソコンに、このフォルダごと持ち込んでインストールできます。
 
-  作成日時: {created}
-  対象:     {target}
+  ソースの日時: {created}
+  対象:         {target}
   {portability}
 
 ■ 準備
@@ -411,7 +618,10 @@ kaigiroku {version} オフライン・インストール用フォルダ
 
 ■ 手で入れる場合(どちらの OS でも)
   python -m venv venv
-  venv の pip で:  pip install --no-index --find-links このフォルダ kaigiroku
+  venv の pip で:
+    pip install --no-index --find-links このフォルダ --require-hashes -r このフォルダ/requirements.txt
+  (requirements.txt に、どの wheel も版と sha256 で書いてあります。
+  中身の違う wheel は pip が入れません。)
 
 ■ うまくいかないとき
   ・「No matching distribution found」: このフォルダが別の OS や別の版の
@@ -425,7 +635,7 @@ kaigiroku {version} オフライン・インストール用フォルダ
 """
 
 
-def render_readme(version: str, target: str, pure: bool, files: list[str]) -> str:
+def render_readme(version: str, target: str, pure: bool, files: list[str], epoch: int) -> str:
     portability = (
         "wheel はどれも OS を選ばないので、Python 3.11 以上ならどの OS でも使えます。"
         if pure
@@ -433,7 +643,7 @@ def render_readme(version: str, target: str, pure: bool, files: list[str]) -> st
     )
     return README_TXT.format(
         version=version,
-        created=datetime.now().strftime("%Y-%m-%d %H:%M"),
+        created=datetime.fromtimestamp(epoch, timezone.utc).strftime("%Y-%m-%d %H:%M (UTC)"),
         target=target,
         portability=portability,
         files="\n".join(f"  {name}" for name in files),
@@ -458,15 +668,15 @@ def batch_bytes(text: str) -> bytes:
     return data
 
 
-def write_install_files(folder: Path, version: str, target: str) -> None:
-    """Write install.sh, install.bat and README.txt into ``folder``."""
+def write_install_files(folder: Path, version: str, target: str, epoch: int) -> None:
+    """Write install.sh, install.bat and README.txt into ``folder`` (the same bytes for the same arguments)."""
     wheels = sorted(path.name for path in folder.glob("*.whl"))
     pure = all(name.endswith("-none-any.whl") for name in wheels)
     script = folder / "install.sh"
     script.write_bytes(INSTALL_SH.encode("utf-8"))
     script.chmod(0o755)
     (folder / "install.bat").write_bytes(batch_bytes(INSTALL_BAT))
-    readme = render_readme(version, target, pure, wheels)
+    readme = render_readme(version, target, pure, wheels + [BUNDLE_REQUIREMENTS], epoch)
     (folder / "README.txt").write_bytes(b"\xef\xbb\xbf" + readme.replace("\n", "\r\n").encode("utf-8"))
 
 
@@ -482,7 +692,8 @@ def verify(folder: Path) -> None:
         bindir = venv / ("Scripts" if os.name == "nt" else "bin")
         python = bindir / ("python.exe" if os.name == "nt" else "python")
         result = subprocess.run(
-            [str(python), "-m", "pip", "install", "--no-index", "--find-links", str(folder), NAME],
+            [str(python), "-m", "pip", "install", "--no-index", "--find-links", str(folder),
+             "--require-hashes", "-r", str(folder / BUNDLE_REQUIREMENTS)],
             env=isolated_pip_env(),
         )
         if result.returncode != 0:
@@ -513,7 +724,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="ネットワークのないパソコンに kaigiroku をインストールするためのフォルダを作ります"
         "(wheel 一式と install.sh、install.bat、README.txt)。ネットワークにつながったパソコンで実行します。",
     )
-    parser.add_argument("--dest", required=True, metavar="DIR", help="作るフォルダ(ないか空のフォルダ)")
+    parser.add_argument("--dest", metavar="DIR", help="作るフォルダ(ないか空のフォルダ)")
+    parser.add_argument(
+        "--update-lock",
+        action="store_true",
+        help="フォルダは作らず、pyproject.toml の依存パッケージから requirements.lock を作り直します(索引が必要)",
+    )
     parser.add_argument(
         "--platform",
         action="append",
@@ -540,17 +756,26 @@ def make_bundle(
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
         raise BundleError(f"「{dest}」は空のフォルダではありません。新しいフォルダか空のフォルダを --dest に指定してください。")
     check_pip()
+    env = target_environment(platforms, python_version)
+    made_from, entries = read_lock(project / LOCK_NAME)
+    if made_from != project_dependencies(project):
+        raise BundleError(
+            "requirements.lock は今の pyproject.toml の依存パッケージから作られたものではありません。"
+            "python scripts/make_offline_bundle.py --update-lock で作り直してください。"
+        )
+    locked = [entry for entry in entries if entry.wanted(env)]
+    epoch = source_date_epoch(project)
     dest.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.partial-", dir=dest.parent))
     staging.chmod(0o755)
     try:
         with tempfile.TemporaryDirectory(prefix="kaigiroku-bundle-") as work:
-            own = build_own_wheel(project, staging, Path(work))
-            fetch_dependencies(own, staging, platforms, python_version)
-        env = target_environment(platforms, python_version)
-        complete_for_target(staging, env, platforms, python_version)
+            own = build_own_wheel(project, staging, Path(work), epoch)
+            fetch_dependencies(locked, staging, Path(work), platforms, python_version)
+        check_complete(staging, env, python_version)
+        write_bundle_requirements(staging, locked, own)
         version = str(parse_wheel_filename(own.name)[1])
-        write_install_files(staging, version, describe_target(platforms, python_version))
+        write_install_files(staging, version, describe_target(platforms, python_version), epoch)
         if dest.exists():
             dest.rmdir()
         os.replace(staging, dest)
@@ -572,6 +797,18 @@ def main(argv: list[str] | None = None) -> int:
     foreign = bool(args.platform or args.python_version)
     if args.verify and foreign:
         parser.error("--verify はこのパソコン用のフォルダにだけ使えます(--platform、--python-version なし)")
+    if args.update_lock:
+        if args.dest or foreign or args.verify:
+            parser.error("--update-lock はほかのオプション(--project のほか)と一緒には使えません")
+        try:
+            path = update_lock(Path(args.project).resolve())
+        except BundleError as error:
+            print(f"make_offline_bundle: {error}", file=sys.stderr)
+            return EXIT_FAILED
+        print(f"書きました: {path}")
+        return EXIT_OK
+    if not args.dest:
+        parser.error("--dest(作るフォルダ)を指定してください")
     dest = Path(args.dest).resolve()
     try:
         wheels = make_bundle(
@@ -591,7 +828,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"作りました: {dest}({len(wheels)} 個の wheel)")
     for name in wheels:
         print(f"  {name}")
-    print(f"ネットワークのないパソコンでは: pip install --no-index --find-links \"{dest}\" kaigiroku")
+    print(
+        f"ネットワークのないパソコンでは: pip install --no-index --find-links \"{dest}\" "
+        f"--require-hashes -r \"{dest / BUNDLE_REQUIREMENTS}\""
+    )
     return EXIT_OK
 
 

@@ -22,7 +22,7 @@ wrong (textual#6357, open).
 A line without overlapping widgets has no cut inside any widget: it is composed
 as before (a partial update may write a few more cells of it). Only Textual 8's compositor is changed (the methods are
 private; :func:`apply` checks their shape first); the tests check the patch is
-in place for the Textual installed (``textual>=8,<9``).
+in place for the Textual installed (pinned in pyproject.toml).
 """
 
 from __future__ import annotations

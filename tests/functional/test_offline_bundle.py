@@ -11,15 +11,19 @@ writes, without network.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import os
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name, parse_wheel_filename
 
 from minutes.encoding import to_windows
 
@@ -33,8 +37,10 @@ WINDOWS = os.name == "nt"
 def bundler():
     spec = importlib.util.spec_from_file_location("make_offline_bundle", SCRIPT)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
     spec.loader.exec_module(module)
-    return module
+    yield module
+    sys.modules.pop(spec.name, None)
 
 
 # -- installing a real bundle, with no index ---------------------------------------------
@@ -83,9 +89,8 @@ def test_bundle_installs_with_no_index_and_exports_the_demo_as_cp932_crlf(tmp_pa
         command = ["sh", bundle / "install.sh", venv]
     code, out, err = _run(command, env=env, cwd=work)
     assert code == 0, err
-    assert "--no-index" in (bundle / ("install.bat" if WINDOWS else "install.sh")).read_bytes().decode(
-        "cp932" if WINDOWS else "utf-8"
-    )
+    script = (bundle / ("install.bat" if WINDOWS else "install.sh")).read_bytes().decode("cp932" if WINDOWS else "utf-8")
+    assert "--no-index" in script and "--require-hashes" in script
 
     bindir = venv / ("Scripts" if WINDOWS else "bin")
     app = bindir / ("kaigiroku.exe" if WINDOWS else "kaigiroku")
@@ -132,11 +137,15 @@ def test_bundle_installs_with_no_index_and_exports_the_demo_as_cp932_crlf(tmp_pa
 def test_install_files(tmp_path, bundler):
     for name in ("kaigiroku-0.1.0-py3-none-any.whl", "textual-8.0.0-py3-none-any.whl"):
         (tmp_path / name).write_bytes(b"")
-    bundler.write_install_files(tmp_path, "0.1.0", "win_amd64、Python 3.12")
+    epoch = 1_647_331_200  # 2022-03-15 08:00 UTC
+    bundler.write_install_files(tmp_path, "0.1.0", "win_amd64、Python 3.12", epoch)
+    first = {path.name: path.read_bytes() for path in tmp_path.iterdir()}
+    bundler.write_install_files(tmp_path, "0.1.0", "win_amd64、Python 3.12", epoch)
+    assert {path.name: path.read_bytes() for path in tmp_path.iterdir()} == first  # no clock in them
 
     script = (tmp_path / "install.sh").read_bytes()
     assert script.startswith(b"#!/bin/sh\n") and b"\r" not in script
-    assert b'--no-index --find-links "$HERE"' in script
+    assert b'--no-index --find-links "$HERE" --require-hashes --upgrade -r "$HERE/requirements.txt"' in script
     if not WINDOWS:
         assert os.access(tmp_path / "install.sh", os.X_OK)
         assert subprocess.run(["sh", "-n", str(tmp_path / "install.sh")]).returncode == 0
@@ -146,7 +155,7 @@ def test_install_files(tmp_path, bundler):
     assert batch.count(b"\n") == batch.count(b"\r\n")
     text = batch.decode("cp932")
     assert text.startswith("@echo off\r\n")
-    assert '--no-index --find-links "%HERE%"' in text
+    assert '--no-index --find-links "%HERE%" --require-hashes --upgrade -r "%HERE%\\requirements.txt"' in text
     assert 'set "HERE=%~dp0."' in text  # never "%~dp0" before a quote
     assert "py -3" in text and "-m venv" in text
     for line in text.splitlines():
@@ -160,7 +169,8 @@ def test_install_files(tmp_path, bundler):
     assert readme.startswith(b"\xef\xbb\xbf")
     assert readme.count(b"\n") == readme.count(b"\r\n")
     text = readme.decode("utf-8-sig")
-    for needle in ("install.bat", "install.sh", "--no-index", "win_amd64、Python 3.12", "textual-8.0.0-py3-none-any.whl"):
+    for needle in ("install.bat", "install.sh", "--no-index", "--require-hashes", "win_amd64、Python 3.12",
+                   "textual-8.0.0-py3-none-any.whl", "requirements.txt", "2022-03-15 08:00 (UTC)"):
         assert needle in text
 
 
@@ -275,8 +285,122 @@ def test_a_windows_bundle_built_on_linux_installs_without_an_index(tmp_path):
     done = subprocess.run(
         [sys.executable, "-m", "pip", "install", "--dry-run", "--no-index", "--find-links", str(bundle),
          "--platform", "win_amd64", "--python-version", "3.12", "--only-binary=:all:",
-         "--target", str(tmp_path / "target"), "kaigiroku"],
+         "--target", str(tmp_path / "target"), "--require-hashes", "-r", str(bundle / "requirements.txt")],
         capture_output=True, text=True, encoding="utf-8", env=env, timeout=300,
     )
     assert done.returncode == 0, done.stderr
     assert "Would install" in done.stdout and "kaigiroku" in done.stdout
+
+
+# -- the lock: the same wheels, byte for byte, in every bundle ----------------------------------
+
+
+def test_the_lock_is_made_from_the_dependencies_pyproject_declares(bundler):
+    made_from, entries = bundler.read_lock(REPO / "requirements.lock")
+    declared = bundler.project_dependencies(REPO)
+    assert made_from == declared, "pyproject.toml changed: run python scripts/make_offline_bundle.py --update-lock"
+    locked = {entry.name: entry for entry in entries}
+    for line in declared:
+        requirement = Requirement(line)
+        entry = locked[canonicalize_name(requirement.name)]
+        assert requirement.specifier.contains(entry.version, prereleases=True), (line, entry.version)
+    for entry in entries:
+        assert entry.hashes and all(re.fullmatch(r"[0-9a-f]{64}", value) for value in entry.hashes), entry
+
+
+def test_the_lock_reads_back_what_it_wrote(tmp_path, bundler):
+    entries = [
+        bundler.Locked("alpha", "1.0", None, ["a" * 64]),
+        bundler.Locked("winonly", "2.1", 'sys_platform == "win32"', ["b" * 64, "c" * 64]),
+    ]
+    path = tmp_path / "requirements.lock"
+    path.write_text(bundler.render_lock(["alpha>=1", "winonly"], entries), encoding="utf-8")
+    made_from, read = bundler.read_lock(path)
+    assert made_from == ["alpha>=1", "winonly"]
+    assert read == entries
+    windows = bundler.target_environment(["win_amd64"], "3.12")
+    linux = bundler.target_environment(["manylinux2014_x86_64"], "3.12")
+    assert [entry.name for entry in read if entry.wanted(windows)] == ["alpha", "winonly"]
+    assert [entry.name for entry in read if entry.wanted(linux)] == ["alpha"]
+    assert read[1].requirement_line() == f"winonly==2.1 --hash=sha256:{'b' * 64} --hash=sha256:{'c' * 64}"
+
+
+def test_a_lock_line_without_a_pin_or_a_hash_is_refused(tmp_path, bundler):
+    path = tmp_path / "requirements.lock"
+    for line in ("alpha>=1 --hash=sha256:" + "a" * 64, "alpha==1"):
+        path.write_text(line + "\n", encoding="utf-8")
+        with pytest.raises(bundler.BundleError, match="--update-lock"):
+            bundler.read_lock(path)
+
+
+def test_a_package_only_some_targets_need_gets_a_marker(bundler):
+    every = {(platform, python) for platform in bundler.LOCK_PLATFORMS for python in bundler.LOCK_PYTHONS}
+    assert bundler.lock_marker(every) is None
+    windows = {("win_amd64", python) for python in bundler.LOCK_PYTHONS}
+    assert bundler.lock_marker(windows) == 'sys_platform == "win32"'
+    old = {(platform, "3.11") for platform in bundler.LOCK_PLATFORMS}
+    marker = bundler.lock_marker(old)
+    for platform in bundler.LOCK_PLATFORMS:
+        assert bundler.Locked("x", "1", marker, ["a" * 64]).wanted(bundler.target_environment([platform], "3.11"))
+        assert not bundler.Locked("x", "1", marker, ["a" * 64]).wanted(bundler.target_environment([platform], "3.12"))
+
+
+def test_a_bundle_without_a_lock_for_the_current_dependencies_is_refused(tmp_path, bundler, capsys):
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "pyproject.toml").write_text(
+        '[project]\nname = "kaigiroku"\nversion = "0.1.0"\ndependencies = ["textual==8.2.8", "jinja2>=3"]\n',
+        encoding="utf-8",
+    )
+    (project / "requirements.lock").write_text("# from: textual==8.2.8\n", encoding="utf-8")
+    assert bundler.main(["--dest", str(tmp_path / "bundle"), "--project", str(project)]) == 1
+    assert "--update-lock" in capsys.readouterr().err
+    assert not (tmp_path / "bundle").exists()
+
+
+@pytest.mark.skipif(
+    not os.environ.get(BUNDLE_ENV),
+    reason=f"{BUNDLE_ENV} is not set (.ci/run builds a bundle)",
+)
+def test_the_bundle_names_every_wheel_with_its_hash_and_pip_refuses_a_changed_one(tmp_path):
+    bundle = Path(os.environ[BUNDLE_ENV])
+    lines = (bundle / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    wheels = sorted(bundle.glob("*.whl"))
+    assert len(lines) == len(wheels)
+    named = {}
+    for line in lines:
+        spec, *hashes = line.split(" --hash=sha256:")
+        name, version = spec.split("==")
+        named[(canonicalize_name(name), version)] = set(hashes)
+    for wheel in wheels:
+        name, version, _, _ = parse_wheel_filename(wheel.name)
+        assert hashlib.sha256(wheel.read_bytes()).hexdigest() in named[(canonicalize_name(name), str(version))], wheel.name
+
+    # A wheel changed on the way (a bad USB stick, a planted file): pip installs nothing.
+    copy = tmp_path / "bundle"
+    shutil.copytree(bundle, copy)
+    textual = next(copy.glob("textual-*.whl"))
+    textual.write_bytes(textual.read_bytes() + b"\0")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
+    env["PIP_CONFIG_FILE"] = os.devnull
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--dry-run", "--no-index", "--find-links", str(copy),
+         "--ignore-installed", "--target", str(tmp_path / "target"), "--require-hashes", "-r", str(copy / "requirements.txt")],
+        capture_output=True, text=True, encoding="utf-8", env=env, timeout=300,
+    )
+    assert done.returncode != 0
+    assert "HASHES" in done.stderr and "textual" in done.stderr
+
+
+AGAIN_ENV = "KAIGIROKU_BUNDLE_AGAIN_DIR"
+
+
+@pytest.mark.skipif(
+    not (os.environ.get(BUNDLE_ENV) and os.environ.get(AGAIN_ENV)),
+    reason=f"{BUNDLE_ENV} and {AGAIN_ENV} name two bundles built from the same source (.ci/run builds them)",
+)
+def test_two_bundles_of_the_same_source_are_the_same_bytes():
+    def digests(folder: Path) -> dict[str, str]:
+        return {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in sorted(folder.iterdir())}
+
+    assert digests(Path(os.environ[BUNDLE_ENV])) == digests(Path(os.environ[AGAIN_ENV]))

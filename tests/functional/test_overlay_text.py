@@ -79,7 +79,7 @@ def _squeezed(text: str) -> str:
 
 
 async def test_a_notification_over_the_panes_keeps_every_character(tmp_path):
-    assert overlay_text.apply()  # in place for the Textual installed (textual>=8,<9)
+    assert overlay_text.apply()  # in place for the Textual installed (the pinned release)
     app = demo_meeting_app(tmp_path)
     terminal = Terminal(*SIZE)
     display = app._display

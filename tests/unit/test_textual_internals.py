@@ -1,0 +1,104 @@
+"""The Textual this app is pinned to still has every private part the app uses, in the shape used.
+
+The app replaces or calls a few private methods of Textual (they are not part of
+its API and may change in any release): the compositor's line pieces
+(``tui/overlay_text.py``), the command palette's "no matches" countdown
+(``tui/commands.py``), a screen's result callback (``tui/app.py``), the entry
+bar's key and size hooks (``tui/widgets/entry_bar.py``) and the log's own
+scrollbar (``tui/widgets/speaker_log.py``). ``pyproject.toml`` pins Textual to
+the release these were written against; when the pin moves, this test names
+each part that moved.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+import tomllib
+from importlib.metadata import version
+from pathlib import Path
+
+import pytest
+from textual._compositor import ChopsUpdate, Compositor
+from textual.app import App
+from textual.command import CommandPalette
+from textual.screen import Screen
+from textual.scroll_view import ScrollView
+from textual.widget import Widget
+from textual.widgets import TextArea
+
+REPO = Path(__file__).resolve().parents[2]
+
+#: (class, name, the parameters the app calls or replaces it with). ``None``: a plain attribute.
+METHODS = [
+    (Compositor, "_render_chops", ["self", "crop", "is_rendered_line"]),
+    (Compositor, "render_partial_update", ["self"]),
+    (Compositor, "_get_renders", ["self", "crop"]),
+    (Compositor, "_regions_to_spans", ["regions"]),
+    (Compositor, "cuts", ["self"]),
+    (ChopsUpdate, "__init__", ["self", "chops", "spans", "chop_ends"]),
+    (CommandPalette, "_start_no_matches_countdown", ["self", "search_value"]),
+    (CommandPalette, "_stop_no_matches_countdown", ["self"]),
+    (CommandPalette, "_NO_MATCHES", None),
+    (CommandPalette, "_NO_MATCHES_COUNTDOWN", None),
+    (Screen, "_push_result_callback", ["self", "requester", "callback", "future"]),
+    (TextArea, "_on_key", ["self", "event"]),
+    (TextArea, "_refresh_size", ["self"]),
+    (Widget, "_refresh_scrollbars", ["self"]),
+    (Widget, "vertical_scrollbar", ["self"]),
+    (ScrollView, "_scroll_update", ["self", "virtual_size"]),
+    (App, "_start_widget", ["self", "parent", "widget"]),
+]
+
+#: Attributes Textual sets on its objects that the app reads or sets: (class, attribute).
+INSTANCE_ATTRIBUTES = [
+    (Compositor, "_dirty_regions"),
+    (CommandPalette, "_list_visible"),
+    (CommandPalette, "_no_matches_timer"),
+    (Widget, "_vertical_scrollbar"),
+]
+
+
+def _parameters(cls, name: str) -> list[str]:
+    member = inspect.getattr_static(cls, name)
+    if isinstance(member, property):
+        member = member.fget
+    elif isinstance(member, classmethod):
+        member = getattr(cls, name)  # bound: without ``cls``
+    return list(inspect.signature(member).parameters)
+
+
+@pytest.mark.parametrize(("cls", "name", "parameters"), METHODS, ids=[f"{c.__name__}.{n}" for c, n, _ in METHODS])
+def test_a_private_method_the_app_uses_has_the_shape_it_was_written_for(cls, name, parameters):
+    assert hasattr(cls, name), f"Textual's {cls.__name__} has no {name} any more"
+    if parameters is not None:
+        assert _parameters(cls, name) == parameters, f"Textual's {cls.__name__}.{name} changed its parameters"
+
+
+@pytest.mark.parametrize(("cls", "name"), INSTANCE_ATTRIBUTES, ids=[f"{c.__name__}.{n}" for c, n in INSTANCE_ATTRIBUTES])
+def test_a_private_attribute_the_app_uses_is_still_set_by_textual(cls, name):
+    source = "".join(inspect.getsource(klass) for klass in cls.__mro__ if klass.__module__.startswith("textual"))
+    assert re.search(rf"self\.{name}\b\s*(:[^=]*)?=", source), f"Textual's {cls.__name__} no longer sets {name}"
+
+
+def test_the_installed_textual_is_the_pinned_one():
+    dependencies = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    (pin,) = [line for line in dependencies if re.match(r"textual\b", line)]
+    assert pin == f"textual=={version('textual')}", (
+        f"pyproject says {pin!r}, the environment has textual {version('textual')}: the private parts above "
+        "were checked against the pinned release"
+    )
+
+
+def test_every_private_textual_name_in_the_source_is_listed_here():
+    # A private name of Textual's that the app starts to use must be added above, so that a
+    # new Textual release is checked for it too.
+    listed = {name for _, name, _ in METHODS} | {name for _, name in INSTANCE_ATTRIBUTES}
+    textual_private = set()
+    for folder in ("tui", "screens"):
+        for path in (REPO / folder).rglob("*.py"):
+            text = path.read_text(encoding="utf-8")
+            for name in re.findall(r"\.(_[a-z][A-Za-z0-9_]*|_[A-Z][A-Z_]+)\b", text):
+                if any(hasattr(cls, name) for cls in (Compositor, CommandPalette, Screen, TextArea, Widget, App, ScrollView)):
+                    textual_private.add(name)
+    assert textual_private <= listed, f"not checked here: {sorted(textual_private - listed)}"
