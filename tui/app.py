@@ -306,7 +306,7 @@ class KaigirokuApp(App):
                 self.notify(error.message, title="開けません", severity="error", timeout=20)
                 return
             try:
-                self.datadir.restore_meeting_backup(backup, meeting_id)
+                restored = self.datadir.restore_meeting_backup(backup, meeting_id)
             except StorageError as failure:
                 self.notify(
                     f"{failure.message}\nほかのバックアップは、一覧のファイル画面(会議のバックアップ)から選べます。",
@@ -316,8 +316,7 @@ class KaigirokuApp(App):
                 )
                 return
             self.notify(
-                f"会議「{meeting_id}」を最新のバックアップ「{backup}」から復元しました。"
-                "読めなかったファイルは trash/ に移してあります。",
+                f"{restored.message}読めなかったファイルは trash/ に移してあります。",
                 title="復元しました",
                 timeout=15,
             )

@@ -306,8 +306,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     datadir = _data_dir(args)
     with datadir.write_lock():
-        datadir.restore(Path(args.file))
-    print(f"「{args.file}」から復元しました。")
+        message = datadir.restore(Path(args.file))
+    print(message)
     return EXIT_OK
 
 
