@@ -20,7 +20,7 @@ from typing import Any
 
 from minutes.model import Meeting
 from minutes.render import composed_title
-from storage.atomic import atomic_write_bytes, ensure_private_dir, fsync_dir, sweep_temp_files
+from storage.atomic import atomic_write_bytes, check_real_folders, ensure_private_dir, fsync_dir, sweep_temp_files
 from storage.backups import (
     DEFAULT_INTERVAL,
     DEFAULT_KEEP,
@@ -390,6 +390,7 @@ class DataDir:
         """Forget the saved entry-bar text."""
         self._require_lock("下書きを消去")
         path = self._draft_path(meeting_id)
+        check_real_folders(path.parent, self.root)  # the unlink below must not remove a file outside
         try:
             os.unlink(path)
         except FileNotFoundError:
