@@ -63,3 +63,20 @@ def pasted(text: str) -> tuple[str, int]:
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return _PASTED_CONTROLS.subn(_control_picture, text)
+
+
+#: What a terminal would act on in an export: controls (line breaks and tabs aside), bidi controls, lone surrogates.
+_TERMINAL_UNSAFE = re.compile("\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f" + _BIDI + "\ud800-\udfff]")
+
+
+def for_terminal(text: str, *, json: bool = False) -> tuple[str, int]:
+    """``text`` made safe to write to a terminal, and how many characters were escaped.
+
+    Line breaks (LF, CR LF) and tabs stay; every other control character,
+    bidi control and lone surrogate becomes a visible escape: ``\\x1b`` in
+    text, or ``\\u001b`` with ``json`` (a JSON escape, so the document still
+    parses and means the same).
+    """
+    if json:
+        return _TERMINAL_UNSAFE.subn(lambda match: f"\\u{ord(match.group()):04x}", text)
+    return _TERMINAL_UNSAFE.subn(_escape, text)

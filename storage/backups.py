@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from minutes.safe_text import visible
 from storage.atomic import atomic_write, atomic_write_bytes, ensure_private_dir, fsync_dir
 from storage.drafts import decode_draft
 from storage.journal import JOURNAL_SUFFIX
@@ -323,12 +324,13 @@ def read_restore_zip(src: Path | str) -> dict[str, bytes]:
         total = 0
         for info in infos:
             name = info.filename
+            shown = visible(name)  # a hostile zip's member name goes into the message: no escape sequence
             if name in _ALLOWED_FOLDERS and info.is_dir():
                 continue
             if _MEMBER.fullmatch(name) is None:
-                raise RestoreRefusedError(src, f"kaigirokuのバックアップにないファイル「{name}」が入っています")
+                raise RestoreRefusedError(src, f"kaigirokuのバックアップにないファイル「{shown}」が入っています")
             if name in members:
-                raise RestoreRefusedError(src, f"「{name}」が二重に入っています")
+                raise RestoreRefusedError(src, f"「{shown}」が二重に入っています")
             total += info.file_size
             if total > MAX_RESTORE_BYTES:
                 raise RestoreRefusedError(src, "中身が大きすぎます")
@@ -337,7 +339,7 @@ def read_restore_zip(src: Path | str) -> dict[str, bytes]:
             except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError):
                 # zipfile's own words are English: say it in Japanese
                 raise RestoreRefusedError(
-                    src, f"「{name}」を取り出せません: 壊れているか、暗号化か未対応の圧縮方式です"
+                    src, f"「{shown}」を取り出せません: 壊れているか、暗号化か未対応の圧縮方式です"
                 ) from None
             members[name] = data
     if LIBRARY_FILE not in members:

@@ -12,6 +12,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from minutes.safe_text import pasted
 from storage import DataDir
 from storage.errors import StorageError
 from tui import overlay_text, paste_guard, read_only
@@ -105,12 +106,15 @@ class KaigirokuApp(App):
     def _prepare_paste(self, event: events.Paste) -> None:
         """Say what became of a paste's control characters; keep every line of it in a one-line field.
 
-        The terminal's paste arrives cleaned (:mod:`tui.paste_guard`): its
-        control characters are symbols now, and the clerk is told. A one-line
+        The paste's control characters become symbols (:func:`minutes.safe_text.pasted`;
+        the terminal's paste arrives so from :mod:`tui.paste_guard`), and the clerk is told. A one-line
         field (Textual's Input) would keep only the first line of a paste;
         there the lines are joined with a space instead, so no word is lost.
         """
-        replaced = getattr(event, "controls_replaced", 0)
+        # The terminal's paste was cleaned before Textual's parser read it; a paste from
+        # elsewhere (a driver without the parser, a test) is cleaned here the same way.
+        event.text, more = pasted(event.text)
+        replaced = getattr(event, "controls_replaced", 0) + more
         notes = []
         if replaced:
             notes.append(
