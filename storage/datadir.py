@@ -43,6 +43,7 @@ from storage.errors import (
     os_error_reason,
 )
 from storage.library import Library, committees_in_file
+from storage.limits import read_file_at_most
 from storage.lock import DataDirLock
 from storage.meetings import MeetingStore, encode_meeting, load_meeting_readonly, meeting_from_bytes, replay_journal
 from storage.paths import (
@@ -321,7 +322,7 @@ class DataDir:
             meeting_id = backup.parent.name
         path = self.meeting_path(meeting_id)
         try:
-            data = backup.read_bytes()
+            data = read_file_at_most(backup)  # (TooLargeError: refused unread, with its own message)
         except OSError as error:
             raise StorageError(
                 f"バックアップ「{backup}」を読めません({os_error_reason(error)})。"

@@ -392,6 +392,16 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("kaigiroku: 中断しました。", file=sys.stderr)
         return 130
+    except MemoryError:
+        # Files are size-checked before they are read (storage.limits); this is the last
+        # word when memory still runs out (a machine with very little, a limit set on it).
+        print(
+            "kaigiroku: メモリが足りなくなったため、やめました。データフォルダは、この操作の前のままか、"
+            "書き終えたところまでです(どのファイルも書きかけでは残りません)。"
+            "ほかのプログラムを閉じてから、もう一度試してください。",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
 
 
 if __name__ == "__main__":  # pragma: no cover
