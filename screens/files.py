@@ -398,8 +398,7 @@ class FilesScreen(Screen[bool]):
         try:
             with self.datadir.write_lock():
                 if meeting_id is not None:
-                    restored = self.datadir.restore_meeting_backup(source, meeting_id)
-                    message = f"会議「{restored}」をバックアップ「{source}」から復元しました。"
+                    message = self.datadir.restore_meeting_backup(source, meeting_id).message
                 else:
                     message = self.datadir.restore(source)
         except StorageError as error:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -167,6 +168,8 @@ def ensure_private_dir(path: Path | str, *, within: Path | str | None = None) ->
     path = Path(path)
     if within is not None and not Path(within).is_dir():
         raise WriteFailedError(path / "_", OSError(errno.ENOENT, os.strerror(errno.ENOENT)))
+    if within is not None:
+        check_real_folders(path, within)
     missing: list[Path] = []
     current = path
     while not current.is_dir():
@@ -188,7 +191,43 @@ def ensure_private_dir(path: Path | str, *, within: Path | str | None = None) ->
                 os.chmod(folder, DIR_MODE)
             except OSError as error:
                 raise WriteFailedError(folder, error) from error
+    if within is not None and missing:
+        check_real_folders(path, within)  # (a link planted while the folders were made)
     return path
+
+
+def check_real_folders(path: Path | str, within: Path | str) -> None:
+    """Raise :class:`LinkRefusedError` unless every existing folder from below ``within`` down to ``path`` is a real folder.
+
+    ``within`` itself (the data folder) may be a link: the clerk chose it. A
+    link below it (``backups`` → somewhere else) is never followed: writing,
+    rotating or removing through it would touch files outside the data folder.
+    A folder that does not exist yet is fine (it will be made real).
+    """
+    from storage.errors import LinkRefusedError
+
+    path, within = Path(path), Path(within)
+    try:
+        parts = path.relative_to(within).parts
+    except ValueError:
+        return  # not below the data folder: nothing of ours to check
+    current = within
+    for part in parts:
+        current = current / part
+        try:
+            info = os.lstat(current)
+        except FileNotFoundError:
+            return
+        except OSError as error:
+            raise WriteFailedError(current, error) from error
+        if stat.S_ISLNK(info.st_mode) or _is_junction(current):
+            raise LinkRefusedError(current, within)
+
+
+def _is_junction(path: Path) -> bool:
+    """A Windows junction (a folder link that lstat reports as a folder)."""
+    checker = getattr(os.path, "isjunction", None)  # Python 3.12+
+    return bool(checker and checker(path))
 
 
 def sweep_temp_files(folder: Path | str) -> list[Path]:

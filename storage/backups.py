@@ -24,11 +24,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from minutes.safe_text import visible
 from storage.atomic import atomic_write, atomic_write_bytes, ensure_private_dir, fsync_dir
 from storage.drafts import decode_draft
 from storage.journal import JOURNAL_SUFFIX
 from storage.errors import DamagedFileError, RestoreRefusedError, WriteFailedError
 from storage.library import rows_from_tables
+from storage.limits import MAX_FILE_BYTES, MAX_RESTORE_BYTES, TooLargeError, read_at_most
 from storage.meetings import meeting_from_bytes
 from storage.paths import (
     BACKUPS_DIR,
@@ -212,8 +214,6 @@ _MEMBER = re.compile(
     rf"|{DRAFTS_DIR}/(?P<draft>{MEETING_ID_PATTERN})\.json)"
 )
 _ALLOWED_FOLDERS = {f"{MEETINGS_DIR}/", f"{DRAFTS_DIR}/"}
-#: The most a restore reads from one zip (uncompressed), against zip bombs.
-MAX_RESTORE_BYTES = 1 << 30
 
 
 @dataclass
@@ -301,55 +301,87 @@ def _check_member(member: str, data: bytes) -> None:
             raise ValueError(f"{member}: 入力中の下書きとして読めません") from None
 
 
-def read_restore_zip(src: Path | str) -> dict[str, bytes]:
-    """Read and check a backup zip; :class:`RestoreRefusedError` if anything is wrong.
-
-    Every member must be ``library.json``, ``meetings/<id>.json`` or
-    ``drafts/<id>.json`` (no absolute or ``..`` paths), every file readable as
-    its kind, and ``library.json`` present.
-    """
+def _open_zip(src: Path):
     import zipfile
 
-    src = Path(src)
     try:
-        archive = zipfile.ZipFile(src)
+        return zipfile.ZipFile(src)
     except FileNotFoundError:
         raise RestoreRefusedError(src, "ファイルが見つかりません") from None
     except (zipfile.BadZipFile, OSError, ValueError):
         raise RestoreRefusedError(src, "ZIPファイルとして読めません") from None
-    members: dict[str, bytes] = {}
-    with archive:
-        infos = archive.infolist()
-        total = 0
-        for info in infos:
-            name = info.filename
-            if name in _ALLOWED_FOLDERS and info.is_dir():
-                continue
-            if _MEMBER.fullmatch(name) is None:
-                raise RestoreRefusedError(src, f"kaigirokuのバックアップにないファイル「{name}」が入っています")
-            if name in members:
-                raise RestoreRefusedError(src, f"「{name}」が二重に入っています")
-            total += info.file_size
-            if total > MAX_RESTORE_BYTES:
-                raise RestoreRefusedError(src, "中身が大きすぎます")
-            try:
-                data = archive.read(info)
-            except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError):
-                # zipfile's own words are English: say it in Japanese
-                raise RestoreRefusedError(
-                    src, f"「{name}」を取り出せません: 壊れているか、暗号化か未対応の圧縮方式です"
-                ) from None
-            members[name] = data
-    if LIBRARY_FILE not in members:
+
+
+def _members(src: Path, archive) -> list:
+    """The zip's file members (folder entries left out), after checking their names."""
+    seen: set[str] = set()
+    infos = []
+    for info in archive.infolist():
+        name = info.filename
+        shown = visible(name)  # a hostile zip's member name goes into the message: no escape sequence
+        if name in _ALLOWED_FOLDERS and info.is_dir():
+            continue
+        if _MEMBER.fullmatch(name) is None:
+            raise RestoreRefusedError(src, f"kaigirokuのバックアップにないファイル「{shown}」が入っています")
+        if name in seen:
+            raise RestoreRefusedError(src, f"「{shown}」が二重に入っています")
+        if info.file_size > MAX_FILE_BYTES:  # what the zip says: refused before unpacking anything
+            raise RestoreRefusedError(src, TooLargeError(name, MAX_FILE_BYTES, info.file_size).message)
+        seen.add(name)
+        infos.append(info)
+    if LIBRARY_FILE not in seen:
         raise RestoreRefusedError(src, f"{LIBRARY_FILE}が入っていません")
-    for name, data in members.items():
-        try:
-            _check_member(name, data)
-        except DamagedFileError as error:
-            raise RestoreRefusedError(src, f"「{name}」が読めません: {error.reason}") from None
-        except ValueError as error:
-            raise RestoreRefusedError(src, f"「{name}」が読めません: {error}") from None
-    return members
+    return infos
+
+
+def _read_member(src: Path, archive, info, counted: list[int]) -> bytes:
+    """One member, unpacked in pieces and checked; never more than :data:`MAX_FILE_BYTES` of it in memory.
+
+    ``counted`` holds what this zip has unpacked so far, against :data:`MAX_RESTORE_BYTES`
+    (the sizes a zip declares can lie: the bytes that come out are counted).
+    """
+    import zipfile
+
+    name = info.filename
+
+    def count(size: int) -> None:
+        counted[0] += size
+        if counted[0] > MAX_RESTORE_BYTES:
+            raise RestoreRefusedError(src, "中身が大きすぎます")
+
+    try:
+        with archive.open(info) as handle:
+            data = read_at_most(handle, name, MAX_FILE_BYTES, count)
+    except TooLargeError as error:
+        raise RestoreRefusedError(src, error.message) from None
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError, EOFError):
+        # zipfile's own words are English: say it in Japanese
+        raise RestoreRefusedError(src, f"「{name}」を取り出せません: 壊れているか、暗号化か未対応の圧縮方式です") from None
+    try:
+        _check_member(name, data)
+    except DamagedFileError as error:
+        raise RestoreRefusedError(src, f"「{name}」が読めません: {error.reason}") from None
+    except ValueError as error:
+        raise RestoreRefusedError(src, f"「{name}」が読めません: {error}") from None
+    return data
+
+
+def read_restore_zip(src: Path | str) -> list[str]:
+    """Check a backup zip completely; its members' names, or :class:`RestoreRefusedError`.
+
+    Every member must be ``library.json``, ``meetings/<id>.json`` or
+    ``drafts/<id>.json`` (no absolute or ``..`` paths), at most
+    :data:`MAX_FILE_BYTES` unpacked, every file readable as its kind, and
+    ``library.json`` present. Members are unpacked one at a time, in pieces,
+    and let go once checked: a zip bomb is refused without filling the memory.
+    """
+    src = Path(src)
+    with _open_zip(src) as archive:
+        counted = [0]
+        infos = _members(src, archive)
+        for info in infos:
+            _read_member(src, archive, info, counted)
+        return [info.filename for info in infos]
 
 
 def restore_zip(root: Path | str, src: Path | str, backups: Backups) -> list[str]:
@@ -363,6 +395,7 @@ def restore_zip(root: Path | str, src: Path | str, backups: Backups) -> list[str
     the zip does not hold are moved into ``trash/restore-<time>/``.
     """
     root = Path(root)
+    src = Path(src)
     members = read_restore_zip(src)
     for folder in (MEETINGS_DIR, DRAFTS_DIR, BACKUPS_DIR):
         ensure_private_dir(root / folder, within=root)
@@ -384,8 +417,13 @@ def restore_zip(root: Path | str, src: Path | str, backups: Backups) -> list[str
                 raise WriteFailedError(root / MEETINGS_DIR / name, error) from error
 
     ordered = sorted(members, key=lambda name: name == LIBRARY_FILE)
-    for member in ordered:
-        atomic_write_bytes(root / member, members[member])
+    # Each member is unpacked (and checked) again as it is written, one at a time:
+    # the memory holds one meeting, never the whole zip.
+    with _open_zip(src) as archive:
+        counted = [0]
+        infos = {info.filename: info for info in _members(src, archive)}
+        for member in ordered:
+            atomic_write_bytes(root / member, _read_member(src, archive, infos[member], counted))
 
     # (issue #6) Files the zip does not hold go to the trash last: a restore that fails
     # half-way leaves every meeting the (old or new) library lists readable; a retry finishes.

@@ -13,13 +13,14 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from minutes.model import Meeting
 from minutes.render import composed_title
-from storage.atomic import atomic_write_bytes, ensure_private_dir, fsync_dir, sweep_temp_files
+from storage.atomic import atomic_write_bytes, check_real_folders, ensure_private_dir, fsync_dir, sweep_temp_files
 from storage.backups import (
     DEFAULT_INTERVAL,
     DEFAULT_KEEP,
@@ -33,6 +34,7 @@ from storage.backups import (
 from storage.drafts import read_draft, write_draft
 from storage.journal import JOURNAL_SUFFIX, journal_path
 from storage.errors import (
+    DamagedFileError,
     InsideDataDirError,
     LockRequiredError,
     StorageError,
@@ -41,8 +43,9 @@ from storage.errors import (
     os_error_reason,
 )
 from storage.library import Library, committees_in_file
+from storage.limits import read_file_at_most
 from storage.lock import DataDirLock
-from storage.meetings import MeetingStore, load_meeting_readonly, meeting_from_bytes
+from storage.meetings import MeetingStore, encode_meeting, load_meeting_readonly, meeting_from_bytes, replay_journal
 from storage.paths import (
     BACKUPS_DIR,
     DRAFTS_DIR,
@@ -52,6 +55,35 @@ from storage.paths import (
     TRASH_DIR,
     is_valid_meeting_id,
 )
+
+
+@dataclass(frozen=True)
+class MeetingRestore:
+    """What :meth:`DataDir.restore_meeting_backup` did."""
+
+    meeting_id: str
+    backup: Path
+    #: Entries of the journal that the backup lacked, now in the meeting.
+    replayed: int
+    #: Entries of the journal whose item the backup does not have (None: the journal could not be read).
+    left_out: int | None
+    #: Where the meeting's journal went (``trash/<id>-<time>.journal``), if it had one.
+    journal_kept: Path | None
+
+    @property
+    def message(self) -> str:
+        """The Japanese sentence that says so."""
+        text = f"会議「{self.meeting_id}」をバックアップ「{self.backup}」から復元しました。"
+        if self.replayed:
+            text += f"バックアップのあとに記録された発言 {self.replayed} 件も、ジャーナルから戻しました。"
+        if self.journal_kept is not None and self.left_out is None:
+            text += f"ジャーナルが読めなかったため、そこにある発言は戻していません。「{self.journal_kept}」に残してあります。"
+        elif self.journal_kept is not None and self.left_out:
+            text += (
+                f"ジャーナルの発言 {self.left_out} 件は、その議事がバックアップにないため戻していません。"
+                f"「{self.journal_kept}」に残してあります。"
+            )
+        return text
 
 
 def random_hex(count: int) -> str:
@@ -274,12 +306,15 @@ class DataDir:
         except FileNotFoundError:
             raise UnknownMeetingError(meeting_id, self.root) from None
 
-    def restore_meeting_backup(self, backup: Path | str, meeting_id: str | None = None) -> str:
-        """Put a backup file back as a meeting's file (needs the lock); returns the meeting id.
+    def restore_meeting_backup(self, backup: Path | str, meeting_id: str | None = None) -> MeetingRestore:
+        """Put a backup file back as a meeting's file (needs the lock); what was done.
 
         ``meeting_id`` defaults to the backup's folder name (``backups/<id>/…``).
         The backup must be readable as a meeting; the current file, damaged or
-        not, is first moved to ``trash/``. The index row is refreshed.
+        not, is first moved to ``trash/``. Entries committed after the backup
+        was taken are still in the meeting's journal (each Enter goes there
+        first): they are replayed onto the backup, and the journal itself goes
+        to ``trash/`` too. The index row is refreshed.
         """
         self._require_lock("会議をバックアップから復元")
         backup = Path(backup)
@@ -287,7 +322,7 @@ class DataDir:
             meeting_id = backup.parent.name
         path = self.meeting_path(meeting_id)
         try:
-            data = backup.read_bytes()
+            data = read_file_at_most(backup)  # (TooLargeError: refused unread, with its own message)
         except OSError as error:
             raise StorageError(
                 f"バックアップ「{backup}」を読めません({os_error_reason(error)})。"
@@ -295,8 +330,17 @@ class DataDir:
                 path=backup,
             ) from None
         meeting = meeting_from_bytes(data, backup)
-        stamp = f"{self.backups.clock():%Y%m%dT%H%M%S}"
         journal = journal_path(path)
+        replayed = left_out = 0
+        unreadable = False
+        try:
+            replayed, left_out = replay_journal(meeting, journal)
+        except DamagedFileError:
+            unreadable = True  # kept in trash/ below, and said
+        if replayed:
+            data = encode_meeting(meeting)
+        stamp = f"{self.backups.clock():%Y%m%dT%H%M%S}"
+        kept: Path | None = None
         for current, name in ((path, f"{meeting_id}-{stamp}{MEETING_SUFFIX}"), (journal, f"{meeting_id}-{stamp}{JOURNAL_SUFFIX}")):
             if current.exists():
                 trash = ensure_private_dir(self.root / TRASH_DIR, within=self.root)
@@ -304,10 +348,14 @@ class DataDir:
                     os.replace(current, trash / name)
                 except OSError as error:
                     raise WriteFailedError(current, error) from error
+                if current == journal:
+                    kept = trash / name
+        # The new file is written before the journal could be replayed onto it again:
+        # the journal is in trash/ by now, and its entries are in ``data``.
         ensure_private_dir(path.parent, within=self.root)
         atomic_write_bytes(path, data)
         self.update_index(meeting_id, meeting)
-        return meeting_id
+        return MeetingRestore(meeting_id, backup, replayed, left_out if not unreadable else None, kept)
 
     def restore(self, source: Path | str) -> str:
         """What ``kaigiroku restore FILE`` does: a ``.zip`` restores the folder
@@ -317,8 +365,7 @@ class DataDir:
         """
         source = Path(source)
         if source.suffix.lower() == ".json":
-            meeting_id = self.restore_meeting_backup(source)
-            return f"会議「{meeting_id}」をバックアップ「{source}」から復元しました。"
+            return self.restore_meeting_backup(source).message
         restored = self.restore_zip(source)
         count = sum(1 for name in restored if name.startswith(f"{MEETINGS_DIR}/"))
         return f"「{source}」から復元しました(会議{count}件)。"
@@ -344,6 +391,7 @@ class DataDir:
         """Forget the saved entry-bar text."""
         self._require_lock("下書きを消去")
         path = self._draft_path(meeting_id)
+        check_real_folders(path.parent, self.root)  # the unlink below must not remove a file outside
         try:
             os.unlink(path)
         except FileNotFoundError:

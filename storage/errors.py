@@ -8,6 +8,7 @@ same text), so every message names the file or folder concerned.
 from __future__ import annotations
 
 import errno
+import os
 from datetime import datetime
 from pathlib import Path
 
@@ -182,6 +183,26 @@ def _write_failure_message(path: Path, error: OSError) -> str:
             f"フォルダを元に戻してからもう一度保存してください。{_NOT_LOST}"
         )
     return f"「{path}」に保存できませんでした({os_error_reason(error)})。もう一度保存してください。{_NOT_LOST}"
+
+
+class LinkRefusedError(WriteFailedError):
+    """A file or folder inside the data folder is a link: never followed.
+
+    A planted link would have the app append speeches to a file outside the
+    data folder, delete files there while rotating backups, or write drafts
+    there. Nothing is read or written through it. A :class:`WriteFailedError`
+    (ELOOP), so a refused save is handled like any failed save: the text stays.
+    """
+
+    def __init__(self, path: Path | str, root: Path | str | None = None) -> None:
+        super().__init__(path, OSError(errno.ELOOP, os.strerror(errno.ELOOP)))
+        where = f"データフォルダ({root})の中の" if root is not None else ""
+        self.message = (
+            f"{where}「{path}」はリンク(シンボリックリンクなど)です。"
+            "データフォルダの外のファイルを書き換えたり消したりしないよう、kaigirokuはこれをたどって読み書きしません。"
+            "リンクを消すか本物のフォルダ・ファイルに置き換えてから、もう一度行ってください。"
+        )
+        self.args = (self.message,)
 
 
 class UnknownMeetingError(StorageError):

@@ -12,6 +12,7 @@ from pathlib import Path
 from minutes.interchange import FormatError, parse_meeting
 from minutes.model import Meeting
 from storage.errors import StorageError, os_error_reason
+from storage.limits import TooLargeError, read_file_at_most
 
 #: The end of every refused import.
 IMPORT_REFUSED = "取り込みをやめました。データは何も変えていません。"
@@ -25,7 +26,9 @@ def read_interchange_file(path: Path | str) -> Meeting:
     """The meeting in an interchange file, or :class:`InterchangeFileError`."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        data = read_file_at_most(path)
+    except TooLargeError as error:
+        raise InterchangeFileError(f"{error.message}\n{IMPORT_REFUSED}", path=path) from None
     except FileNotFoundError:
         raise InterchangeFileError(f"ファイル「{path}」が見つかりません。名前と場所を確認してください。", path=path) from None
     except IsADirectoryError:

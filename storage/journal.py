@@ -18,6 +18,7 @@ nothing.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import zlib
@@ -25,9 +26,20 @@ from pathlib import Path
 from typing import Any
 
 from storage import atomic
-from storage.errors import WriteFailedError
+from storage.errors import LinkRefusedError, WriteFailedError
 
 JOURNAL_SUFFIX = ".journal"
+
+
+#: Refuse to open a link (POSIX); where the OS has no such flag, :func:`_is_link` checks first.
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def _is_link(path: Path | str, error: OSError | None = None) -> bool:
+    """True when ``path`` is a link (the open failed with ELOOP, or the OS cannot refuse links itself)."""
+    if error is not None and error.errno == errno.ELOOP:
+        return True
+    return os.path.islink(path)
 
 
 def journal_path(meeting_path: Path | str) -> Path:
@@ -47,11 +59,18 @@ def encode_record(record: dict[str, Any]) -> bytes:
 
 def read_records(path: Path | str) -> list[dict[str, Any]]:
     """The intact records of a journal, in order (none if there is no journal)."""
+    if not _NOFOLLOW and _is_link(path):
+        raise LinkRefusedError(path)
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
         return []
+    except OSError as error:
+        if _is_link(path, error):
+            raise LinkRefusedError(path) from None
+        raise
+    with open(fd, "rb") as handle:
+        raw = handle.read()
     records = []
     for line in raw.split(b"\n"):
         if len(line) < 10 or line[8:9] != b" ":
@@ -106,10 +125,15 @@ class Journal:
         """Append one record and make it durable; on failure the journal is as it was."""
         line = encode_record(record)
         created = not self.path.exists()
-        flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)
+        # Never through a link: a planted journal link would put the speech in a file outside.
+        flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | _NOFOLLOW | getattr(os, "O_BINARY", 0)
+        if not _NOFOLLOW and _is_link(self.path):
+            raise LinkRefusedError(self.path)
         try:
             fd = os.open(self.path, flags, atomic.FILE_MODE)
         except OSError as error:
+            if _is_link(self.path, error):
+                raise LinkRefusedError(self.path) from None
             raise WriteFailedError(self.path, error) from error
         try:
             size = os.fstat(fd).st_size

@@ -23,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 
 from storage.atomic import FILE_MODE, atomic_write_bytes, ensure_private_dir
-from storage.errors import DataDirLockedError, WriteFailedError
+from storage.errors import DataDirLockedError, LinkRefusedError, WriteFailedError
 from storage.paths import LOCK_FILE, LOCK_INFO_FILE
 
 
@@ -92,8 +92,12 @@ class DataDirLock:
             return self
         ensure_private_dir(self.root)
         try:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), FILE_MODE)
+            fd = os.open(
+                self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0), FILE_MODE
+            )
         except OSError as error:
+            if error.errno == errno.ELOOP:  # a planted link: never create or open a file outside through it
+                raise LinkRefusedError(self.path, self.root) from None
             raise WriteFailedError(self.path, error) from error
         try:
             locked = _try_lock(fd)

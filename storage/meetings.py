@@ -511,6 +511,22 @@ def _replay(meeting: Meeting, records: list[dict[str, Any]], path: Path | str, b
     return added
 
 
+def replay_journal(meeting: Meeting, journal: Path | str) -> tuple[int, int]:
+    """Replay a journal onto ``meeting`` (a backup being restored); (entries added, entries left out).
+
+    An entry the meeting already has (by uid) is skipped, as on opening; an
+    entry is left out when its item is not in ``meeting``. Raises
+    :class:`DamagedFileError` if a record cannot be read as an entry.
+    """
+    records = read_records(journal)
+    if not records:
+        return 0, 0
+    added = _replay(meeting, records, journal, None)
+    items = {item.id for item in meeting.agenda}
+    left_out = sum(1 for record in records if record.get("op") == "append" and record.get("item") not in items)
+    return added, left_out
+
+
 def meeting_from_bytes(raw: bytes, source: Path | str) -> Meeting:
     """The meeting in a meeting file's bytes (a restore checks a zip with this)."""
     return _meeting_from_tables(decode_tables(raw, source, KIND_MEETING), source, None)

@@ -41,7 +41,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from storage.atomic import _replace, atomic_write_bytes, ensure_private_dir, fsync_dir
+from storage.atomic import _replace, atomic_write_bytes, check_real_folders, ensure_private_dir, fsync_dir
 from storage.errors import StorageError, UnknownMeetingError, WriteFailedError
 from storage.journal import journal_path
 from storage.library import Library, check_row
@@ -152,6 +152,8 @@ def move_to_trash(root: Path | str, library: Library, meeting_id: str, when: dat
     meeting_path = root / MEETINGS_DIR / f"{meeting_id}{MEETING_SUFFIX}"
     draft_path = root / DRAFTS_DIR / f"{meeting_id}.json"
     trash = ensure_private_dir(root / TRASH_DIR, within=root)
+    for folder in (meeting_path.parent, draft_path.parent):
+        check_real_folders(folder, root)  # never move a file in from (or a link to) outside
     key = _free_key(trash, meeting_id)
     file_missing = not meeting_path.exists()
     record = {
@@ -271,6 +273,7 @@ def restore_from_trash(root: Path | str, library: Library, key: str) -> TrashEnt
         )
     meeting_id = entry.meeting_id
     folder = root / TRASH_DIR / key
+    check_real_folders(folder, root)  # a linked entry would bring files in and remove them outside
     meeting_path = root / MEETINGS_DIR / f"{meeting_id}{MEETING_SUFFIX}"
     draft_path = root / DRAFTS_DIR / f"{meeting_id}.json"
     journal = journal_path(meeting_path)

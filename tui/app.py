@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from minutes.safe_text import pasted
 from storage import DataDir
 from storage.errors import StorageError
-from tui import overlay_text, read_only
+from tui import overlay_text, paste_guard, read_only
 from tui.clipboard import CopyResult, copy_text, pyperclip_copy
 from tui.commands import Palette, ScreenCommands
 
 overlay_text.apply()  # notifications over the panes keep their full-width characters (textual#6357)
+paste_guard.apply()  # a bracketed paste is text: escape sequences in it are never read as keys
+
+
+def _is_one_line_field(widget: object) -> bool:
+    """True for Textual's Input (not imported for this: until a screen uses one, nothing is an Input)."""
+    module = sys.modules.get("textual.widgets._input")
+    return module is not None and isinstance(widget, module.Input)
 
 
 class KaigirokuApp(App):
@@ -87,6 +97,35 @@ class KaigirokuApp(App):
     def action_help_quit(self) -> None:
         """ctrl+c does not quit: say which key does."""
         self.notify("終了するには ctrl+q を押してください(すべて保存してから終了します)。", title="終了しますか")
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Paste) and not event.is_forwarded:
+            self._prepare_paste(event)
+        await super().on_event(event)
+
+    def _prepare_paste(self, event: events.Paste) -> None:
+        """Say what became of a paste's control characters; keep every line of it in a one-line field.
+
+        The paste's control characters become symbols (:func:`minutes.safe_text.pasted`;
+        the terminal's paste arrives so from :mod:`tui.paste_guard`), and the clerk is told. A one-line
+        field (Textual's Input) would keep only the first line of a paste;
+        there the lines are joined with a space instead, so no word is lost.
+        """
+        # The terminal's paste was cleaned before Textual's parser read it; a paste from
+        # elsewhere (a driver without the parser, a test) is cleaned here the same way.
+        event.text, more = pasted(event.text)
+        replaced = getattr(event, "controls_replaced", 0) + more
+        notes = []
+        if replaced:
+            notes.append(
+                f"貼り付けた文章にあった制御文字 {replaced} 文字(ESC など)は、キーとしては扱わず、"
+                "記号(␛ など)にして入れました。不要なら消してください。"
+            )
+        if "\n" in event.text and _is_one_line_field(self.focused):
+            event.text = " ".join(event.text.split("\n"))
+            notes.append("1行の欄なので、貼り付けた文章の改行は空白にしました。")
+        if notes:
+            self.notify("\n".join(notes), title="貼り付け", severity="warning", timeout=10)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand("テーマを変える", "画面の配色を変えます", self.action_change_theme)
@@ -271,7 +310,7 @@ class KaigirokuApp(App):
                 self.notify(error.message, title="開けません", severity="error", timeout=20)
                 return
             try:
-                self.datadir.restore_meeting_backup(backup, meeting_id)
+                restored = self.datadir.restore_meeting_backup(backup, meeting_id)
             except StorageError as failure:
                 self.notify(
                     f"{failure.message}\nほかのバックアップは、一覧のファイル画面(会議のバックアップ)から選べます。",
@@ -281,8 +320,7 @@ class KaigirokuApp(App):
                 )
                 return
             self.notify(
-                f"会議「{meeting_id}」を最新のバックアップ「{backup}」から復元しました。"
-                "読めなかったファイルは trash/ に移してあります。",
+                f"{restored.message}読めなかったファイルは trash/ に移してあります。",
                 title="復元しました",
                 timeout=15,
             )

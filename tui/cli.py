@@ -153,12 +153,17 @@ def _data_dir(args: argparse.Namespace):
     return DataDir(resolve_data_dir(args.data_dir))
 
 
-def _write_out(text: str | bytes, output: str | None, encoding: str = "utf-8") -> None:
+def _write_out(text: str | bytes, output: str | None, encoding: str = "utf-8", *, json: bool = False) -> None:
     """Write to a file atomically, or to standard output.
 
     ``text`` is either text (written in UTF-8) or bytes already encoded in
     ``encoding``, written as they are; only an interactive terminal gets the
-    bytes decoded back to text, so that it shows characters, not codes.
+    bytes decoded back to text, so that it shows characters, not codes, and
+    never a control character it would act on (an escape sequence in a
+    hostile meeting file would retitle the window or clear the screen): those
+    are written as visible escapes (``\x1b``; ``\u001b`` in JSON, which still
+    parses the same), and standard error says so. A file or a pipe gets the
+    exact bytes the format promises.
     """
     data = text if isinstance(text, bytes) else text.encode("utf-8")
     if output:
@@ -182,8 +187,17 @@ def _write_out(text: str | bytes, output: str | None, encoding: str = "utf-8") -
         stream.buffer.write(data)
         stream.buffer.flush()
     else:
-        stream.write(text.decode(encoding) if isinstance(text, bytes) else text)
+        from minutes.safe_text import for_terminal
+
+        shown, escaped = for_terminal(text.decode(encoding) if isinstance(text, bytes) else text, json=json)
+        stream.write(shown)
         stream.flush()
+        if escaped:
+            print(
+                f"端末に出すため、制御文字など {escaped} 文字を \\x1b のような表記にしました。"
+                "そのままのバイト列が必要なら -o FILE で保存するか、パイプでほかのコマンドに渡してください。",
+                file=sys.stderr,
+            )
 
 
 def _read_interchange(path_text: str):
@@ -208,7 +222,11 @@ def cmd_list(args: argparse.Namespace) -> int:
     if not rows:
         print("会議はまだありません。kaigiroku demo でデモの会議を追加できます。", file=sys.stderr)
         return EXIT_OK
-    lines = [f"{row['id']}\t{row['date']}\t{row['title']}" for row in rows]
+    from minutes.safe_text import visible
+
+    # One line per meeting, whatever a (restored, hostile) title holds: no line break, no
+    # tab between columns, no escape sequence, to a terminal or a pipe alike.
+    lines = ["\t".join(visible(str(row.get(key, ""))) for key in ("id", "date", "title")) for row in rows]
     _write_out("\n".join(lines) + "\n", None)
     return EXIT_OK
 
@@ -264,7 +282,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise CommandError(error.message) from None
     if args.output:
         _data_dir(args).refuse_inside(args.output)  # never over a meeting file or the library
-    _write_out(data, args.output, args.encoding)
+    _write_out(data, args.output, args.encoding, json=args.format == "json")
     if replaced:
         print(describe_replacements(replaced, args.encoding, args.replace), file=sys.stderr)
     return EXIT_OK
@@ -306,8 +324,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     datadir = _data_dir(args)
     with datadir.write_lock():
-        datadir.restore(Path(args.file))
-    print(f"「{args.file}」から復元しました。")
+        message = datadir.restore(Path(args.file))
+    print(message)
     return EXIT_OK
 
 
@@ -374,6 +392,16 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("kaigiroku: 中断しました。", file=sys.stderr)
         return 130
+    except MemoryError:
+        # Files are size-checked before they are read (storage.limits); this is the last
+        # word when memory still runs out (a machine with very little, a limit set on it).
+        print(
+            "kaigiroku: メモリが足りなくなったため、やめました。データフォルダは、この操作の前のままか、"
+            "書き終えたところまでです(どのファイルも書きかけでは残りません)。"
+            "ほかのプログラムを閉じてから、もう一度試してください。",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
 
 
 if __name__ == "__main__":  # pragma: no cover

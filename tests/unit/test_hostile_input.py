@@ -430,6 +430,11 @@ async def test_strange_text_on_screen_keeps_the_layout_and_the_terminal_safe(tmp
     stored = [entry.text for entry in DataDir(root).load_meeting(meeting_id).agenda[0].log]
     pasted = [STRANGE[k] for k in ("markup", "ansi", "control", "surrogate", "combining", "emoji", "rtl")]
     pasted.append(STRANGE["long"])
-    # The entry bar holds lines: every Unicode line break in a paste (CR, VT, FF, NEL, U+2028 …)
-    # becomes a paragraph break, as str.splitlines() sees it; every other character is kept exactly.
-    assert stored[-len(pasted):] == ["\n".join(p.splitlines()) for p in pasted]
+    # A paste is words, never keys: its control characters are stored as visible symbols
+    # (␛ ␇ ␀ …, minutes.safe_text.pasted), CR and CR LF as paragraph breaks; the entry bar
+    # holds lines, so a remaining Unicode line break (U+2028 …) becomes one too, as
+    # str.splitlines() sees it. Every other character is kept exactly.
+    from minutes.safe_text import pasted as cleaned
+
+    assert stored[-len(pasted):] == ["\n".join(cleaned(p)[0].splitlines()) for p in pasted]
+    assert "␛[31m赤い字" in stored[-len(pasted) + 1]

@@ -145,3 +145,32 @@ def test_a_crashed_session_is_folded_in_when_the_data_folder_opens_it(opened):
     assert not journal_path(reopened.path).exists()
     reopened.close()
     assert datadir.list_meetings()[0]["entry_count"] == 58 + 1
+
+
+def test_restoring_a_backup_replays_the_journal_and_keeps_what_it_cannot_place(opened):
+    datadir, meeting_id, store = opened
+    backup = datadir.backups.newest_backup(meeting_id)  # taken on open, before the entries below
+    entries = [add(store, f"バックアップのあと{n}。") for n in range(2)]
+    with open(journal_path(store.path), "ab") as handle:  # an entry of an item the backup does not have
+        handle.write(encode_record({"op": "append", "item": "no-such-item", "uid": "u-x", "entry": {"text": "x"}}))
+    store.path.write_bytes(store.path.read_bytes()[:50])  # the meeting file is damaged
+    store.closed = True  # (the process died)
+    done = datadir.restore_meeting_backup(backup, meeting_id)
+    assert (done.replayed, done.left_out) == (2, 1)
+    assert "発言 2 件も、ジャーナルから戻しました" in done.message and "1 件は" in done.message
+    assert done.journal_kept is not None and str(done.journal_kept) in done.message
+    assert len(read_records(done.journal_kept)) == 3  # nothing thrown away
+    restored = load_meeting_readonly(store.path)
+    assert restored.agenda[-1].log[-2:] == entries
+    assert not journal_path(store.path).exists()
+
+
+def test_restoring_a_backup_with_an_unreadable_journal_says_so_and_keeps_it(opened):
+    datadir, meeting_id, store = opened
+    backup = datadir.backups.newest_backup(meeting_id)
+    with open(journal_path(store.path), "ab") as handle:  # a record whose entry is not an entry
+        handle.write(encode_record({"op": "append", "item": store.meeting.agenda[-1].id, "uid": "u", "entry": 5}))
+    store.closed = True
+    done = datadir.restore_meeting_backup(backup, meeting_id)
+    assert done.left_out is None and "ジャーナルが読めなかった" in done.message
+    assert load_meeting_readonly(store.path).agenda[-1].log == load_meeting_readonly(backup).agenda[-1].log

@@ -1,0 +1,78 @@
+"""How much a file the clerk hands us may hold, checked before it is read.
+
+A meeting of a long day is a few megabytes (10,000 entries: about 3 MB), so a
+file far larger than that is not a meeting: it is refused before it is read
+(an ``import`` of a 3 GB file once took 6 GB of memory; ``/dev/zero`` never
+ends). The limit holds for an interchange file (``import``, ``export
+FILE.json``, the files screen), a meeting backup (``restore BACKUP.json``) and
+every member of a backup zip, which is read in pieces and never held whole
+beyond the limit.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO
+
+from storage.errors import StorageError
+
+#: The largest meeting file, interchange file or zip member read (64 MiB).
+MAX_FILE_BYTES = 64 << 20
+#: The most a restore unpacks from one zip, all members together (1 GiB).
+MAX_RESTORE_BYTES = 1 << 30
+
+_CHUNK = 1 << 20
+
+
+class TooLargeError(StorageError):
+    """A file (or a zip member) over :data:`MAX_FILE_BYTES`; nothing was changed."""
+
+    def __init__(self, name: Path | str, limit: int = MAX_FILE_BYTES, size: int | None = None) -> None:
+        self.limit = limit
+        how_big = f"{_megabytes(size)}、" if size is not None else ""
+        super().__init__(
+            f"「{name}」は大きすぎます({how_big}上限は {_megabytes(limit)})。会議のファイルとしては大きすぎるため、"
+            "読み込まずにやめました。何も変えていません。ファイルを確かめてください。",
+            path=name,
+        )
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1 << 20):,.0f} MB" if size >= (1 << 20) else f"{size:,} バイト"
+
+
+def read_at_most(handle: BinaryIO, name: Path | str, limit: int = MAX_FILE_BYTES,
+                 on_read: Callable[[int], None] | None = None) -> bytes:
+    """Read ``handle`` to its end in pieces; :class:`TooLargeError` as soon as it passes ``limit``.
+
+    ``on_read(n)`` is told of each piece (a restore counts its whole zip).
+    """
+    pieces: list[bytes] = []
+    total = 0
+    while True:
+        piece = handle.read(min(_CHUNK, limit + 1 - total))
+        if not piece:
+            return b"".join(pieces)
+        total += len(piece)
+        if on_read is not None:
+            on_read(len(piece))
+        if total > limit:
+            raise TooLargeError(name, limit)
+        pieces.append(piece)
+
+
+def read_file_at_most(path: Path | str, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a file the clerk named, refused unread when its size is over ``limit``.
+
+    A regular file's size is checked before reading; anything else (a device,
+    a pipe) is read in pieces up to the limit. Raises :class:`OSError` as
+    ``open`` does, and :class:`TooLargeError`.
+    """
+    with open(path, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if stat.S_ISREG(info.st_mode) and info.st_size > limit:
+            raise TooLargeError(path, limit, info.st_size)
+        return read_at_most(handle, path, limit)

@@ -1,0 +1,151 @@
+"""A link planted inside the data folder is never followed out of it.
+
+A journal, the backups folder (or one meeting's), the drafts folder, the trash
+or the lock file made a symbolic link to a place outside: before, the speech
+was appended to a world-readable file outside, backup rotation deleted files
+there, drafts were written there. Now each is refused with a Japanese message
+that names the link, and the place outside is byte for byte as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+
+from minutes.demo import load_demo
+from minutes.model import Speech
+from storage import DataDir
+from storage.errors import LinkRefusedError, StorageError
+from storage.journal import journal_path
+from tests.conftest import snapshot
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="symbolic links need privileges on Windows")
+
+
+@pytest.fixture
+def folders(tmp_path):
+    root = tmp_path / "data"
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("外の大事なファイル", encoding="utf-8")
+    datadir = DataDir(root)
+    datadir.acquire_lock()
+    meeting_id = datadir.add_meeting(load_demo())
+    yield datadir, meeting_id, outside
+    datadir.release_lock()
+
+
+def speak(store, text="外へ出てはいけない発言。"):
+    item = store.meeting.agenda[-1]
+    entry = Speech(text=text, label="事務局", time="18:00:00")
+    item.log.append(entry)
+    store.append_entry(item, entry)
+
+
+def assert_refused_naming(error: StorageError, link) -> None:
+    assert isinstance(error, LinkRefusedError)
+    assert str(link) in error.message and "リンク" in error.message and "たどって読み書きしません" in error.message
+
+
+def test_a_journal_link_planted_while_the_meeting_is_open_is_not_written_through(folders):
+    datadir, meeting_id, outside = folders
+    store = datadir.open_meeting(meeting_id)
+    target = outside / "journal.txt"
+    target.write_bytes(b"")
+    os.symlink(target, journal_path(store.path))
+    before = snapshot(outside)
+    with pytest.raises(StorageError) as caught:
+        speak(store)
+    assert_refused_naming(caught.value, journal_path(store.path))
+    assert snapshot(outside) == before
+    os.unlink(journal_path(store.path))
+    store.close()
+
+
+def test_a_journal_link_found_when_opening_is_refused(folders):
+    datadir, meeting_id, outside = folders
+    os.symlink(outside / "keep.txt", journal_path(datadir.meeting_path(meeting_id)))
+    before = snapshot(outside)
+    with pytest.raises(StorageError) as caught:
+        datadir.open_meeting(meeting_id)
+    assert_refused_naming(caught.value, journal_path(datadir.meeting_path(meeting_id)))
+    assert snapshot(outside) == before
+
+
+@pytest.mark.parametrize("which", ["backups", "backups/<id>"])
+def test_a_linked_backups_folder_is_neither_written_nor_rotated(folders, which):
+    datadir, meeting_id, outside = folders
+    # Old-looking backup names outside: rotation would delete them.
+    for n in range(15):
+        (outside / f"20000101T0000{n:02d}Z-{n + 1:06d}.json").write_text("{}", encoding="utf-8")
+    place = datadir.root / which.replace("<id>", meeting_id)
+    if place.exists():
+        for child in place.iterdir():
+            child.unlink()
+        place.rmdir()
+    place.parent.mkdir(exist_ok=True)
+    link_target = outside if which == "backups/<id>" else outside / "tree"
+    if which == "backups":
+        (outside / "tree").mkdir()
+        os.symlink(outside, outside / "tree" / meeting_id)
+    os.symlink(link_target, place)
+    before = snapshot(outside)
+    with pytest.raises(StorageError) as caught:
+        datadir.backups.backup_now(meeting_id, datadir.meeting_path(meeting_id))
+    assert_refused_naming(caught.value, place)
+    assert snapshot(outside) == before
+
+
+def test_a_linked_drafts_folder_is_neither_written_nor_emptied(folders):
+    datadir, meeting_id, outside = folders
+    drafts = datadir.root / "drafts"
+    if drafts.exists():
+        drafts.rmdir()
+    os.symlink(outside, drafts)
+    (outside / f"{meeting_id}.json").write_text("外のファイル", encoding="utf-8")
+    before = snapshot(outside)
+    for action in (lambda: datadir.save_draft(meeting_id, "下書き"), lambda: datadir.clear_draft(meeting_id)):
+        with pytest.raises(StorageError) as caught:
+            action()
+        assert_refused_naming(caught.value, drafts)
+    assert snapshot(outside) == before
+
+
+def test_a_linked_trash_is_not_used(folders):
+    datadir, meeting_id, outside = folders
+    trash = datadir.root / "trash"
+    os.symlink(outside, trash)
+    before = snapshot(outside)
+    with pytest.raises(StorageError) as caught:
+        datadir.delete_meeting(meeting_id)
+    assert_refused_naming(caught.value, trash)
+    assert snapshot(outside) == before
+    assert datadir.meeting_path(meeting_id).is_file() and datadir.meeting_row(meeting_id) is not None
+
+
+def test_a_linked_lock_file_is_not_created_outside(tmp_path):
+    root = tmp_path / "data"
+    root.mkdir()
+    target = tmp_path / "outside-lock"
+    os.symlink(target, root / "lock")
+    with pytest.raises(StorageError) as caught:
+        DataDir(root).acquire_lock()
+    assert_refused_naming(caught.value, root / "lock")
+    assert not target.exists()
+
+
+def test_the_data_folder_itself_may_be_a_link(tmp_path):
+    # The clerk's choice (a folder on a stick, linked from home): that one is followed.
+    real = tmp_path / "real"
+    real.mkdir()
+    os.symlink(real, tmp_path / "link")
+    datadir = DataDir(tmp_path / "link")
+    with datadir.write_lock():
+        meeting_id = datadir.add_meeting(load_demo())
+        store = datadir.open_meeting(meeting_id)
+        speak(store)
+        store.close()
+        datadir.save_draft(meeting_id, "下書き")
+    assert (real / "meetings" / f"{meeting_id}.json").is_file()
