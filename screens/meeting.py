@@ -281,11 +281,11 @@ class MeetingScreen(Screen):
             return True
         return False
 
-    def _save_items(self, change: Change, appended=None) -> bool:
-        """Write the items a change touched; on failure say why and return False.
+    def _save_items(self, change: Change, appended=None, *, undone: bool = False) -> bool:
+        """Save a change (to the journal: the size of the change); on failure say why and return False.
 
         ``appended`` (item, entry) marks a change that only added an entry at
-        the end of an item: the store then takes its fast path (the journal).
+        the end of an item (Enter); ``undone`` saves the undo of ``change``.
         """
         if self.store is None:
             return True
@@ -293,10 +293,7 @@ class MeetingScreen(Screen):
             if appended is not None:
                 self.store.append_entry(*appended)
             else:
-                for item_id in change.item_ids:
-                    item = self.meeting.item(item_id)
-                    if item is not None:
-                        self.store.save_item(item)
+                self.store.save_change(change.splices, undone=undone)
         except StorageError as error:
             self.notify(error.message, title="保存できませんでした", severity="error", timeout=15)
             return False
@@ -731,7 +728,7 @@ class MeetingScreen(Screen):
         if change is None:
             self.notify("元に戻す操作はありません。" if undo else "やり直す操作はありません。")
             return
-        if not self._save_items(change):
+        if not self._save_items(change, undone=undo):
             self.editor.reverse(change, undone=undo)
         else:
             self.notify(f"{change.description}を{'元に戻しました' if undo else 'やり直しました'}。")
