@@ -139,6 +139,7 @@ class MeetingScreen(Screen):
         self._department_cycle = 0
         self._draft_timer = None
         self._agenda_timer = None
+        self._agenda_pending: set[int] = set()
         self._saved_draft = ""
 
     # -- layout --------------------------------------------------------------
@@ -330,14 +331,38 @@ class MeetingScreen(Screen):
             if isinstance(appended[1], Vote):
                 self._show_last_vote()
         else:
-            self._refresh_views()
+            self._show_change(change)
         return True
+
+    def _show_change(self, change: Change, *, undone: bool = False) -> None:
+        """Show a change (or its undo) in the log and the agenda: only the entries it touched."""
+        by_item: dict[str, list] = {}
+        for splice in change.splices:
+            by_item.setdefault(splice.item_id, []).append(splice)
+        where = {item.id: index for index, item in enumerate(self.meeting.agenda)}
+        if any(item_id not in where or len(splices) > 1 for item_id, splices in by_item.items()):
+            self._refresh_views()
+            return
+        for item_id, (splice,) in by_item.items():
+            gone, put = (splice.inserted, splice.removed) if undone else (splice.removed, splice.inserted)
+            self.log_view.entries_replaced(where[item_id], splice.start, len(gone), len(put))
+            self._agenda_counts_later(where[item_id])
+        if any(isinstance(entry, Vote) for splice in change.splices for entry in (*splice.removed, *splice.inserted)):
+            self._show_last_vote()
 
     def _agenda_counts_later(self, index: int) -> None:
         """Update an item's entry count in the agenda pane once typing pauses (not in Enter's frame)."""
+        self._agenda_pending.add(index)
         if self._agenda_timer is not None:
             self._agenda_timer.stop()
-        self._agenda_timer = self.set_timer(1.0, lambda: self.query_one(AgendaPane).update_item(index))
+
+        def update() -> None:
+            agenda = self.query_one(AgendaPane)
+            for pending in sorted(self._agenda_pending):
+                agenda.update_item(pending)
+            self._agenda_pending.clear()
+
+        self._agenda_timer = self.set_timer(1.0, update)
 
     def _refresh_views(self) -> None:
         self.log_view.rebuild()
@@ -730,9 +755,10 @@ class MeetingScreen(Screen):
             return
         if not self._save_items(change, undone=undo):
             self.editor.reverse(change, undone=undo)
+            self._refresh_views()
         else:
             self.notify(f"{change.description}を{'元に戻しました' if undo else 'やり直しました'}。")
-        self._refresh_views()
+            self._show_change(change, undone=undo)
 
     # -- votes -------------------------------------------------------------------
     def action_start_vote(self) -> None:

@@ -34,6 +34,7 @@ def run_edits(
     seed: int,
     count: int,
     save: Callable[[Change, str, bool], None],
+    editor: LogEditor | None = None,
 ) -> Iterator[str]:
     """Make ``count`` random edits on ``meeting``, calling ``save(change, kind, undone)`` after each; yield each kind.
 
@@ -41,7 +42,7 @@ def run_edits(
     does; ``kind`` "append" is an entry added at the end of an item (Enter).
     """
     rng = random.Random(seed)
-    editor = LogEditor(meeting)
+    editor = editor or LogEditor(meeting)
     voter = next((p.id for p in meeting.people if p.present), None)
     previous = None
     for number in range(count):
