@@ -133,6 +133,7 @@ class MeetingScreen(Screen):
         self._department_cycle = 0
         self._draft_timer = None
         self._agenda_timer = None
+        self._agenda_pending: set[int] = set()
         self._saved_draft = ""
 
     # -- layout --------------------------------------------------------------
@@ -275,11 +276,11 @@ class MeetingScreen(Screen):
             return True
         return False
 
-    def _save_items(self, change: Change, appended=None) -> bool:
-        """Write the items a change touched; on failure say why and return False.
+    def _save_items(self, change: Change, appended=None, *, undone: bool = False) -> bool:
+        """Save a change (to the journal: the size of the change); on failure say why and return False.
 
         ``appended`` (item, entry) marks a change that only added an entry at
-        the end of an item: the store then takes its fast path (the journal).
+        the end of an item (Enter); ``undone`` saves the undo of ``change``.
         """
         if self.store is None:
             return True
@@ -287,10 +288,7 @@ class MeetingScreen(Screen):
             if appended is not None:
                 self.store.append_entry(*appended)
             else:
-                for item_id in change.item_ids:
-                    item = self.meeting.item(item_id)
-                    if item is not None:
-                        self.store.save_item(item)
+                self.store.save_change(change.splices, undone=undone)
         except (StorageError, OSError) as error:
             self._say_not_saved(error)
             return False
@@ -318,14 +316,38 @@ class MeetingScreen(Screen):
             if isinstance(appended[1], Vote):
                 self._show_last_vote()
         else:
-            self._refresh_views()
+            self._show_change(change)
         return True
+
+    def _show_change(self, change: Change, *, undone: bool = False) -> None:
+        """Show a change (or its undo) in the log and the agenda: only the entries it touched."""
+        by_item: dict[str, list] = {}
+        for splice in change.splices:
+            by_item.setdefault(splice.item_id, []).append(splice)
+        where = {item.id: index for index, item in enumerate(self.meeting.agenda)}
+        if any(item_id not in where or len(splices) > 1 for item_id, splices in by_item.items()):
+            self._refresh_views()
+            return
+        for item_id, (splice,) in by_item.items():
+            gone, put = (splice.inserted, splice.removed) if undone else (splice.removed, splice.inserted)
+            self.log_view.entries_replaced(where[item_id], splice.start, len(gone), len(put))
+            self._agenda_counts_later(where[item_id])
+        if any(isinstance(entry, Vote) for splice in change.splices for entry in (*splice.removed, *splice.inserted)):
+            self._show_last_vote()
 
     def _agenda_counts_later(self, index: int) -> None:
         """Update an item's entry count in the agenda pane once typing pauses (not in Enter's frame)."""
+        self._agenda_pending.add(index)
         if self._agenda_timer is not None:
             self._agenda_timer.stop()
-        self._agenda_timer = self.set_timer(1.0, lambda: self.query_one(AgendaPane).update_item(index))
+
+        def update() -> None:
+            agenda = self.query_one(AgendaPane)
+            for pending in sorted(self._agenda_pending):
+                agenda.update_item(pending)
+            self._agenda_pending.clear()
+
+        self._agenda_timer = self.set_timer(1.0, update)
 
     def _refresh_views(self) -> None:
         self.log_view.rebuild()
@@ -715,11 +737,12 @@ class MeetingScreen(Screen):
         if change is None:
             self.notify("元に戻す操作はありません。" if undo else "やり直す操作はありません。")
             return
-        if not self._save_items(change):
+        if not self._save_items(change, undone=undo):
             self.editor.reverse(change, undone=undo)
+            self._refresh_views()
         else:
             self.notify(f"{change.description}を{'元に戻しました' if undo else 'やり直しました'}。")
-        self._refresh_views()
+            self._show_change(change, undone=undo)
 
     # -- votes -------------------------------------------------------------------
     def action_start_vote(self) -> None:

@@ -256,16 +256,17 @@ def backup_zip(root: Path | str, dest: Path | str) -> ZipReport:
     from storage.meetings import merged_meeting_bytes
 
     for member, path in candidates:
-        data = _read_bytes(path)
-        if data is None:
-            continue
+        data = None
         if member.startswith(f"{MEETINGS_DIR}/"):
             try:
-                merged = merged_meeting_bytes(path)
+                # With the entries still in the journal of an open meeting, the pair read consistently.
+                data = merged_meeting_bytes(path)
             except (DamagedFileError, OSError):
-                merged = None
-            if merged is not None:
-                data = merged  # entries still in the journal of an open meeting go in too
+                data = None
+        if data is None:
+            data = _read_bytes(path)
+        if data is None:
+            continue
         try:
             _check_member(member, data)
         except (DamagedFileError, ValueError) as error:

@@ -4,7 +4,8 @@ A meeting file (``meetings/<id>.json``) is a TinyDB database (the JSON of
 TinyDB's tables, as :class:`~storage.tinystore.AtomicJSONStorage` writes them;
 TinyDB opens it) with these tables::
 
-    _schema  {"1": {"kind": "meeting", "version": 1}}       (the storage's own)
+    _schema  {"1": {"kind": "meeting", "version": 1, "journal": 42}}   (the storage's own;
+             "journal": the last journal record the file holds, absent for none)
     meta     one document (doc id 1): the meeting's top-level fields, exactly as
              minutes.interchange.meeting_to_dict writes them, without
              "people" and "agenda" (so "format" and "version" are kept too)
@@ -29,8 +30,10 @@ the UI's references to entries survive a reload.
 ``store.meeting`` in memory and then calls one ``save_*`` method. Each save is
 one atomic write of the whole file, written from the meeting itself: the store
 keeps no second copy of the tables (TinyDB's cache of a 10,000-entry meeting
-would be 10 MB of JSON objects beside the model, issue #5). A new entry at the
-end of an item goes to the journal instead (:meth:`MeetingStore.append_entry`).
+would be 10 MB of JSON objects beside the model). Changes to the logs go to
+the journal instead, one record of the size of the change
+(:meth:`MeetingStore.append_entry`, :meth:`MeetingStore.save_change`;
+:mod:`storage.journal` describes the records and their replay).
 The file is laid out one entry per line (see "the file, line by line" below),
 so that it is read without holding it whole in memory.
 """
@@ -40,6 +43,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
+import os
 import re
 import threading
 import time
@@ -50,20 +54,36 @@ from typing import Any
 from minutes.model import RULE_MAJORITY, SECTION_AGENDA, Entry, Item, Meeting, Person, Speech, Vote
 from storage.atomic import atomic_write_bytes
 from storage.errors import DamagedFileError, StorageError
-from storage.journal import Journal, journal_path, read_records
-from storage.tinystore import KIND_MEETING, SCHEMA_VERSION, BackupFinder, decode_tables, read_file_once
+from storage.journal import Journal, journal_path, read_records, replay, splice_record
+from storage.tinystore import (
+    KIND_MEETING,
+    SCHEMA_VERSION,
+    BackupFinder,
+    decode_document,
+    decode_tables,
+    read_file_once,
+)
 
 META = "meta"
 PEOPLE = "people"
 ITEMS = "items"
 
-#: A journal of this many entries is folded into the meeting file by the next commit.
+#: The key of the ``_schema`` document that holds the number of the last journal record in the file.
+JOURNAL_KEY = "journal"
+
+#: A journal of this many records is folded into the meeting file by the next change.
 JOURNAL_LIMIT = 256
 #: Seconds after which the next commit rewrites the meeting file (and a backup may follow).
 JOURNAL_MAX_AGE = 300.0
 
 
 # -- the tables of a meeting ----------------------------------------------------
+
+
+def journal_number(schema: object) -> int:
+    """The last journal record a meeting file holds, from its ``_schema`` document (0: none)."""
+    value = schema.get(JOURNAL_KEY, 0) if isinstance(schema, dict) else 0
+    return value if type(value) is int and value > 0 else 0
 
 
 def _interchange():
@@ -125,12 +145,24 @@ _ITEM_KEY = re.compile(rb'"([0-9]+)": ')
 _BATCH = 512
 
 
-def _meeting_text(meeting: Meeting, ensure_ascii: bool) -> str:
+def _entry_line(entry: Entry) -> dict[str, Any]:
+    """An entry as the file's log and the journal hold it (one encoding for both, whatever the entry's kind)."""
+    return {"uid": entry.uid, "entry": _interchange().entry_to_dict(entry)}
+
+
+def _entry_data(entry: Entry) -> Any:
+    return _interchange().entry_to_dict(entry)
+
+
+def _meeting_text(meeting: Meeting, ensure_ascii: bool, journal: int = 0) -> str:
     def dumps(value: Any) -> str:
         return json.dumps(value, ensure_ascii=ensure_ascii)
 
     # Written with the reader's own line starts: a drift would send every file to the slow reader.
-    schema = {"1": {"kind": KIND_MEETING, "version": SCHEMA_VERSION}}
+    schema_doc: dict[str, Any] = {"kind": KIND_MEETING, "version": SCHEMA_VERSION}
+    if journal:
+        schema_doc[JOURNAL_KEY] = journal
+    schema = {"1": schema_doc}
     parts = [
         f"{_LINE_SCHEMA.decode()}{dumps(schema)},\n",
         f"{_LINE_META.decode()}{dumps({'1': _header_doc(meeting)})},\n",
@@ -138,13 +170,12 @@ def _meeting_text(meeting: Meeting, ensure_ascii: bool) -> str:
         _LINE_ITEMS.decode(),
     ]
     interchange = _interchange()
-    entry_to_dict = interchange.entry_to_dict
     for number, item in enumerate(meeting.agenda, 1):
         item_dict = interchange.item_to_dict(item, with_log=False)
         item_dict.pop("log", None)
         head = dumps({"id": item.id, "order": number - 1, "item": item_dict})
         parts.append(f"{',' if number > 1 else ''}\"{number}\": {head[:-1]}{_LOG_OPEN.decode()}")
-        lines = [dumps({"uid": entry.uid, "entry": entry_to_dict(entry)}) for entry in item.log]
+        lines = [dumps(_entry_line(entry)) for entry in item.log]
         if lines:
             parts.append(",\n".join(lines))
             parts.append("\n")
@@ -153,14 +184,17 @@ def _meeting_text(meeting: Meeting, ensure_ascii: bool) -> str:
     return "".join(parts)
 
 
-def encode_meeting(meeting: Meeting) -> bytes:
-    """The bytes of a meeting file for ``meeting`` (UTF-8, one entry per line)."""
+def encode_meeting(meeting: Meeting, journal: int = 0) -> bytes:
+    """The bytes of a meeting file for ``meeting`` (UTF-8, one entry per line).
+
+    ``journal`` is the number of the last journal record the meeting holds.
+    """
     try:
-        return _meeting_text(meeting, ensure_ascii=False).encode("utf-8")
+        return _meeting_text(meeting, ensure_ascii=False, journal=journal).encode("utf-8")
     except UnicodeEncodeError:
         # A lone surrogate (from a broken paste) has no UTF-8 form: write \uXXXX
         # escapes for this file instead, which read back to the same text.
-        return _meeting_text(meeting, ensure_ascii=True).encode("ascii")
+        return _meeting_text(meeting, ensure_ascii=True, journal=journal).encode("ascii")
 
 
 class _NotLines(Exception):
@@ -173,12 +207,15 @@ def _table_line(line: bytes, prefix: bytes) -> Any:
     return json.loads(line[len(prefix) : -2])
 
 
-def _meeting_from_lines(lines: Iterator[bytes], path: Path | str, backup_finder: BackupFinder | None) -> Meeting:
-    """The meeting from a file in the line layout; :class:`_NotLines` for any other layout."""
+def _meeting_from_lines(
+    lines: Iterator[bytes], path: Path | str, backup_finder: BackupFinder | None
+) -> tuple[Meeting, int]:
+    """The meeting from a file in the line layout, and its journal number; :class:`_NotLines` for any other layout."""
     try:
         schema_table = _table_line(next(lines), _LINE_SCHEMA)
         schema = next(iter(schema_table.values())) if isinstance(schema_table, dict) and len(schema_table) == 1 else None
-        if schema != {"kind": KIND_MEETING, "version": SCHEMA_VERSION}:
+        folded = journal_number(schema)
+        if schema != {"kind": KIND_MEETING, "version": SCHEMA_VERSION, **({JOURNAL_KEY: folded} if folded else {})}:
             raise _NotLines  # any other schema: the whole-file reader says what is wrong
         metas = _table_line(next(lines), _LINE_META)
         people_table = _table_line(next(lines), _LINE_PEOPLE)
@@ -187,7 +224,7 @@ def _meeting_from_lines(lines: Iterator[bytes], path: Path | str, backup_finder:
         if not all(isinstance(doc, dict) for doc in (*metas.values(), *people_table.values())):
             raise _NotLines
         with _ShapeErrors(path, backup_finder):
-            return _meeting_from_line_tables(lines, metas, people_table)
+            return _meeting_from_line_tables(lines, metas, people_table), folded
     except (StopIteration, ValueError, UnicodeDecodeError):
         raise _NotLines from None
 
@@ -257,25 +294,77 @@ def read_meeting_file(path: Path | str, backup_finder: BackupFinder | None = Non
     Raises :class:`FileNotFoundError` for a missing file and
     :class:`DamagedFileError` for an unreadable one.
     """
+    return _read_meeting(path, backup_finder)[0]
+
+
+#: How often a reader reads the file and its journal again when the app rewrote the file meanwhile.
+READ_ATTEMPTS = 20
+
+
+def _identity(stat) -> tuple:
+    return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
+def _read_meeting(
+    path: Path | str, backup_finder: BackupFinder | None = None
+) -> tuple[Meeting, int, list[dict[str, Any]]]:
+    """The meeting with its journal replayed, the last journal number it holds, and the journal's records.
+
+    The file and the journal are read as one consistent pair, without the
+    lock (``export``, ``backup`` and search run beside the app): when the app
+    rewrote the file between the two reads (it then removes the journal),
+    both are read again.
+    """
     path = Path(path)
+    for attempt in range(READ_ATTEMPTS):
+        meeting, folded, before = _read_file(path, backup_finder)
+        records = read_records(journal_path(path))
+        try:
+            after = _identity(os.stat(path))
+        except FileNotFoundError:
+            after = None
+        if before is None or (after == before and not _journal_gap(records, folded)):
+            break
+    with _ShapeErrors(path, backup_finder):
+        last, _ = replay(
+            {item.id: item.log for item in meeting.agenda},
+            records,
+            folded,
+            _uid_of,
+            lambda uid, data: _entry_from(data, uid, "journal"),
+        )
+    return meeting, last, records
+
+
+def _uid_of(entry: Entry) -> str:
+    return entry.uid
+
+
+def _journal_gap(records: list[dict[str, Any]], folded: int) -> bool:
+    """True when the journal's first record the file lacks is not the next after it (the file is older)."""
+    numbers = [seq for seq in (record.get("seq") for record in records) if type(seq) is int and seq > folded]
+    return bool(numbers) and min(numbers) != folded + 1
+
+
+def _read_file(path: Path, backup_finder: BackupFinder | None) -> tuple[Meeting, int, tuple | None]:
+    """The meeting in the file (without its journal), its journal number, and the identity of the file read."""
     try:
         with open(path, "rb") as handle:
+            identity = _identity(os.fstat(handle.fileno()))
             try:
-                meeting = _meeting_from_lines(iter(handle), path, backup_finder)
+                meeting, folded = _meeting_from_lines(iter(handle), path, backup_finder)
+                return meeting, folded, identity
             except _NotLines:
-                meeting = None
+                handle.seek(0)
+                raw = handle.read()
     except FileNotFoundError:
         raise
     except OSError:
-        meeting = None  # read_file_once below says what is wrong, in Japanese
-    if meeting is None:
-        meeting = _meeting_from_tables(
-            decode_tables(read_file_once(path, backup_finder), path, KIND_MEETING, backup_finder), path, backup_finder
-        )
-    records = read_records(journal_path(path))
-    if records:
-        _replay(meeting, records, path, backup_finder)
-    return meeting
+        identity = None
+        raw = read_file_once(path, backup_finder)  # says what is wrong, in Japanese
+    tables, schema = decode_document(raw, path, KIND_MEETING, backup_finder)
+    del raw
+    return _meeting_from_tables(tables, path, backup_finder), journal_number(schema), identity
 
 
 def _by_order(docs: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
@@ -487,41 +576,25 @@ def _meeting_from_tables(
     return Meeting(people=people, agenda=agenda, **header)
 
 
-def _replay(meeting: Meeting, records: list[dict[str, Any]], path: Path | str, backup_finder: BackupFinder | None) -> int:
-    """Journal records onto the meeting (as :func:`storage.journal.apply_records` onto tables)."""
-    items = {item.id: item for item in meeting.agenda}
-    known: dict[str, set[str]] = {}
-    added = 0
-    with _ShapeErrors(path, backup_finder):
-        for record in records:
-            if record.get("op") != "append":
-                continue
-            item = items.get(record.get("item"))
-            if item is None:
-                continue
-            uids = known.get(item.id)
-            if uids is None:
-                uids = known[item.id] = {entry.uid for entry in item.log}
-            uid = record.get("uid")
-            if uid in uids:
-                continue
-            item.log.append(_entry_from(record.get("entry"), uid, f"journal[{added}]"))
-            uids.add(uid)
-            added += 1
-    return added
-
-
 def replay_journal(meeting: Meeting, journal: Path | str) -> tuple[int, int]:
-    """Replay a journal onto ``meeting`` (a backup being restored); (entries added, entries left out).
+    """Replay a journal onto ``meeting`` (a backup being restored); (records applied, entries left out).
 
-    An entry the meeting already has (by uid) is skipped, as on opening; an
-    entry is left out when its item is not in ``meeting``. Raises
-    :class:`DamagedFileError` if a record cannot be read as an entry.
+    The same replay as on opening (:func:`storage.journal.replay`): an entry
+    the meeting already has (by uid) is skipped; an appended entry is left out
+    when its item is not in ``meeting``. Raises :class:`DamagedFileError` if a
+    record cannot be read as an entry.
     """
     records = read_records(journal)
     if not records:
         return 0, 0
-    added = _replay(meeting, records, journal, None)
+    with _ShapeErrors(journal, None):
+        _, added = replay(
+            {item.id: item.log for item in meeting.agenda},
+            records,
+            0,
+            _uid_of,
+            lambda uid, data: _entry_from(data, uid, "journal"),
+        )
     items = {item.id for item in meeting.agenda}
     left_out = sum(1 for record in records if record.get("op") == "append" and record.get("item") not in items)
     return added, left_out
@@ -541,11 +614,24 @@ def load_meeting_readonly(path: Path | str, backup_finder: BackupFinder | None =
     return read_meeting_file(path, backup_finder)
 
 
-def merged_meeting_bytes(path: Path | str) -> bytes | None:
-    """The meeting file's bytes with its journal folded in (for a zip backup); ``None`` without a journal."""
-    if not read_records(journal_path(path)):
-        return None
-    return encode_meeting(read_meeting_file(path))
+def merged_meeting_bytes(path: Path | str) -> bytes:
+    """The meeting file's bytes with its journal folded in (for a zip backup), read as a consistent pair.
+
+    A file without a journal is given as it is. :class:`FileNotFoundError`
+    for a missing file, :class:`DamagedFileError` for an unreadable one.
+    """
+    path = Path(path)
+    for _ in range(READ_ATTEMPTS):
+        with open(path, "rb") as handle:
+            before = _identity(os.fstat(handle.fileno()))
+            raw = handle.read()
+        if journal_path(path).exists():
+            break
+        if _identity(os.stat(path)) == before:
+            return raw  # no journal after the file was read: the file holds everything
+    del raw
+    meeting, last, _ = _read_meeting(path)
+    return encode_meeting(meeting, last)
 
 
 # -- the store --------------------------------------------------------------------
@@ -594,10 +680,10 @@ class MeetingStore:
         self.secondary_error: StorageError | None = None
         self._last_full_write = time.monotonic()
         if meeting is None:
-            self.meeting = read_meeting_file(self.path, backup_finder)
+            self.meeting, last, records = _read_meeting(self.path, backup_finder)
             #: The agenda's item ids as the file holds them.
             self._written_agenda = [item.id for item in self.meeting.agenda]
-            self._journal = Journal(self.path)
+            self._journal = Journal(self.path, folded=last, records=records)
             if self._journal.count:
                 # Entries of a crashed session: fold them into the file now (the
                 # index row follows at the next save or at close).
@@ -612,8 +698,8 @@ class MeetingStore:
             if self.path.exists():
                 raise FileExistsError(self.path)
             self.meeting = meeting
+            self._journal = Journal(self.path)  # a stale one's records are numbered below the file's
             self._write_file()
-            self._journal = Journal(self.path)
             self._journal.clear()
             self._after_save("create")
 
@@ -649,11 +735,42 @@ class MeetingStore:
                 or self._journal.count >= JOURNAL_LIMIT
                 or time.monotonic() - self._last_full_write > JOURNAL_MAX_AGE
             )
-            if stale:
+            if stale or item.id not in self._written_agenda:
                 self.save_item(item)
                 return
-            record = {"uid": entry.uid, "entry": _interchange().entry_to_dict(entry)}
-            self._journal.append({"op": "append", "item": item.id, **record})
+            self._journal.append({"op": "append", "item": item.id, **_entry_line(entry)})
+            self.secondary_error = None
+
+    def save_change(self, splices: Iterable[Any], *, undone: bool = False) -> None:
+        """Save a change to the logs: one fsynced journal record of the size of the change.
+
+        ``splices`` are the change's splices, in the order they were made (each
+        with ``item_id``, ``start``, ``removed`` and ``inserted``, as
+        :class:`minutes.editing.Splice` has them); ``undone`` saves the undo of
+        that change (the opposite splices, last first). Like
+        :meth:`append_entry`, it rewrites the whole file instead when the
+        journal is long or old or a save failed before. On failure nothing is
+        saved and the error is raised.
+        """
+        splices = list(splices)
+        if undone:
+            steps = [(sp.item_id, sp.start, sp.inserted, sp.removed) for sp in reversed(splices)]
+        else:
+            steps = [(sp.item_id, sp.start, sp.removed, sp.inserted) for sp in splices]
+        with self._mutex:
+            if self.closed:
+                raise ValueError(f"{self.path} is closed")
+            moved = [item.id for item in self.meeting.agenda] != self._written_agenda
+            stale = (
+                self.needs_full_save
+                or moved
+                or self._journal.count >= JOURNAL_LIMIT
+                or time.monotonic() - self._last_full_write > JOURNAL_MAX_AGE
+            )
+            if stale:
+                self._save(lambda: self._write_file("agenda" if moved else "item"))
+                return
+            self._journal.append(splice_record(steps, _entry_data, _uid_of))
             self.secondary_error = None
 
     @property
@@ -723,9 +840,9 @@ class MeetingStore:
             self._after_save(kind)
 
     def _write_file(self, kind: str = "all") -> str:
-        """Write the whole meeting, atomically (the journal's entries are in it then)."""
+        """Write the whole meeting, atomically, with the number of the journal's last record (all are in it)."""
         agenda = [item.id for item in self.meeting.agenda]
-        atomic_write_bytes(self.path, encode_meeting(self.meeting))
+        atomic_write_bytes(self.path, encode_meeting(self.meeting, self._journal.seq))
         self._written_agenda = agenda
         return kind
 

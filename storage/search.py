@@ -43,9 +43,9 @@ from minutes.model import Meeting, Person, Speech
 from minutes.render import item_heading, person_label, speaker_label
 from storage.errors import StorageError, os_error_reason
 from storage.journal import apply_records, journal_path, read_records
-from storage.meetings import ITEMS, PEOPLE, load_meeting_readonly
+from storage.meetings import ITEMS, PEOPLE, READ_ATTEMPTS, journal_number, load_meeting_readonly
 from storage.paths import MEETING_SUFFIX, MEETINGS_DIR
-from storage.tinystore import KIND_MEETING, decode_tables, read_file_once
+from storage.tinystore import KIND_MEETING, decode_document, read_file_once
 
 #: What a hit is in.
 KIND_MEETING_TITLE = "meeting"
@@ -312,31 +312,36 @@ class SearchIndex:
 
     def _doc(self, meeting_id: str, path: Path) -> tuple[_Doc, bool]:
         """The meeting's doc, read again only if the file changed; (doc, was it read)."""
-        st = os.stat(path)
-        journal = journal_path(path)
+        for _ in range(READ_ATTEMPTS):
+            key = self._key(path)
+            cached = self._docs.get(meeting_id)
+            if cached is not None and cached.key == key:
+                return cached, False
+            raw = read_file_once(path)
+            records = read_records(journal_path(path)) if key[-1] is not None else []
+            if self._key(path) == key:
+                break  # the file and the journal read are one consistent pair (the app did not fold meanwhile)
         try:
-            jst = os.stat(journal)
-        except FileNotFoundError:
-            journal_key = None
-        else:
-            journal_key = (jst.st_ino, jst.st_mtime_ns, jst.st_size)
-        key = (st.st_ino, st.st_mtime_ns, st.st_size, journal_key)
-        cached = self._docs.get(meeting_id)
-        if cached is not None and cached.key == key:
-            return cached, False
-        raw = read_file_once(path)
-        try:
-            tables = decode_tables(raw, path, KIND_MEETING)
-            if journal_key is not None:
-                records = read_records(journal)
-                if records:
-                    apply_records(tables, records, ITEMS)
+            tables, schema = decode_document(raw, path, KIND_MEETING)
+            if records:
+                apply_records(tables, records, ITEMS, journal_number(schema))
             fields = _fields_from_tables(tables)
         except _Unusual:
             fields = _fields_from_meeting(load_meeting_readonly(path))
         doc = _make_doc(key, fields)
         self._docs[meeting_id] = doc
         return doc, True
+
+    @staticmethod
+    def _key(path: Path) -> tuple:
+        st = os.stat(path)
+        try:
+            jst = os.stat(journal_path(path))
+        except FileNotFoundError:
+            journal_key = None
+        else:
+            journal_key = (jst.st_ino, jst.st_mtime_ns, jst.st_size)
+        return (st.st_ino, st.st_mtime_ns, st.st_size, journal_key)
 
     def forget(self, meeting_id: str) -> None:
         """Drop a meeting from the cache (it is read again on the next search)."""

@@ -70,6 +70,13 @@ def decode_tables(
     raw: bytes, path: Path | str, kind: str, backup_finder: BackupFinder | None = None
 ) -> dict[str, dict[str, Any]]:
     """The tables in a file's bytes (without ``_schema``); :class:`DamagedFileError` if unreadable."""
+    return decode_document(raw, path, kind, backup_finder)[0]
+
+
+def decode_document(
+    raw: bytes, path: Path | str, kind: str, backup_finder: BackupFinder | None = None
+) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+    """The tables in a file's bytes (without ``_schema``) and its ``_schema`` document."""
 
     def damaged(reason: str) -> DamagedFileError:
         return DamagedFileError(path, reason, backup_finder() if backup_finder else None)
@@ -110,7 +117,7 @@ def decode_tables(
         if not isinstance(table, dict) or not all(isinstance(doc, dict) for doc in table.values()):
             raise damaged(f"表「{name}」の形が正しくありません")
         tables[name] = table
-    return tables
+    return tables, schema
 
 
 def read_file_once(path: Path, backup_finder: BackupFinder | None = None) -> bytes:

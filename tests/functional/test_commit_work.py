@@ -246,3 +246,76 @@ async def test_the_heap_is_not_frozen_again_while_minutes_are_taken(root, long_i
         await pilot.press("enter")
         await pilot.pause()
         assert len(calls) == settled  # frozen objects in a cycle would never be freed
+
+
+def _log_layout(log: SpeakerLog) -> tuple:
+    """What the log holds of its layout: the blocks, their entries and their exact heights."""
+    log.settle_all()
+    return (list(log._blocks.first), log._blocks.total, [id(e) for e in log._entries], list(log._heights),
+            [log.row_text(i) for i in range(log.row_count)])
+
+
+async def test_every_edit_lays_out_only_what_it_changed(root, long_id, monkeypatch):
+    """Delete, insert, moves, speaker/text/time changes, votes, undo and redo: no rebuild of the log or the agenda,
+    and the log is then exactly what a layout from scratch gives."""
+    from tests.journal_edits import KINDS, run_edits, state
+    from tui.widgets.agenda import AgendaPane
+    from storage import DataDir
+
+    app = make_app(root, long_id)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        log = screen.log_view
+        rebuilds = Counter(monkeypatch, SpeakerLog, "rebuild")
+        agenda_rebuilds = Counter(monkeypatch, AgendaPane, "rebuild")
+        seen = set()
+
+        def save(change, kind, undone):
+            if kind in ("undo", "redo"):
+                assert screen._save_items(change, undone=undone)
+                screen._show_change(change, undone=undone)
+            else:
+                assert screen._commit_change(change)
+
+        for kind in run_edits(screen.meeting, seed=5, count=80, save=save, editor=screen.editor):
+            seen.add(kind)
+            assert rebuilds.calls == 0, f"{kind} laid the whole log out again"
+            shown = _log_layout(log)
+            monkeypatch.undo()
+            log.rebuild()
+            assert _log_layout(log) == shown, kind
+            rebuilds = Counter(monkeypatch, SpeakerLog, "rebuild")
+            agenda_rebuilds = Counter(monkeypatch, AgendaPane, "rebuild")
+        assert seen == set(KINDS)
+        await pilot.pause(1.2)  # the agenda's counts follow once typing pauses
+        assert agenda_rebuilds.calls == 0
+        prompts = [str(option.prompt) for option in screen.query_one(AgendaPane)._options]
+        for item, prompt in zip(screen.meeting.agenda, prompts):
+            assert str(len(item.log)) in prompt
+        expected = state(screen.meeting)
+    assert state(DataDir(root).load_meeting(long_id)) == expected
+
+
+async def test_delete_and_undo_keys_update_the_log_in_place(root, long_id, monkeypatch):
+    app = make_app(root, long_id)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        log = screen.log_view
+        item = screen.meeting.agenda[-1]
+        count = len(item.log)
+        await pilot.press("ctrl+l", "up", "up")
+        await pilot.pause()
+        selected = log.cursor
+        doomed = item.log[selected[1]]
+        rebuilds = Counter(monkeypatch, SpeakerLog, "rebuild")
+        await pilot.press("delete")
+        await pilot.pause()
+        assert len(item.log) == count - 1 and doomed not in item.log
+        head = doomed.text.split("。")[0] + "。"  # 発言その298。
+        assert not any(head in log.row_text(i) for i in range(log.row_count))
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert item.log[selected[1]] is doomed
+        assert sum(head in log.row_text(i) for i in range(log.row_count)) == 1
+        assert rebuilds.calls == 0
+        assert list(log._starts) == [0, *accumulate(log._heights)]

@@ -204,11 +204,15 @@ class Blocks(Sequence):
     def insert_entry(self, item: int) -> int:
         """One more entry block at the end of item ``item``; returns its block number."""
         block = self.first[item] + 1 + self.entries_of(item)
+        self.resize(item, 1)
+        return block
+
+    def resize(self, item: int, delta: int) -> None:
+        """Item ``item`` has ``delta`` more entry blocks (fewer if negative)."""
         first = self.first
         for later in range(item + 1, len(first)):
-            first[later] += 1
-        self.total += 1
-        return block
+            first[later] += delta
+        self.total += delta
 
 
 class LogScrollBar(ScrollBar):
@@ -442,6 +446,34 @@ class SpeakerLog(ScrollView, can_focus=True):
         self._recount(block)
         self.refresh()
         self._entry_to_announce = True
+
+    def entries_replaced(self, item_index: int, start: int, removed: int, inserted: int) -> None:
+        """Entries ``start`` to ``start + removed`` of an item were replaced by the ``inserted`` now there.
+
+        An edit, a deletion, an insertion, a move: only those blocks are laid
+        out again and only the lines from there on move (the rest of a
+        10,000-entry log is not walked).
+        """
+        blocks = self._blocks
+        item = self.meeting.agenda[item_index] if 0 <= item_index < len(self.meeting.agenda) else None
+        if (
+            self._width < 0
+            or item is None
+            or len(blocks.first) != len(self.meeting.agenda)
+            or not 0 <= start <= start + removed <= blocks.entries_of(item_index)
+            or blocks.entries_of(item_index) - removed + inserted != len(item.log)
+        ):
+            self.rebuild()
+            return
+        block = blocks.first[item_index] + 1 + start
+        entries = item.log[start : start + inserted]
+        height_of = self._height_of
+        self._heights[block : block + removed] = [height_of(entry) for entry in entries]
+        self._entries[block : block + removed] = entries
+        if inserted != removed:
+            blocks.resize(item_index, inserted - removed)
+        self._recount(block)
+        self.refresh()
 
     def _recount(self, first: int = 0) -> None:
         """Recompute where each block starts, from block ``first`` on (the ones before it did not move)."""
