@@ -1,4 +1,4 @@
-"""Reading, validating and writing the meeting interchange format (version 1).
+"""Reading, validating and writing the meeting interchange format (versions 1 and 2).
 
 The format is described in ``shared/meeting-format.md``: one meeting as one
 UTF-8 JSON file. This module turns such a file into a :class:`~minutes.model.Meeting`
@@ -39,6 +39,18 @@ Choices made here (beyond the format page):
 - A ballot is refused from an absent person first, then from a person with
   no voting right (:attr:`Person.has_vote`).
 
+- Version 1 and version 2 files are read alike (a version 1 file has the
+  same meaning in version 2); the writer always writes version 2, spelling
+  out each member's ``role`` and everyone's ``online``.
+- A staff member's ``title`` (their post) may be left out; it is written
+  back only when there is one.
+- A vote's ``ballots`` are written for a ``roll`` vote and whenever there are
+  some; an empty ``ballots`` on a ``ballot`` vote is refused (leave it out, or
+  give ``counts``), so that the file means one thing.
+- A vote with neither ballots nor counts cannot name ``chair_decides`` (there
+  is no tie to decide).
+- Every signer is listed once.
+
 This module is pure Python: it imports neither Textual nor TinyDB.
 """
 
@@ -56,23 +68,38 @@ from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 from minutes.model import (
+    BALLOT_METHODS,
     BALLOT_VALUES,
+    COUNT_METHODS,
+    DISCLOSURE_OPEN,
+    DISCLOSURES,
+    EVENTS,
     GROUP_MEMBER,
+    METHOD_BALLOT,
+    METHOD_ROLL,
+    METHODS,
     RECORD_STYLES,
     RESULT_VALUES,
+    ROLES,
     RULE_MAJORITY,
     RULE_NAMES,
     RULES,
     SECTION_AGENDA,
     STATUSES,
+    TALLIES,
+    TALLY_METHODS,
+    Disclosure,
+    Document,
     Entry,
+    Event,
     Item,
     Meeting,
+    Note,
     Person,
     Speech,
     Vote,
 )
-from minutes.votes import decide, is_tie, tally
+from minutes.votes import chair_title, decide, is_tie, tally, tally_counts
 
 __all__ = [
     "FORMAT",
@@ -92,7 +119,9 @@ __all__ = [
 ]
 
 FORMAT = "kaigiroku.meeting"
-VERSION = 1
+#: The version written; every version in :data:`VERSIONS` is read.
+VERSION = 2
+VERSIONS = (1, 2)
 
 #: The earliest date the printed minutes can write in the Japanese era (昭和元年).
 EARLIEST_DATE = datetime.date(1926, 12, 25)
@@ -103,21 +132,28 @@ COUNT_MAX = 999_999
 TOP_KEYS = (
     "format", "version", "body", "fiscal_year", "session", "serial",
     "record_style", "title", "date", "start", "end", "place", "observers",
-    "status", "people", "agenda", "extra",
+    "status", "people", "agenda", "style", "disclosure", "documents", "signers", "extra",
 )
 TOP_REQUIRED = ("format", "version", "body", "date", "start", "place", "people", "agenda")
 PERSON_KEYS = (
-    "id", "name", "reading", "group", "title", "department", "present",
-    "arrived", "left", "votes",
+    "id", "name", "reading", "group", "title", "role", "family_name", "online",
+    "department", "present", "arrived", "left", "votes",
 )
-PERSON_REQUIRED = ("id", "name", "group", "title")
+PERSON_REQUIRED = ("id", "name", "group")
 ITEM_KEYS = ("id", "section", "title", "kind", "departments", "log")
 ITEM_REQUIRED = ("id", "title")
 SPEECH_KEYS = ("speaker", "text", "time")
 SPEECH_REQUIRED = ("speaker", "text")
 VOTE_ENTRY_KEYS = ("vote",)
-VOTE_KEYS = ("ballots", "result", "rule", "chair_decides", "question", "time")
-VOTE_REQUIRED = ("ballots", "result")
+VOTE_KEYS = (
+    "method", "ballots", "counts", "tally", "result", "result_text", "rule",
+    "chair_decides", "question", "time",
+)
+VOTE_REQUIRED = ("result",)
+NOTE_KEYS = ("note", "time")
+EVENT_KEYS = ("event", "time")
+DISCLOSURE_KEYS = ("status", "reason")
+DOCUMENT_KEYS = ("label", "title")
 SPEAKER_KEYS = ("label",)
 
 #: What each key is called in messages.
@@ -161,6 +197,20 @@ _LABELS = {
     "chair_decides": "会長の決定(chair_decides)",
     "question": "問い(question)",
     "label": "呼び名(label)",
+    "style": "書き出しの様式(style)",
+    "disclosure": "公開・非公開(disclosure)",
+    "documents": "配布資料(documents)",
+    "signers": "署名委員(signers)",
+    "role": "役割(role)",
+    "family_name": "姓(family_name)",
+    "online": "オンライン出席(online)",
+    "method": "採決の方法(method)",
+    "counts": "賛否の数(counts)",
+    "tally": "挙手・起立の見た目(tally)",
+    "result_text": "宣告の言葉(result_text)",
+    "note": "発言でない記録(note)",
+    "event": "会議の出来事(event)",
+    "reason": "理由(reason)",
 }
 _TITLE_LABELS = {
     "meeting": "表題(title)",
@@ -483,16 +533,16 @@ class _Reader:
             self.fail("version", f"「version」がありません。この形式の版は {VERSION} です(\"version\": {VERSION})。")
         version = data["version"]
         if isinstance(version, bool) or not isinstance(version, int):
-            self.fail("version", f"形式の版(version)は整数 {VERSION} で書いてください(いまは{_describe(version)})。")
-        if version != VERSION:
+            self.fail("version", f"形式の版(version)は整数 1 か {VERSION} で書いてください(いまは{_describe(version)})。")
+        if version not in VERSIONS:
             if version > VERSION:
                 self.fail(
                     "version",
                     f"このファイルは形式の版{version if version.bit_length() <= 64 else '(とても大きな数)'}です。"
-                    f"このアプリが読めるのは版{VERSION}です。"
+                    f"このアプリが読めるのは版1と版{VERSION}です。"
                     "新しい版のkaigirokuで書き出したファイルかもしれません。",
                 )
-            self.fail("version", f"形式の版(version)は {VERSION} です(いまは{_describe(version)})。")
+            self.fail("version", f"形式の版(version)は 1 か {VERSION} です(いまは{_describe(version)})。")
         self.obj(data, "", "会議", TOP_KEYS, TOP_REQUIRED)
 
         body = self.text(data["body"], "body", _label("body"), nonempty=True)
@@ -505,7 +555,7 @@ class _Reader:
             serial = self.integer(data["serial"], "serial", _label("serial"), 1, COUNT_MAX)
         record_style = RECORD_STYLES[0]
         if "record_style" in data:
-            record_style = self.choice(data["record_style"], "record_style", _label("record_style"), RECORD_STYLES)
+            record_style = self.text(data["record_style"], "record_style", _label("record_style"), nonempty=True)
         title = None
         if "title" in data:
             title = self.text(data["title"], "title", _TITLE_LABELS["meeting"], nonempty=True)
@@ -526,6 +576,16 @@ class _Reader:
 
         people = self.people(data["people"], "people")
         people_map = {p.id: p for p in people}
+        chair_seen: int | None = None
+        for index, person in enumerate(people):
+            if person.is_chair:
+                if chair_seen is not None:
+                    self.fail(
+                        _child(_index("people", index), "role" if person.role is not None else "title"),
+                        f"議事を主宰する人(role が chair)が2人います: people[{chair_seen}] と people[{index}]。"
+                        "委員長・会長は1人にして、ほかの人には \"role\": \"member\" か \"vice_chair\" を書いてください。",
+                    )
+                chair_seen = index
 
         agenda_data = self.list_(data["agenda"], "agenda", _label("agenda"))
         agenda: list[Item] = []
@@ -541,6 +601,38 @@ class _Reader:
                 )
             item_seen[item.id] = index
             agenda.append(item)
+
+        style = None
+        if "style" in data:
+            style = self.text(data["style"], "style", _label("style"), nonempty=True)
+        disclosure = None
+        if "disclosure" in data:
+            disclosure = self.disclosure(data["disclosure"], "disclosure")
+        documents: list[Document] = []
+        if "documents" in data:
+            for index, doc in enumerate(self.list_(data["documents"], "documents", _label("documents"))):
+                dpath = _index("documents", index)
+                self.obj(doc, dpath, "配布資料", DOCUMENT_KEYS, DOCUMENT_KEYS, {"title": "資料の題名(title)"})
+                label = self.text(doc["label"], _child(dpath, "label"), "資料の番号(label)")
+                doc_title = self.text(doc["title"], _child(dpath, "title"), "資料の題名(title)", nonempty=True)
+                documents.append(Document(label=label, title=doc_title))
+        signers: list[str] = []
+        if "signers" in data:
+            for index, signer in enumerate(self.list_(data["signers"], "signers", _label("signers"))):
+                spath = _index("signers", index)
+                signer = self.text(signer, spath, "署名委員のid", nonempty=True)
+                person = people_map.get(signer)
+                if person is None:
+                    self.fail(spath, f"出席者一覧(people)にないid「{_show(signer)}」が指定されています。")
+                if not person.is_member or not person.present:
+                    self.fail(
+                        spath,
+                        f"署名委員は出席した委員から選んでください: {_show(signer)}({_show(person.name)})は"
+                        + ("欠席(present が false)です。" if person.is_member else f"委員ではありません(区分「{_show(person.group)}」)。"),
+                    )
+                if signer in signers:
+                    self.fail(spath, f"署名委員「{_show(signer)}」が2回書かれています。")
+                signers.append(signer)
 
         extra = None
         if "extra" in data:
@@ -562,7 +654,25 @@ class _Reader:
             observers=observers,
             status=status,
             extra=extra,
+            style=style,
+            disclosure=disclosure,
+            documents=documents,
+            signers=signers,
         )
+
+    def disclosure(self, value: object, path: str) -> Disclosure:
+        self.obj(value, path, "公開・非公開", DISCLOSURE_KEYS, ("status",), {"status": "公開・非公開の別(status)"})
+        assert isinstance(value, dict)
+        status = self.choice(value["status"], _child(path, "status"), "公開・非公開の別(status)", DISCLOSURES)
+        reason = None
+        if "reason" in value:
+            reason = self.text(value["reason"], _child(path, "reason"), _label("reason"), nonempty=True)
+        elif status != DISCLOSURE_OPEN:
+            self.fail(
+                _child(path, "reason"),
+                f"必須のキー「reason」がありません。「{status}」のときは理由(reason)を書いてください。",
+            )
+        return Disclosure(status=status, reason=reason)
 
     def people(self, value: object, path: str) -> list[Person]:
         people_data = self.list_(value, path, _label("people"))
@@ -590,7 +700,30 @@ class _Reader:
         if "reading" in data:
             reading = self.text(data["reading"], _child(path, "reading"), _label("reading"))
         group = self.text(data["group"], _child(path, "group"), _label("group"), nonempty=True)
-        title = self.text(data["title"], _child(path, "title"), _TITLE_LABELS["person"], nonempty=True)
+        title = ""
+        if "title" in data:
+            title = self.text(data["title"], _child(path, "title"), _TITLE_LABELS["person"], nonempty=True)
+        elif group == GROUP_MEMBER:
+            self.fail(
+                _child(path, "title"),
+                "必須のキー「title」がありません。委員には肩書き(title: 委員長、会長、委員 …)が必要です。",
+            )
+        role = None
+        if "role" in data:
+            rpath = _child(path, "role")
+            if group != GROUP_MEMBER:
+                self.fail(
+                    rpath,
+                    f"役割(role)は委員にだけ書けます(この人の区分は「{_show(group)}」です)。"
+                    "事務局や関係課の人には role を書かないでください。",
+                )
+            role = self.choice(data["role"], rpath, _label("role"), ROLES)
+        family_name = None
+        if "family_name" in data:
+            family_name = self.text(data["family_name"], _child(path, "family_name"), _label("family_name"), nonempty=True)
+        online = False
+        if "online" in data:
+            online = self.boolean(data["online"], _child(path, "online"), _label("online"))
         department = None
         if "department" in data:
             department = self.text(data["department"], _child(path, "department"), _label("department"), nonempty=True)
@@ -621,6 +754,9 @@ class _Reader:
             arrived=arrived,
             left=left,
             votes=votes,
+            role=role,
+            family_name=family_name,
+            online=online,
         )
 
     def item(self, data: object, path: str, people: Mapping[str, Person | None], *, with_log: bool = True) -> Item:
@@ -649,7 +785,33 @@ class _Reader:
 
     def entry(self, data: object, path: str, context: EntryContext) -> Entry:
         if not isinstance(data, dict):
-            self.fail(path, f"記録の1件は発言か採決のオブジェクト({{…}})で書いてください(いまは{_describe(data)})。")
+            self.fail(path, f"記録の1件は発言・採決・注記・出来事のオブジェクト({{…}})で書いてください(いまは{_describe(data)})。")
+        kinds = [k for k in ("speaker", "vote", "note", "event") if k in data]
+        if "text" in data and "speaker" not in kinds:
+            kinds.insert(0, "speaker")
+        if len(kinds) > 1:
+            names = {"speaker": "発言(speaker、text)", "vote": "採決(vote)", "note": "注記(note)", "event": "出来事(event)"}
+            self.fail(
+                path,
+                "1件の記録が" + "と".join(names[k] for k in kinds) + "の両方になっています。1件には1つだけ書いてください。",
+            )
+        if "note" in data:
+            self.keys(data, path, NOTE_KEYS)
+            text = self.text(data["note"], _child(path, "note"), "注記(note、括弧を除いた文)", nonempty=True)
+            time = None
+            if "time" in data:
+                time = self.hhmmss(data["time"], _child(path, "time"), _label("time"))
+            return Note(text=text, time=time)
+        if "event" in data:
+            self.obj(data, path, "出来事", EVENT_KEYS, EVENT_KEYS)
+            kind = self.choice(data["event"], _child(path, "event"), _label("event"), EVENTS)
+            tpath = _child(path, "time")
+            time_text = self.text(data["time"], tpath, _label("time"))
+            if _HHMMSS_RE.fullmatch(time_text):
+                time = self.hhmmss(time_text, tpath, _label("time"))
+            else:
+                time = self.hhmm(time_text, tpath, "出来事の時刻(time、「HH:MM」か「HH:MM:SS」)")
+            return Event(kind=kind, time=time)
         is_vote = "vote" in data
         is_speech = "speaker" in data or "text" in data
         if is_vote and is_speech:
@@ -663,8 +825,11 @@ class _Reader:
             return self.vote(data["vote"], _child(path, "vote"), context)
         if is_speech:
             return self.speech(data, path, context)
-        self.keys(data, path, SPEECH_KEYS + VOTE_ENTRY_KEYS)
-        self.fail(path, "記録の1件は発言(speaker と text)か採決(vote)のどちらかです。どちらでもありません。")
+        self.keys(data, path, SPEECH_KEYS + VOTE_ENTRY_KEYS + NOTE_KEYS + EVENT_KEYS)
+        self.fail(
+            path,
+            "記録の1件は発言(speaker と text)、採決(vote)、注記(note)、出来事(event)のどれかです。どれでもありません。",
+        )
 
     def speech(self, data: dict, path: str, context: EntryContext) -> Speech:
         self.obj(data, path, "発言", SPEECH_KEYS, SPEECH_REQUIRED)
@@ -691,15 +856,117 @@ class _Reader:
         return Speech(text=text, speaker_id=speaker_id, label=label, time=time)
 
     def vote(self, data: object, path: str, context: EntryContext) -> Vote:
-        self.obj(data, path, "採決", VOTE_KEYS, VOTE_REQUIRED)
+        method_data = data.get("method", METHOD_ROLL) if isinstance(data, dict) else METHOD_ROLL
+        required = ("ballots", "result") if method_data == METHOD_ROLL else VOTE_REQUIRED
+        self.obj(data, path, "採決", VOTE_KEYS, required)
         assert isinstance(data, dict)
-        bpath = _child(path, "ballots")
-        ballots_data = data["ballots"]
+        method = METHOD_ROLL
+        if "method" in data:
+            method = self.choice(data["method"], _child(path, "method"), _label("method"), METHODS)
+        ballots: dict[str, str] = {}
+        if "ballots" in data:
+            ballots = self.ballots(data["ballots"], _child(path, "ballots"), context, method)
+        counts_data = None
+        if "counts" in data:
+            counts_data = self.counts(data["counts"], _child(path, "counts"), context, method, "ballots" in data)
+        tally_word = None
+        if "tally" in data:
+            tpath = _child(path, "tally")
+            if method not in TALLY_METHODS:
+                self.fail(tpath, f"挙手・起立の見た目(tally)は方法{_choices(TALLY_METHODS)}の採決にだけ書けます(この採決は「{method}」)。")
+            if "ballots" in data or "counts" in data:
+                self.fail(tpath, "tally は票(ballots)も数(counts)もないときだけ書けます。どちらか1つにしてください。")
+            tally_word = self.choice(data["tally"], tpath, _label("tally"), TALLIES)
+        result = self.choice(data["result"], _child(path, "result"), _label("result"), RESULT_VALUES)
+        result_text = None
+        if "result_text" in data:
+            result_text = self.text(data["result_text"], _child(path, "result_text"), _label("result_text"), nonempty=True)
+        rule = RULE_MAJORITY
+        if "rule" in data:
+            rule = self.choice(data["rule"], _child(path, "rule"), _label("rule"), RULES)
+        chair = chair_title(context.people.values())
+        chair_decides = None
+        cpath = _child(path, "chair_decides")
+        if "chair_decides" in data and data["chair_decides"] is not None:
+            chair_decides = self.choice(
+                data["chair_decides"], cpath, f"{chair}の決定(chair_decides、なければ null)", RESULT_VALUES
+            )
+        question = None
+        if "question" in data:
+            question = self.text(data["question"], _child(path, "question"), _label("question"))
+        time = None
+        if "time" in data:
+            time = self.hhmmss(data["time"], _child(path, "time"), _label("time"))
+
+        vote = Vote(
+            ballots=ballots,
+            result=result,
+            rule=rule,
+            chair_decides=chair_decides,
+            question=question,
+            time=time,
+            method=method,
+            counts=counts_data,
+            tally=tally_word,
+            result_text=result_text,
+        )
+        if "ballots" in data or method == METHOD_ROLL:
+            counts = tally(ballots)
+        elif counts_data is not None:
+            counts = tally_counts(counts_data)
+        else:
+            # No ballots and no counts: the result is taken as the chair declared it.
+            if chair_decides is not None:
+                self.fail(
+                    cpath,
+                    f"票(ballots)も数(counts)もない採決は可否同数になりえないので、{chair}の決定(chair_decides)は null にしてください。",
+                )
+            return vote
+        what = f"議題「{_show(context.item_title, 60)}」の採決" if context.item_title else "この採決"
+        counted = _counts_text(counts)
+        if is_tie(rule, counts):
+            if chair_decides is None:
+                self.fail(
+                    cpath,
+                    f"{what}は可否同数({counted})です。可否同数のときは{chair}の決定"
+                    "(chair_decides に「承認」か「不承認」)を書いてください。",
+                )
+            if result != chair_decides:
+                self.fail(
+                    _child(path, "result"),
+                    f"{what}は可否同数({counted})で{chair}の決定は「{chair_decides}」ですが、"
+                    f"結果(result)が「{result}」になっています。",
+                )
+        else:
+            if chair_decides is not None:
+                self.fail(
+                    cpath,
+                    f"{what}は可否同数ではない({counted}、{RULE_NAMES[rule]})ので、"
+                    f"{chair}の決定(chair_decides)は null にしてください。",
+                )
+            expected = decide(rule, counts)
+            if expected != result:
+                self.fail(
+                    _child(path, "result"),
+                    f"{what}の結果(result)が{'票' if ballots or method == METHOD_ROLL else '数'}と合いません: "
+                    f"{counted}は{RULE_NAMES[rule]}の規則では「{expected}」ですが、result は「{result}」です。",
+                )
+        return vote
+
+    def ballots(self, ballots_data: object, bpath: str, context: EntryContext, method: str) -> dict[str, str]:
+        if method not in BALLOT_METHODS:
+            self.fail(
+                bpath,
+                f"票(ballots)は方法{_choices(BALLOT_METHODS)}の採決にだけ書けます(この採決は「{method}」)。"
+                "挙手・起立の数は counts に、見た目は tally に書いてください。",
+            )
         if not isinstance(ballots_data, dict):
             self.fail(
                 bpath,
                 f"票(ballots)は出席者のid → 「承認」「不承認」「保留」のオブジェクトで書いてください(いまは{_describe(ballots_data)})。",
             )
+        if method == METHOD_BALLOT and not ballots_data:
+            self.fail(bpath, "投票(ballot)の票(ballots)が空です。票を書くか、ballots を省いて数(counts)を書いてください。")
         ballots: dict[str, str] = {}
         for voter, value in ballots_data.items():
             if not isinstance(voter, str):
@@ -715,62 +982,31 @@ class _Reader:
                 if not person.has_vote:
                     self.fail(
                         vpath,
-                        f"{who}には投票権がありません(votes が false か、会長・委員以外の人です)。",
+                        f"{who}には投票権がありません(votes が false か、委員長・会長か、委員以外の人です)。",
                     )
             ballots[voter] = self.choice(value, vpath, "票", BALLOT_VALUES)
-        result = self.choice(data["result"], _child(path, "result"), _label("result"), RESULT_VALUES)
-        rule = RULE_MAJORITY
-        if "rule" in data:
-            rule = self.choice(data["rule"], _child(path, "rule"), _label("rule"), RULES)
-        chair_decides = None
-        cpath = _child(path, "chair_decides")
-        if "chair_decides" in data and data["chair_decides"] is not None:
-            chair_decides = self.choice(data["chair_decides"], cpath, "会長の決定(chair_decides、なければ null)", RESULT_VALUES)
-        question = None
-        if "question" in data:
-            question = self.text(data["question"], _child(path, "question"), _label("question"))
-        time = None
-        if "time" in data:
-            time = self.hhmmss(data["time"], _child(path, "time"), _label("time"))
+        return ballots
 
-        counts = tally(ballots)
-        what = f"議題「{_show(context.item_title, 60)}」の採決" if context.item_title else "この採決"
-        counted = _counts_text(counts)
-        if is_tie(rule, counts):
-            if chair_decides is None:
+    def counts(
+        self, value: object, path: str, context: EntryContext, method: str, has_ballots: bool
+    ) -> dict[str, int]:
+        if method not in COUNT_METHODS:
+            self.fail(path, f"賛否の数(counts)は方法{_choices(COUNT_METHODS)}の採決にだけ書けます(この採決は「{method}」)。")
+        if has_ballots:
+            self.fail(path, "票(ballots)と数(counts)の両方は書けません。票があるときは counts を省いてください。")
+        self.obj(value, path, "賛否の数", BALLOT_VALUES, BALLOT_VALUES)
+        assert isinstance(value, dict)
+        counts = {key: self.integer(value[key], _child(path, key), f"「{key}」の数", 0, COUNT_MAX) for key in BALLOT_VALUES}
+        people = list(context.people.values())
+        if people and all(p is not None for p in people):
+            voters = sum(1 for p in people if p.can_vote)
+            total = sum(counts.values())
+            if total > voters:
                 self.fail(
-                    cpath,
-                    f"{what}は可否同数({counted})です。可否同数のときは会長の決定"
-                    "(chair_decides に「承認」か「不承認」)を書いてください。",
+                    path,
+                    f"賛否の数の合計({total})が、出席して投票権のある人の数({voters})より多くなっています。",
                 )
-            if result != chair_decides:
-                self.fail(
-                    _child(path, "result"),
-                    f"{what}は可否同数({counted})で会長の決定は「{chair_decides}」ですが、"
-                    f"結果(result)が「{result}」になっています。",
-                )
-        else:
-            if chair_decides is not None:
-                self.fail(
-                    cpath,
-                    f"{what}は可否同数ではない({counted}、{RULE_NAMES[rule]})ので、"
-                    "会長の決定(chair_decides)は null にしてください。",
-                )
-            expected = decide(rule, counts)
-            if expected != result:
-                self.fail(
-                    _child(path, "result"),
-                    f"{what}の結果(result)が票と合いません: {counted}は{RULE_NAMES[rule]}の規則では"
-                    f"「{expected}」ですが、result は「{result}」です。",
-                )
-        return Vote(
-            ballots=ballots,
-            result=result,
-            rule=rule,
-            chair_decides=chair_decides,
-            question=question,
-            time=time,
-        )
+        return counts
 
     def extra(self, value: object, path: str) -> dict:
         if not isinstance(value, dict):
@@ -1022,7 +1258,13 @@ def person_to_dict(person: Person) -> dict:
     if person.reading is not None:
         d["reading"] = person.reading
     d["group"] = person.group
-    d["title"] = person.title
+    if person.title or person.is_member:
+        d["title"] = person.title
+    if person.is_member:
+        d["role"] = person.effective_role
+    if person.family_name is not None:
+        d["family_name"] = person.family_name
+    d["online"] = person.online
     if person.department is not None:
         d["department"] = person.department
     d["present"] = person.present
@@ -1035,7 +1277,7 @@ def person_to_dict(person: Person) -> dict:
 
 
 def entry_to_dict(entry: Entry) -> dict:
-    """A Speech or a Vote in the interchange format (the internal uid is not written)."""
+    """A Speech, Vote, Note or Event in the interchange format (the internal uid is not written)."""
     if isinstance(entry, Speech):
         d: dict[str, object] = {}
         if entry.speaker_id is not None:
@@ -1047,17 +1289,30 @@ def entry_to_dict(entry: Entry) -> dict:
             d["time"] = entry.time
         return d
     if isinstance(entry, Vote):
-        v: dict[str, object] = {
-            "ballots": dict(entry.ballots),
-            "result": entry.result,
-            "rule": entry.rule,
-            "chair_decides": entry.chair_decides,
-        }
+        v: dict[str, object] = {"method": entry.method}
+        if entry.ballots or entry.method == METHOD_ROLL:
+            v["ballots"] = dict(entry.ballots)
+        if entry.counts is not None:
+            v["counts"] = dict(entry.counts)
+        if entry.tally is not None:
+            v["tally"] = entry.tally
+        v["result"] = entry.result
+        if entry.result_text is not None:
+            v["result_text"] = entry.result_text
+        v["rule"] = entry.rule
+        v["chair_decides"] = entry.chair_decides
         if entry.question is not None:
             v["question"] = entry.question
         if entry.time is not None:
             v["time"] = entry.time
         return {"vote": v}
+    if isinstance(entry, Note):
+        n: dict[str, object] = {"note": entry.text}
+        if entry.time is not None:
+            n["time"] = entry.time
+        return n
+    if isinstance(entry, Event):
+        return {"event": entry.kind, "time": entry.time}
     raise TypeError(f"not a log entry: {type(entry).__name__}")
 
 
@@ -1095,6 +1350,15 @@ def meeting_to_dict(meeting: Meeting) -> dict:
     d["status"] = meeting.status
     d["people"] = [person_to_dict(p) for p in meeting.people]
     d["agenda"] = [item_to_dict(i) for i in meeting.agenda]
+    if meeting.style is not None:
+        d["style"] = meeting.style
+    if meeting.disclosure is not None:
+        disclosure: dict[str, object] = {"status": meeting.disclosure.status}
+        if meeting.disclosure.reason is not None:
+            disclosure["reason"] = meeting.disclosure.reason
+        d["disclosure"] = disclosure
+    d["documents"] = [{"label": doc.label, "title": doc.title} for doc in meeting.documents]
+    d["signers"] = list(meeting.signers)
     if meeting.extra is not None:
         d["extra"] = copy.deepcopy(meeting.extra)
     return d

@@ -6,16 +6,29 @@
 - ``two_thirds``: 承認 needs at least two thirds of the ballots cast for or
   against (保留 again counts toward neither side), and at least one.
 - ``unanimous``: 承認 needs at least one ballot for and none against.
+
+Counts of a show of hands, of standing or of a secret ballot follow the same
+rules as ballots. A vote with neither ballots nor counts (no objection,
+consensus, a show of hands seen as 全員/多数/少数) is taken as declared.
+
+The chair (会長, 委員長, 議長 …, by role, not by title) does not vote by default
+and decides a tie (可否同数のときは委員長の決するところ). A chair who has been
+given a vote (``votes: true``, as some 審議会 rules say) casts a ballot like any
+member, counted with the others, and a tie is still the chair's to decide:
+version 1 files meant exactly that, and they keep their meaning.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from minutes.model import (
     ABSTAIN,
     APPROVE,
     DISAPPROVE,
+    METHOD_ROLL,
+    Person,
     RULE_MAJORITY,
     RULE_TWO_THIRDS,
     RULES,
@@ -55,6 +68,32 @@ def tally(ballots: dict[str, str]) -> Tally:
         disapprove=values.count(DISAPPROVE),
         abstain=values.count(ABSTAIN),
     )
+
+
+def tally_counts(counts: dict[str, int]) -> Tally:
+    """A :class:`Tally` from a vote's ``counts`` (承認/不承認/保留 → n)."""
+    return Tally(
+        approve=counts.get(APPROVE, 0),
+        disapprove=counts.get(DISAPPROVE, 0),
+        abstain=counts.get(ABSTAIN, 0),
+    )
+
+
+def vote_tally(vote) -> Tally | None:
+    """The numbers of a vote: from its ballots, or its counts; ``None`` when it has neither."""
+    if vote.ballots or vote.method == METHOD_ROLL:
+        return tally(vote.ballots)
+    if vote.counts is not None:
+        return tally_counts(vote.counts)
+    return None
+
+
+def chair_title(people: Iterable[Person | None]) -> str:
+    """What the chair is called in messages about a casting vote: 会長, 委員長, 議長 …"""
+    for person in people:
+        if person is not None and person.is_chair:
+            return person.title or "会長"
+    return "会長"
 
 
 def is_tie(rule: str, counts: Tally) -> bool:

@@ -18,7 +18,13 @@ Main entry points:
   format's spelling;
 - :func:`json_objects` — small JSON objects for ``extra``;
 - parts: :func:`persons`, :func:`people_lists`, and, given a list of people,
-  :func:`speeches`, :func:`votes`, :func:`entries`, :func:`items`.
+  :func:`speeches`, :func:`votes`, :func:`notes`, :func:`events`,
+  :func:`entries`, :func:`items`.
+
+Version 2 is covered throughout: roles apart from titles (at most one chair),
+``family_name``, ``online``, staff without a post, notes, events, votes by
+every method (ballots, counts, a tally or nothing), ``result_text``,
+``style``, ``disclosure``, ``documents``, ``signers`` and any record kind.
 
 Example::
 
@@ -36,7 +42,24 @@ import datetime
 from hypothesis import strategies as st
 
 from minutes.model import (
+    BALLOT_METHODS,
     BALLOT_VALUES,
+    COUNT_METHODS,
+    DISCLOSURE_OPEN,
+    DISCLOSURES,
+    EVENTS,
+    METHOD_BALLOT,
+    METHOD_ROLL,
+    METHODS,
+    ROLE_CHAIR,
+    ROLE_MEMBER,
+    ROLES,
+    TALLIES,
+    TALLY_METHODS,
+    Disclosure,
+    Document,
+    Event,
+    Note,
     GROUP_DEPARTMENT,
     GROUP_MEMBER,
     GROUP_SECRETARIAT,
@@ -54,7 +77,7 @@ from minutes.model import (
     Speech,
     Vote,
 )
-from minutes.votes import decide, is_tie, tally
+from minutes.votes import decide, is_tie, tally, tally_counts
 
 # -- text -----------------------------------------------------------------------
 
@@ -188,8 +211,12 @@ _HHMMSS = hhmmss()
 _ID = ids()
 _BOOL = st.booleans()
 _GROUP = st.one_of(st.sampled_from([GROUP_MEMBER, GROUP_MEMBER, GROUP_SECRETARIAT, GROUP_DEPARTMENT]), _NAME2)
-_MEMBER_TITLE = st.one_of(st.sampled_from([TITLE_CHAIR, TITLE_VICE_CHAIR, TITLE_MEMBER]), _NAME2)
-_STAFF_TITLE = st.one_of(st.sampled_from(STAFF_TITLES), _NAME2)
+_MEMBER_TITLE = st.one_of(
+    st.sampled_from([TITLE_CHAIR, TITLE_VICE_CHAIR, TITLE_MEMBER, "委員長", "副委員長", "議長", "職務代理者"]), _NAME2
+)
+_STAFF_TITLE = st.one_of(st.sampled_from(STAFF_TITLES + ("",)), _NAME2)
+_ROLE = st.sampled_from((None, None) + ROLES)
+_OPT_FAMILY = st.one_of(st.none(), st.none(), _NAME2)
 _DEPARTMENT = st.one_of(st.sampled_from(DEPARTMENTS), _NAME2)
 _OPT_DEPARTMENT = st.one_of(st.none(), st.sampled_from(DEPARTMENTS))
 _OPT_LINE2 = st.one_of(st.none(), _LINE2)
@@ -205,14 +232,19 @@ _LABEL = st.one_of(st.sampled_from(["委員", "事務局", "資源循環課"]), 
 _SECTION = st.one_of(st.sampled_from([SECTION_AGENDA, SECTION_AGENDA, "その他", "報告事項"]), _NAME2)
 _KIND = st.one_of(st.sampled_from(["", "", "諮問", "報告", "協議"]), _LINE2)
 _DEPARTMENTS = st.lists(_DEPARTMENT, max_size=2)
-_ENTRY_KIND = st.sampled_from(["speech", "speech", "vote"])
+_ENTRY_KIND = st.sampled_from(["speech", "speech", "speech", "vote", "note", "event"])
+_METHOD = st.sampled_from(METHODS)
+_EVENT = st.sampled_from(EVENTS)
+_TALLY = st.sampled_from(TALLIES)
+_OPT_RESULT_TEXT = st.one_of(st.none(), st.sampled_from(["原案のとおり可決", "採択", "認定", "継続審査"]), _NAME2)
+_OPT_STYLE = st.one_of(st.none(), st.sampled_from(["要録", "議会", "要点"]), _NAME2)
 _BODY = st.one_of(st.just("小平市情報公開・個人情報保護・公文書管理審議会"), _NAME3)
 _PLACE = st.one_of(st.just("市役所3階 庁議室"), _LINE3)
 _DATE = dates()
 _FISCAL_YEAR = st.one_of(st.none(), st.integers(1926, 9999))
 _SESSION = st.one_of(st.none(), st.integers(1, 99))
 _SERIAL = st.one_of(st.none(), st.integers(1, 999))
-_RECORD_STYLE = st.sampled_from(RECORD_STYLES)
+_RECORD_STYLE = st.one_of(st.sampled_from(RECORD_STYLES), _NAME2)
 _STATUS = st.sampled_from(STATUSES)
 _OBSERVERS = st.integers(0, 200)
 _OPT_TITLE = st.one_of(st.none(), _NAME3)
@@ -242,6 +274,8 @@ def _draw_person(draw, person_id: str | None = None) -> Person:
         title, department = draw(_MEMBER_TITLE), draw(_OPT_DEPARTMENT)
     else:
         title, department = draw(_STAFF_TITLE), draw(_DEPARTMENT)
+    if not title.strip():
+        title = ""  # staff without a post (a blank post is not a post)
     arrived, left = _draw_time_span(draw)
     return Person(
         id=person_id if person_id is not None else draw(_ID),
@@ -254,6 +288,9 @@ def _draw_person(draw, person_id: str | None = None) -> Person:
         arrived=arrived,
         left=left,
         votes=draw(_VOTES_FLAG),
+        role=draw(_ROLE) if group == GROUP_MEMBER else None,
+        family_name=draw(_OPT_FAMILY),
+        online=draw(_BOOL),
     )
 
 
@@ -269,9 +306,17 @@ def _draw_people(draw, max_people: int) -> list[Person]:
     if people and draw(_TYPICAL):
         # a typical council: the first is the chair, the next ones voting members
         people[0].group, people[0].title, people[0].department = GROUP_MEMBER, TITLE_CHAIR, None
+        people[0].role = draw(st.sampled_from([None, ROLE_CHAIR]))
         for p in people[1:4]:
-            p.group, p.title, p.votes = GROUP_MEMBER, TITLE_MEMBER, None
+            p.group, p.title, p.votes, p.role = GROUP_MEMBER, TITLE_MEMBER, None, None
             p.present = p.present or draw(_BOOL)
+    # At most one chair: a second one (by role or by title) is written down as a member.
+    chair_seen = False
+    for p in people:
+        if p.is_chair:
+            if chair_seen:
+                p.role = ROLE_MEMBER
+            chair_seen = True
     return people
 
 
@@ -293,15 +338,40 @@ def _draw_speech(draw, people: list[Person]) -> Speech:
 
 
 def _draw_vote(draw, people: list[Person]) -> Vote:
+    method = draw(_METHOD)
+    voters = [p.id for p in people if p.can_vote]
+    shape = "none"
+    if method in BALLOT_METHODS and (method == METHOD_ROLL or (voters and draw(_BOOL))):
+        shape = "ballots"
+    elif method in COUNT_METHODS and draw(_BOOL):
+        shape = "counts"
+    elif method in TALLY_METHODS and draw(_BOOL):
+        shape = "tally"
     ballots: dict[str, str] = {}
-    for voter in (p.id for p in people if p.can_vote):
-        value = draw(_BALLOT)
-        if value is not None:
-            ballots[voter] = value
+    counts_data = None
+    if shape == "ballots":
+        for voter in voters:
+            value = draw(_BALLOT)
+            if value is not None:
+                ballots[voter] = value
+        if method == METHOD_BALLOT and not ballots:
+            ballots[voters[0]] = draw(st.sampled_from(BALLOT_VALUES))
+        numbers = tally(ballots)
+    elif shape == "counts":
+        left = len(voters)
+        counts_data = {}
+        for value in BALLOT_VALUES:
+            counts_data[value] = draw(st.integers(0, left))
+            left -= counts_data[value]
+        numbers = tally_counts(counts_data)
+    else:
+        numbers = None
     rule = draw(_RULE)
-    counts = tally(ballots)
-    chair_decides = draw(_RESULT) if is_tie(rule, counts) else None
-    result = decide(rule, counts, chair_decides)
+    if numbers is None:
+        chair_decides, result = None, draw(_RESULT)
+    else:
+        chair_decides = draw(_RESULT) if is_tie(rule, numbers) else None
+        result = decide(rule, numbers, chair_decides)
     assert result is not None
     return Vote(
         ballots=ballots,
@@ -310,7 +380,20 @@ def _draw_vote(draw, people: list[Person]) -> Vote:
         chair_decides=chair_decides,
         question=draw(_OPT_LINE3),
         time=draw(_OPT_HHMMSS),
+        method=method,
+        counts=counts_data,
+        tally=draw(_TALLY) if shape == "tally" else None,
+        result_text=draw(_OPT_RESULT_TEXT),
     )
+
+
+def _draw_note(draw) -> Note:
+    return Note(text=draw(_NAME3), time=draw(_OPT_HHMMSS))
+
+
+def _draw_event(draw) -> Event:
+    time = draw(_HHMMSS)
+    return Event(kind=draw(_EVENT), time=time[:5] if draw(_BOOL) else time)
 
 
 @st.composite
@@ -325,14 +408,31 @@ def votes(draw, people: list[Person]) -> Vote:
     return _draw_vote(draw, people)
 
 
+@st.composite
+def notes(draw) -> Note:
+    """A note (a line no one speaks)."""
+    return _draw_note(draw)
+
+
+@st.composite
+def events(draw) -> Event:
+    """An event (開会, 休憩 …) with a time in either spelling."""
+    return _draw_event(draw)
+
+
 def _draw_entry(draw, people: list[Person]):
-    if draw(_ENTRY_KIND) == "vote":
+    kind = draw(_ENTRY_KIND)
+    if kind == "vote":
         return _draw_vote(draw, people)
+    if kind == "note":
+        return _draw_note(draw)
+    if kind == "event":
+        return _draw_event(draw)
     return _draw_speech(draw, people)
 
 
 def entries(people: list[Person]) -> st.SearchStrategy:
-    """A speech or a vote (speeches twice as often)."""
+    """A speech, a vote, a note or an event (speeches most often)."""
     return st.composite(lambda draw: _draw_entry(draw, people))()
 
 
@@ -372,6 +472,17 @@ def meetings(draw, max_people: int = 6, max_items: int = 4, max_entries: int = 5
     start, end = _draw_time_span(draw)
     if start is None:
         start, end = end or _hhmm(draw(_MINUTES)), None
+    disclosure = None
+    if draw(_BOOL):
+        status = draw(st.sampled_from(DISCLOSURES))
+        reason = draw(_NAME3) if status != DISCLOSURE_OPEN or draw(_BOOL) else None
+        disclosure = Disclosure(status=status, reason=reason)
+    documents = [
+        Document(label=draw(st.one_of(st.just(f"資料{n}"), st.just(""), _LINE2)), title=draw(_NAME3))
+        for n in range(1, draw(st.integers(0, 3)) + 1)
+    ]
+    present_members = [p.id for p in people if p.is_member and p.present]
+    signers = draw(st.lists(st.sampled_from(present_members), max_size=2, unique=True)) if present_members else []
     return Meeting(
         body=draw(_BODY),
         date=draw(_DATE),
@@ -388,6 +499,10 @@ def meetings(draw, max_people: int = 6, max_items: int = 4, max_entries: int = 5
         observers=draw(_OBSERVERS),
         status=draw(_STATUS),
         extra=draw(_EXTRA),
+        style=draw(_OPT_STYLE),
+        disclosure=disclosure,
+        documents=documents,
+        signers=signers,
     )
 
 

@@ -247,7 +247,7 @@ def test_any_bytes_are_refused(importer, raw):
         pytest.param(b'{"format": "kaigiroku.meeting", "version": ' + b"9" * 100_000 + b"}", id="a-huge-number"),
         pytest.param(b'{"format": "kaigiroku.meeting", "version": 1e999}', id="infinity"),
         pytest.param(b'{"format": "kaigiroku.meeting", "format": "kaigiroku.meeting"}', id="duplicate-keys"),
-        pytest.param(json.dumps({**example_from_format_page(), "version": 2}).encode(), id="a-newer-version"),
+        pytest.param(json.dumps({**example_from_format_page(), "version": 3}).encode(), id="a-newer-version"),
         pytest.param(b"\x00" * 1000, id="nul-bytes"),
         pytest.param(b"PK\x03\x04" + b"\x00" * 30, id="a-zip"),
     ],

@@ -114,10 +114,10 @@ CASES = [
     ("format-wrong", put("format", "kaigiroku.minutes"), "format", "kaigirokuの会議ファイルではないようです"),
     ("format-not-string", put("format", 1), "format", "format は「kaigiroku.meeting」でなければなりません(いまは整数 1)"),
     ("version-missing", drop("version"), "version", "「version」がありません"),
-    ("version-2", put("version", 2), "version",
-     "このファイルは形式の版2です。このアプリが読めるのは版1です。新しい版のkaigirokuで書き出したファイルかもしれません。"),
-    ("version-0", put("version", 0), "version", "形式の版(version)は 1 です"),
-    ("version-string", put("version", "1"), "version", "整数 1 で書いてください(いまは文字列「1」)"),
+    ("version-3", put("version", 3), "version",
+     "このファイルは形式の版3です。このアプリが読めるのは版1と版2です。新しい版のkaigirokuで書き出したファイルかもしれません。"),
+    ("version-0", put("version", 0), "version", "形式の版(version)は 1 か 2 です"),
+    ("version-string", put("version", "1"), "version", "整数 1 か 2 で書いてください(いまは文字列「1」)"),
     ("version-true", put("version", True), "version", "いまは真偽値 true"),
     ("version-float", put("version", 1.0), "version", "いまは小数 1.0"),
     # required keys
@@ -126,7 +126,7 @@ CASES = [
     *[(f"missing-person-{k}", drop("people", 1, k), f"people[1].{k}", f"必須のキー「{k}」がありません")
       for k in ("id", "name", "group")],
     ("missing-person-title", drop("people", 1, "title"), "people[1].title",
-     "必須のキー「title」がありません。出席者には肩書き(title)が必要です。"),
+     "必須のキー「title」がありません。委員には肩書き(title: 委員長、会長、委員 …)が必要です。"),
     ("missing-department", drop("people", 8, "department"), "people[8].department",
      "委員以外の人(区分「関係課」)には部署(department)が必要です"),
     ("missing-department-own-group", put("people", 7, {"id": "x", "name": "某", "group": "オブザーバー", "title": "委員"}),
@@ -153,7 +153,7 @@ CASES = [
     ("type-departments", put("agenda", 0, "departments", "資源循環課"), "agenda[0].departments", "配列"),
     ("type-department-entry", put("agenda", 0, "departments", ["a", 1]), "agenda[0].departments[1]", "文字列で書いてください"),
     ("type-log", put("agenda", 0, "log", {}), "agenda[0].log", "配列"),
-    ("type-entry", put("agenda", 0, "log", 0, "発言"), "agenda[0].log[0]", "発言か採決のオブジェクト"),
+    ("type-entry", put("agenda", 0, "log", 0, "発言"), "agenda[0].log[0]", "発言・採決・注記・出来事のオブジェクト"),
     ("type-ballots", vote(ballots=["p2"]), f"{V}.ballots", "出席者のid → 「承認」「不承認」「保留」のオブジェクト"),
     ("type-vote", put("agenda", 0, "log", 3, "vote", "承認"), V, "採決はオブジェクト"),
     ("type-speaker", put("agenda", 0, "log", 0, "speaker", 1), "agenda[0].log[0].speaker",
@@ -170,7 +170,7 @@ CASES = [
     ("range-fiscal-year-high", put("fiscal_year", 20210), "fiscal_year", "1926以上9999以下"),
     ("range-huge", put("serial", 10**100), "serial", "いまはとても大きな整数"),
     # enumerations
-    ("enum-record-style", put("record_style", "議事録"), "record_style", "「要録」「要点」「全文」のどれか"),
+    ("empty-record-style", put("record_style", " "), "record_style", "記録の種類(record_style)を空にはできません"),
     ("enum-status", put("status", "done"), "status", "「draft」「final」のどれか"),
     ("enum-rule", vote(rule="simple"), f"{V}.rule", "「majority」「two_thirds」「unanimous」のどれか"),
     ("enum-ballot", vote(ballots={"p2": "賛成"}), f"{V}.ballots.p2", "票は「承認」「不承認」「保留」のどれかで書いてください(いまは文字列「賛成」)。"),
@@ -213,8 +213,8 @@ CASES = [
     ("ballot-votes-false", lambda d: put("people", 2, "votes", False)(d), f"{V}.ballots.p3", "投票権がありません"),
     # entry shapes
     ("entry-both", put("agenda", 0, "log", 3, "speaker", "p1"), "agenda[0].log[3]", "発言(speaker、text)と採決(vote)の両方"),
-    ("entry-neither", put("agenda", 0, "log", 0, {}), "agenda[0].log[0]", "発言(speaker と text)か採決(vote)のどちらか"),
-    ("entry-time-only", put("agenda", 0, "log", 0, {"time": "10:00:00"}), "agenda[0].log[0]", "どちらでもありません"),
+    ("entry-neither", put("agenda", 0, "log", 0, {}), "agenda[0].log[0]", "発言(speaker と text)、採決(vote)、注記(note)、出来事(event)のどれか"),
+    ("entry-time-only", put("agenda", 0, "log", 0, {"time": "10:00:00"}), "agenda[0].log[0]", "どれでもありません"),
     ("entry-misspelt", put("agenda", 0, "log", 0, {"speakr": "p1", "txt": "x"}), "agenda[0].log[0].speakr",
      "「speaker」の書き間違い"),
     # dates and times
