@@ -177,6 +177,19 @@ class Backups:
         self._rotate(meeting_id)
         return target
 
+    def keep_copy(self, meeting_id: str, data: bytes, why: str) -> Path:
+        """Keep ``data`` as ``backups/<id>/<time>-<why>.json``, outside the rotation (never removed by it).
+
+        Used for the file as it was before a migration to a newer schema: it is
+        kept for as long as the clerk wants it, and restores with
+        ``kaigiroku restore`` like any backup.
+        """
+        moment = _as_utc(self.clock())
+        folder = ensure_private_dir(self.folder_for(meeting_id), within=self.folder.parent)
+        target = folder / f"{moment:%Y%m%dT%H%M%SZ}-{why}.json"
+        atomic_write_bytes(target, data)
+        return target
+
     def backup_on_open(self, meeting_id: str, source: Path | str) -> Path | None:
         """The backup taken when a meeting is opened (if the file differs from the newest backup)."""
         now = _as_utc(self.clock())

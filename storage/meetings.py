@@ -4,8 +4,9 @@ A meeting file (``meetings/<id>.json``) is a TinyDB database (the JSON of
 TinyDB's tables, as :class:`~storage.tinystore.AtomicJSONStorage` writes them;
 TinyDB opens it) with these tables::
 
-    _schema  {"1": {"kind": "meeting", "version": 1, "journal": 42}}   (the storage's own;
-             "journal": the last journal record the file holds, absent for none)
+    _schema  {"1": {"kind": "meeting", "version": 2, "journal": 42}}   (the storage's own;
+             "journal": the last journal record the file holds, absent for none;
+             "version": 2, or 1 for a file of the previous release, read as it is)
     meta     one document (doc id 1): the meeting's top-level fields, exactly as
              minutes.interchange.meeting_to_dict writes them, without
              "people" and "agenda" (so "format" and "version" are kept too)
@@ -22,7 +23,18 @@ written by :mod:`minutes.interchange`. They are read back here, checking their
 shape only (keys and types), not by the strict interchange reader: a meeting
 file must load again exactly as the app stored it, even text with control
 characters or a ballot of someone later marked absent, which an import
-refuses. Each entry's internal ``uid`` (which the interchange format never
+refuses. Every kind of entry (speech, vote, note, event) is one line
+``{"uid": …, "entry": {…}}`` with the entry as :func:`minutes.interchange.entry_to_dict`
+writes it, in the file and in the journal alike: a new kind of entry needs
+only the interchange's writer and :func:`_entry_from` here.
+
+Schema versions: version 2 files hold format version 2 (roles, notes, events,
+votes by method, documents, signers, disclosure, style); a version 1 file (the
+previous release's) is read as it is, without writing, by ``list`` and
+``export``. When it is opened for writing, :class:`MeetingStore` first keeps a
+copy of it (``backups/<id>/<time>-schema1.json``, outside the rotation) and then
+rewrites it atomically as version 2, so an older kaigiroku refuses the new file
+with a clear message instead of misreading it. Each entry's internal ``uid`` (which the interchange format never
 carries) is stored next to its dictionary and set back on the loaded entry, so
 the UI's references to entries survive a reload.
 
@@ -51,18 +63,38 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from minutes.model import RULE_MAJORITY, SECTION_AGENDA, Entry, Item, Meeting, Person, Speech, Vote
+from minutes.model import (
+    METHOD_ROLL,
+    RULE_MAJORITY,
+    SECTION_AGENDA,
+    Disclosure,
+    Document,
+    Entry,
+    Event,
+    Item,
+    Meeting,
+    Note,
+    Person,
+    Speech,
+    Vote,
+)
 from storage.atomic import atomic_write_bytes
 from storage.errors import DamagedFileError, StorageError
 from storage.journal import Journal, journal_path, read_records, replay, splice_record
 from storage.tinystore import (
     KIND_MEETING,
-    SCHEMA_VERSION,
     BackupFinder,
     decode_document,
     decode_tables,
     read_file_once,
+    schema_version,
 )
+
+#: The schema version of the meeting files this kaigiroku writes.
+SCHEMA_VERSION = schema_version(KIND_MEETING)
+#: Older versions it reads (and migrates when the meeting is opened for writing).
+#: Version 1 is the same tables without v2's keys: every v1 file is a v2 file.
+READABLE_VERSIONS = (1, SCHEMA_VERSION)
 
 META = "meta"
 PEOPLE = "people"
@@ -104,6 +136,9 @@ def _person_dict(person: Person) -> dict[str, Any]:
     if person.votes is None:
         # person_to_dict spells out the default voting right; keep "default" as it is.
         data.pop("votes", None)
+    if person.role is None:
+        # ... and the default role, which follows the title when the title changes.
+        data.pop("role", None)
     return data
 
 
@@ -118,7 +153,7 @@ def _people_docs(meeting: Meeting) -> list[dict[str, Any]]:
 # and the people on a line each, then per agenda item a line that opens it, one
 # line per entry of its log, and a line that closes it::
 #
-#     {"_schema": {"1": {"kind": "meeting", "version": 1}},
+#     {"_schema": {"1": {"kind": "meeting", "version": 2}},
 #     "meta": {"1": {...}},
 #     "people": {"1": {...}, "2": {...}},
 #     "items": {
@@ -210,12 +245,15 @@ def _table_line(line: bytes, prefix: bytes) -> Any:
 def _meeting_from_lines(
     lines: Iterator[bytes], path: Path | str, backup_finder: BackupFinder | None
 ) -> tuple[Meeting, int]:
-    """The meeting from a file in the line layout, and its journal number; :class:`_NotLines` for any other layout."""
+    """The meeting from a file in the line layout, its journal number and schema version; :class:`_NotLines` for any other layout."""
     try:
         schema_table = _table_line(next(lines), _LINE_SCHEMA)
         schema = next(iter(schema_table.values())) if isinstance(schema_table, dict) and len(schema_table) == 1 else None
         folded = journal_number(schema)
-        if schema != {"kind": KIND_MEETING, "version": SCHEMA_VERSION, **({JOURNAL_KEY: folded} if folded else {})}:
+        version = schema.get("version") if isinstance(schema, dict) else None
+        if version not in READABLE_VERSIONS or schema != {
+            "kind": KIND_MEETING, "version": version, **({JOURNAL_KEY: folded} if folded else {})
+        }:
             raise _NotLines  # any other schema: the whole-file reader says what is wrong
         metas = _table_line(next(lines), _LINE_META)
         people_table = _table_line(next(lines), _LINE_PEOPLE)
@@ -224,7 +262,7 @@ def _meeting_from_lines(
         if not all(isinstance(doc, dict) for doc in (*metas.values(), *people_table.values())):
             raise _NotLines
         with _ShapeErrors(path, backup_finder):
-            return _meeting_from_line_tables(lines, metas, people_table), folded
+            return _meeting_from_line_tables(lines, metas, people_table), folded, version
     except (StopIteration, ValueError, UnicodeDecodeError):
         raise _NotLines from None
 
@@ -307,8 +345,9 @@ def _identity(stat) -> tuple:
 
 def _read_meeting(
     path: Path | str, backup_finder: BackupFinder | None = None
-) -> tuple[Meeting, int, list[dict[str, Any]]]:
-    """The meeting with its journal replayed, the last journal number it holds, and the journal's records.
+) -> tuple[Meeting, int, list[dict[str, Any]], int]:
+    """The meeting with its journal replayed, the last journal number it holds, the journal's records,
+    and the file's schema version (an older one is migrated when the meeting is opened for writing).
 
     The file and the journal are read as one consistent pair, without the
     lock (``export``, ``backup`` and search run beside the app): when the app
@@ -317,7 +356,7 @@ def _read_meeting(
     """
     path = Path(path)
     for attempt in range(READ_ATTEMPTS):
-        meeting, folded, before = _read_file(path, backup_finder)
+        meeting, folded, before, version = _read_file(path, backup_finder)
         records = read_records(journal_path(path))
         try:
             after = _identity(os.stat(path))
@@ -333,7 +372,7 @@ def _read_meeting(
             _uid_of,
             lambda uid, data: _entry_from(data, uid, "journal"),
         )
-    return meeting, last, records
+    return meeting, last, records, version
 
 
 def _uid_of(entry: Entry) -> str:
@@ -346,14 +385,15 @@ def _journal_gap(records: list[dict[str, Any]], folded: int) -> bool:
     return bool(numbers) and min(numbers) != folded + 1
 
 
-def _read_file(path: Path, backup_finder: BackupFinder | None) -> tuple[Meeting, int, tuple | None]:
-    """The meeting in the file (without its journal), its journal number, and the identity of the file read."""
+def _read_file(path: Path, backup_finder: BackupFinder | None) -> tuple[Meeting, int, tuple | None, int]:
+    """The meeting in the file (without its journal), its journal number, the identity of the file read,
+    and its schema version."""
     try:
         with open(path, "rb") as handle:
             identity = _identity(os.fstat(handle.fileno()))
             try:
-                meeting, folded = _meeting_from_lines(iter(handle), path, backup_finder)
-                return meeting, folded, identity
+                meeting, folded, version = _meeting_from_lines(iter(handle), path, backup_finder)
+                return meeting, folded, identity, version
             except _NotLines:
                 handle.seek(0)
                 raw = handle.read()
@@ -364,7 +404,7 @@ def _read_file(path: Path, backup_finder: BackupFinder | None) -> tuple[Meeting,
         raw = read_file_once(path, backup_finder)  # says what is wrong, in Japanese
     tables, schema = decode_document(raw, path, KIND_MEETING, backup_finder)
     del raw
-    return _meeting_from_tables(tables, path, backup_finder), journal_number(schema), identity
+    return _meeting_from_tables(tables, path, backup_finder), journal_number(schema), identity, schema["version"]
 
 
 def _by_order(docs: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
@@ -398,7 +438,10 @@ _PERSON_KEYS = {
     "id": (_TEXT, _REQUIRED),
     "name": (_TEXT, _REQUIRED),
     "group": (_TEXT, _REQUIRED),
-    "title": (_TEXT, _REQUIRED),
+    "title": (_TEXT, ""),
+    "role": ((str, type(None)), None),
+    "family_name": ((str, type(None)), None),
+    "online": (_FLAG, False),
     "department": ((str, type(None)), None),
     "reading": ((str, type(None)), None),
     "present": (_FLAG, True),
@@ -426,9 +469,17 @@ _HEADER_KEYS = {
     "observers": ((int,), 0),
     "status": (_TEXT, "draft"),
     "extra": ((dict, type(None)), None),
+    "style": ((str, type(None)), None),
+    "disclosure": ((dict, type(None)), None),
+    "documents": ((list,), []),
+    "signers": ((list,), []),
 }
 _VOTE_KEYS = {
-    "ballots": ((dict,), _REQUIRED),
+    "method": (_TEXT, METHOD_ROLL),
+    "ballots": ((dict,), {}),
+    "counts": ((dict, type(None)), None),
+    "tally": ((str, type(None)), None),
+    "result_text": ((str, type(None)), None),
     "result": (_TEXT, _REQUIRED),
     "rule": (_TEXT, RULE_MAJORITY),
     "chair_decides": ((str, type(None)), None),
@@ -470,7 +521,18 @@ def _entry_from(data: object, uid: object, where: str, shared: dict[str, str] | 
         if not all(isinstance(k, str) and isinstance(v, str) for k, v in vote["ballots"].items()):
             raise _Shape(f"{where}.vote.ballots", "の形が違います")
         vote["ballots"] = dict(vote["ballots"])
+        counts = vote["counts"]
+        if counts is not None:
+            if not all(isinstance(k, str) and type(v) is int for k, v in counts.items()):
+                raise _Shape(f"{where}.vote.counts", "の形が違います")
+            vote["counts"] = dict(counts)
         return Vote(uid=uid, **vote)
+    if isinstance(data, Mapping) and "note" in data:
+        note = _fields(data, {"note": (_TEXT, _REQUIRED), "time": ((str, type(None)), None)}, where)
+        return Note(note["note"], time=note["time"], uid=uid)
+    if isinstance(data, Mapping) and "event" in data:
+        event = _fields(data, {"event": (_TEXT, _REQUIRED), "time": (_TEXT, _REQUIRED)}, where)
+        return Event(event["event"], event["time"], uid=uid)
     if (
         type(data) is dict
         and data.keys() <= _SPEECH_KEYS
@@ -511,6 +573,15 @@ def _header_from(metas: list) -> dict[str, Any]:
     header = _fields(metas[0], _HEADER_KEYS, META)
     if header["extra"] is not None:
         header["extra"] = copy.deepcopy(header["extra"])
+    disclosure = header["disclosure"]
+    if disclosure is not None:
+        fields = _fields(disclosure, {"status": (_TEXT, _REQUIRED), "reason": ((str, type(None)), None)}, f"{META}.disclosure")
+        header["disclosure"] = Disclosure(**fields)
+    header["documents"] = [
+        Document(**_fields(doc, {"label": (_TEXT, ""), "title": (_TEXT, _REQUIRED)}, f"{META}.documents[{index}]"))
+        for index, doc in enumerate(header["documents"])
+    ]
+    header["signers"] = _text_list(header["signers"], f"{META}.signers")
     return header
 
 
@@ -630,7 +701,7 @@ def merged_meeting_bytes(path: Path | str) -> bytes:
         if _identity(os.stat(path)) == before:
             return raw  # no journal after the file was read: the file holds everything
     del raw
-    meeting, last, _ = _read_meeting(path)
+    meeting, last, _, _ = _read_meeting(path)
     return encode_meeting(meeting, last)
 
 
@@ -680,11 +751,15 @@ class MeetingStore:
         self.secondary_error: StorageError | None = None
         self._last_full_write = time.monotonic()
         if meeting is None:
-            self.meeting, last, records = _read_meeting(self.path, backup_finder)
+            self.meeting, last, records, version = _read_meeting(self.path, backup_finder)
             #: The agenda's item ids as the file holds them.
             self._written_agenda = [item.id for item in self.meeting.agenda]
             self._journal = Journal(self.path, folded=last, records=records)
-            if self._journal.count:
+            #: The copy of the file as it was before a migration to the current schema, if one was made.
+            self.migrated_from: Path | None = None
+            if version < SCHEMA_VERSION:
+                self._migrate(version)
+            elif self._journal.count:
                 # Entries of a crashed session: fold them into the file now (the
                 # index row follows at the next save or at close).
                 try:
@@ -818,6 +893,21 @@ class MeetingStore:
         self.close()
 
     # -- internals -----------------------------------------------------------
+    def _migrate(self, version: int) -> None:
+        """Keep a copy of a file of an older schema, then rewrite it (journal folded in) at the current one.
+
+        The copy comes first and the rewrite is atomic: a failure at any point
+        leaves the old file as it was (and the next open tries again).
+        """
+        old = self.path.read_bytes()
+        if self._backups is not None:
+            self.migrated_from = self._backups.keep_copy(self.id, old, f"schema{version}")
+        else:
+            self.migrated_from = self.path.with_name(f"{self.path.stem}.schema{version}.bak")
+            atomic_write_bytes(self.migrated_from, old)
+        self._write_file()
+        self._journal.clear()
+
     def _save(self, write: Callable[[], str]) -> None:
         """Run one save (one file write); after a failed save the next one writes everything."""
         with self._mutex:

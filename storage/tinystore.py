@@ -42,19 +42,29 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: The table that holds the file's kind and schema version.
 SCHEMA_TABLE = "_schema"
-#: The schema version this kaigiroku writes, and the newest it reads.
-SCHEMA_VERSION = 1
-
 KIND_MEETING = "meeting"
 KIND_LIBRARY = "library"
 KIND_LABELS = {KIND_MEETING: "会議", KIND_LIBRARY: "会議一覧(ライブラリ)"}
+
+#: The schema version of each kind of file this kaigiroku writes, and the newest it reads.
+#: Meeting files are at 2 (notes, events, votes by method …); a version 1 file
+#: reads as it is and is rewritten at 2 when opened for writing, after a copy of it
+#: is kept (storage.meetings). The library is still at 1.
+SCHEMA_VERSIONS = {KIND_MEETING: 2, KIND_LIBRARY: 1}
+#: The library's schema version (kept under its old name for the library's readers).
+SCHEMA_VERSION = SCHEMA_VERSIONS[KIND_LIBRARY]
+
+
+def schema_version(kind: str) -> int:
+    """The schema version this kaigiroku writes for ``kind``."""
+    return SCHEMA_VERSIONS.get(kind, 1)
 
 BackupFinder = Callable[[], "Path | None"]
 
 
 def encode_tables(tables: dict[str, Any] | None, kind: str) -> bytes:
     """The file content for ``tables``: the schema table first, then the tables, as UTF-8 JSON."""
-    document: dict[str, Any] = {SCHEMA_TABLE: {"1": {"kind": kind, "version": SCHEMA_VERSION}}}
+    document: dict[str, Any] = {SCHEMA_TABLE: {"1": {"kind": kind, "version": schema_version(kind)}}}
     for name, table in (tables or {}).items():
         if name != SCHEMA_TABLE:
             document[name] = table
@@ -104,8 +114,8 @@ def decode_document(
     version = schema["version"]
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise damaged(f"形式の版 {version!r} が正しくありません")
-    if version > SCHEMA_VERSION:
-        raise NewerSchemaError(path, version, SCHEMA_VERSION, backup_finder() if backup_finder else None)
+    if version > schema_version(kind):
+        raise NewerSchemaError(path, version, schema_version(kind), backup_finder() if backup_finder else None)
     if schema["kind"] != kind:
         raise damaged(
             f"{KIND_LABELS.get(kind, kind)}のファイルではありません(種類: {schema['kind']})"

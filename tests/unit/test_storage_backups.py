@@ -254,7 +254,7 @@ def _bad_zips(good, tmp_path, first) -> dict:
     make("trailing_newline", add={"library.json\n": library_bytes})
     make("sneaky_name", add={f"meetings/{first}.json.json": meeting_bytes, "meetings/.hidden.json": meeting_bytes})
     make("damaged_meeting", replace={meeting: meeting_bytes[: len(meeting_bytes) // 2]})
-    make("newer_meeting", replace={meeting: meeting_bytes.replace(b'"version": 1', b'"version": 9', 1)})
+    make("newer_meeting", replace={meeting: meeting_bytes.replace(b'"version": 2', b'"version": 9', 1)})
     make("misshapen_meeting", replace={meeting: meeting_bytes.replace(b'"speaker": "p1"', b'"speaker": 5', 1)})
     make("damaged_library", replace={"library.json": b"[]"})
     make("damaged_draft", replace={f"drafts/{first}.json": b"not json"})

@@ -11,7 +11,7 @@ from tinydb import TinyDB
 
 from storage import tinystore
 from storage.errors import DamagedFileError, NewerSchemaError
-from storage.tinystore import SCHEMA_VERSION, AtomicJSONStorage, open_db
+from storage.tinystore import KIND_MEETING, AtomicJSONStorage, open_db, schema_version
 from tests.unit.test_storage_support import Boom, fail_at
 
 
@@ -70,7 +70,7 @@ def test_on_disk_utf8_with_japanese_unescaped_and_a_schema_version(db_file):
     assert "個人情報の提供について" in text
     assert "\\u" not in text
     data = json.loads(text)
-    assert data["_schema"] == {"1": {"kind": "meeting", "version": SCHEMA_VERSION}}
+    assert data["_schema"] == {"1": {"kind": "meeting", "version": schema_version(KIND_MEETING)}}
     assert list(data)[0] == "_schema"
     assert "\n  " in text  # indented, readable
 
@@ -149,10 +149,10 @@ DAMAGES = {
     "not_utf8": lambda good: good.replace("個人".encode(), "個人".encode("shift_jis")),
     "not_an_object": lambda good: b"[1, 2, 3]",
     "no_schema": lambda good: json.dumps({"items": {}}).encode(),
-    "bad_version": lambda good: good.replace(b'"version": 1', b'"version": "1"'),
+    "bad_version": lambda good: good.replace(b'"version": 2', b'"version": "2"'),
     "wrong_kind": lambda good: good.replace(b'"kind": "meeting"', b'"kind": "library"'),
     "table_not_object": lambda good: good.replace(b'"items": {', b'"items": [{', 1)[:-3] + b"]}\n",
-    "newer_schema": lambda good: good.replace(b'"version": 1', b'"version": 2'),
+    "newer_schema": lambda good: good.replace(b'"version": 2', b'"version": 3'),
 }
 
 
