@@ -14,9 +14,12 @@ minutes.
   (``委員`` / ``承認します。``), or with ``votes="summary"`` one line without a
   label: ``(採決の結果、全員承認)``.
 - Header (:func:`header_lines`): 開催日時, 開催場所, 出席者, 傍聴者, 会次第, 内容,
-  numbered 1 to 6, with their (1)(2)… sub-lines.
+  numbered 1 to 6, with their (1)(2)… sub-lines; 配布資料, 署名委員 and
+  公開・非公開 after 傍聴者 when the meeting has them (the numbers after them move).
 - Content (:func:`content`): every agenda item, numbered (1)(2)… across the
-  whole agenda, with its turns as ``(label, paragraphs)``.
+  whole agenda, with its turns as ``(label, paragraphs)``. A note prints on its
+  own line in the record's brackets ``(「異議なし」の声あり)``, an event as
+  ``午前10時9分休憩``, a vote by its method (:func:`vote_lines`).
 
 Markdown needs escaping (:func:`md_escape`); plain text is never escaped.
 """
@@ -37,13 +40,20 @@ from minutes.model import (
     RULE_MAJORITY,
     RULE_TWO_THIRDS,
     RULE_UNANIMOUS,
+    METHOD_BALLOT,
+    METHOD_CONSENSUS,
+    METHOD_HANDS,
+    METHOD_NO_OBJECTION,
+    METHOD_ROLL,
+    Event,
     Item,
     Meeting,
+    Note,
     Person,
     Speech,
     Vote,
 )
-from minutes.votes import is_tie, tally
+from minutes.votes import is_tie, tally, vote_tally
 
 #: ``ExportOptions.votes`` values.
 VOTES_ROLL = "roll"
@@ -150,7 +160,11 @@ def speaker_label(meeting: Meeting, speech: Speech, named: bool = False) -> str:
 _REQUIREMENTS = {RULE_TWO_THIRDS: "3分の2以上の賛成を要する", RULE_UNANIMOUS: "全会一致を要する"}
 
 
-def vote_summary(vote: Vote) -> str:
+#: What a show of hands and standing are called in a summary.
+_SEEN = {METHOD_HANDS: "挙手", "standing": "起立"}
+
+
+def vote_summary(vote: Vote, chair: str = "会長") -> str:
     """``(採決の結果、全員承認)``, ``(採決の結果、賛成2、反対1、保留0により承認)``.
 
     A tie under the majority rule says that the chair decided:
@@ -158,17 +172,27 @@ def vote_summary(vote: Vote) -> str:
     Another rule is named, so that the counts read right:
     ``(3分の2以上の賛成を要する採決の結果、賛成3、反対2、保留0により不承認)``.
     """
-    counts = tally(vote.ballots)
-    if counts.unanimous_approval and vote.result == APPROVE:
+    words = vote.result_words
+    if vote.method == METHOD_NO_OBJECTION:
+        return f"(異議なく{words})"
+    if vote.method == METHOD_CONSENSUS:
+        return f"(全会一致により{words})"
+    counts = vote_tally(vote)
+    if counts is None:
+        seen = _SEEN.get(vote.method, "")
+        if vote.tally:
+            return f"(採決の結果、{seen}{vote.tally}により{words})"
+        return f"(採決の結果、{seen}により{words})" if seen else f"(採決の結果、{words})"
+    if counts.unanimous_approval and vote.result == APPROVE and vote.method == METHOD_ROLL and not vote.result_text:
         return "(採決の結果、全員承認)"
     numbers = f"賛成{counts.approve}、反対{counts.disapprove}、保留{counts.abstain}"
     if vote.rule == RULE_MAJORITY and is_tie(vote.rule, counts):
-        decided = vote.chair_decides or vote.result
-        return f"(採決の結果、{numbers}、可否同数のため会長裁決により{decided})"
+        decided = vote.result_text or vote.chair_decides or vote.result
+        return f"(採決の結果、{numbers}、可否同数のため{chair}裁決により{decided})"
     if vote.rule != RULE_MAJORITY:
         requirement = _REQUIREMENTS.get(vote.rule, vote.rule)
-        return f"({requirement}採決の結果、{numbers}により{vote.result})"
-    return f"(採決の結果、{numbers}により{vote.result})"
+        return f"({requirement}採決の結果、{numbers}により{words})"
+    return f"(採決の結果、{numbers}により{words})"
 
 
 def _ballot_order(meeting: Meeting, vote: Vote) -> list[str]:
@@ -183,10 +207,14 @@ def vote_lines(meeting: Meeting, vote: Vote, options: ExportOptions | None = Non
 
     Roll (default): one ``(voter label, 承認します。/承認しません。/保留します。)``
     per ballot in the order of ``people``. Summary: one ``("", "(採決の結果、…)")``.
+    A vote taken otherwise (a show of hands, no objection …) is always one
+    summary line; a secret ballot with ballots prints them like a roll.
     """
     options = options or ExportOptions()
-    if options.votes == VOTES_SUMMARY:
-        return [("", vote_summary(vote))]
+    roll = vote.method == METHOD_ROLL or (vote.method == METHOD_BALLOT and vote.ballots)
+    if options.votes == VOTES_SUMMARY or not roll:
+        chair = meeting.chair
+        return [("", vote_summary(vote, chair.title if chair is not None and chair.title else "会長"))]
     lines = []
     for pid in _ballot_order(meeting, vote):
         person = meeting.person(pid)
@@ -251,6 +279,8 @@ def observers_text(meeting: Meeting) -> str:
 def _with_times(person: Person) -> str:
     """``浅野薫委員``, ``浅野薫委員(午後6時出席)``, ``…(午後6時出席、午後7時退席)``."""
     notes = []
+    if person.online:
+        notes.append("オンライン")
     if person.arrived:
         notes.append(f"{_safe_time(person.arrived)}出席")
     if person.left:
@@ -374,14 +404,53 @@ def header_lines(meeting: Meeting) -> list[HeaderLine]:
         )
         for n, (section, headings) in enumerate(agenda_outline(meeting), start=1)
     ]
-    return [
-        HeaderLine("1", "開催日時", date_line(meeting)),
-        HeaderLine("2", "開催場所", meeting.place),
-        HeaderLine("3", "出席者", subs=present),
-        HeaderLine("4", "傍聴者", observers_text(meeting)),
-        HeaderLine("5", "会次第", subs=outline),
-        HeaderLine("6", content_heading(meeting)),
+    lines = [
+        HeaderLine("", "開催日時", date_line(meeting)),
+        HeaderLine("", "開催場所", meeting.place),
+        HeaderLine("", "出席者", subs=present),
+        HeaderLine("", "傍聴者", observers_text(meeting)),
+        *extra_header_lines(meeting),
+        HeaderLine("", "会次第", subs=outline),
+        HeaderLine("", content_heading(meeting)),
     ]
+    for number, line in enumerate(lines, start=1):
+        line.number = str(number)
+    return lines
+
+
+def signers_text(meeting: Meeting) -> str:
+    """``大川強委員、村千鶴子委員``: the 署名委員 by name and title; an unknown id as itself."""
+    names = []
+    for pid in meeting.signers:
+        person = meeting.person(pid)
+        names.append(name_with_title(person) if person is not None else pid)
+    return "、".join(names)
+
+
+def disclosure_text(meeting: Meeting) -> str:
+    """``公開``, ``非公開(理由)``."""
+    disclosure = meeting.disclosure
+    if disclosure is None:
+        return ""
+    if disclosure.reason:
+        return f"{disclosure.status}({disclosure.reason})"
+    return disclosure.status
+
+
+def extra_header_lines(meeting: Meeting) -> list[HeaderLine]:
+    """配布資料, 署名委員, 公開・非公開: only those the meeting has (unnumbered here)."""
+    lines = []
+    if meeting.documents:
+        subs = [
+            SubLine(paren_number(n), doc.label, [doc.title]) if doc.label else SubLine(paren_number(n), doc.title)
+            for n, doc in enumerate(meeting.documents, start=1)
+        ]
+        lines.append(HeaderLine("", "配布資料", subs=subs))
+    if meeting.signers:
+        lines.append(HeaderLine("", "署名委員", signers_text(meeting)))
+    if meeting.disclosure is not None:
+        lines.append(HeaderLine("", "公開・非公開", disclosure_text(meeting)))
+    return lines
 
 
 # -- content -------------------------------------------------------------------------
@@ -415,9 +484,23 @@ def item_turns(meeting: Meeting, item: Item, options: ExportOptions | None = Non
     for entry in item.log:
         if isinstance(entry, Vote):
             turns.extend(Turn(label, [text]) for label, text in vote_lines(meeting, entry, options))
+        elif isinstance(entry, Note):
+            turns.append(Turn("", [note_line(entry)]))
+        elif isinstance(entry, Event):
+            turns.append(Turn("", [event_line(entry)]))
         else:
             turns.append(Turn(speaker_label(meeting, entry, options.named), speech_paragraphs(entry)))
     return turns
+
+
+def note_line(note: Note) -> str:
+    """``(「異議なし」の声あり)``: a note in the brackets the record uses elsewhere."""
+    return f"({note.text})"
+
+
+def event_line(event: Event) -> str:
+    """``午前10時9分休憩``: the time (seconds never print) and the event."""
+    return f"{_safe_time(event.time[:5])}{event.kind}"
 
 
 def content(meeting: Meeting, options: ExportOptions | None = None) -> list[ContentItem]:
