@@ -18,7 +18,10 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
-from minutes.model import Entry, Item, Meeting, Speech, Vote
+from minutes.model import Entry, Event, Item, Meeting, Note, Speech, Vote
+
+#: What the undo list calls each kind of entry.
+ENTRY_KINDS = {Speech: "発言", Vote: "採決", Note: "注記", Event: "休憩・再開などの記録"}
 
 
 @dataclass
@@ -118,7 +121,7 @@ class LogEditor:
         """Add an entry to an item's log, at the end or before ``index``."""
         log = self._item(item_id).log
         start = len(log) if index is None else min(max(index if index >= 0 else len(log) + index, 0), len(log))
-        kind = "採決" if isinstance(entry, Vote) else "発言"
+        kind = ENTRY_KINDS.get(type(entry), "発言")
         return self._apply(f"{kind}の追加", Splice(item_id, start, [], [entry]))
 
     def append_paragraph(self, item_id: str, text: str) -> Change | None:

@@ -4,7 +4,7 @@
 
     kaigiroku [--data-dir DIR]                    the app, on the list of meetings
     kaigiroku [--data-dir DIR] open ID            the app, on one meeting
-    kaigiroku [--data-dir DIR] demo [--no-open]   add the demo meeting
+    kaigiroku [--data-dir DIR] demo [--no-open] [--council]   add the demo meeting (or the council example)
     kaigiroku [--data-dir DIR] list               one meeting a line: ID, date, title
     kaigiroku [--data-dir DIR] import FILE.json   add a meeting
     kaigiroku [--data-dir DIR] export ID|FILE.json [--format …] [--named]
@@ -93,6 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="デモの会議(見本の会議録)を追加して開きます")
     demo.add_argument("--no-open", action="store_true", help="追加だけして開きません")
+    demo.add_argument(
+        "--council", action="store_true", help="市議会の委員会の見本(委員長、休憩、挙手、異議なし)を追加します"
+    )
 
     commands.add_parser("list", help="会議の一覧を表示します(1行に1件: ID、日付、題名)")
 
@@ -302,9 +305,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from minutes.demo import load_demo
+    from minutes.demo import load_council, load_demo
 
-    meeting_id = _add_meeting(args, load_demo())
+    meeting_id = _add_meeting(args, load_council() if args.council else load_demo())
     print(f"デモの会議を追加しました。ID: {meeting_id}", flush=True)
     if args.no_open:
         return EXIT_OK

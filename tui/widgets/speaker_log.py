@@ -37,10 +37,10 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from minutes.kinsoku import NO_LINE_END, NO_LINE_START
-from minutes.model import Meeting, Speech, Vote
-from minutes.render import speaker_label
+from minutes.model import METHOD_NAMES, METHOD_ROLL, Event, Meeting, Note, Speech, Vote
+from minutes.render import event_line, note_line, speaker_label
 from minutes.safe_text import visible
-from minutes.votes import tally
+from minutes.votes import vote_tally
 
 #: Columns before the text of an entry: ``17:30 `` (time) is drawn in them.
 TIME_WIDTH = 6
@@ -70,11 +70,17 @@ class Row:
 
 
 def vote_line(vote: Vote) -> str:
-    """One line describing a recorded vote, for the log."""
-    counts = tally(vote.ballots)
-    text = f"承認{counts.approve}・不承認{counts.disapprove}・保留{counts.abstain} → {vote.result}"
+    """One line describing a recorded vote, for the log: how it was taken, the numbers, the result."""
+    counts = vote_tally(vote)
+    method = "" if vote.method == METHOD_ROLL else f"{METHOD_NAMES.get(vote.method, vote.method)} "
+    if counts is not None:
+        text = f"{method}承認{counts.approve}・不承認{counts.disapprove}・保留{counts.abstain} → {vote.result_words}"
+    elif vote.tally:
+        text = f"{method}{vote.tally} → {vote.result_words}"
+    else:
+        text = f"{method}→ {vote.result_words}"
     if vote.chair_decides:
-        text += "(可否同数・会長裁決)"
+        text += "(可否同数のため裁決)"
     return text
 
 
@@ -507,6 +513,10 @@ class SpeakerLog(ScrollView, can_focus=True):
     def _paragraphs(self, entry) -> tuple[str, list[str]]:
         if isinstance(entry, Vote):
             return "採決", [vote_line(entry)]
+        if isinstance(entry, Note):
+            return "", [note_line(entry)]
+        if isinstance(entry, Event):
+            return "", [event_line(entry)]
         return visible(speaker_label(self.meeting, entry)), entry.paragraphs
 
     def _height_of(self, entry) -> int:
@@ -554,7 +564,7 @@ class SpeakerLog(ScrollView, can_focus=True):
         rows: list[Row] = []
         avail = max(self._width - TIME_WIDTH, 8)
         for p_index, paragraph in enumerate(paragraphs):
-            head = f"{label}　" if p_index == 0 else "　"
+            head = (f"{label}　" if label else "") if p_index == 0 else "　"
             for line in wrap_cells(head + visible(paragraph), avail):
                 first = not rows
                 rows.append(
