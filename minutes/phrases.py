@@ -35,7 +35,30 @@ class Phrase:
     text: str
     """The phrase, with placeholders."""
     speaker: str = ""
-    """Who usually says it: ``会長``, ``委員``, ``事務局`` or empty."""
+    """Who usually says it: ``会長``, ``委員``, ``事務局`` or empty; :data:`NOTE` for a note
+    (a line no one speaks), which is recorded as a note the moment it is chosen."""
+
+    @property
+    def is_note(self) -> bool:
+        return self.speaker == NOTE
+
+
+#: The ``speaker`` of a stock note.
+NOTE = "注記"
+
+#: Notes every council needs (interjections and what the chair sees), offered with any phrase list.
+STOCK_NOTES: tuple[Phrase, ...] = (
+    Phrase("注記: 異議なし", "「異議なし」と呼ぶ者あり", NOTE),
+    Phrase("注記: なし", "「なし」の声あり", NOTE),
+    Phrase("注記: 賛成者挙手", "賛成者挙手", NOTE),
+    Phrase("注記: 賛成者起立", "賛成者起立", NOTE),
+)
+
+
+def with_stock_notes(phrases: list[Phrase]) -> list[Phrase]:
+    """The phrases, then each stock note the list does not have already."""
+    texts = {(p.text, p.speaker) for p in phrases}
+    return list(phrases) + [note for note in STOCK_NOTES if (note.text, note.speaker) not in texts]
 
 
 BUILTIN_PHRASES: tuple[Phrase, ...] = (

@@ -24,9 +24,23 @@ from textual.widgets import OptionList
 
 import tui.read_only as read_only
 from minutes.meeting_settings import export_defaults, meeting_quorum, meeting_rule
-from minutes.model import APPROVE, Meeting, Speech, Vote
+from minutes.model import (
+    APPROVE,
+    EVENT_RECESS,
+    EVENT_RESUME,
+    METHOD_CONSENSUS,
+    METHOD_HANDS,
+    METHOD_NO_OBJECTION,
+    METHOD_ROLL,
+    METHOD_STANDING,
+    Event,
+    Meeting,
+    Note,
+    Speech,
+    Vote,
+)
 from minutes.speakers import MEMBER_UNNAMED, SECRETARIAT, SpeakerRef, chair, departments, display, vice_chair
-from minutes.votes import decide, is_tie, tally
+from minutes.votes import chair_title, decide, is_tie, tally, tally_counts
 from storage.errors import StorageError, user_message
 from tui.clock import app_now
 from tui.heap import collect_garbage_if_due, settle_heap
@@ -77,6 +91,15 @@ class MeetingScreen(Screen):
         Binding("ctrl+o", "append_paragraph", "前の発言に追記", id="entry.append", show=False),
         Binding("f12", "start_vote", "採決", id="vote.start"),
         Binding("ctrl+r", "approve_all", "全員承認", id="vote.approve_all"),
+        # A note (a line no one speaks), a recess and its resumption, and votes not taken by
+        # roll call: alt+letter, which an IME leaves alone (a terminal sends ESC+letter).
+        Binding("alt+n", "commit_note", "注記", id="entry.note"),
+        Binding("alt+r", "add_event('休憩')", "休憩", id="event.recess"),
+        Binding("alt+e", "add_event('再開')", "再開", id="event.resume"),
+        Binding("alt+h", "vote_by_method('hands')", "挙手・起立", id="vote.hands"),
+        Binding("alt+o", "vote_at_once('no_objection')", "異議なし", id="vote.no_objection", show=False),
+        Binding("alt+c", "vote_at_once('consensus')", "全会一致", id="vote.consensus", show=False),
+        Binding("alt+m", "edit_record", "資料・署名・公開", id="record.edit", show=False),
         Binding("alt+down,ctrl+pagedown", "next_item", "次の議事", id="item.next"),
         Binding("alt+up,ctrl+pageup", "previous_item", "前の議事", id="item.previous"),
         Binding("ctrl+l", "focus_log", "発言一覧", id="log.focus"),
@@ -188,6 +211,9 @@ class MeetingScreen(Screen):
             from minutes.phrases import BUILTIN_PHRASES
 
             self._phrases, self._speaker_keys = list(BUILTIN_PHRASES), {}
+        from minutes.phrases import with_stock_notes
+
+        self._phrases = with_stock_notes(self._phrases)
 
     _editor: LogEditor | None = None
 
@@ -226,6 +252,7 @@ class MeetingScreen(Screen):
 
     def _after_first_frame(self) -> None:
         self._load_settings()
+        self._show_recess()
         self._heap_settled = True
         settle_heap()
 
@@ -315,6 +342,8 @@ class MeetingScreen(Screen):
             self._agenda_counts_later(index)
             if isinstance(appended[1], Vote):
                 self._show_last_vote()
+            elif isinstance(appended[1], Event):
+                self._show_recess()
         else:
             self._show_change(change)
         return True
@@ -353,6 +382,11 @@ class MeetingScreen(Screen):
         self.log_view.rebuild()
         self.query_one(AgendaPane).rebuild()
         self._show_last_vote()
+        self._show_recess()
+
+    def _show_recess(self) -> None:
+        """休憩中 in the header while the last 休憩 has no 再開 after it."""
+        self.query_one(MeetingHeader).in_recess = self.meeting.in_recess
 
     def close_meeting(self) -> None:
         """Save the draft and close the meeting file (its index row is refreshed)."""
@@ -433,7 +467,7 @@ class MeetingScreen(Screen):
             return
         item, index, entry = found
         if not isinstance(entry, Speech):
-            self.notify("採決の発言者は変えられません。", severity="warning")
+            self.notify("発言でない記録(採決・注記・休憩など)の発言者は変えられません。", severity="warning")
             return
         new = dataclasses.replace(entry, speaker_id=ref.speaker_id, label=ref.label, uid=entry.uid)
         self._commit_change(self.editor.replace(item.id, index, new, "発言者の変更"))
@@ -460,6 +494,112 @@ class MeetingScreen(Screen):
         self._take_from_bar(text)
         self.log_view.scroll_to_entry(self.current_index, len(item.log) - 1)
         return True
+
+    def _add_entry(self, entry) -> bool:
+        """Put a new entry at the end of the current item, through the same save as Enter."""
+        if self._refuse_if_read_only():
+            return False
+        item = self.current_item
+        if item is None:
+            self.notify("議事がありません。先に会次第に議事を加えてください。", severity="warning")
+            return False
+        if not self._commit_change(self.editor.add(item.id, entry), appended=(item, entry)):
+            return False
+        self.log_view.scroll_to_entry(self.current_index, len(item.log) - 1)
+        return True
+
+    def action_commit_note(self) -> None:
+        """Record the bar's text as a note (a line no one speaks), not as a speech."""
+        self.commit_note(self.bar.text)
+
+    def commit_note(self, text: str, *, from_bar: bool = True) -> bool:
+        """Record ``text`` as a note: one line, without the brackets (the export adds them)."""
+        if from_bar and self._refuse_if_read_only():
+            return False
+        line = " ".join(part.strip() for part in text.splitlines() if part.strip())
+        if line[:1] in "(（" and line[-1:] in ")）" and len(line) > 2:
+            line = line[1:-1].strip()  # typed with its brackets: the style prints them
+        if not line:
+            self.app.bell()
+            return False
+        if not self._add_entry(Note(line, app_now(self.app).strftime("%H:%M:%S"))):
+            return False
+        if from_bar:
+            self._take_from_bar(text)
+        self.notify(f"注記を記録しました: ({line})")
+        return True
+
+    def action_add_event(self, kind: str) -> None:
+        """休憩 or 再開 at the time now (Enter on it in the log changes the time)."""
+        if kind == EVENT_RECESS and self.meeting.in_recess:
+            self.notify("休憩中です。再開は alt+e です。", severity="warning")
+            return
+        if kind == EVENT_RESUME and not self.meeting.in_recess:
+            self.notify("休憩していません。休憩は alt+r です。", severity="warning")
+            return
+        time = app_now(self.app).strftime("%H:%M")
+        if self._add_entry(Event(kind, time)):
+            self.notify(f"{time} {kind}を記録しました(時刻は一覧で Enter を押すと直せます)。")
+
+    def _vote_rule(self) -> str:
+        return self.query_one(VotePane).rule
+
+    def action_vote_by_method(self, method: str = METHOD_HANDS) -> None:
+        """A show of hands, standing or a secret ballot: counts or what the chair saw, and the result words."""
+        if self._refuse_if_read_only():
+            return
+        from screens.vote_method import VoteMethodDialog
+
+        voters = len(self.meeting.voters_at(self._now_hhmm()))
+        self.app.push_screen(VoteMethodDialog(method, voters), lambda given: self._record_vote_input(given, None))
+
+    def action_vote_at_once(self, method: str) -> None:
+        """異議なし or 全会一致: recorded at once as 承認 (Enter on it in the log adds the words)."""
+        if self._refuse_if_read_only():
+            return
+        from screens.vote_method import VoteInput
+
+        self._record_vote_input(VoteInput(method=method, result=APPROVE), None)
+
+    def _record_vote_input(self, given, editing_uid: str | None, chair_decides: str | None = None) -> None:
+        """Record a vote from the method dialog (or a one-key vote): the counts decide under the rule."""
+        if given is None:
+            return
+        rule = self._vote_rule()
+        result = given.result
+        if given.counts is not None:
+            counts = tally_counts(given.counts)
+            if is_tie(rule, counts) and chair_decides is None:
+                from screens.chair_decision import ChairDecision
+
+                text = f"賛成{counts.approve}・反対{counts.disapprove}・保留{counts.abstain}"
+                self.app.push_screen(
+                    ChairDecision(text),
+                    lambda decided: decided is not None and self._record_vote_input(given, editing_uid, decided),
+                )
+                return
+            result = decide(rule, counts, chair_decides)
+            if result != given.result:
+                self.notify(f"人数から、結果は「{result}」です({'可否同数のため裁決' if chair_decides else '採決の規則による'})。")
+        fields = dict(
+            ballots={}, method=given.method, counts=given.counts, tally=given.tally, result=result,
+            result_text=given.result_text, rule=rule, chair_decides=chair_decides if given.counts is not None else None,
+        )
+        if editing_uid is not None:
+            found = self.meeting.find_entry(editing_uid)
+            if found is None:
+                return
+            owner, index = found
+            old = owner.log[index]
+            vote = dataclasses.replace(old, **fields, uid=old.uid)
+            if self._commit_change(self.editor.replace(owner.id, index, vote, "採決の変更")):
+                self.notify("採決を直しました。")
+            return
+        vote = Vote(**fields, time=app_now(self.app).strftime("%H:%M:%S"))
+        if self._add_entry(vote):
+            from minutes.render import vote_summary
+
+            self.notify(f"採決を記録しました: {vote_summary(vote, chair_title(self.meeting.people))}")
 
     def _take_from_bar(self, committed: str) -> None:
         """Empty the bar of the text just saved, keeping whatever was typed after it.
@@ -496,12 +636,15 @@ class MeetingScreen(Screen):
     def action_phrases(self) -> None:
         """Insert a stock phrase, filled in for the current item."""
 
+        from screens.phrase_picker import NoteText, PhrasePicker
+
         def chosen(text: str | None) -> None:
-            if text:
+            if isinstance(text, NoteText):
+                self.commit_note(str(text), from_bar=False)
+            elif text:
                 self.bar.insert(text)
                 self.bar.text_area.focus()
 
-        from screens.phrase_picker import PhrasePicker
 
         self.app.push_screen(PhrasePicker(self.meeting, self.current_item, self.phrases), chosen)
 
@@ -635,10 +778,19 @@ class MeetingScreen(Screen):
         if found is None:
             return
         item, index, entry = found
+        if isinstance(entry, Vote) and entry.method != METHOD_ROLL:
+            self._edit_vote_by_method(entry)
+            return
         if isinstance(entry, Vote):
             pane = self.query_one(VotePane)
             pane.start(entry)
             pane.focus()
+            return
+        if isinstance(entry, Event):
+            self._edit_event_time(item, index, entry)
+            return
+        if isinstance(entry, Note):
+            self._edit_note(item, index, entry)
             return
 
         def edited(text: str | None) -> None:
@@ -650,6 +802,64 @@ class MeetingScreen(Screen):
         from screens.entry_editor import EntryEditor
 
         self.app.push_screen(EntryEditor(entry.text, f"発言の編集: {display(self.meeting, SpeakerRef.of(entry))}"), edited)
+
+    def _edit_vote_by_method(self, vote: Vote) -> None:
+        from screens.vote_method import VoteInput, VoteMethodDialog
+
+        initial = VoteInput(vote.method, vote.result, vote.tally, vote.counts, vote.result_text)
+        voters = len(self.meeting.voters_at(vote.time))
+        self.app.push_screen(
+            VoteMethodDialog(vote.method, voters, initial), lambda given: self._record_vote_input(given, vote.uid)
+        )
+
+    def _edit_note(self, item, index: int, note: Note) -> None:
+        def edited(text: str | None) -> None:
+            line = " ".join(part.strip() for part in (text or "").splitlines() if part.strip())
+            if not line or line == note.text:
+                return
+            self._commit_change(self.editor.replace(item.id, index, dataclasses.replace(note, text=line, uid=note.uid), "注記の修正"))
+
+        from screens.entry_editor import EntryEditor
+
+        self.app.push_screen(EntryEditor(note.text, "注記の編集(括弧は書き出しが付けます)"), edited)
+
+    def _edit_event_time(self, item, index: int, event: Event) -> None:
+        from minutes.committee import normalize_time
+
+        def edited(text: str | None) -> None:
+            if text is None:
+                return
+            try:
+                time = normalize_time(text.strip())
+            except ValueError as error:
+                self.notify(str(error), severity="warning")
+                return
+            if time != event.time[:5]:
+                new = dataclasses.replace(event, time=time, uid=event.uid)
+                if self._commit_change(self.editor.replace(item.id, index, new, f"{event.kind}の時刻の修正")):
+                    self.notify(f"{event.kind}の時刻を {time} にしました。")
+
+        from screens.entry_editor import EntryEditor
+
+        self.app.push_screen(EntryEditor(event.time[:5], f"{event.kind}の時刻(例: 10:09)"), edited)
+
+    def action_edit_record(self) -> None:
+        """配布資料, 署名委員 and 公開・非公開 of this meeting."""
+        if self._refuse_if_read_only():
+            return
+        from screens.record_details import RecordDetailsScreen
+
+        def done(result) -> None:
+            if result is None:
+                return
+            before = (self.meeting.documents, self.meeting.signers, self.meeting.disclosure)
+            self.meeting.documents, self.meeting.signers, self.meeting.disclosure = result
+            if not self._save_parts("save_header"):
+                self.meeting.documents, self.meeting.signers, self.meeting.disclosure = before
+                return
+            self.notify("配布資料・署名委員・公開・非公開を保存しました。")
+
+        self.app.push_screen(RecordDetailsScreen(self.meeting), done)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The selected entry's keys only while the log has focus with an entry selected."""

@@ -45,6 +45,9 @@ class MeetingHeader(Widget):
     now: reactive[datetime] = reactive(datetime.now, layout=False)
     """The time shown; ticks every second from the app's ``clock`` (tests freeze it)."""
 
+    in_recess: reactive[bool] = reactive(False, layout=False)
+    """休憩中: set by the screen when a 休憩 has no 再開 after it."""
+
     def __init__(self, meeting: Meeting, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.meeting = meeting
@@ -62,6 +65,8 @@ class MeetingHeader(Widget):
         when = f"{era.format_era_date(day)}({era.format_weekday(day)})"
         times = f"{meeting.start}〜{meeting.end or ''}"
         right = f"{when} {times}  {self.now:%H:%M:%S}  {elapsed_text(meeting.start, meeting.end, self.now)}"
+        if self.in_recess:
+            right = "休憩中  " + right
         if meeting.is_final:
             right = "確定済み(読み取り専用)  " + right
         title = " " + visible(composed_title(meeting))
