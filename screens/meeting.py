@@ -91,8 +91,13 @@ class MeetingScreen(Screen):
         Binding("ctrl+o", "append_paragraph", "前の発言に追記", id="entry.append", show=False),
         Binding("f12", "start_vote", "採決", id="vote.start"),
         Binding("ctrl+r", "approve_all", "全員承認", id="vote.approve_all"),
+        Binding("alt+down,ctrl+pagedown", "next_item", "次の議事", id="item.next"),
+        Binding("alt+up,ctrl+pageup", "previous_item", "前の議事", id="item.previous"),
+        Binding("ctrl+l", "focus_log", "発言一覧", id="log.focus"),
+        Binding("ctrl+s", "export", "書き出し", id="export"),
         # A note (a line no one speaks), a recess and its resumption, and votes not taken by
-        # roll call: alt+letter, which an IME leaves alone (a terminal sends ESC+letter).
+        # roll call: alt+letter, which an IME leaves alone (a terminal sends ESC+letter). After
+        # the keys above, so that the key bar drops these first on a narrow terminal.
         Binding("alt+n", "commit_note", "注記", id="entry.note"),
         Binding("alt+r", "add_event('休憩')", "休憩", id="event.recess"),
         Binding("alt+e", "add_event('再開')", "再開", id="event.resume"),
@@ -100,10 +105,6 @@ class MeetingScreen(Screen):
         Binding("alt+o", "vote_at_once('no_objection')", "異議なし", id="vote.no_objection", show=False),
         Binding("alt+c", "vote_at_once('consensus')", "全会一致", id="vote.consensus", show=False),
         Binding("alt+m", "edit_record", "資料・署名・公開", id="record.edit", show=False),
-        Binding("alt+down,ctrl+pagedown", "next_item", "次の議事", id="item.next"),
-        Binding("alt+up,ctrl+pageup", "previous_item", "前の議事", id="item.previous"),
-        Binding("ctrl+l", "focus_log", "発言一覧", id="log.focus"),
-        Binding("ctrl+s", "export", "書き出し", id="export"),
         Binding("alt+s", "attendance", "出欠", id="attendance", show=False),
         Binding("alt+k", "edit_agenda", "会次第の編集", id="agenda.edit", show=False),
         Binding("alt+l", "to_list", "会議の一覧へ", id="list", show=False),
@@ -119,7 +120,7 @@ class MeetingScreen(Screen):
 
     #: Keys that work on the selected entry while the log has focus.
     LOG_KEYS = [
-        ("Enter", "選んだ発言を編集(採決なら採決欄で変更)"),
+        ("Enter", "選んだ発言を編集(採決なら採決欄で、休憩・再開なら時刻を、注記なら文を変更)"),
         ("F2〜F9 / Tab", "選んだ発言の発言者を変える"),
         ("Delete", "選んだ発言を削除"),
         ("Insert / ctrl+n", "選んだ発言の前に発言を挿入"),
