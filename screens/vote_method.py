@@ -63,6 +63,10 @@ def shapes_for(method: str) -> tuple[str, ...]:
 class VoteMethodDialog(ModalScreen[VoteInput | None]):
     """Record a vote by show of hands, standing, secret ballot, no objection or consensus."""
 
+    #: Focus follows the row (``_update``): no automatic focus of the first input, which
+    #: came after the clerk's first keys and sent them to the wrong row.
+    AUTO_FOCUS = None
+
     BINDINGS = [
         Binding("escape", "cancel", "取消"),
         Binding("enter", "record", "記録", priority=True),
