@@ -47,6 +47,10 @@ from minutes.model import (
     TITLE_CHAIR,
     TITLE_MEMBER,
     TITLE_VICE_CHAIR,
+    ROLE_CHAIR,
+    ROLE_MEMBER,
+    ROLES,
+    default_role,
     Item,
     Meeting,
     Person,
@@ -62,8 +66,16 @@ from minutes.meeting_settings import (  # noqa: F401 - the settings a meeting ca
     meeting_rule,
 )
 
-#: The titles a member may have, in the order of the roster.
-MEMBER_TITLES = (TITLE_CHAIR, TITLE_VICE_CHAIR, TITLE_MEMBER)
+#: Titles offered for a member (any other title may be typed): 会長 and 委員長 chair the
+#: meeting by default, 副会長 … stand in (see minutes.model.default_role).
+MEMBER_TITLES = (TITLE_CHAIR, TITLE_VICE_CHAIR, TITLE_MEMBER, "委員長", "副委員長", "議長", "副議長", "職務代理者")
+#: A member's role as the roster editor offers it ("" = as the title says).
+ROLE_CHOICES = (
+    ("肩書きのとおり", ""),
+    ("議事を主宰(委員長・会長。採決に加わらず、可否同数を決める)", ROLE_CHAIR),
+    ("副委員長・副会長", "vice_chair"),
+    ("委員", ROLE_MEMBER),
+)
 
 #: The function keys a committee assigns (F2–F5 are fixed by the minute-taking screen).
 SPEAKER_KEY_NUMBERS = (6, 7, 8, 9)
@@ -142,13 +154,23 @@ class Member:
     reading: str = ""
     votes: bool | None = None
     """The voting right; ``None``: the default (every member but the chair)."""
+    role: str | None = None
+    """chair, vice_chair or member; ``None``: as the title says."""
+
+    @property
+    def effective_role(self) -> str:
+        return self.role if self.role is not None else default_role(self.title)
+
+    @property
+    def is_chair(self) -> bool:
+        return self.effective_role == ROLE_CHAIR
 
     @property
     def has_vote(self) -> bool:
         """The voting right, explicit or by default."""
         if self.votes is not None:
             return self.votes
-        return self.title != TITLE_CHAIR
+        return not self.is_chair
 
 
 @dataclass
@@ -217,6 +239,7 @@ class Committee:
             "start": self.start,
             "members": [
                 {"name": m.name, "reading": m.reading, "title": m.title, "votes": m.votes, "order": n}
+                | ({"role": m.role} if m.role is not None else {})
                 for n, m in enumerate(self.members, start=1)
             ],
             "secretariat": [{"name": s.name, "post": s.post, "department": s.department} for s in self.secretariat],
@@ -327,12 +350,15 @@ class _Reader:
             if name in seen:
                 self.fail(f"委員「{name}」が名簿に2回あります。同じ氏名は1回だけにしてください。")
             seen.add(name)
-            title = row.get("title", TITLE_MEMBER)
-            if title not in MEMBER_TITLES:
-                self.fail(f"{where}({name})の肩書きは {'・'.join(MEMBER_TITLES)} のどれかにしてください。")
-            chairs += title == TITLE_CHAIR
+            title = self.text(row.get("title", TITLE_MEMBER), f"{where}({name})の肩書き").strip()
+            if not title:
+                self.fail(f"{where}({name})の肩書きを入れてください(委員長、会長、委員 など)。")
+            role = row.get("role")
+            if role is not None and role not in ROLES:
+                self.fail(f"{where}({name})の役割が正しくありません。名簿の編集で選び直してください。")
+            chairs += (role or default_role(title)) == ROLE_CHAIR
             if chairs > 1:
-                self.fail("会長が2人います。会長は1人だけにしてください。")
+                self.fail("議事を主宰する委員(委員長・会長)が2人います。1人だけにしてください。")
             votes = row.get("votes")
             if votes is not None and not isinstance(votes, bool):
                 self.fail(f"{where}({name})の議決権は「あり」か「なし」にしてください。")
@@ -340,7 +366,7 @@ class _Reader:
             if not isinstance(order, (int, float)) or isinstance(order, bool):
                 self.fail(f"{where}({name})の順番が数ではありません。")
             reading = self.text(row.get("reading"), f"{where}({name})の読み").strip()
-            keyed.append((order, n, Member(name=name, title=title, reading=reading, votes=votes)))
+            keyed.append((order, n, Member(name=name, title=title, reading=reading, votes=votes, role=role)))
         return [member for _, _, member in sorted(keyed, key=lambda t: (t[0], t[1]))]
 
     def secretariat(self, value: object) -> list[Staff]:
@@ -451,12 +477,12 @@ def people_from_committee(committee: Committee) -> list[Person]:
     """The attendance list of a new meeting: members (p1…), secretariat (s1…), departments' staff (r1…)."""
     people: list[Person] = []
     for n, member in enumerate(committee.members, start=1):
-        default = member.title != TITLE_CHAIR
+        default = not member.is_chair
         votes = None if member.votes is None or member.votes == default else member.votes
         people.append(
             Person(
                 id=f"p{n}", name=member.name, group=GROUP_MEMBER, title=member.title,
-                reading=member.reading or None, votes=votes,
+                reading=member.reading or None, votes=votes, role=member.role,
             )
         )
     for n, staff in enumerate(committee.secretariat, start=1):
@@ -569,12 +595,13 @@ def committee_from_meeting(meeting: Meeting, name: str | None = None) -> Committ
         committee.start = ""
     for person in meeting.people:
         if person.group == GROUP_MEMBER:
-            title = person.title if person.title in MEMBER_TITLES else TITLE_MEMBER
-            if title == TITLE_CHAIR and any(m.title == TITLE_CHAIR for m in committee.members):
-                title = TITLE_MEMBER
+            title = person.title or TITLE_MEMBER
+            role = person.role
+            if person.is_chair and any(m.is_chair for m in committee.members):
+                role = ROLE_MEMBER
             if any(m.name == person.name for m in committee.members):
                 continue
-            committee.members.append(Member(person.name, title, person.reading or "", person.votes))
+            committee.members.append(Member(person.name, title, person.reading or "", person.votes, role))
         elif person.group == GROUP_SECRETARIAT:
             committee.secretariat.append(Staff(person.name, person.title, person.department or GROUP_SECRETARIAT))
         elif person.department:
@@ -629,12 +656,16 @@ def resolve_speaker(meeting: Meeting, ref: str) -> SpeakerRef | None:
             if person.name == ref and (group is None or person.group == group):
                 return SpeakerRef(speaker_id=person.id)
     if ref in (TITLE_CHAIR, TITLE_VICE_CHAIR):
+        # 会長 / 副会長 name the roles too: the 委員長 or 副委員長 of a council committee
         for person in meeting.members:
-            if person.title == ref:
+            if (person.is_chair if ref == TITLE_CHAIR else person.is_vice_chair):
                 return SpeakerRef(speaker_id=person.id)
         return SpeakerRef(label=ref) if ref == TITLE_CHAIR else None
     if ref == GROUP_MEMBER:
         return MEMBER_UNNAMED
+    for person in meeting.members:
+        if person.title == ref:  # 委員長, 副委員長, 職務代理者 … : the member with that title
+            return SpeakerRef(speaker_id=person.id)
     return SpeakerRef(label=ref)
 
 

@@ -53,7 +53,7 @@ def chair(meeting: Meeting) -> SpeakerRef:
 def vice_chair(meeting: Meeting) -> SpeakerRef | None:
     """The vice-chair (副会長), if listed."""
     for person in meeting.members:
-        if person.title == TITLE_VICE_CHAIR:
+        if person.is_vice_chair:
             return SpeakerRef(speaker_id=person.id)
     return None
 

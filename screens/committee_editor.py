@@ -24,6 +24,7 @@ from textual.widgets import Input, Label, Select, Static, TabbedContent, TabPane
 from minutes.committee import (
     EXPORT_VOTES_NAMES,
     MEMBER_TITLES,
+    ROLE_CHOICES,
     SPEAKER_KEY_NUMBERS,
     Committee,
     CommitteeError,
@@ -32,7 +33,7 @@ from minutes.committee import (
     normalize_time,
     parse_count,
 )
-from minutes.model import RULE_NAMES, RULES, TITLE_CHAIR, TITLE_MEMBER
+from minutes.model import RULE_NAMES, RULES, TITLE_MEMBER
 from minutes.phrases import Phrase
 from minutes.safe_text import visible
 from screens.confirm import close_asking_if_changed
@@ -152,14 +153,18 @@ class CommitteeEditor(Screen[Committee | None]):
             name = values["name"]
             if any(m.name == name and m is not old for m in self.members):
                 return f"委員「{name}」はもう名簿にあります。同じ氏名は1回だけにしてください。"
-            if values["title"] == TITLE_CHAIR and any(m.title == TITLE_CHAIR and m is not old for m in self.members):
-                return "会長はもういます。今の会長の肩書きを先に変えてください。"
+            if not values["title"].strip():
+                return "肩書きを入れてください(委員長、会長、委員 など)。"
+            if make_member(values).is_chair and any(m.is_chair and m is not old for m in self.members):
+                chair = next(m for m in self.members if m.is_chair and m is not old)
+                return f"議事を主宰する委員はもういます({chair.title} {chair.name})。その人の肩書きか役割を先に変えてください。"
             return None
 
         def make_member(values: dict) -> Member:
-            default = values["title"] != TITLE_CHAIR
-            votes = None if values["votes"] == default else values["votes"]
-            return Member(values["name"], values["title"], values["reading"], votes)
+            role = values.get("role") or None
+            member = Member(values["name"], values["title"].strip(), values["reading"], None, role)
+            member.votes = None if values["votes"] == (not member.is_chair) else values["votes"]
+            return member
 
         def department_check(values: dict, old: Staff | None) -> str | None:
             if not values["department"]:
@@ -171,15 +176,18 @@ class CommitteeEditor(Screen[Committee | None]):
                 what="委員",
                 rows=self.members,
                 columns=("順", "肩書き", "氏名", "読み", "議決権"),
-                cells=lambda m: ("", m.title, m.name, m.reading, "あり" if m.has_vote else "なし"),
+                cells=lambda m: ("", m.title + ("(主宰)" if m.is_chair and m.role else ""), m.name, m.reading,
+                                 "あり" if m.has_vote else "なし"),
                 fields=lambda: [
                     FormField("name", "氏名", placeholder="例 昼間守仁", required=True),
                     FormField("reading", "読み(かな。発言者の絞り込みに使います)", placeholder="例 ひるましゅじん"),
-                    FormField("title", "肩書き", "choice", [(t, t) for t in MEMBER_TITLES]),
-                    FormField("votes", "議決権", "check", placeholder="議決権あり(会長は通常なし)"),
+                    FormField("title", "肩書き(どの肩書きでも)", suggestions=MEMBER_TITLES, placeholder="例 委員長", required=True),
+                    FormField("role", "役割", "choice", ROLE_CHOICES),
+                    FormField("votes", "議決権", "check", placeholder="議決権あり(委員長・会長は通常なし)"),
                 ],
-                values=lambda m: {"name": m.name, "reading": m.reading, "title": m.title, "votes": m.has_vote},
-                empty=lambda: {"name": "", "reading": "", "title": TITLE_MEMBER, "votes": True},
+                values=lambda m: {"name": m.name, "reading": m.reading, "title": m.title, "role": m.role or "",
+                                  "votes": m.has_vote},
+                empty=lambda: {"name": "", "reading": "", "title": TITLE_MEMBER, "role": "", "votes": True},
                 make=make_member,
                 check=member_check,
             ),

@@ -54,7 +54,7 @@ async def choose(pilot, downs: int) -> None:
     await pilot.pause()
 
 
-async def add_member(pilot, name: str, reading: str = "", title_moves: int = 0, key: str = "insert") -> None:
+async def add_member(pilot, name: str, reading: str = "", title: str = "", key: str = "insert", role_moves: int = 0) -> None:
     await pilot.press(key)
     await pilot.pause()
     assert isinstance(pilot.app.screen, RowForm)
@@ -63,8 +63,13 @@ async def add_member(pilot, name: str, reading: str = "", title_moves: int = 0, 
     if reading:
         await paste(pilot, reading)
     await pilot.press("tab")
-    if title_moves:
-        await choose(pilot, title_moves)
+    if title:  # the title is typed (any title; the field starts on 委員)
+        assert isinstance(pilot.app.focused, Input)
+        pilot.app.focused.value = ""
+        await paste(pilot, title)
+    if role_moves:
+        await pilot.press("tab")
+        await choose(pilot, role_moves)
     await pilot.press("ctrl+s")
     await pilot.pause()
 
@@ -87,8 +92,8 @@ async def test_create_a_committee_by_keys(root):
         await pilot.press("f3")
         await pilot.pause()
         assert isinstance(app.focused, RowTable)
-        await add_member(pilot, "昼間守仁", "ひるましゅじん", title_moves=-2)
-        await add_member(pilot, "大川強", title_moves=-1)
+        await add_member(pilot, "昼間守仁", "ひるましゅじん", title="会長")
+        await add_member(pilot, "大川強", title="副会長")
         await add_member(pilot, "村千鶴子", key="ctrl+n")  # laptops without an Insert key
         # The secretariat and a department with its staff.
         await pilot.press("f4")

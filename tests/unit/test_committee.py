@@ -123,8 +123,10 @@ def test_departments_as_a_mapping_of_pairs_are_accepted():
     [
         (lambda d: d.update(name="  "), "会議体の名称を入れてください"),
         (lambda d: d["members"].append({"name": "大川強", "title": "委員"}), "委員「大川強」が名簿に2回あります"),
-        (lambda d: d["members"][1].update(title="会長"), "会長が2人います"),
-        (lambda d: d["members"][2].update(title="理事"), "肩書きは 会長・副会長・委員"),
+        (lambda d: d["members"][1].update(title="会長"), "議事を主宰する委員(委員長・会長)が2人います"),
+        (lambda d: d["members"][1].update(title="委員", role="chair"), "議事を主宰する委員(委員長・会長)が2人います"),
+        (lambda d: d["members"][2].update(title=" "), "肩書きを入れてください"),
+        (lambda d: d["members"][2].update(role="boss"), "役割が正しくありません"),
         (lambda d: d["members"][2].update(votes="yes"), "議決権"),
         (lambda d: d.update(rule="plurality"), "採決の規則「plurality」は使えません"),
         (lambda d: d.update(quorum=5), "定足数(5名)が委員の人数(4名)より多く"),
@@ -374,3 +376,24 @@ def test_previous_meeting_is_the_newest_of_the_body(tmp_path):
         found = datadir.previous_meeting("審議会")
         assert (found.session, found.serial) == (3, 54)
         assert datadir.previous_meeting("審議会", exclude=newest).serial == 53
+
+
+def test_a_roster_takes_any_title_with_a_role():
+    from minutes.committee import Member, people_from_committee
+
+    committee = Committee(id="c9", name="みどり野市議会総務常任委員会", members=[
+        Member("山川昌美", "委員長"),
+        Member("肥田茂", "副委員長"),
+        Member("佐藤真一", "委員"),
+        Member("北野道子", "理事", role="member"),
+    ])
+    again = Committee.from_dict(committee.to_dict())
+    assert [m.title for m in again.members] == ["委員長", "副委員長", "委員", "理事"]
+    people = people_from_committee(again)
+    assert people[0].is_chair and not people[0].has_vote and people[1].is_vice_chair
+    assert [p.has_vote for p in people] == [False, True, True, True]
+    # a member titled 委員 who chairs (role), and the 委員長 then only a member
+    committee.members[0].role, committee.members[2].role = "member", "chair"
+    people = people_from_committee(Committee.from_dict(committee.to_dict()))
+    assert [p.is_chair for p in people] == [False, False, True, False]
+    assert people[0].has_vote and not people[2].has_vote
