@@ -49,6 +49,8 @@ class PeopleTable(DataTable):
         Binding("f3", "arrived", "遅参(今の時刻)"),
         Binding("f4", "left", "退席(今の時刻)"),
         Binding("f5", "times", "時刻を編集"),
+        Binding("f6", "online", "オンライン"),
+        Binding("f7", "title", "肩書き・役割"),
         Binding("home", "scroll_top", "先頭", show=False),
         Binding("end", "scroll_bottom", "末尾", show=False),
     ]
@@ -74,6 +76,12 @@ class PeopleTable(DataTable):
 
     def action_times(self) -> None:
         self.screen.edit_times(self.current)
+
+    def action_online(self) -> None:
+        self.screen.toggle_online(self.current)
+
+    def action_title(self) -> None:
+        self.screen.edit_title(self.current)
 
 
 class AttendanceScreen(Screen[Attendance | None]):
@@ -148,7 +156,7 @@ class AttendanceScreen(Screen[Attendance | None]):
     def _snapshot(self) -> tuple:
         a = self.attendance
         return (
-            [(p.id, p.present, p.arrived, p.left) for p in a.people],
+            [(p.id, p.present, p.arrived, p.left, p.online, p.title, p.role) for p in a.people],
             a.observers,
             {k: list(v) for k, v in a.item_staff.items()},
         )
@@ -176,7 +184,7 @@ class AttendanceScreen(Screen[Attendance | None]):
             yield Label(" 名")
             yield Static("", id="quorum")
         yield Static(
-            "Enter 出席/欠席 ・ F3 遅参(今の時刻) ・ F4 退席(今の時刻) ・ F5 時刻を編集 ・ Tab 次の欄 ・ ctrl+s 決定 ・ Esc 閉じる",
+            "Enter 出席/欠席 ・ F3 遅参 ・ F4 退席(今の時刻) ・ F5 時刻 ・ F6 オンライン ・ F7 肩書き・役割 ・ Tab 次の欄 ・ ctrl+s 決定 ・ Esc 閉じる",
             id="attendance-hint",
         )
         yield KeyBar()
@@ -200,9 +208,9 @@ class AttendanceScreen(Screen[Attendance | None]):
     # -- display ---------------------------------------------------------------------------
     @staticmethod
     def _cells(person: Person) -> tuple:
-        status = "出席" if person.present else "欠席"
+        status = ("オンライン" if person.online else "出席") if person.present else "欠席"
         if person.is_member:
-            role = person.title
+            role = person.title + ("(主宰)" if person.is_chair and person.role else "")
             name = person.name
         else:
             role = person.department or person.group
@@ -289,6 +297,54 @@ class AttendanceScreen(Screen[Attendance | None]):
         self.attendance.set_present(person.id, not person.present)
         self._show_people()
         self._show_item_staff()
+
+    def toggle_online(self, person: Person | None) -> None:
+        """F6: attended online ↔ in the room (attending online marks them present)."""
+        if person is None:
+            return
+        person.online = not person.online
+        if person.online:
+            person.present = True
+        self.notify(f"{person.name}: {'オンライン出席' if person.online else '会場で出席'}")
+        self._show_people()
+
+    def edit_title(self, person: Person | None) -> None:
+        """F7: a member's title (any) and role; a staff member's post (may be empty)."""
+        if person is None:
+            return
+        from minutes.committee import MEMBER_TITLES, ROLE_CHOICES
+        from screens.row_form import FormField, RowForm
+
+        if person.is_member:
+            fields = [
+                FormField("title", "肩書き(どの肩書きでも)", suggestions=MEMBER_TITLES, required=True),
+                FormField("role", "役割", "choice", ROLE_CHOICES),
+            ]
+            values = {"title": person.title, "role": person.role or ""}
+        else:
+            fields = [FormField("title", "職(なければ空)", suggestions=("課長", "課長補佐", "係長", "主任", "主事"))]
+            values = {"title": person.title}
+
+        def check(given: dict) -> str | None:
+            if not person.is_member:
+                return None
+            if not given["title"].strip():
+                return "肩書きを入れてください(委員長、会長、委員 など)。"
+            probe = Person(person.id, person.name, person.group, given["title"].strip(), role=given["role"] or None)
+            others = [p for p in self.attendance.people if p.is_chair and p.id != person.id]
+            if probe.is_chair and others:
+                return f"議事を主宰する委員はもういます({others[0].title} {others[0].name})。その人の肩書きか役割を先に変えてください。"
+            return None
+
+        def done(given: dict | None) -> None:
+            if given is None:
+                return
+            person.title = given["title"].strip()
+            if person.is_member:
+                person.role = given["role"] or None
+            self._show_people()
+
+        self.app.push_screen(RowForm(f"{person.name}の肩書き", fields, values, check), done)
 
     def mark_time(self, person: Person | None, field: str) -> None:
         """F3 / F4: the person arrived late / left early, now."""

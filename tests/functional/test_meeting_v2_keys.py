@@ -201,3 +201,52 @@ async def test_documents_signers_and_disclosure_edited_and_exported(root, empty_
 def test_documents_are_read_one_per_line():
     docs = documents_from_text("資料1　表\n\n　参考資料\n資料2 案 その2")
     assert [(d.label, d.title) for d in docs] == [("資料1", "表"), ("", "参考資料"), ("資料2", "案 その2")]
+
+
+async def test_attendance_takes_online_and_any_title_with_a_role(root, empty_id):
+    from screens.attendance import AttendanceScreen
+    from screens.row_form import RowForm
+
+    app = make_app(root, empty_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("alt+s")
+        await pilot.pause()
+        assert isinstance(app.screen, AttendanceScreen)
+        await pilot.press("down", "down")  # 村千鶴子委員
+        await pilot.press("f6")  # online
+        await pilot.pause()
+        await pilot.press("up", "up", "f7")  # 昼間守仁: 会長 → 委員長
+        await pilot.pause()
+        assert isinstance(app.screen, RowForm)
+        app.screen.query_one("Input").value = "委員長"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("ctrl+s")  # keep the attendance
+        await pilot.pause()
+    meeting = load(root, empty_id)
+    assert meeting.person("p3").online and meeting.person("p3").present
+    chair = meeting.person("p1")
+    assert chair.title == "委員長" and chair.is_chair and not chair.has_vote
+    lines = exported(root, empty_id)
+    assert any("昼間守仁委員長" in line and "村千鶴子委員(オンライン)" in line for line in lines)
+
+
+async def test_staff_without_a_post(root, empty_id):
+    from screens.attendance import AttendanceScreen
+
+    app = make_app(root, empty_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("alt+s")
+        await pilot.pause()
+        assert isinstance(app.screen, AttendanceScreen)
+        await pilot.press("tab")  # the staff list: 飯田係長 first
+        await pilot.press("f7")
+        await pilot.pause()
+        app.screen.query_one("Input").value = ""
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    meeting = load(root, empty_id)
+    assert meeting.person("s1").title == ""
+    assert any(line.startswith("　(2)　事務局　飯田、") for line in exported(root, empty_id))
