@@ -552,7 +552,9 @@ class MeetingScreen(Screen):
         from screens.vote_method import VoteMethodDialog
 
         voters = len(self.meeting.voters_at(self._now_hhmm()))
-        self.app.push_screen(VoteMethodDialog(method, voters), lambda given: self._record_vote_input(given, None))
+        self.app.push_screen(
+            VoteMethodDialog(method, voters), lambda given: self._after_dialog(self._record_vote_input(given, None))
+        )
 
     def action_vote_at_once(self, method: str) -> None:
         """異議なし or 全会一致: recorded at once as 承認 (Enter on it in the log adds the words)."""
@@ -983,6 +985,30 @@ class MeetingScreen(Screen):
     def on_vote_pane_record(self, event: VotePane.Record) -> None:
         event.stop()
         self.record_vote(event.ballots, event.editing_uid)
+
+    def on_vote_pane_choose_method(self, event: VotePane.ChooseMethod) -> None:
+        event.stop()
+        editing = event.pane.editing_uid
+        event.pane.stop()
+        # Not back to the entry bar first: its focus, done later, would land in the dialog.
+        self.log_view.cursor = None
+        found = self.meeting.find_entry(editing) if editing else None
+        if found is not None:
+            owner, index = found
+            vote = owner.log[index]
+            from screens.vote_method import VoteInput, VoteMethodDialog
+
+            # a roll call being changed becomes a vote by another method, in its place
+            self.app.push_screen(
+                VoteMethodDialog(METHOD_HANDS, len(self.meeting.voters_at(vote.time)), VoteInput(METHOD_HANDS, vote.result)),
+                lambda given: self._after_dialog(self._record_vote_input(given, vote.uid)),
+            )
+            return
+        self.action_vote_by_method(METHOD_HANDS)
+
+    def _after_dialog(self, _result: object = None) -> None:
+        if not self.read_only:
+            self.query_one(EntryText).focus()
 
     def on_vote_pane_leave(self, event: VotePane.Leave) -> None:
         event.stop()

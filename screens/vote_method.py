@@ -64,8 +64,9 @@ class VoteMethodDialog(ModalScreen[VoteInput | None]):
     """Record a vote by show of hands, standing, secret ballot, no objection or consensus."""
 
     #: Focus follows the row (``_update``): no automatic focus of the first input, which
-    #: came after the clerk's first keys and sent them to the wrong row.
-    AUTO_FOCUS = None
+    #: came after the clerk's first keys and sent them to the wrong row ("" turns it off;
+    #: None would mean the app's "*").
+    AUTO_FOCUS = ""
 
     BINDINGS = [
         Binding("escape", "cancel", "取消"),

@@ -250,3 +250,19 @@ async def test_staff_without_a_post(root, empty_id):
     meeting = load(root, empty_id)
     assert meeting.person("s1").title == ""
     assert any(line.startswith("　(2)　事務局　飯田、") for line in exported(root, empty_id))
+
+
+async def test_the_vote_pane_chooses_the_method(root, empty_id):
+    app = make_app(root, empty_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f12")
+        await pilot.pause()
+        await pilot.press("m")  # in the vote pane: another method
+        await pilot.pause()
+        assert isinstance(app.screen, VoteMethodDialog)
+        await pilot.press("right")  # 挙手 → 起立
+        await pilot.press("enter")
+        await pilot.pause()
+    vote = load(root, empty_id).agenda[0].log[-1]
+    assert vote.method == "standing" and vote.tally == "全員" and vote.result == "承認"
+    assert "(採決の結果、起立全員により承認)" in exported(root, empty_id)

@@ -13,7 +13,18 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from minutes.model import ABSTAIN, APPROVE, BALLOT_VALUES, DISAPPROVE, RULE_MAJORITY, RULE_NAMES, Meeting, Vote
+from minutes.model import (
+    ABSTAIN,
+    APPROVE,
+    BALLOT_VALUES,
+    DISAPPROVE,
+    METHOD_ROLL,
+    RULE_MAJORITY,
+    RULE_NAMES,
+    Meeting,
+    Vote,
+)
+from minutes.render import vote_summary
 from minutes.safe_text import visible
 from minutes.votes import decide, is_tie, quorum_present, quorum_required, tally
 
@@ -34,6 +45,7 @@ class VotePane(Widget, can_focus=True):
         Binding("2", "set('不承認')", "不承認", show=False),
         Binding("3", "set('保留')", "保留", show=False),
         Binding("enter", "record", "採決を記録"),
+        Binding("m", "method", "挙手・起立など", show=False),
         Binding("escape", "leave", "入力へ戻る"),
     ]
 
@@ -73,6 +85,9 @@ class VotePane(Widget, can_focus=True):
 
     class Leave(PaneMessage):
         """The clerk left the pane without recording."""
+
+    class ChooseMethod(PaneMessage):
+        """The clerk wants a vote taken otherwise than by roll call (show of hands, standing …)."""
 
     def __init__(
         self,
@@ -168,6 +183,10 @@ class VotePane(Widget, can_focus=True):
         """Ask the screen to record the vote."""
         self.post_message(self.Record(self, dict(self.ballots), self.editing_uid))
 
+    def action_method(self) -> None:
+        """Ask the screen for a vote by another method (the roll call shown is dropped)."""
+        self.post_message(self.ChooseMethod(self))
+
     def action_leave(self) -> None:
         """Back to the entry bar without recording."""
         self.post_message(self.Leave(self))
@@ -211,7 +230,10 @@ class VotePane(Widget, can_focus=True):
                 lines.append(Content.styled("可否同数: 会長の決定が必要", "bold"))
             else:
                 lines.append(Content.assemble("結果 ", (result or "", "bold")))
-            lines.append(Content.styled("Enter 記録 ・ Esc 戻る", "dim"))
+            lines.append(Content.styled("Enter 記録 ・ m 挙手など ・ Esc 戻る", "dim"))
+        elif self.last_vote is not None and self.last_vote.method != METHOD_ROLL:
+            lines.append(Content(visible(vote_summary(self.last_vote))))
+            lines.append(Content.assemble("記録済み ", (visible(self.last_vote.result_words), "bold")))
         elif self.last_vote is not None:
             counts = tally(self.last_vote.ballots)
             lines.append(Content(f"承認{counts.approve} 不承認{counts.disapprove} 保留{counts.abstain}"))
