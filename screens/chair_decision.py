@@ -33,14 +33,15 @@ class ChairDecision(ModalScreen[str | None]):
     }
     """
 
-    def __init__(self, counts_text: str) -> None:
+    def __init__(self, counts_text: str, chair: str = "会長") -> None:
         super().__init__()
         self.counts_text = counts_text
+        self.chair = chair
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
             box.border_title = "可否同数"
-            yield Static(f"{self.counts_text}で可否同数です。会長の決定を選んでください。")
+            yield Static(f"{self.counts_text}で可否同数です。{self.chair}の決定を選んでください。")
             yield Static("F2 承認 ・ F3 不承認 ・ Esc 投票に戻る")
 
     def action_decide(self, result: str) -> None:

@@ -577,7 +577,7 @@ class MeetingScreen(Screen):
 
                 text = f"賛成{counts.approve}・反対{counts.disapprove}・保留{counts.abstain}"
                 self.app.push_screen(
-                    ChairDecision(text),
+                    ChairDecision(text, chair_title(self.meeting.people)),
                     lambda decided: decided is not None and self._record_vote_input(given, editing_uid, decided),
                 )
                 return
@@ -1027,7 +1027,7 @@ class MeetingScreen(Screen):
             text = f"承認{counts.approve}・不承認{counts.disapprove}・保留{counts.abstain}"
             from screens.chair_decision import ChairDecision
 
-            self.app.push_screen(ChairDecision(text), decided)
+            self.app.push_screen(ChairDecision(text, chair_title(self.meeting.people)), decided)
             return
         result = decide(pane.rule, counts, chair_decides)
         item = self.current_item

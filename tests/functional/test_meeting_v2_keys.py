@@ -266,3 +266,25 @@ async def test_the_vote_pane_chooses_the_method(root, empty_id):
     vote = load(root, empty_id).agenda[0].log[-1]
     assert vote.method == "standing" and vote.tally == "全員" and vote.result == "承認"
     assert "(採決の結果、起立全員により承認)" in exported(root, empty_id)
+
+
+async def test_a_tie_in_counts_goes_to_the_chairs_casting_vote_under_a_committee_chair(root):
+    from minutes.demo import COUNCIL_PATH, load_demo_dict
+    from screens.chair_decision import ChairDecision
+
+    meeting_id = add_meeting(root, load_demo_dict(COUNCIL_PATH))
+    app = make_app(root, meeting_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("alt+h")
+        await pilot.pause()
+        await pilot.press("down", "right", "down")  # 人数
+        await pilot.press("2", "down", "2", "down", "0")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ChairDecision)
+        assert "委員長の決定を選んでください" in str(app.screen.query("Static").first().render())
+        await pilot.press("f3")  # 不承認
+        await pilot.pause()
+    vote = next(e for _, e in load(root, meeting_id).entries() if isinstance(e, Vote) and e.counts)
+    assert vote.counts == {"承認": 2, "不承認": 2, "保留": 0} and vote.chair_decides == "不承認" and vote.result == "不承認"
+    assert "(採決の結果、賛成2、反対2、保留0、可否同数のため委員長裁決により不承認)" in exported(root, meeting_id)

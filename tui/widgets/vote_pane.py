@@ -26,7 +26,7 @@ from minutes.model import (
 )
 from minutes.render import vote_summary
 from minutes.safe_text import visible
-from minutes.votes import decide, is_tie, quorum_present, quorum_required, tally
+from minutes.votes import chair_title, decide, is_tie, quorum_present, quorum_required, tally
 
 #: Ballots as the pane shows them, padded to one width so the names line up.
 BALLOT_MARKS = {APPROVE: "承認  ", DISAPPROVE: "不承認", ABSTAIN: "保留  "}
@@ -227,7 +227,7 @@ class VotePane(Widget, can_focus=True):
             lines.append(Content(f"承認{counts.approve} 不承認{counts.disapprove} 保留{counts.abstain}"))
             result = decide(self.rule, counts)
             if result is None and is_tie(self.rule, counts):
-                lines.append(Content.styled("可否同数: 会長の決定が必要", "bold"))
+                lines.append(Content.styled(f"可否同数: {visible(chair_title(meeting.people))}の決定が必要", "bold"))
             else:
                 lines.append(Content.assemble("結果 ", (result or "", "bold")))
             lines.append(Content.styled("Enter 記録 ・ m 挙手など ・ Esc 戻る", "dim"))
