@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from textual.binding import Binding
 from textual.content import Content
-from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
 from minutes.model import ABSTAIN, APPROVE, BALLOT_VALUES, DISAPPROVE, RULE_MAJORITY, RULE_NAMES, Meeting, Vote
 from minutes.safe_text import visible
 from minutes.votes import decide, is_tie, quorum_present, quorum_required, tally
+from tui.widgets.messages import WidgetMessage
 
 #: Ballots as the pane shows them, padded to one width so the names line up.
 BALLOT_MARKS = {APPROVE: "承認  ", DISAPPROVE: "不承認", ABSTAIN: "保留  "}
@@ -52,18 +52,7 @@ class VotePane(Widget, can_focus=True):
     editing_uid: reactive[str | None] = reactive(None, layout=True)
     """The uid of the recorded vote being changed, or ``None`` for a new vote."""
 
-    class PaneMessage(Message):
-        """A message from the vote pane; ``control`` is the pane (for ``@on(…, "#votes")``)."""
-
-        def __init__(self, pane: VotePane) -> None:
-            self.pane = pane
-            super().__init__()
-
-        @property
-        def control(self) -> VotePane:
-            return self.pane
-
-    class Record(PaneMessage):
+    class Record(WidgetMessage):
         """The clerk asked to record the ballots shown."""
 
         def __init__(self, pane: VotePane, ballots: dict[str, str], editing_uid: str | None) -> None:
@@ -71,7 +60,7 @@ class VotePane(Widget, can_focus=True):
             self.ballots = ballots
             self.editing_uid = editing_uid
 
-    class Leave(PaneMessage):
+    class Leave(WidgetMessage):
         """The clerk left the pane without recording."""
 
     def __init__(
