@@ -161,9 +161,11 @@ class KaigirokuApp(App):
         if text is None:
             return  # no file: the default keys, and nothing more imported at start
         from screens.meeting import MeetingScreen
+        from screens.meeting_list import MeetingListScreen
         from tui.keymap import known_bindings, parse_keys
 
-        keymap, problems = parse_keys(text, known_bindings(self.BINDINGS, MeetingScreen.BINDINGS))
+        bindings = known_bindings(self.BINDINGS, MeetingScreen.BINDINGS)
+        keymap, problems = parse_keys(text, bindings, elsewhere=MeetingListScreen.BINDINGS)
         self.keys_remapped = keymap
         self.set_keymap(keymap)
         if problems:

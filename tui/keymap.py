@@ -81,8 +81,14 @@ def _toml_problem(error: ValueError) -> str:
     )
 
 
-def parse_keys(text: str, bindings: Mapping[str, Binding]) -> tuple[dict[str, str], list[str]]:
-    """(the keymap to apply, the problems in Japanese) from the text of keys.toml."""
+def parse_keys(
+    text: str, bindings: Mapping[str, Binding], elsewhere: Iterable[Binding] = ()
+) -> tuple[dict[str, str], list[str]]:
+    """(the keymap to apply, the problems in Japanese) from the text of keys.toml.
+
+    ``bindings``: what the file may name, by id; an id starting ``app.`` works on
+    every screen, so it must not take a key of ``elsewhere`` (the other screens' bindings) either.
+    """
     import tomllib  # only when there is a keys.toml: nothing more to import at start
 
     try:
@@ -112,26 +118,41 @@ def parse_keys(text: str, bindings: Mapping[str, Binding]) -> tuple[dict[str, st
             problems.append(f"keys.toml: 「{binding_id}」: {wrong[0]}。{_KEPT}")
             continue
         keymap[binding_id] = ",".join(keys)
-    return _without_clashes(keymap, bindings, problems), problems
+    return _without_clashes(keymap, bindings, list(elsewhere), problems), problems
 
 
-def _without_clashes(keymap: dict[str, str], bindings: Mapping[str, Binding], problems: list[str]) -> dict[str, str]:
+def _without_clashes(
+    keymap: dict[str, str], bindings: Mapping[str, Binding], elsewhere: list[Binding], problems: list[str]
+) -> dict[str, str]:
     """Leave out every remapping whose key another binding already has (after the remapping)."""
     keymap = dict(keymap)
     while True:
-        holders: dict[str, list[str]] = {}
+        holders: dict[str, list[tuple[str | None, Binding]]] = {}
         for binding_id, binding in bindings.items():
             for key in keymap.get(binding_id, binding.key).split(","):
-                holders.setdefault(key.strip(), []).append(binding_id)
-        clashing = {}
-        for key, ids in holders.items():
-            for binding_id in ids:
-                if len(ids) > 1 and binding_id in keymap and binding_id not in clashing:
-                    clashing[binding_id] = (key, [other for other in ids if other != binding_id])
+                holders.setdefault(key.strip(), []).append((binding_id, binding))
+        for binding in elsewhere:
+            for key in binding.key.split(","):
+                holders.setdefault(key.strip(), []).append((None, binding))
+        clashing: dict[str, tuple[str, list[tuple[str | None, Binding]]]] = {}
+        for key, found in holders.items():
+            for binding_id, _ in found:
+                if binding_id not in keymap or binding_id in clashing:
+                    continue
+                others = [
+                    (other_id, other)
+                    for other_id, other in found
+                    if other_id != binding_id and (other_id is not None or binding_id.startswith("app."))
+                ]
+                if others:
+                    clashing[binding_id] = (key, others)
         if not clashing:
             return keymap
         for binding_id, (key, others) in clashing.items():
-            names = "、".join(f"「{bindings[other].description}」({other})" for other in others)
+            names = "、".join(
+                f"「{other.description}」({other_id})" if other_id else f"ほかの画面の「{other.description}」"
+                for other_id, other in others
+            )
             problems.append(f"keys.toml: 「{binding_id}」の「{key}」は {names} と重なります。{_KEPT}")
             del keymap[binding_id]
 

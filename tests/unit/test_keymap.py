@@ -138,3 +138,10 @@ def test_a_folder_named_keys_toml_is_refused(tmp_path):
     (tmp_path / "keys.toml").mkdir()
     with pytest.raises(KeysFileError):
         read_keys_text(tmp_path)
+
+
+def test_an_app_wide_key_must_not_take_a_key_of_another_screen():
+    start_screen = [Binding("f5", "duplicate", "次回"), Binding("f24", "other", "別")]
+    keymap, problems = parse_keys('[keys]\n"app.quit" = "f5"\n"speaker.member" = "f24"\n', BINDINGS, start_screen)
+    assert keymap == {"speaker.member": "f24"}  # the meeting screen's keys work on that screen only
+    assert problems == ["keys.toml: 「app.quit」の「f5」は ほかの画面の「次回」 と重なります。その行は使わず、既定のキーのままにします。"]
