@@ -7,7 +7,7 @@ text stays in the bar and a message says what to do.
 
 Every key the clerk needs while typing works with a Japanese IME on: function
 keys, Enter, Tab and ctrl/alt combinations. Bindings carry ids, so users can
-remap them (see :mod:`tui.keymap`).
+remap them (keys.toml in the data folder, read by :mod:`tui.keymap`).
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ from minutes.votes import chair_title, decide, is_tie, tally, tally_counts
 from storage.errors import StorageError, user_message
 from tui.clock import app_now
 from tui.heap import collect_garbage_if_due, settle_heap
+from tui.keymap import bound_keys
 from tui.widgets.agenda import AgendaPane
 from tui.widgets.entry_bar import EntryBar, EntryText
 from tui.widgets.key_bar import KeyBar
@@ -1160,6 +1161,26 @@ class MeetingScreen(Screen):
         self.notify(user_message(error), title=title, **({"severity": "error", "timeout": 15} | notify))
 
     # -- help ---------------------------------------------------------------------
+    #: The rows of :attr:`LOG_KEYS` whose keys are bindings a keys.toml may remap.
+    _LOG_KEY_IDS = {
+        "Delete": ("log.delete",),
+        "Insert / ctrl+n": ("log.insert",),
+        "ctrl+↑ / ctrl+↓": ("log.up", "log.down"),
+        "ctrl+→": ("log.move",),
+    }
+
+    def _log_keys_now(self) -> list[tuple[str, str]]:
+        """:attr:`LOG_KEYS` with the keys the clerk gave in keys.toml in place of the default ones."""
+        remapped = getattr(self.app, "keys_remapped", {})
+        bindings = {binding.id: binding for binding in self.BINDINGS if isinstance(binding, Binding) and binding.id}
+        rows = []
+        for keys, description in self.LOG_KEYS:
+            ids = self._LOG_KEY_IDS.get(keys, ())
+            if any(binding_id in remapped for binding_id in ids):
+                keys = " / ".join(bound_keys(self.app, bindings[binding_id]).replace(",", " / ") for binding_id in ids)
+            rows.append((keys, description))
+        return rows
+
     def action_help(self) -> None:
         """Show every key of this screen."""
         keys = []
@@ -1170,10 +1191,10 @@ class MeetingScreen(Screen):
                 if number is not None:
                     who = "議事の担当課(押すごとに次の課)" if number == 4 else self.speaker_key_label(number)
                     description = f"発言者: {who or '未設定'}"
-                keys.append((binding.key.replace(",", " / "), description))
+                keys.append((bound_keys(self.app, binding).replace(",", " / "), description))
         groups = [
             ("入力中", [("Enter", "確定(発言として記録)"), ("ctrl+j", "改段落"), *keys]),
-            ("発言一覧で(ctrl+l で移動)", self.LOG_KEYS),
+            ("発言一覧で(ctrl+l で移動)", self._log_keys_now()),
             ("採決欄で(F12 で移動)", [("↑ / ↓", "委員を選ぶ"), ("← / → / Space", "承認・不承認・保留を切り替え"), ("Enter", "採決を記録"), ("Esc", "戻る")]),
             ("全体", [("ctrl+p", "コマンド一覧"), ("ctrl+q", "保存して終了")]),
         ]

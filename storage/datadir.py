@@ -401,6 +401,12 @@ class DataDir:
         fsync_dir(path.parent)
 
     # -- whole-folder backup and restore -----------------------------------------
+    def keys_text(self) -> str | None:
+        """The text of keys.toml (the clerk's own keys), ``None`` when there is none; :class:`KeysFileError`."""
+        from storage.keys_file import read_keys_text
+
+        return read_keys_text(self.root)
+
     def meeting_row(self, meeting_id: str) -> dict[str, Any] | None:
         """The library's row of a meeting (date, title, committee …), or ``None``."""
         return self.library.get_row(meeting_id)

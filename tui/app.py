@@ -61,6 +61,8 @@ class KaigirokuApp(App):
         self.datadir = DataDir(Path(data_dir))
         self.start_meeting_id = meeting_id
         self.read_only_reason: str | None = None
+        self.keys_remapped: dict[str, str] = {}
+        """The clerk's keys from keys.toml, by binding id (what F1 and the palette show)."""
         if take_lock:
             try:
                 self.datadir.acquire_lock()
@@ -134,6 +136,7 @@ class KaigirokuApp(App):
     def on_mount(self) -> None:
         if self._lock_message:
             self.notify(self._lock_message, title="読み取り専用で開きました", severity="warning", timeout=20)
+        self._apply_keys_file()
         # The start screen is pushed once the app's mount is over, not inside it: Textual
         # holds every frame back while the app mounts (a batch update) yet still renders the
         # screen, and the frame it throws away is not drawn again until the next layout.
@@ -145,6 +148,28 @@ class KaigirokuApp(App):
             self.call_later(self._not_opened, self.start_meeting_id, self._start_error)
 
     _start_error: StorageError | None = None
+
+    def _apply_keys_file(self) -> None:
+        """Take the clerk's keys from keys.toml (Textual's keymap); say what could not be used."""
+        from storage.keys_file import KeysFileError
+
+        try:
+            text = self.datadir.keys_text()
+        except KeysFileError as error:
+            self.notify(f"{error} 既定のキーのままにします。", title="keys.toml", severity="warning", timeout=20, markup=False)
+            return
+        if text is None:
+            return  # no file: the default keys, and nothing more imported at start
+        from screens.meeting import MeetingScreen
+        from screens.meeting_list import MeetingListScreen
+        from tui.keymap import known_bindings, parse_keys
+
+        bindings = known_bindings(self.BINDINGS, MeetingScreen.BINDINGS)
+        keymap, problems = parse_keys(text, bindings, elsewhere=MeetingListScreen.BINDINGS)
+        self.keys_remapped = keymap
+        self.set_keymap(keymap)
+        if problems:
+            self.notify("\n".join(problems), title="keys.toml", severity="warning", timeout=30, markup=False)
 
     def get_default_screen(self) -> Screen:
         """The first screen: the meeting named on the command line, when it opens.

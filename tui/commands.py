@@ -10,6 +10,8 @@ from textual.binding import Binding
 from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.widgets.option_list import Option
 
+from tui.keymap import bound_keys
+
 #: What the palette says when nothing matches the words typed (Textual: "No matches found").
 NO_MATCHES = "一致するコマンドはありません"
 
@@ -58,7 +60,7 @@ def screen_commands(screen) -> list[tuple[str, str, str]]:
         if base == "speaker_key":
             name = f"発言者: {_speaker_key_name(screen, binding)}"
         name = EXTRA_COMMANDS.get(base, name)
-        keys = binding.key.replace(",", " / ")
+        keys = bound_keys(screen.app, binding).replace(",", " / ")
         commands.append((name, f"キー: {keys}", action))
     return commands
 

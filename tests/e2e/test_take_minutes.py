@@ -94,3 +94,28 @@ def test_keys_typed_in_one_burst_land_in_order(env, workdir):
         assert term.wait_for_exit(timeout=20) == 0
     text = kaigiroku("export", meeting_id, "--format", "text", env=env, cwd=workdir)
     assert text.rstrip().endswith("会長　one\n会長　two\n　two-b\n会長　three")
+
+
+def test_a_keys_toml_in_the_data_folder_moves_f3s_speaker_to_f11(env, workdir, data_dir):
+    # On Windows F6-F10 belong to the IME: a clerk moves keys in keys.toml. F11 reaches the
+    # app as the terminal sends it (ESC [ 2 3 ~), through Textual's parser and the keymap.
+    meeting_id = last_word(kaigiroku("demo", "--no-open", env=env, cwd=workdir))
+    (data_dir / "keys.toml").write_text('[keys]\n"speaker.member" = "f11"\n', encoding="utf-8")
+    with Tmux(f"{shlex.quote(str(SCRIPT))} open {meeting_id}", env=env, cwd=workdir) as term:
+        term.wait_for(["入力", "発言", "採決"], timeout=30)
+        term.wait_for("f11 委員")  # the key bar shows the new key, where F3 was
+        term.wait_stable()
+        assert "f3 委員" not in term.capture()
+        term.send_keys("F3")  # F3 no longer sets the member
+        term.wait_stable()
+        assert "委員(氏名なし)" not in term.capture()
+        term.send_keys("F11")
+        term.wait_for("委員(氏名なし)")
+        term.paste("質問があります。")
+        term.wait_for("質問があります")
+        term.send_keys("Enter")
+        term.wait_for("委員　質問があります。")
+        term.send_keys("C-q")
+        assert term.wait_for_exit(timeout=20) == 0
+    text = kaigiroku("export", meeting_id, "--format", "text", env=env, cwd=workdir)
+    assert text.rstrip("\n").endswith("委員　質問があります。")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from textual.widgets import Input, SelectionList
 
 from minutes.committee import Attendance
@@ -13,11 +12,6 @@ from screens.row_form import RowForm
 from tests.functional.appkit import add_meeting, demo_dict, empty_demo_dict, make_app, paste
 
 SIZE = (120, 36)
-
-
-@pytest.fixture
-def root(tmp_path):
-    return tmp_path / "data"
 
 
 def notes(app) -> list[str]:

@@ -23,11 +23,6 @@ SIZE = (120, 36)
 
 
 @pytest.fixture
-def root(tmp_path):
-    return tmp_path / "data"
-
-
-@pytest.fixture
 def long_id(root):
     """The demo meeting, its last item's log made long enough to scroll many pages."""
     data = demo_dict()

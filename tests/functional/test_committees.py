@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from textual.widgets import Input, Select
 
 from minutes.committee import Committee, Member, committee_from_meeting
@@ -16,11 +15,6 @@ from tests.functional.appkit import add_meeting, demo_dict, make_app, paste
 from tui.widgets.row_table import RowTable
 
 SIZE = (120, 36)
-
-
-@pytest.fixture
-def root(tmp_path):
-    return tmp_path / "data"
 
 
 def stored(root) -> list[Committee]:

@@ -35,11 +35,6 @@ def docs(tmp_path, monkeypatch) -> Path:
 
 
 @pytest.fixture
-def root(tmp_path) -> Path:
-    return tmp_path / "data"
-
-
-@pytest.fixture
 def meeting_id(root) -> str:
     return add_meeting(root, empty_demo_dict())
 

@@ -28,11 +28,6 @@ SIZE = (120, 36)
 
 
 @pytest.fixture
-def root(tmp_path):
-    return tmp_path / "data"
-
-
-@pytest.fixture
 def empty_id(root):
     return add_meeting(root, empty_demo_dict())
 

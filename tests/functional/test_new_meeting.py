@@ -25,11 +25,6 @@ DEMO_TITLE = "(仮称)小平市一般廃棄物処理基本計画策定に係る�
 
 
 @pytest.fixture
-def root(tmp_path):
-    return tmp_path / "data"
-
-
-@pytest.fixture
 def demo_id(root):
     """The demo meeting (令和3年度第3回, 通算第54回, 2022-03-15) and its committee."""
     meeting_id = add_meeting(root, demo_dict())

@@ -73,11 +73,6 @@ def quiet_cli(*args: object) -> tuple[int, str]:
     return code, err.getvalue()
 
 
-@pytest.fixture
-def root(tmp_path) -> Path:
-    return tmp_path / "data"
-
-
 # ============================================================================================
 # 1. Failures in the middle of import, backup and restore
 # ============================================================================================

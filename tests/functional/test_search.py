@@ -20,11 +20,6 @@ RARE = "ズワイガニ"
 
 
 @pytest.fixture
-def root(tmp_path):
-    return tmp_path / "data"
-
-
-@pytest.fixture
 def meetings(root):
     """The demo (2022-03-15) and a later meeting whose third item has a speech with a rare word."""
     first = add_meeting(root, demo_dict())

@@ -17,11 +17,6 @@ CITY_PLANNING = "小平市都市計画審議会"
 
 
 @pytest.fixture
-def root(tmp_path):
-    return tmp_path / "data"
-
-
-@pytest.fixture
 def three(root):
     """Three meetings: 2022-03-15 (demo), 2023-04-20 (demo, final), 2019-05-10 (another body)."""
     demo = add_meeting(root, demo_dict())

@@ -17,11 +17,6 @@ SIZE = (120, 36)
 
 
 @pytest.fixture
-def root(tmp_path):
-    return tmp_path / "data"
-
-
-@pytest.fixture
 def two(root):
     """Two meetings: 2023-04-20 (listed first) and 2022-03-15."""
     older = add_meeting(root, demo_dict())

@@ -4,8 +4,9 @@ The app replaces or calls a few private methods of Textual (they are not part of
 its API and may change in any release): the compositor's line pieces
 (``tui/overlay_text.py``), the command palette's "no matches" countdown
 (``tui/commands.py``), a screen's result callback (``tui/app.py``), the entry
-bar's key and size hooks (``tui/widgets/entry_bar.py``) and the log's own
-scrollbar (``tui/widgets/speaker_log.py``). ``pyproject.toml`` pins Textual to
+bar's key and size hooks (``tui/widgets/entry_bar.py``), the log's own
+scrollbar (``tui/widgets/speaker_log.py``) and a node's bindings before the
+keymap (``tui/widgets/key_bar.py``). ``pyproject.toml`` pins Textual to
 the release these were written against; when the pin moves, this test names
 each part that moved.
 """
@@ -23,6 +24,7 @@ import pytest
 from textual._compositor import ChopsUpdate, Compositor
 from textual.app import App
 from textual.command import CommandPalette
+from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.scroll_view import ScrollView
 from textual.widget import Widget
@@ -57,6 +59,7 @@ INSTANCE_ATTRIBUTES = [
     (CommandPalette, "_list_visible"),
     (CommandPalette, "_no_matches_timer"),
     (Widget, "_vertical_scrollbar"),
+    (DOMNode, "_bindings"),
 ]
 
 
@@ -112,6 +115,6 @@ def test_every_private_textual_name_in_the_source_is_listed_here():
     for folder in ("tui", "screens"):
         for path in (REPO / folder).rglob("*.py"):
             for name in _attribute_names(path):
-                if any(hasattr(cls, name) for cls in (Compositor, CommandPalette, Screen, TextArea, Widget, App, ScrollView)):
+                if any(hasattr(cls, name) for cls in (Compositor, CommandPalette, Screen, TextArea, Widget, App, ScrollView, DOMNode)):
                     textual_private.add(name)
     assert textual_private <= listed, f"not checked here: {sorted(textual_private - listed)}"

@@ -36,6 +36,29 @@ class Key:
         return cell_len(self.display) + 1 + cell_len(self.description)
 
 
+def _in_declared_order(items):
+    """Active bindings node by node, each node's in the order of its own bindings before keys.toml.
+
+    Textual moves a binding that keys.toml gave another key to the end of its node's
+    bindings; the bar keeps it where the screen has it (F11 委員 where F3 委員 was).
+    """
+    nodes: dict[int, int] = {}
+    ranks: dict[int, dict[str, int]] = {}
+
+    def place(item) -> tuple[int, int]:
+        node, binding = item[1][0], item[1][1]
+        order = nodes.setdefault(id(node), len(nodes))
+        rank = ranks.get(id(node))
+        if rank is None:
+            rank = ranks[id(node)] = {}
+            for bindings in node._bindings.key_to_bindings.values():  # the node's own, no keymap applied
+                for declared in bindings:
+                    rank.setdefault(declared.action, len(rank))
+        return order, rank.get(binding.action, len(rank))
+
+    return sorted(items, key=place)
+
+
 class KeyBar(Widget, can_focus=False):
     """The keys of the focused widget, its screen and the app that are marked ``show``."""
 
@@ -85,8 +108,8 @@ class KeyBar(Widget, can_focus=False):
             shown: list[Key] = []
             actions: set[str] = set()
             palette: Key | None = None
-            for key, (_node, binding, enabled, _tooltip) in self.screen.active_bindings.items():
-                if app.ENABLE_COMMAND_PALETTE and key == app.COMMAND_PALETTE_BINDING:
+            for key, (_node, binding, enabled, _tooltip) in _in_declared_order(self.screen.active_bindings.items()):
+                if app.ENABLE_COMMAND_PALETTE and binding.action == "command_palette":  # on whatever key keys.toml gave it
                     palette = Key(key, app.get_key_display(binding), binding.description, enabled)
                 elif binding.show and binding.action not in actions:
                     actions.add(binding.action)

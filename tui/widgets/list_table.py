@@ -13,10 +13,11 @@ from rich.segment import Segment
 from textual.binding import Binding
 from textual.events import Click
 from textual.geometry import Size
-from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+from tui.widgets.messages import WidgetMessage
 
 
 def cut(text: str, width: int) -> str:
@@ -109,19 +110,13 @@ class ListTable(ScrollView, can_focus=True):
     cursor: reactive[int] = reactive(0, init=False)
     """The highlighted row (an index into :attr:`rows`)."""
 
-    class Selected(Message):
+    class Selected(WidgetMessage):
         """A row was chosen (a click on the highlighted row, or :meth:`action_select`)."""
 
         def __init__(self, table: ListTable, key: str, index: int) -> None:
-            self.table = table
+            super().__init__(table)
             self.key = key
             self.index = index
-            super().__init__()
-
-        @property
-        def control(self) -> ListTable:
-            """The table the row was chosen in (what ``@on(…, selector)`` matches)."""
-            return self.table
 
     def __init__(self, columns: list[Column], *, id: str | None = None) -> None:
         super().__init__(id=id)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.binding import Binding
-from textual.message import Message
 from textual.widgets import DataTable
 
 from minutes.safe_text import visible
+from tui.widgets.messages import WidgetMessage
 
 
 class RowTable(DataTable):
@@ -19,29 +19,16 @@ class RowTable(DataTable):
     shows the result with :meth:`show_rows`.
     """
 
-    class RowRequest(Message):
-        """A key asked for a change to the table's rows."""
-
-        def __init__(self, table: RowTable) -> None:
-            self.table = table
-            """The table the key was pressed in."""
-            super().__init__()
-
-        @property
-        def control(self) -> RowTable:
-            """The table the key was pressed in (what ``@on(…, selector)`` matches)."""
-            return self.table
-
-    class AddRow(RowRequest):
+    class AddRow(WidgetMessage):
         """Add a row after the cursor (Insert, ctrl+n)."""
 
-    class RemoveRow(RowRequest):
+    class RemoveRow(WidgetMessage):
         """Remove the row under the cursor (Delete)."""
 
-    class EditRow(RowRequest):
+    class EditRow(WidgetMessage):
         """Edit the row under the cursor (Enter)."""
 
-    class MoveRow(RowRequest):
+    class MoveRow(WidgetMessage):
         """Move the row under the cursor by ``delta`` rows (ctrl+↑/↓)."""
 
         def __init__(self, table: RowTable, delta: int) -> None:

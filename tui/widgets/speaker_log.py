@@ -29,7 +29,6 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
 from textual.geometry import Region, Size
-from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar, ScrollBarRender
@@ -41,6 +40,7 @@ from minutes.model import METHOD_NAMES, METHOD_ROLL, Event, Meeting, Note, Speec
 from minutes.render import event_line, note_line, speaker_label
 from minutes.safe_text import visible
 from minutes.votes import vote_tally
+from tui.widgets.messages import WidgetMessage
 
 #: Columns before the text of an entry: ``17:30 `` (time) is drawn in them.
 TIME_WIDTH = 6
@@ -329,24 +329,13 @@ class SpeakerLog(ScrollView, can_focus=True):
     cursor: reactive[tuple[int, int] | None] = reactive(None, init=False)
     """The selected entry as (item index, entry index), or ``None``."""
 
-    class LogMessage(Message):
-        """A message from the log; ``control`` is the log (for ``@on(…, "#log")``)."""
-
-        def __init__(self, log: SpeakerLog) -> None:
-            self.log = log
-            super().__init__()
-
-        @property
-        def control(self) -> SpeakerLog:
-            return self.log
-
-    class LaidOut(LogMessage):
+    class LaidOut(WidgetMessage):
         """The log was laid out for the first time (at its width), before it is first drawn."""
 
-    class EntryDrawn(LogMessage):
+    class EntryDrawn(WidgetMessage):
         """A frame showing the entry added last (:meth:`entry_appended`) has just been drawn."""
 
-    class Selected(LogMessage):
+    class Selected(WidgetMessage):
         """The clerk chose an entry (Enter) to open it."""
 
         def __init__(self, log: SpeakerLog, item: int, entry: int) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from textual.binding import Binding
 from textual.content import Content
-from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
@@ -27,6 +26,7 @@ from minutes.model import (
 from minutes.render import vote_summary
 from minutes.safe_text import visible
 from minutes.votes import chair_title, decide, is_tie, quorum_present, quorum_required, tally
+from tui.widgets.messages import WidgetMessage
 
 #: Ballots as the pane shows them, padded to one width so the names line up.
 BALLOT_MARKS = {APPROVE: "承認  ", DISAPPROVE: "不承認", ABSTAIN: "保留  "}
@@ -64,18 +64,7 @@ class VotePane(Widget, can_focus=True):
     editing_uid: reactive[str | None] = reactive(None, layout=True)
     """The uid of the recorded vote being changed, or ``None`` for a new vote."""
 
-    class PaneMessage(Message):
-        """A message from the vote pane; ``control`` is the pane (for ``@on(…, "#votes")``)."""
-
-        def __init__(self, pane: VotePane) -> None:
-            self.pane = pane
-            super().__init__()
-
-        @property
-        def control(self) -> VotePane:
-            return self.pane
-
-    class Record(PaneMessage):
+    class Record(WidgetMessage):
         """The clerk asked to record the ballots shown."""
 
         def __init__(self, pane: VotePane, ballots: dict[str, str], editing_uid: str | None) -> None:
@@ -83,10 +72,10 @@ class VotePane(Widget, can_focus=True):
             self.ballots = ballots
             self.editing_uid = editing_uid
 
-    class Leave(PaneMessage):
+    class Leave(WidgetMessage):
         """The clerk left the pane without recording."""
 
-    class ChooseMethod(PaneMessage):
+    class ChooseMethod(WidgetMessage):
         """The clerk wants a vote taken otherwise than by roll call (show of hands, standing …)."""
 
     def __init__(
