@@ -363,8 +363,11 @@ class MeetingScreen(Screen):
             gone, put = (splice.inserted, splice.removed) if undone else (splice.removed, splice.inserted)
             self.log_view.entries_replaced(where[item_id], splice.start, len(gone), len(put))
             self._agenda_counts_later(where[item_id])
-        if any(isinstance(entry, Vote) for splice in change.splices for entry in (*splice.removed, *splice.inserted)):
+        touched = [entry for splice in change.splices for entry in (*splice.removed, *splice.inserted)]
+        if any(isinstance(entry, Vote) for entry in touched):
             self._show_last_vote()
+        if any(isinstance(entry, Event) for entry in touched):
+            self._show_recess()
 
     def _agenda_counts_later(self, index: int) -> None:
         """Update an item's entry count in the agenda pane once typing pauses (not in Enter's frame)."""

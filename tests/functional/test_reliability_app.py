@@ -443,7 +443,7 @@ def damage(path: Path, kind: str) -> bytes:
         "truncated": data[: len(data) // 2],
         "empty": b"",
         "garbage": b"\x89PNG\r\n\x1a\n\x00\x00garbage \xff\xfe",
-        "newer": data.replace(b'"version": 1', b'"version": 99', 1),
+        "newer": data.replace(b'"version": 2', b'"version": 99', 1),
     }[kind]
     assert damaged != data
     path.write_bytes(damaged)
