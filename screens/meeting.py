@@ -992,8 +992,9 @@ class MeetingScreen(Screen):
 
     def on_vote_pane_choose_method(self, event: VotePane.ChooseMethod) -> None:
         event.stop()
-        editing = event.pane.editing_uid
-        event.pane.stop()
+        pane = event.widget
+        editing = pane.editing_uid
+        pane.stop()
         # Not back to the entry bar first: its focus, done later, would land in the dialog.
         self.log_view.cursor = None
         found = self.meeting.find_entry(editing) if editing else None

@@ -30,6 +30,7 @@ import errno
 import io
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -443,7 +444,8 @@ def damage(path: Path, kind: str) -> bytes:
         "truncated": data[: len(data) // 2],
         "empty": b"",
         "garbage": b"\x89PNG\r\n\x1a\n\x00\x00garbage \xff\xfe",
-        "newer": data.replace(b'"version": 2', b'"version": 99', 1),
+        # the file's own schema version (the first "version"), whichever it is: library 1, meeting 2
+        "newer": re.sub(rb'"version": [0-9]+', b'"version": 99', data, count=1),
     }[kind]
     assert damaged != data
     path.write_bytes(damaged)
