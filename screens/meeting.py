@@ -43,7 +43,7 @@ from minutes.speakers import MEMBER_UNNAMED, SECRETARIAT, SpeakerRef, chair, dep
 from minutes.votes import chair_title, decide, is_tie, tally, tally_counts
 from storage.errors import StorageError, user_message
 from tui.clock import app_now
-from tui.heap import collect_garbage_if_due, settle_heap
+from tui.heap import collect_garbage_if_due, forget_closed_screens, settle_heap
 from tui.keymap import bound_keys
 from tui.widgets.agenda import AgendaPane
 from tui.widgets.entry_bar import EntryBar, EntryText
@@ -389,6 +389,10 @@ class MeetingScreen(Screen):
     def _show_recess(self) -> None:
         """休憩中 in the header while the last 休憩 has no 再開 after it."""
         self.query_one(MeetingHeader).in_recess = self.meeting.in_recess
+
+    def on_unmount(self) -> None:
+        # Closed, the screen must not stay reachable from the app (and the meeting with it).
+        self.app.call_later(forget_closed_screens, self.app)
 
     def close_meeting(self) -> None:
         """Save the draft and close the meeting file (its index row is refreshed)."""
