@@ -341,7 +341,7 @@ async def measure_scroll(app, count: int, gap: float, animated: bool = False) ->
 EDIT_KINDS = ("delete", "move", "speaker", "vote", "undo")
 
 
-async def measure_edit(app, count: int, gap: float) -> dict:
+async def measure_edit(app, count: int, gap: float, kinds: tuple[str, ...] = EDIT_KINDS) -> dict:
     """Edits of the log by their keys, each timed from the key to the first frame after the change is on disk."""
     from minutes.model import Speech, Vote
     from storage.meetings import load_meeting_readonly
@@ -375,12 +375,13 @@ async def measure_edit(app, count: int, gap: float) -> dict:
             log.cursor = (item_index, index)
             await pilot.pause()
 
-        samples: dict[str, list[float]] = {kind: [] for kind in EDIT_KINDS}
+        samples: dict[str, list[float]] = {kind: [] for kind in kinds}
+        cpu_by_kind: dict[str, list[float]] = {kind: [] for kind in kinds}
         all_ms: list[float] = []
         cpu_ms: list[float] = []
         changes_before = len(screen.editor.undo_stack) + len(screen.editor.redo_stack)
         for number in range(count):
-            kind = EDIT_KINDS[number % len(EDIT_KINDS)]
+            kind = kinds[number % len(kinds)]
             # Outside the clock: the selection on a speech in the middle of the longest item.
             middle = len(item.log) // 2 + (number % 40)
             speech = next(i for i in range(middle, len(item.log)) if isinstance(item.log[i], Speech))
@@ -414,6 +415,7 @@ async def measure_edit(app, count: int, gap: float) -> dict:
             samples[kind].append(elapsed)
             all_ms.append(elapsed)
             cpu_ms.append((watch.cpu_at - cpu_started) * 1000)
+            cpu_by_kind[kind].append(cpu_ms[-1])
             await pilot.pause()
             if kind == "delete" and len(item.log) != entries - 1:
                 raise RuntimeError("Delete did not delete the selected entry")
@@ -429,6 +431,7 @@ async def measure_edit(app, count: int, gap: float) -> dict:
         "samples_ms": all_ms,
         "edit_ms": summary(all_ms),
         "by_kind": {kind: summary(values) for kind, values in samples.items()},
+        "cpu_by_kind": {kind: summary(values) for kind, values in cpu_by_kind.items()},
         "cpu_ms": summary(cpu_ms),
         "changes": changes,
         "entries_after": entries_after,
@@ -500,6 +503,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=50)
     parser.add_argument("--gap", type=float, default=0.03, help="seconds between keys (default 0.03)")
     parser.add_argument("--animated", action="store_true", help="scroll: keep Textual's scroll animation")
+    parser.add_argument("--kinds", help="edit: the edits to make, in turn (default: " + ",".join(EDIT_KINDS) + ")")
     parser.add_argument("--profile", metavar="FILE", help="write a pyinstrument HTML profile of the session")
     parser.add_argument(
         "--cprofile", metavar="FILE", help="write a cProfile of the timed windows only (key to frame), as text"
@@ -521,6 +525,8 @@ def main(argv: list[str] | None = None) -> int:
         measure = functools.partial(measure_scroll, animated=args.animated)
     if args.figure == "day":
         measure = functools.partial(measure_day, meeting_ids=day_ids)
+    if args.figure == "edit" and args.kinds:
+        measure = functools.partial(measure_edit, kinds=tuple(args.kinds.split(",")))
     profiler = None
     if args.profile:
         from pyinstrument import Profiler

@@ -19,7 +19,9 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.reactive import Reactive
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import OptionList
 
 import tui.read_only as read_only
@@ -118,6 +120,12 @@ class MeetingScreen(Screen):
 
     #: Actions on the selected entry of the log (see check_action).
     _LOG_ACTIONS = frozenset({"delete_entry", "insert_before", "move_entry", "move_to_item"})
+
+    #: Textual's Screen repaints every widget of the screen when the focus moves (its
+    #: ``focused`` is a repainting reactive): tens of milliseconds after a vote is recorded
+    #: and the bar takes the focus back. The widgets whose look depends on the focus
+    #: (the panes' borders, the cursor, the key bar) redraw themselves when it moves.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
     #: Keys that work on the selected entry while the log has focus.
     LOG_KEYS = [
@@ -365,6 +373,10 @@ class MeetingScreen(Screen):
             self._agenda_counts_later(where[item_id])
         if any(isinstance(entry, Vote) for splice in change.splices for entry in (*splice.removed, *splice.inserted)):
             self._show_last_vote()
+
+    def _notify_after_frame(self, message: str) -> None:
+        """Say what was done once the frame that shows it is out (a notice costs a layout of the screen)."""
+        self.call_after_refresh(self.notify, message)
 
     def _agenda_counts_later(self, index: int) -> None:
         """Update an item's entry count in the agenda pane once typing pauses (not in Enter's frame)."""
@@ -886,7 +898,7 @@ class MeetingScreen(Screen):
                 self.log_view.cursor = None
             else:
                 self.log_view.cursor = (self.current_index_of(item), min(index, len(item.log) - 1))
-            self.notify("削除しました。ctrl+z で元に戻せます。")
+            self._notify_after_frame("削除しました。ctrl+z で元に戻せます。")
 
     def current_index_of(self, item) -> int:
         """The index of an item in the agenda."""
@@ -959,8 +971,8 @@ class MeetingScreen(Screen):
             self.editor.reverse(change, undone=undo)
             self._refresh_views()
         else:
-            self.notify(f"{change.description}を{'元に戻しました' if undo else 'やり直しました'}。")
             self._show_change(change, undone=undo)
+            self._notify_after_frame(f"{change.description}を{'元に戻しました' if undo else 'やり直しました'}。")
 
     # -- votes -------------------------------------------------------------------
     def action_start_vote(self) -> None:
@@ -1056,7 +1068,7 @@ class MeetingScreen(Screen):
             owner, index = item, len(item.log) - 1  # add put it last
         if self._commit_change(change, appended):
             pane.stop()
-            self.notify(f"採決を記録しました: {result}(承認{counts.approve}・不承認{counts.disapprove}・保留{counts.abstain})")
+            self._notify_after_frame(f"採決を記録しました: {result}(承認{counts.approve}・不承認{counts.disapprove}・保留{counts.abstain})")
             self.action_back_to_entry()
             self.log_view.scroll_to_entry(self.current_index_of(owner), index)  # in view, as an entry after Enter
 
