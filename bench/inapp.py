@@ -497,11 +497,12 @@ def make_day_meetings(data_dir: Path, meeting_id: str, count: int) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("figure", choices=("commit", "echo", "scroll", "edit", "day"))
+    parser.add_argument("figure", choices=("commit", "echo", "scroll", "edit", "day", "day-data"))
+    parser.add_argument("--meetings", help="day: the meetings to open, comma-separated (default: made by copying --meeting)")
     parser.add_argument("--data-dir", required=True)
     parser.add_argument("--meeting", required=True)
     parser.add_argument("--count", type=int, default=50)
-    parser.add_argument("--gap", type=float, default=0.03, help="seconds between keys (default 0.03)")
+    parser.add_argument("--gap", type=float, default=None, help="seconds between keys (default 0.03; day: between meetings, 0.1)")
     parser.add_argument("--animated", action="store_true", help="scroll: keep Textual's scroll animation")
     parser.add_argument("--kinds", help="edit: the edits to make, in turn (default: " + ",".join(EDIT_KINDS) + ")")
     parser.add_argument("--profile", metavar="FILE", help="write a pyinstrument HTML profile of the session")
@@ -511,11 +512,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     day_ids = None
+    if args.figure == "day-data":
+        print(",".join(make_day_meetings(Path(args.data_dir), args.meeting, args.count)))
+        return 0
     if args.figure == "day":
-        day_ids = make_day_meetings(Path(args.data_dir), args.meeting, min(args.count, 50))
-        import gc
+        if args.meetings:
+            day_ids = args.meetings.split(",")
+        else:
+            day_ids = make_day_meetings(Path(args.data_dir), args.meeting, args.count)
+            import gc
 
-        gc.collect()
+            gc.collect()
 
     from tui.app import KaigirokuApp
 
@@ -538,7 +545,8 @@ def main(argv: list[str] | None = None) -> int:
 
         Window.profile = cProfile.Profile()
     try:
-        result = asyncio.run(measure(app, args.count, args.gap))
+        gap = args.gap if args.gap is not None else (0.1 if args.figure == "day" else 0.03)
+        result = asyncio.run(measure(app, args.count, gap))
     finally:
         app.release()
         if Window.profile is not None:
