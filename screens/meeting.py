@@ -613,7 +613,7 @@ class MeetingScreen(Screen):
             old = owner.log[index]
             vote = dataclasses.replace(old, **fields, uid=old.uid)
             if self._commit_change(self.editor.replace(owner.id, index, vote, "採決の変更")):
-                self.notify("採決を直しました。")
+                self._notify_after_frame("採決を直しました。")
             return
         vote = Vote(**fields, time=app_now(self.app).strftime("%H:%M:%S"))
         if self._add_entry(vote):
