@@ -337,26 +337,203 @@ async def measure_scroll(app, count: int, gap: float, animated: bool = False) ->
     }
 
 
+#: The edits of ``edit``, in turn: what a clerk does to the log after the fact.
+EDIT_KINDS = ("delete", "move", "speaker", "vote", "undo")
+
+
+async def measure_edit(app, count: int, gap: float, kinds: tuple[str, ...] = EDIT_KINDS) -> dict:
+    """Edits of the log by their keys, each timed from the key to the first frame after the change is on disk."""
+    from minutes.model import Speech, Vote
+    from storage.meetings import load_meeting_readonly
+
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _ready(app, pilot)
+        watch = FrameWatch(app)
+        store = screen.store
+        assert store is not None, "the meeting opened read-only (is another kaigiroku using the folder?)"
+        log = screen.log_view
+        saved_at: list[float] = []
+
+        def timed(method):
+            def wrapper(*args, **kwargs):
+                result = method(*args, **kwargs)
+                saved_at.append(time.perf_counter())
+                return result
+
+            return wrapper
+
+        for name in ("save_change", "save_item", "append_entry"):
+            if callable(getattr(store, name, None)):
+                setattr(store, name, timed(getattr(store, name)))
+        meeting = screen.meeting
+        item_index = max(range(len(meeting.agenda)), key=lambda i: len(meeting.agenda[i].log))
+        item = meeting.agenda[item_index]
+
+        async def select(index: int) -> None:
+            if app.focused is not log:
+                await pilot.press("ctrl+l")
+            log.cursor = (item_index, index)
+            await pilot.pause()
+
+        samples: dict[str, list[float]] = {kind: [] for kind in kinds}
+        cpu_by_kind: dict[str, list[float]] = {kind: [] for kind in kinds}
+        all_ms: list[float] = []
+        cpu_ms: list[float] = []
+        changes_before = len(screen.editor.undo_stack) + len(screen.editor.redo_stack)
+        for number in range(count):
+            kind = kinds[number % len(kinds)]
+            # Outside the clock: the selection on a speech in the middle of the longest item.
+            middle = len(item.log) // 2 + (number % 40)
+            speech = next(i for i in range(middle, len(item.log)) if isinstance(item.log[i], Speech))
+            if kind == "vote":
+                vote_at = next((i for i in range(len(item.log) - 1, -1, -1) if isinstance(item.log[i], Vote)), None)
+                if vote_at is None:
+                    raise RuntimeError("the meeting has no vote to change")
+                await select(vote_at)
+                await pilot.press("enter")  # the vote pane, editing this vote
+                await pilot.press("right")  # one ballot changed
+                await pilot.pause()
+                key, char = "enter", "\r"
+            elif kind == "undo":
+                await select(speech)
+                key, char = "ctrl+z", None
+            else:
+                await select(speech)
+                key, char = {
+                    "delete": ("delete", None),
+                    "move": ("ctrl+down" if number % 2 else "ctrl+up", None),
+                    "speaker": ("f2" if number % 2 else "f5", None),
+                }[kind]
+            entries = len(item.log)
+            saved_at.clear()
+            watch.expect(lambda frame: bool(saved_at))
+            cpu_started = time.process_time()
+            started = time.perf_counter()
+            _send_key(app, key, char)
+            seen = await watch.wait()
+            elapsed = (seen - started) * 1000
+            samples[kind].append(elapsed)
+            all_ms.append(elapsed)
+            cpu_ms.append((watch.cpu_at - cpu_started) * 1000)
+            cpu_by_kind[kind].append(cpu_ms[-1])
+            await pilot.pause()
+            if kind == "delete" and len(item.log) != entries - 1:
+                raise RuntimeError("Delete did not delete the selected entry")
+            await asyncio.sleep(gap)
+        changes = len(screen.editor.undo_stack) + len(screen.editor.redo_stack) - changes_before
+        on_disk = load_meeting_readonly(store.path)
+        if [len(i.log) for i in on_disk.agenda] != [len(i.log) for i in meeting.agenda] or on_disk.agenda[item_index].log != item.log:
+            raise RuntimeError("the meeting on disk is not the one on screen after the edits")
+        entries_after = meeting.entry_count()
+        frames = watch.frames
+    return {
+        "figure": "edit",
+        "samples_ms": all_ms,
+        "edit_ms": summary(all_ms),
+        "by_kind": {kind: summary(values) for kind, values in samples.items()},
+        "cpu_by_kind": {kind: summary(values) for kind, values in cpu_by_kind.items()},
+        "cpu_ms": summary(cpu_ms),
+        "changes": changes,
+        "entries_after": entries_after,
+        "frames": frames,
+    }
+
+
+def rss_kib() -> int:
+    with open("/proc/self/status", encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise RuntimeError("no VmRSS in /proc/self/status")
+
+
+async def measure_day(app, count: int, gap: float, meeting_ids: list[str]) -> dict:
+    """Open and close ``count`` meetings in one process, from the list; RSS after each is closed."""
+    from screens.meeting import MeetingScreen
+    from screens.meeting_list import MeetingListScreen
+
+    rss: list[int] = []
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(200):
+            await pilot.pause()
+            if isinstance(app.screen, MeetingListScreen):
+                break
+        await pilot.pause(0.3)
+        start_rss = rss_kib()
+        for number in range(count):
+            app.open_meeting(meeting_ids[number % len(meeting_ids)])
+            screen = await _ready(app, pilot)
+            assert isinstance(screen, MeetingScreen)
+            await pilot.press("alt+l")  # back to the list: the meeting is closed
+            for _ in range(200):
+                await pilot.pause()
+                if isinstance(app.screen, MeetingListScreen) and not screen.is_attached:
+                    break
+            await pilot.pause(gap)
+            rss.append(rss_kib())
+    return {
+        "figure": "day",
+        "rss_kib": rss,
+        "start_kib": start_rss,
+        "growth_ratio": rss[-1] / rss[0],
+        "meetings": count,
+    }
+
+
+def make_day_meetings(data_dir: Path, meeting_id: str, count: int) -> list[str]:
+    """``count`` meetings like ``meeting_id`` (copies of its file under new ids), for ``day``."""
+    import shutil
+
+    from storage import DataDir
+
+    datadir = DataDir(data_dir)
+    ids = [meeting_id]
+    with datadir.write_lock():
+        meeting = datadir.load_meeting(meeting_id)
+        for number in range(1, count):
+            ids.append(datadir.add_meeting(meeting))
+    return ids
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("figure", choices=("commit", "echo", "scroll"))
+    parser.add_argument("figure", choices=("commit", "echo", "scroll", "edit", "day", "day-data"))
+    parser.add_argument("--meetings", help="day: the meetings to open, comma-separated (default: made by copying --meeting)")
     parser.add_argument("--data-dir", required=True)
     parser.add_argument("--meeting", required=True)
     parser.add_argument("--count", type=int, default=50)
-    parser.add_argument("--gap", type=float, default=0.03, help="seconds between keys (default 0.03)")
+    parser.add_argument("--gap", type=float, default=None, help="seconds between keys (default 0.03; day: between meetings, 0.1)")
     parser.add_argument("--animated", action="store_true", help="scroll: keep Textual's scroll animation")
+    parser.add_argument("--kinds", help="edit: the edits to make, in turn (default: " + ",".join(EDIT_KINDS) + ")")
     parser.add_argument("--profile", metavar="FILE", help="write a pyinstrument HTML profile of the session")
     parser.add_argument(
         "--cprofile", metavar="FILE", help="write a cProfile of the timed windows only (key to frame), as text"
     )
     args = parser.parse_args(argv)
 
+    day_ids = None
+    if args.figure == "day-data":
+        print(",".join(make_day_meetings(Path(args.data_dir), args.meeting, args.count)))
+        return 0
+    if args.figure == "day":
+        if args.meetings:
+            day_ids = args.meetings.split(",")
+        else:
+            day_ids = make_day_meetings(Path(args.data_dir), args.meeting, args.count)
+            import gc
+
+            gc.collect()
+
     from tui.app import KaigirokuApp
 
-    app = KaigirokuApp(Path(args.data_dir), args.meeting)
-    measure = {"commit": measure_commit, "echo": measure_echo, "scroll": measure_scroll}[args.figure]
+    app = KaigirokuApp(Path(args.data_dir), None if args.figure == "day" else args.meeting)
+    measure = {"commit": measure_commit, "echo": measure_echo, "scroll": measure_scroll, "edit": measure_edit}.get(args.figure)
     if args.figure == "scroll":
         measure = functools.partial(measure_scroll, animated=args.animated)
+    if args.figure == "day":
+        measure = functools.partial(measure_day, meeting_ids=day_ids)
+    if args.figure == "edit" and args.kinds:
+        measure = functools.partial(measure_edit, kinds=tuple(args.kinds.split(",")))
     profiler = None
     if args.profile:
         from pyinstrument import Profiler
@@ -368,7 +545,8 @@ def main(argv: list[str] | None = None) -> int:
 
         Window.profile = cProfile.Profile()
     try:
-        result = asyncio.run(measure(app, args.count, args.gap))
+        gap = args.gap if args.gap is not None else (0.1 if args.figure == "day" else 0.03)
+        result = asyncio.run(measure(app, args.count, gap))
     finally:
         app.release()
         if Window.profile is not None:

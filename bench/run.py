@@ -56,6 +56,8 @@ TARGETS: dict[str, float] = {
     "rss_10k_ratio": 1.5,
     "library_1k_open_ratio": 1.5,
     "search_1k_ms": 200.0,
+    "edit_p99_ms_10k": 16.0,
+    "day_rss_growth_ratio": 1.1,
 }
 
 #: Figure groups (what ``--only`` accepts besides the keys).
@@ -67,6 +69,8 @@ GROUPS = {
     "export": ["export_1k_ratio"],
     "library": ["library_1k_open_ratio"],
     "search": ["search_1k_ms"],
+    "edit": ["edit_p99_ms_10k"],
+    "day": ["day_rss_growth_ratio"],
 }
 
 
@@ -99,6 +103,8 @@ class Figure:
 class Settings:
     runs: int
     commits: int
+    edits: int
+    day_meetings: int
     echo_keys: int
     scroll_keys: int
     settle: float
@@ -366,6 +372,94 @@ def figure_commit(manifest: dict, settings: Settings, scratch: Path) -> list[Fig
     ]
 
 
+def figure_edit(manifest: dict, settings: Settings, scratch: Path) -> Figure:
+    """p99 of a mix of edits (delete, move, speaker, vote change, undo) by their keys, median of the runs' p99."""
+    from inapp import EDIT_KINDS, summary
+
+    results = []
+    for run in range(settings.runs):
+        folder = scratch_copy(manifest, scratch)
+        try:
+            result = inapp("edit", folder, manifest["ids"]["e10k"], settings.edits)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        one = result["edit_ms"]
+        settings.log(f"    edit {run + 1}/{settings.runs}: p50 {one['p50']:.1f} ms, p99 {one['p99']:.1f}, max {one['max']:.1f}")
+        results.append(result)
+    p99s = [result["edit_ms"]["p99"] for result in results]
+    value = median(p99s)
+    pooled = summary([value for result in results for value in result["samples_ms"]])
+    by_kind = ", ".join(
+        f"{kind} {median([r['by_kind'][kind]['p50'] for r in results]):.1f}/{median([r['by_kind'][kind]['p99'] for r in results]):.1f}"
+        for kind in EDIT_KINDS
+    )
+    cpu = {key: median([r["cpu_ms"][key] for r in results]) for key in ("p50", "p99")}
+    cpu_kinds = ", ".join(f"{kind} {median([r['cpu_by_kind'][kind]['p50'] for r in results]):.1f}" for kind in EDIT_KINDS)
+    detail = (
+        f"{pooled['n']} edits in {len(results)} runs (each kind in turn); p99 of each run: "
+        f"{', '.join(f'{v:.1f}' for v in p99s)}; pooled p50 {pooled['p50']:.1f} ms, p99 {pooled['p99']:.1f};"
+        f" per kind p50/p99 {by_kind}; CPU time p50 {cpu['p50']:.1f} ms, p99 {cpu['p99']:.1f} (p50 per kind: {cpu_kinds})"
+    )
+    settings.log(f"    edit: {detail}")
+    settings.extra_rows.append(("edit, p50 / p99 per kind (ms)", by_kind))
+    settings.extra_rows.append(("edit, CPU time key to shown (p50 / p99)", f"{cpu['p50']:.1f} / {cpu['p99']:.1f} ms; p50 per kind {cpu_kinds}"))
+    return Figure(
+        "edit_p99_ms_10k",
+        "edit (delete, move, speaker, vote, undo), key to on disk and drawn, 10k entries, p99",
+        value,
+        f"{value:.1f} ms",
+        unit="ms",
+        note=detail,
+    )
+
+
+def figure_day(manifest: dict, settings: Settings, scratch: Path) -> Figure:
+    """RSS after the 50th meeting closed over RSS after the first, in one process; median of the runs."""
+    prepared = scratch / "day"
+    shutil.copytree(
+        manifest["data_dir"], prepared, ignore=shutil.ignore_patterns("backups", "drafts", "lock", "lock.info", "*.tmp")
+    )
+    completed = subprocess.run(
+        [PYTHON, str(HERE / "inapp.py"), "day-data", "--data-dir", str(prepared), "--meeting", manifest["ids"]["e1k"],
+         "--count", str(settings.day_meetings)],
+        capture_output=True, text=True, cwd=str(REPO), timeout=900,
+    )
+    if completed.returncode != 0:
+        raise RuntimeError(f"day-data failed:\n{completed.stderr[-3000:]}")
+    ids = completed.stdout.strip().splitlines()[-1]
+    results = []
+    try:
+        for run in range(settings.runs):
+            folder = scratch / f"day-{run}"
+            shutil.copytree(prepared, folder)
+            try:
+                result = inapp("day", folder, manifest["ids"]["e1k"], settings.day_meetings, ["--meetings", ids])
+            finally:
+                shutil.rmtree(folder, ignore_errors=True)
+            rss = result["rss_kib"]
+            settings.log(f"    day {run + 1}/{settings.runs}: {_fmt_mib(rss[0])} after the first, {_fmt_mib(rss[-1])} after the last: {result['growth_ratio']:.3f}")
+            results.append(result)
+    finally:
+        shutil.rmtree(prepared, ignore_errors=True)
+    ratios = [result["growth_ratio"] for result in results]
+    value = median(ratios)
+    first = median([result["rss_kib"][0] for result in results])
+    last = median([result["rss_kib"][-1] for result in results])
+    detail = (
+        f"{settings.day_meetings} meetings of 1,000 entries opened from the list and closed, in one process;"
+        f" ratios {', '.join(f'{r:.3f}' for r in ratios)}; RSS after the first {_fmt_mib(first)}, after the last {_fmt_mib(last)}"
+    )
+    settings.log(f"    day: {detail}")
+    return Figure(
+        "day_rss_growth_ratio",
+        f"memory after {settings.day_meetings} meetings (1,000 entries) opened and closed, over after the first",
+        value,
+        _fmt_mib(last),
+        _fmt_mib(first),
+        note=detail,
+    )
+
+
 def _ratio_figure(key: str, label: str, ours: list[dict], theirs: list[dict], what: str) -> Figure:
     app_ms = median([median(run["samples_ms"]) for run in ours])
     bare_ms = median([median(run["samples_ms"]) for run in theirs])
@@ -612,6 +706,8 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings(
         runs=args.runs or (3 if quick else 5),
         commits=args.commits or (60 if quick else 200),
+        edits=60 if quick else 100,
+        day_meetings=50,
         echo_keys=30 if quick else 60,
         scroll_keys=40 if quick else 100,
         settle=0.3,
@@ -671,6 +767,12 @@ def main(argv: list[str] | None = None) -> int:
         if "search_1k_ms" in keys:
             step("search")
             figures["search_1k_ms"] = figure_search(manifest, settings)
+        if "edit_p99_ms_10k" in keys:
+            step(f"edit x{settings.edits} in the 10k meeting, {settings.runs} runs")
+            figures["edit_p99_ms_10k"] = figure_edit(manifest, settings, scratch)
+        if "day_rss_growth_ratio" in keys:
+            step(f"a day: {settings.day_meetings} meetings opened and closed, {settings.runs} runs")
+            figures["day_rss_growth_ratio"] = figure_day(manifest, settings, scratch)
         elapsed = time.perf_counter() - started
         step("done")
     finally:

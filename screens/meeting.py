@@ -19,7 +19,9 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.reactive import Reactive
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import OptionList
 
 import tui.read_only as read_only
@@ -43,7 +45,7 @@ from minutes.speakers import MEMBER_UNNAMED, SECRETARIAT, SpeakerRef, chair, dep
 from minutes.votes import chair_title, decide, is_tie, tally, tally_counts
 from storage.errors import StorageError, user_message
 from tui.clock import app_now
-from tui.heap import collect_garbage_if_due, settle_heap
+from tui.heap import collect_garbage_if_due, forget_closed_screens, settle_heap
 from tui.keymap import bound_keys
 from tui.widgets.agenda import AgendaPane
 from tui.widgets.entry_bar import EntryBar, EntryText
@@ -118,6 +120,12 @@ class MeetingScreen(Screen):
 
     #: Actions on the selected entry of the log (see check_action).
     _LOG_ACTIONS = frozenset({"delete_entry", "insert_before", "move_entry", "move_to_item"})
+
+    #: Textual's Screen repaints every widget of the screen when the focus moves (its
+    #: ``focused`` is a repainting reactive): tens of milliseconds after a vote is recorded
+    #: and the bar takes the focus back. The widgets whose look depends on the focus
+    #: (the panes' borders, the cursor, the key bar) redraw themselves when it moves.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
     #: Keys that work on the selected entry while the log has focus.
     LOG_KEYS = [
@@ -369,6 +377,10 @@ class MeetingScreen(Screen):
         if any(isinstance(entry, Event) for entry in touched):
             self._show_recess()
 
+    def _notify_after_frame(self, message: str) -> None:
+        """Say what was done once the frame that shows it is out (a notice costs a layout of the screen)."""
+        self.call_after_refresh(self.notify, message)
+
     def _agenda_counts_later(self, index: int) -> None:
         """Update an item's entry count in the agenda pane once typing pauses (not in Enter's frame)."""
         self._agenda_pending.add(index)
@@ -392,6 +404,10 @@ class MeetingScreen(Screen):
     def _show_recess(self) -> None:
         """休憩中 in the header while the last 休憩 has no 再開 after it."""
         self.query_one(MeetingHeader).in_recess = self.meeting.in_recess
+
+    def on_unmount(self) -> None:
+        # Closed, the screen must not stay reachable from the app (and the meeting with it).
+        self.app.call_later(forget_closed_screens, self.app)
 
     def close_meeting(self) -> None:
         """Save the draft and close the meeting file (its index row is refreshed)."""
@@ -600,7 +616,7 @@ class MeetingScreen(Screen):
             old = owner.log[index]
             vote = dataclasses.replace(old, **fields, uid=old.uid)
             if self._commit_change(self.editor.replace(owner.id, index, vote, "採決の変更")):
-                self.notify("採決を直しました。")
+                self._notify_after_frame("採決を直しました。")
             return
         vote = Vote(**fields, time=app_now(self.app).strftime("%H:%M:%S"))
         if self._add_entry(vote):
@@ -885,7 +901,7 @@ class MeetingScreen(Screen):
                 self.log_view.cursor = None
             else:
                 self.log_view.cursor = (self.current_index_of(item), min(index, len(item.log) - 1))
-            self.notify("削除しました。ctrl+z で元に戻せます。")
+            self._notify_after_frame("削除しました。ctrl+z で元に戻せます。")
 
     def current_index_of(self, item) -> int:
         """The index of an item in the agenda."""
@@ -958,8 +974,8 @@ class MeetingScreen(Screen):
             self.editor.reverse(change, undone=undo)
             self._refresh_views()
         else:
-            self.notify(f"{change.description}を{'元に戻しました' if undo else 'やり直しました'}。")
             self._show_change(change, undone=undo)
+            self._notify_after_frame(f"{change.description}を{'元に戻しました' if undo else 'やり直しました'}。")
 
     # -- votes -------------------------------------------------------------------
     def action_start_vote(self) -> None:
@@ -1056,7 +1072,7 @@ class MeetingScreen(Screen):
             owner, index = item, len(item.log) - 1  # add put it last
         if self._commit_change(change, appended):
             pane.stop()
-            self.notify(f"採決を記録しました: {result}(承認{counts.approve}・不承認{counts.disapprove}・保留{counts.abstain})")
+            self._notify_after_frame(f"採決を記録しました: {result}(承認{counts.approve}・不承認{counts.disapprove}・保留{counts.abstain})")
             self.action_back_to_entry()
             self.log_view.scroll_to_entry(self.current_index_of(owner), index)  # in view, as an entry after Enter
 

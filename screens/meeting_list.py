@@ -45,7 +45,7 @@ from screens.confirm import Confirm
 from screens.filter_picker import FilterPicker
 from storage.errors import StorageError, user_message
 from tui.clock import app_now
-from tui.heap import settle_heap
+from tui.heap import forget_closed_screens, settle_heap
 from tui.read_only import refuse_if_read_only
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.list_table import Column, ListTable
@@ -159,6 +159,9 @@ class MeetingListScreen(Screen):
     def table(self) -> MeetingTable:
         """The table of meetings."""
         return self.query_one(MeetingTable)
+
+    def on_unmount(self) -> None:
+        self.app.call_later(forget_closed_screens, self.app)
 
     def on_mount(self) -> None:
         if not self._rows_given:

@@ -20,8 +20,10 @@ def settle_heap() -> None:
     otherwise stall a keystroke now and then. Frozen objects are still freed as
     usual when no longer used; collecting first leaves no garbage cycle frozen.
     Called when a screen is up and when the log has been laid out, not while
-    minutes are taken: an object frozen while in use and left in a reference
-    cycle afterwards (Textual's drawn lines can be) would never be freed.
+    minutes are taken. A frozen object in a reference cycle is never freed
+    (a closed screen is one: its widgets point at it and back), so a screen
+    that closes thaws the heap (:func:`forget_closed_screens`) and the next
+    screen freezes it again.
     """
     gc.collect()
     gc.freeze()
@@ -47,3 +49,38 @@ def collect_garbage_if_due() -> None:
         gc.collect()
     elif threshold1 and count1 >= threshold1 - 3:
         gc.collect(1)
+
+
+def forget_closed_screens(app) -> int:
+    """Let go of closed screens: thaw the heap and collect; return how many watchers were dropped.
+
+    Besides the freeze (:func:`settle_heap`), two things in Textual 8 keep a
+    closed screen, and so the meeting it showed, reachable (opening and
+    closing 50 meetings of 1,000 entries grew the process from 49 to 135 MB;
+    now 49 to 52 MB, the same as never freezing or freezing once):
+
+    * A widget that watches an app attribute (Textual's TextArea watches
+      ``app.theme``) is put in a list on the app, which Textual prunes only when
+      the attribute next changes. Pruned here by Textual's own rule (the
+      watcher's node is closing).
+    * ``StylesCache.get_inner_outer`` is an ``lru_cache`` on a method: its keys
+      hold the last 1,024 widgets' style caches, with every line they drew.
+      Emptied here (it only saves an addition of two colours).
+    """
+    watchers = getattr(app, "__watchers", None)
+    dropped = 0
+    if isinstance(watchers, dict):
+        for entries in watchers.values():
+            kept = [(node, callback) for node, callback in entries if not getattr(node, "_closing", False)]
+            dropped += len(entries) - len(kept)
+            entries[:] = kept
+    from textual._styles_cache import StylesCache
+
+    cache_clear = getattr(StylesCache.get_inner_outer, "cache_clear", None)
+    if cache_clear is not None:
+        cache_clear()
+    # The closed screen was frozen with everything else: thaw, and free its cycles now
+    # (one full collection, while screens change, not while the clerk types).
+    gc.unfreeze()
+    gc.collect()
+    return dropped

@@ -314,3 +314,34 @@ async def test_delete_and_undo_keys_update_the_log_in_place(root, long_id, monke
         assert sum(head in log.row_text(i) for i in range(log.row_count)) == 1
         assert rebuilds.calls == 0
         assert list(log._starts) == [0, *accumulate(log._heights)]
+
+
+async def test_a_changed_vote_is_recorded_without_a_layout_or_a_whole_screen_redraw(root, long_id, monkeypatch):
+    """The vote pane keeps its size (a pane of the screen) and the focus moving back to the bar redraws
+    only what looks different: no layout of the screen, no full update."""
+    from textual._compositor import Compositor
+    from tui.widgets.vote_pane import VotePane
+
+    app = make_app(root, long_id)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("ctrl+r")  # a vote to change
+        await pilot.pause()
+        await pilot.press("ctrl+l", "end", "enter")
+        await pilot.pause()
+        pane = screen.query_one(VotePane)
+        assert app.focused is pane and pane.editing_uid is not None
+        await pilot.press("right")
+        await pilot.pause()
+        reflows = Counter(monkeypatch, screen._compositor, "reflow")
+        full_updates = Counter(monkeypatch, Compositor, "render_full_update")
+        notices_before = len(app._notifications)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert reflows.calls == 0, "recording a vote asked for a layout of the whole screen"
+        assert full_updates.calls == 0, "recording a vote redrew the whole screen"
+        assert app.focused is screen.bar.query_one("EntryText")
+        assert len(app._notifications) == notices_before + 1
+        vote = screen.meeting.agenda[-1].log[-1]
+        assert "不承認" in vote.ballots.values()

@@ -60,8 +60,8 @@ class VotePane(Widget, can_focus=True):
     """
 
     cursor: reactive[int] = reactive(0)
-    ballots: reactive[dict[str, str]] = reactive(dict, always_update=True, layout=True)
-    editing_uid: reactive[str | None] = reactive(None, layout=True)
+    ballots: reactive[dict[str, str]] = reactive(dict, always_update=True)
+    editing_uid: reactive[str | None] = reactive(None)
     """The uid of the recorded vote being changed, or ``None`` for a new vote."""
 
     class Record(WidgetMessage):
@@ -121,7 +121,19 @@ class VotePane(Widget, can_focus=True):
     def show_vote(self, vote: Vote | None) -> None:
         """Show the last recorded vote of the current item (when not voting)."""
         self.last_vote = vote
-        self.refresh(layout=True)
+        self._content_changed()
+
+    def watch_ballots(self) -> None:
+        self._content_changed()
+
+    def watch_editing_uid(self) -> None:
+        self._content_changed()
+
+    def _content_changed(self) -> None:
+        # A pane of a fixed height (the meeting screen's) is only drawn again: a layout
+        # of the whole screen (tens of milliseconds) is needed only when it sizes itself.
+        height = self.styles.height
+        self.refresh(layout=height is None or height.is_auto)
 
     @property
     def voting(self) -> bool:
