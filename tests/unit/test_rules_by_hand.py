@@ -7,6 +7,7 @@ characters could be removed unnoticed), the two-thirds rule's "at least one
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import time
@@ -95,6 +96,10 @@ def test_counts_by_hand():
     counts = Tally(approve=2, disapprove=1, abstain=3)
     assert (counts.cast, counts.total, counts.unanimous_approval) == (3, 6, False)
     assert Tally(approve=3).unanimous_approval and not Tally(approve=3, abstain=1).unanimous_approval
+    assert Tally(approve=1).unanimous_approval  # one member present, one 承認
+    assert decide(RULE_UNANIMOUS, Tally(approve=1)) == APPROVE
+    with pytest.raises(dataclasses.FrozenInstanceError):  # a recorded count is never changed in place
+        counts.approve = 5
     assert not Tally().unanimous_approval
     assert is_tie(RULE_MAJORITY, Tally(approve=1, disapprove=1, abstain=2))
     assert ABSTAIN  # (保留 is a value of its own)
