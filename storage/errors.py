@@ -223,6 +223,21 @@ class LinkRefusedError(WriteFailedError):
         self.args = (self.message,)
 
 
+class SpecialFileError(WriteFailedError):
+    """The file to write is a device, a pipe or a socket: it would be replaced by a plain file."""
+
+    def __init__(self, path: Path | str) -> None:
+        super().__init__(path, OSError(errno.EINVAL, os.strerror(errno.EINVAL)))
+        self.message = (
+            f"「{path}」はふつうのファイルではありません(装置やパイプなど)。"
+            "置き換えると壊れるため、書き込みませんでした。保存するファイルの名前を指定してください。"
+        )
+        self.args = (self.message,)
+
+    def for_command_line(self) -> str:
+        return self.message + "(画面に出すだけなら -o を付けずに実行します。)"
+
+
 class UnknownMeetingError(StorageError):
     """No meeting with this id in the data folder."""
 

@@ -173,8 +173,12 @@ def _write_out(text: str | bytes, output: str | None, encoding: str = "utf-8", *
         from storage.atomic import atomic_write_bytes
 
         target = Path(output)
+        from storage.errors import SpecialFileError
+
         try:
             atomic_write_bytes(target, data, private=False)
+        except SpecialFileError as error:
+            raise CommandError(error.for_command_line()) from None
         except OSError as error:
             from storage.errors import os_error_reason
 
