@@ -179,3 +179,18 @@ def test_a_meeting_file_too_large_to_be_ours_is_named_and_not_read(folders):
     with pytest.raises(DamagedFileError) as caught:
         datadir.load_meeting(meeting_id)
     assert "大きすぎます" in caught.value.message and str(path) in caught.value.message
+
+
+def test_a_draft_or_lock_note_planted_as_a_link_to_a_device_is_ignored(folders):
+    # Both are notes the app can do without: read as "none", never read without end.
+    from storage.lock import read_lock_info
+
+    datadir, meeting_id, outside = folders
+    drafts = datadir.root / "drafts"
+    drafts.mkdir(exist_ok=True)
+    os.symlink("/dev/zero", drafts / f"{meeting_id}.json")
+    assert datadir.load_draft(meeting_id) is None
+    info = datadir.root / "lock.info"
+    info.unlink(missing_ok=True)
+    os.symlink("/dev/zero", info)
+    assert read_lock_info(datadir.root) is None
