@@ -157,6 +157,11 @@ def test_datetimes_are_taken_as_their_date_and_time():
     assert era.parse_date(moment) == dt.date(2022, 3, 15)
     assert era.parse_hhmm(moment) == dt.time(17, 30, 45)
     assert era.format_time(dt.time(0, 0)) == "午前0時" and era.format_time("12:05") == "午後0時5分"
+    assert era.format_time("0:30") == "午前0時30分" and era.format_time("00:00:00") == "午前0時"
+    assert era.format_time("23:59:59") == "午後11時59分"
+    for impossible in ("24:00", "12:60", "12:00:60", "-1:00"):
+        with pytest.raises(ValueError):
+            era.parse_hhmm(impossible)
     assert era.fiscal_year_label(1868) == "明治元年度" and era.fiscal_year_label(1926) == "昭和元年度"
     assert era.fiscal_year_label(1925) == "大正14年度"
     with pytest.raises(ValueError):
