@@ -126,6 +126,7 @@ def atomic_write(
     notes nothing depends on, like the lock's ``lock.info``).
     """
     path = Path(path)
+    _refuse_a_special_file(path)
     temp: Path | None = None
     replaced = False
     try:
@@ -150,6 +151,18 @@ def atomic_write(
     finally:
         if temp is not None and not replaced:
             _remove_quietly(temp)
+
+
+def _refuse_a_special_file(path: Path) -> None:
+    """Never replace a device, a pipe or a socket with a file (``-o /dev/null`` as root replaced the device)."""
+    from storage.errors import SpecialFileError
+
+    try:
+        info = os.stat(path)
+    except OSError:
+        return  # nothing there (or nothing we can see): the write says what is wrong
+    if not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
+        raise SpecialFileError(path)
 
 
 def atomic_write_bytes(path: Path | str, data: bytes, *, private: bool = True, durable: bool = True) -> None:

@@ -316,9 +316,12 @@ def _check_member(member: str, data: bytes) -> None:
 
 
 def _open_zip(src: Path):
+    import stat
     import zipfile
 
     try:
+        if not stat.S_ISREG(os.stat(src).st_mode):  # /dev/zero was read until the memory ran out
+            raise RestoreRefusedError(src, "ふつうのファイルではありません(装置やパイプなど)")
         return zipfile.ZipFile(src)
     except FileNotFoundError:
         raise RestoreRefusedError(src, "ファイルが見つかりません") from None

@@ -51,8 +51,10 @@ def write_draft(path: Path, text: str) -> None:
 
 def read_draft(path: Path) -> str | None:
     """The draft's text; ``None`` if there is none or it cannot be read (a draft is expendable)."""
+    from storage.limits import open_data_file
+
     try:
-        with open(path, "rb") as handle:
+        with open_data_file(path) as handle:  # not through a link, not a device, not a huge file
             return decode_draft(handle.read())
     except (OSError, ValueError):
         return None

@@ -14,6 +14,8 @@ from pathlib import Path
 
 #: Appended to a failed save: the in-memory meeting (and the entry bar) is intact.
 _NOT_LOST = "入力中の文章は消えていません。"
+#: The same on the command line, which has no entry bar: every write is atomic.
+_NOTHING_HALF_WRITTEN = "書きかけのファイルは残していません(どのファイルも前のままか、書き終えたものです)。"
 
 
 class StorageError(Exception):
@@ -25,6 +27,10 @@ class StorageError(Exception):
         self.path = Path(path) if path is not None else None
 
     def __str__(self) -> str:
+        return self.message
+
+    def for_command_line(self) -> str:
+        """The message in the command line's words (no entry bar, no "open again"): the same unless a subclass says otherwise."""
         return self.message
 
 
@@ -91,6 +97,9 @@ class DataDirLockedError(StorageError):
             path=root,
         )
 
+    def for_command_line(self) -> str:
+        return self.message.replace("そちらを終了してから開き直してください。", "そちらを終了してから、もう一度コマンドを実行してください。")
+
 
 def _describe_owner(owner: dict | None) -> str:
     if not owner:
@@ -120,9 +129,15 @@ class WriteFailedError(StorageError, OSError):
     def __init__(self, path: Path | str, error: OSError) -> None:
         StorageError.__init__(self, _write_failure_message(Path(path), error), path=path)
         self.error = error
+        self._write_path = Path(path)
         self.errno = error.errno
         self.strerror = error.strerror
         self.filename = str(path)
+
+    def for_command_line(self) -> str:
+        if self.message != _write_failure_message(self._write_path, self.error):
+            return self.message  # a message of its own (a subclass's): no editor words in it
+        return _write_failure_message(self._write_path, self.error, command_line=True)
 
 
 def os_error_reason(error: OSError) -> str:
@@ -157,32 +172,35 @@ def user_message(error: BaseException) -> str:
     return str(error)
 
 
-def _write_failure_message(path: Path, error: OSError) -> str:
+def _write_failure_message(path: Path, error: OSError, *, command_line: bool = False) -> str:
+    """Why a write failed and what to do; ``command_line``: in the words of a command (run it again) rather than the editor's."""
+    again = "もう一度同じコマンドを実行してください" if command_line else "もう一度保存してください"
+    kept = _NOTHING_HALF_WRITTEN if command_line else _NOT_LOST
     code = error.errno
     if code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
         return (
             f"ディスクの空きがありません(「{path}」に保存できませんでした)。"
-            f"空きを作ってからもう一度保存してください。{_NOT_LOST}"
+            f"空きを作ってから{again}。{kept}"
         )
     if code == errno.EROFS:
         return (
             f"「{path}」は読み取り専用の場所にあるため保存できません。"
             "書き込める場所をデータフォルダに指定してください(--data-dir または KAIGIROKU_DATA_DIR)。"
-            f"{_NOT_LOST}"
+            f"{kept}"
         )
     if code in (errno.EACCES, errno.EPERM):
         return (
             f"「{path}」に書き込む権限がありません。"
             "フォルダの権限を確かめるか、別のデータフォルダを指定してください(--data-dir または KAIGIROKU_DATA_DIR)。"
-            f"{_NOT_LOST}"
+            f"{kept}"
         )
     if code == errno.ENOENT:
         return (
             f"保存先のフォルダ「{path.parent}」が見つかりません"
             "(USBメモリを抜いたか、フォルダが移動・削除された可能性があります)。"
-            f"フォルダを元に戻してからもう一度保存してください。{_NOT_LOST}"
+            f"フォルダを元に戻してから{again}。{kept}"
         )
-    return f"「{path}」に保存できませんでした({os_error_reason(error)})。もう一度保存してください。{_NOT_LOST}"
+    return f"「{path}」に保存できませんでした({os_error_reason(error)})。{again}。{kept}"
 
 
 class LinkRefusedError(WriteFailedError):
@@ -203,6 +221,21 @@ class LinkRefusedError(WriteFailedError):
             "リンクを消すか本物のフォルダ・ファイルに置き換えてから、もう一度行ってください。"
         )
         self.args = (self.message,)
+
+
+class SpecialFileError(WriteFailedError):
+    """The file to write is a device, a pipe or a socket: it would be replaced by a plain file."""
+
+    def __init__(self, path: Path | str) -> None:
+        super().__init__(path, OSError(errno.EINVAL, os.strerror(errno.EINVAL)))
+        self.message = (
+            f"「{path}」はふつうのファイルではありません(装置やパイプなど)。"
+            "置き換えると壊れるため、書き込みませんでした。保存するファイルの名前を指定してください。"
+        )
+        self.args = (self.message,)
+
+    def for_command_line(self) -> str:
+        return self.message + "(画面に出すだけなら -o を付けずに実行します。)"
 
 
 class UnknownMeetingError(StorageError):

@@ -11,6 +11,7 @@ beyond the limit.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Callable
@@ -76,3 +77,38 @@ def read_file_at_most(path: Path | str, limit: int = MAX_FILE_BYTES) -> bytes:
         if stat.S_ISREG(info.st_mode) and info.st_size > limit:
             raise TooLargeError(path, limit, info.st_size)
         return read_at_most(handle, path, limit)
+
+
+def open_data_file(path: Path | str) -> BinaryIO:
+    """Open a file of the data folder for reading: never through a link, only a regular file within the limit.
+
+    A meeting file planted as a link (to ``/dev/zero``, or to a file outside)
+    would be read without end, or bring outside data in. Raises
+    :class:`FileNotFoundError`, :class:`~storage.errors.LinkRefusedError` for a
+    link, :class:`ValueError` with the Japanese reason for a device, a pipe or
+    a file over :data:`MAX_FILE_BYTES`, and :class:`OSError` as ``open`` does.
+    """
+    from storage.errors import LinkRefusedError
+
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    if not getattr(os, "O_NOFOLLOW", 0) and os.path.islink(path):
+        raise LinkRefusedError(path)
+    try:
+        fd = os.open(path, flags)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise LinkRefusedError(path) from None
+        raise
+    handle = os.fdopen(fd, "rb")
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError("通常のファイルではありません(装置やパイプなど)")
+        if info.st_size > MAX_FILE_BYTES:
+            raise ValueError(f"大きすぎます({_megabytes(info.st_size)}、上限は {_megabytes(MAX_FILE_BYTES)})")
+    except BaseException:
+        handle.close()
+        raise
+    return handle

@@ -61,8 +61,10 @@ else:
 
 def read_lock_info(root: Path | str) -> dict | None:
     """What the holder of the lock wrote about itself, or ``None``."""
+    from storage.limits import open_data_file
+
     try:
-        with open(Path(root) / LOCK_INFO_FILE, "rb") as handle:
+        with open_data_file(Path(root) / LOCK_INFO_FILE) as handle:  # not through a link, not a device
             info = json.loads(handle.read().decode("utf-8"))
     except (OSError, ValueError):
         return None

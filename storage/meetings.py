@@ -81,6 +81,7 @@ from minutes.model import (
 from storage.atomic import atomic_write_bytes
 from storage.errors import DamagedFileError, StorageError
 from storage.journal import Journal, journal_path, read_records, replay, splice_record
+from storage.limits import open_data_file
 from storage.tinystore import (
     KIND_MEETING,
     BackupFinder,
@@ -389,7 +390,7 @@ def _read_file(path: Path, backup_finder: BackupFinder | None) -> tuple[Meeting,
     """The meeting in the file (without its journal), its journal number, the identity of the file read,
     and its schema version."""
     try:
-        with open(path, "rb") as handle:
+        with open_data_file(path) as handle:  # never through a link, never a device or a huge file
             identity = _identity(os.fstat(handle.fileno()))
             try:
                 meeting, folded, version = _meeting_from_lines(iter(handle), path, backup_finder)
@@ -398,6 +399,10 @@ def _read_file(path: Path, backup_finder: BackupFinder | None) -> tuple[Meeting,
                 handle.seek(0)
                 raw = handle.read()
     except FileNotFoundError:
+        raise
+    except ValueError as error:
+        raise DamagedFileError(path, str(error), backup_finder() if backup_finder else None) from None
+    except StorageError:  # a link (LinkRefusedError): said as it is
         raise
     except OSError:
         identity = None

@@ -132,10 +132,16 @@ def decode_document(
 
 def read_file_once(path: Path, backup_finder: BackupFinder | None = None) -> bytes:
     """The bytes of ``path``; an unreadable file (but not a missing one) is a :class:`DamagedFileError`."""
+    from storage.limits import open_data_file
+
     try:
-        with open(path, "rb") as handle:
+        with open_data_file(path) as handle:
             return handle.read()
     except FileNotFoundError:
+        raise
+    except ValueError as error:  # a device, a pipe, a file too large to be ours
+        raise DamagedFileError(path, str(error), backup_finder() if backup_finder else None) from None
+    except StorageError:  # a link (LinkRefusedError): said as it is
         raise
     except IsADirectoryError:
         raise DamagedFileError(path, "ファイルではなくフォルダです", backup_finder() if backup_finder else None) from None

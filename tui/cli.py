@@ -173,8 +173,12 @@ def _write_out(text: str | bytes, output: str | None, encoding: str = "utf-8", *
         from storage.atomic import atomic_write_bytes
 
         target = Path(output)
+        from storage.errors import SpecialFileError
+
         try:
             atomic_write_bytes(target, data, private=False)
+        except SpecialFileError as error:
+            raise CommandError(error.for_command_line()) from None
         except OSError as error:
             from storage.errors import os_error_reason
 
@@ -209,7 +213,7 @@ def _read_interchange(path_text: str):
     try:
         return read_interchange_file(path_text)
     except InterchangeFileError as error:
-        raise CommandError(error.message) from None
+        raise CommandError(error.for_command_line()) from None
 
 
 def _looks_like_file(target: str) -> bool:
@@ -247,7 +251,7 @@ def _load_for_export(args: argparse.Namespace):
     try:
         return datadir.load_meeting(args.target)
     except StorageError as error:
-        raise CommandError(error.message) from None
+        raise CommandError(error.for_command_line()) from None
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -282,7 +286,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         data, replaced = encode_export(text, args.encoding, args.newline, args.replace)
     except (UnencodableError, BadMarkError) as error:
-        raise CommandError(error.message) from None
+        raise CommandError(error.for_command_line()) from None
     if args.output:
         _data_dir(args).refuse_inside(args.output)  # never over a meeting file or the library
     _write_out(data, args.output, args.encoding, json=args.format == "json")
@@ -341,7 +345,7 @@ def cmd_open(args: argparse.Namespace) -> int:
     try:
         exists = is_valid_meeting_id(args.id) and datadir.meeting_path(args.id).is_file()
     except StorageError as error:
-        raise CommandError(error.message) from None
+        raise CommandError(error.for_command_line()) from None
     if not exists:
         raise CommandError(UnknownMeetingError(args.id, datadir.root).message)
     return _run_app(args, args.id)
@@ -390,7 +394,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"kaigiroku: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except StorageError as error:
-        print(f"kaigiroku: {error.message}", file=sys.stderr)
+        print(f"kaigiroku: {error.for_command_line()}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("kaigiroku: 中断しました。", file=sys.stderr)

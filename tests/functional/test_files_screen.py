@@ -347,7 +347,12 @@ async def test_a_second_copy_exports_and_backs_up_but_refuses_to_import_like_the
     try:
         code, _, err = cli("import", source)
         assert code == 1
-        locked = cli_message(err)
+        # The same refusal, each in its own words for the next step: the command says to run
+        # it again, the app (read-only until it is opened again) to open it again.
+        assert "そちらを終了してから、もう一度コマンドを実行してください。" in cli_message(err)
+        locked = cli_message(err).replace(
+            "そちらを終了してから、もう一度コマンドを実行してください。", "そちらを終了してから開き直してください。"
+        )
         code, _, restore_err = cli("restore", tmp_path / "x.zip")
         app = make_app(root, meeting_id)
         async with app.run_test(size=SIZE) as pilot:

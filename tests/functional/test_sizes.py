@@ -9,12 +9,15 @@ memory limit ended in a Python traceback; a 1 MB zip whose member unpacks to
 from __future__ import annotations
 
 import io
+import os
+import stat
 import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 
+from storage import DataDir
 from storage.limits import MAX_FILE_BYTES
 from tests.conftest import base_env, cli_command, snapshot
 
@@ -117,3 +120,31 @@ def test_files_at_the_limit_still_read(tmp_path):
     assert read_file_at_most(path, limit=1000) == b"x" * 1000
     with pytest.raises(TooLargeError):
         read_file_at_most(path, limit=999)
+
+
+@pytest.mark.parametrize("command", ["export", "backup"])
+def test_a_device_or_a_pipe_given_as_the_file_to_write_is_never_replaced(folder, tmp_path, home, command):
+    # ``export -o /dev/null`` run as root replaced the device with a plain file (the atomic
+    # write renames a new file over the target); a named pipe is the harmless stand-in here.
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    meeting_id = DataDir(folder).list_meetings()[0]["id"]
+    args = ["export", meeting_id, "-o", str(pipe)] if command == "export" else ["backup", "-o", str(pipe)]
+    code, _, err = limited_cli(["--data-dir", str(folder), *args], home, tmp_path)
+    assert code == 1 and "Traceback" not in err
+    assert "ふつうのファイルではありません" in err and "-o を付けずに" in err, err
+    assert stat.S_ISFIFO(os.lstat(pipe).st_mode)
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+@pytest.mark.parametrize("source", ["/dev/zero", "pipe"])
+def test_restore_from_a_device_or_a_pipe_is_refused_at_once(folder, tmp_path, home, source):
+    # zipfile read /dev/zero until the memory ran out (the process was killed).
+    if source == "pipe":
+        source = str(tmp_path / "pipe")
+        os.mkfifo(source)
+    before = snapshot(folder)
+    code, _, err = limited_cli(["--data-dir", str(folder), "restore", source], home, tmp_path)
+    assert code == 1 and "Traceback" not in err
+    assert "ふつうのファイルではありません" in err, err
+    assert snapshot(folder) == before

@@ -149,3 +149,48 @@ def test_the_data_folder_itself_may_be_a_link(tmp_path):
         store.close()
         datadir.save_draft(meeting_id, "下書き")
     assert (real / "meetings" / f"{meeting_id}.json").is_file()
+
+
+@pytest.mark.parametrize("target", ["outside", "/dev/zero"])
+def test_a_meeting_file_planted_as_a_link_is_not_read_through(folders, target):
+    # A link to a file outside would bring its text in; one to /dev/zero would be read without end.
+    datadir, meeting_id, outside = folders
+    path = datadir.meeting_path(meeting_id)
+    real = path.read_bytes()
+    path.unlink()
+    os.symlink(outside / "keep.txt" if target == "outside" else target, path)
+    for read in (lambda: datadir.load_meeting(meeting_id), lambda: datadir.open_meeting(meeting_id)):
+        with pytest.raises(StorageError) as caught:
+            read()
+        assert_refused_naming(caught.value, path)
+    path.unlink()
+    path.write_bytes(real)
+    assert datadir.load_meeting(meeting_id).agenda
+
+
+def test_a_meeting_file_too_large_to_be_ours_is_named_and_not_read(folders):
+    from storage.errors import DamagedFileError
+    from storage.limits import MAX_FILE_BYTES
+
+    datadir, meeting_id, outside = folders
+    path = datadir.meeting_path(meeting_id)
+    with open(path, "r+b") as handle:
+        handle.truncate(MAX_FILE_BYTES + 1)
+    with pytest.raises(DamagedFileError) as caught:
+        datadir.load_meeting(meeting_id)
+    assert "大きすぎます" in caught.value.message and str(path) in caught.value.message
+
+
+def test_a_draft_or_lock_note_planted_as_a_link_to_a_device_is_ignored(folders):
+    # Both are notes the app can do without: read as "none", never read without end.
+    from storage.lock import read_lock_info
+
+    datadir, meeting_id, outside = folders
+    drafts = datadir.root / "drafts"
+    drafts.mkdir(exist_ok=True)
+    os.symlink("/dev/zero", drafts / f"{meeting_id}.json")
+    assert datadir.load_draft(meeting_id) is None
+    info = datadir.root / "lock.info"
+    info.unlink(missing_ok=True)
+    os.symlink("/dev/zero", info)
+    assert read_lock_info(datadir.root) is None

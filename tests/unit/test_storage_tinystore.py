@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import os
 import json
 from pathlib import Path
 
@@ -25,7 +26,15 @@ def count_reads(monkeypatch, path: Path) -> list[str]:
             opened.append(args[0] if args else kwargs.get("mode", "r"))
         return real_open(file, *args, **kwargs)
 
+    real_os_open = os.open
+
+    def counting_os_open(file, flags, *args, **kwargs):  # (data files are opened with O_NOFOLLOW)
+        if isinstance(file, (str, Path)) and Path(file) == path and not flags & (os.O_WRONLY | os.O_RDWR):
+            opened.append("rb")
+        return real_os_open(file, flags, *args, **kwargs)
+
     monkeypatch.setattr(builtins, "open", counting_open)
+    monkeypatch.setattr(os, "open", counting_os_open)
     return opened
 
 

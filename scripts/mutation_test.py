@@ -1,0 +1,451 @@
+"""Mutation testing: put one-line faults into the code, one at a time, and see whether the tests notice.
+
+    python scripts/mutation_test.py                      # every target below
+    python scripts/mutation_test.py storage/journal.py   # some of them
+    python scripts/mutation_test.py --jobs 2 --budget 1800 --json mutants.json
+
+A small harness of our own (no dependency): each fault ("mutant") is made on
+the module's syntax tree, and the module's tests (:data:`TARGETS`) run against
+it in a forked child that imports the faulty module from memory; nothing is
+written to the source tree. A mutant is *killed* when a test fails (or the
+tests take over ``--timeout``), and *survives* when they all pass: a survivor
+is a fault the tests cannot see, so it gets a test, or an explanation of why it
+cannot change behaviour (:data:`EXPLAINED`, and the README).
+
+Faults made (each once per place):
+
+- a statement in a function deleted (``pass`` instead): a missing fsync,
+  close, flush, check, ``continue``…;
+- a comparison turned (``<`` ↔ ``<=``, ``>`` ↔ ``>=``, ``==`` ↔ ``!=``,
+  ``in`` ↔ ``not in``, ``is`` ↔ ``is not``), ``and`` ↔ ``or``, a ``not``
+  dropped, ``+`` ↔ ``-``, ``*`` → ``//``;
+- an int constant plus one, ``True`` ↔ ``False``;
+- one exception type dropped from an ``except (A, B)``;
+- one character dropped from a set of characters (``frozenset("…")``).
+
+Exit status 0 when every survivor is explained, 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import copy
+import importlib.abc
+import importlib.machinery
+import json
+import os
+import signal
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+_STORAGE_TESTS = ["tests/unit/test_storage_support.py"]
+
+#: Module → the tests that guard it, the most telling first (``-x`` stops at the first failure).
+TARGETS: dict[str, list[str]] = {
+    "minutes/votes.py": ["tests/unit/test_rules_by_hand.py", "tests/unit/test_votes.py"],
+    "minutes/kinsoku.py": ["tests/unit/test_rules_by_hand.py"],
+    "minutes/era.py": ["tests/unit/test_rules_by_hand.py", "tests/unit/test_era.py"],
+    "storage/journal.py": [
+        "tests/unit/test_durability_steps.py", "tests/unit/test_storage_journal.py", "tests/unit/test_storage_links.py",
+    ],
+    "storage/atomic.py": [
+        "tests/unit/test_durability_steps.py", "tests/unit/test_storage_atomic.py", "tests/unit/test_storage_links.py",
+        "tests/unit/test_private_files.py",
+    ],
+    "storage/limits.py": ["tests/functional/test_sizes.py", "tests/unit/test_storage_backups.py"],
+    "storage/drafts.py": ["tests/unit/test_storage_datadir.py", "tests/unit/test_storage_links.py"],
+    "storage/paths.py": ["tests/unit/test_storage_datadir.py", "tests/unit/test_storage_support.py"],
+    "storage/lock.py": ["tests/unit/test_storage_lock.py", "tests/unit/test_storage_links.py"],
+    "storage/errors.py": [
+        "tests/unit/test_storage_support.py", "tests/functional/test_command_line_words.py",
+        "tests/unit/test_storage_atomic.py", "tests/unit/test_storage_lock.py",
+    ],
+    "storage/interchange_files.py": ["tests/functional/test_sizes.py", "tests/unit/test_hostile_input.py"],
+    "storage/tinystore.py": ["tests/unit/test_storage_tinystore.py", "tests/unit/test_storage_meetings.py"],
+    "storage/library.py": ["tests/unit/test_storage_datadir.py", "tests/unit/test_storage_tinystore.py"],
+    "storage/committees.py": ["tests/unit/test_storage_datadir.py", "tests/functional/test_committees.py"],
+    "storage/backups.py": [
+        "tests/unit/test_storage_backups.py", "tests/unit/test_storage_links.py", "tests/functional/test_sizes.py",
+    ],
+    "storage/trash.py": ["tests/unit/test_storage_trash.py", "tests/unit/test_storage_links.py"],
+    "storage/meetings.py": ["tests/unit/test_storage_meetings.py", "tests/unit/test_storage_journal.py"],
+    "storage/search.py": ["tests/unit/test_storage_search.py", "tests/unit/test_durability_steps.py"],
+    "storage/datadir.py": [
+        "tests/unit/test_storage_datadir.py", "tests/unit/test_storage_backups.py", "tests/unit/test_storage_journal.py",
+        "tests/unit/test_storage_links.py",
+    ],
+}
+
+#: Survivors that cannot change what a user sees or gets: (file, part of the line's code, part of the
+#: change, why). Each was looked at; a fault a test could see gets a test instead.
+EXPLAINED: list[tuple[str, str, str, str]] = [
+    ("minutes/votes.py", "return DISAPPROVE", "delete",
+     "two thirds not reached, without its own 'return 不承認': the unanimous branch below answers 不承認 too "
+     "(no 承認, or a 反対 that kept two thirds out of reach)"),
+    ("minutes/era.py", "0 <= hour <= 23", "",
+     "datetime.time() refuses the same impossible times with the same ValueError; the check only words it"),
+    ("minutes/era.py", "name, start = ERAS[0]", "",
+     "a dead first value: the loop below always assigns (the date was checked to be on or after 明治元年)"),
+    ("storage/journal.py", 'getattr(os, "O_NOFOLLOW", 0)', "constant",
+     "the default is for an OS without O_NOFOLLOW; POSIX has the flag (the Windows branch is tested by "
+     "setting _NOFOLLOW to 0)"),
+    ("storage/journal.py", 'getattr(os, "O_BINARY", 0)', "constant",
+     "POSIX has no O_BINARY: the default 1 is O_WRONLY, already among the append flags"),
+    ("storage/journal.py", "error.errno == errno.ELOOP", "",
+     "without this early answer, os.path.islink gives the same one for a link at the journal's place"),
+    ("storage/atomic.py", '"O_BINARY", "O_NOFOLLOW", "O_CLOEXEC"', "",
+     "O_EXCL already refuses any existing name, a link included; O_BINARY is Windows only; O_CLOEXEC "
+     "matters only if a child process starts during a write (the app starts none)"),
+    ("storage/atomic.py", "flags |= getattr(os, name, 0)", "",
+     "as above: O_EXCL refuses a link; the default 1 is O_WRONLY, already set"),
+    ("storage/atomic.py", 'getattr(os, "O_DIRECTORY", 0)', "constant",
+     "POSIX has O_DIRECTORY: the default is never used"),
+    ("storage/atomic.py", "if POSIX:", "delete: if POSIX:\n",
+     "the Windows retry loop then runs on POSIX: its first os.replace succeeds, the same result"),
+    ("storage/atomic.py", "replaced = True", "",
+     "after the rename the temporary name is gone: removing it again is a quiet no-op"),
+    ("storage/atomic.py", "if temp is not None and not replaced", "",
+     "after the rename the temporary name is gone: removing it again is a quiet no-op"),
+    ("storage/atomic.py", "if current.parent == current", "",
+     "reached only when not even the root folder exists"),
+    ("storage/atomic.py", "isjunction", "", "junctions are Windows folder links (Python 3.12+); POSIX has none"),
+    ("storage/atomic.py", "return bool(checker and checker(path))", "",
+     "junctions are Windows folder links (Python 3.12+); POSIX has none"),
+    ("storage/atomic.py", "if within is not None and missing", "",
+     "a second look for a link planted between two mkdir calls of one write: not reproducible without a race"),
+    ("storage/atomic.py", "check_real_folders(path, within)  # (a link planted", "",
+     "a second look for a link planted between two mkdir calls of one write: not reproducible without a race"),
+]
+
+
+def explanation(mutant: "Mutant") -> str | None:
+    change = f"{mutant.kind}: {mutant.detail}"
+    for file, code, part, why in EXPLAINED:
+        if mutant.file == file and code in mutant.code and (not part or part.rstrip("\n") in change):
+            if part.endswith("\n") and change != part.rstrip("\n"):
+                continue
+            return why
+    return None
+
+
+_SWAP_COMPARE = {
+    ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt, ast.Eq: ast.NotEq, ast.NotEq: ast.Eq,
+    ast.In: ast.NotIn, ast.NotIn: ast.In, ast.Is: ast.IsNot, ast.IsNot: ast.Is,
+}
+_SWAP_BINOP = {ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.FloorDiv}
+_DELETABLE = (
+    ast.Expr, ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return, ast.Raise, ast.Continue, ast.Break,
+    ast.If, ast.For, ast.While, ast.With, ast.Try, ast.Delete,
+)
+
+
+@dataclass
+class Mutant:
+    file: str
+    line: int
+    kind: str
+    detail: str
+    index: int  # the place among the module's mutation points
+    code: str = ""  # the line of source the fault is put into
+    status: str = "pending"  # killed, survived, timeout, explained
+    seconds: float = 0.0
+
+    @property
+    def key(self) -> str:
+        """Names the fault by its file, its line's code and what it changes (not by line number: code moves)."""
+        return f"{self.file} | {self.code} | {self.kind}: {self.detail}"
+
+
+class _Mutator(ast.NodeTransformer):
+    """Walks a module; at ``target`` (the n-th mutation point) applies the fault, else counts points."""
+
+    def __init__(self, target: int | None = None) -> None:
+        self.target = target
+        self.count = 0
+        self.points: list[tuple[int, str, str]] = []
+        self.in_function = 0
+
+    def _point(self, node: ast.AST, kind: str, detail: str) -> bool:
+        """Register a mutation point; True when it is the one to apply."""
+        self.points.append((getattr(node, "lineno", 0), kind, detail))
+        hit = self.count == self.target
+        self.count += 1
+        return hit
+
+    def visit_FunctionDef(self, node):
+        self.in_function += 1
+        node = self._statements(node)
+        self.in_function -= 1
+        return node
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def _statements(self, node):
+        for field in ("body", "orelse", "finalbody"):
+            body = getattr(node, field, None)
+            if not isinstance(body, list):
+                continue
+            new_body = []
+            for index, statement in enumerate(body):
+                docstring = index == 0 and isinstance(statement, ast.Expr) and isinstance(
+                    getattr(statement, "value", None), ast.Constant) and isinstance(statement.value.value, str)
+                if self.in_function and isinstance(statement, _DELETABLE) and not docstring:
+                    text = ast.unparse(statement).split("\n")[0][:60]
+                    if self._point(statement, "delete", text):
+                        new_body.append(ast.copy_location(ast.Pass(), statement))
+                        continue
+                new_body.append(self.visit(statement))
+            setattr(node, field, new_body)
+        for handler in getattr(node, "handlers", []) or []:
+            self.visit(handler)
+        for name in ("test", "iter", "items"):
+            value = getattr(node, name, None)
+            if isinstance(value, ast.AST):
+                setattr(node, name, self.visit(value))
+            elif isinstance(value, list):
+                setattr(node, name, [self.visit(v) for v in value])
+        return node
+
+    def generic_visit(self, node):
+        if isinstance(node, (ast.If, ast.For, ast.While, ast.With, ast.Try, ast.ExceptHandler)):
+            return self._statements(node) if not isinstance(node, ast.ExceptHandler) else self._handler(node)
+        return super().generic_visit(node)
+
+    def _handler(self, node: ast.ExceptHandler):
+        if isinstance(node.type, ast.Tuple) and len(node.type.elts) > 1:
+            for index, element in enumerate(list(node.type.elts)):
+                if self._point(node, "except", f"drop {ast.unparse(element)}"):
+                    node.type.elts = node.type.elts[:index] + node.type.elts[index + 1:]
+                    break
+        return self._statements(node)
+
+    def visit_Compare(self, node):
+        self.generic_visit(node)
+        for index, op in enumerate(node.ops):
+            swap = _SWAP_COMPARE.get(type(op))
+            if swap and self._point(node, "compare", f"{type(op).__name__} → {swap.__name__}"):
+                node.ops[index] = swap()
+        return node
+
+    def visit_BoolOp(self, node):
+        self.generic_visit(node)
+        if self._point(node, "boolop", "and ↔ or"):
+            node.op = ast.Or() if isinstance(node.op, ast.And) else ast.And()
+        return node
+
+    def visit_UnaryOp(self, node):
+        self.generic_visit(node)
+        if isinstance(node.op, ast.Not) and self._point(node, "not", "drop not"):
+            return node.operand
+        return node
+
+    def visit_BinOp(self, node):
+        self.generic_visit(node)
+        swap = _SWAP_BINOP.get(type(node.op))
+        if swap and not _is_string_concat(node) and self._point(node, "binop", f"{type(node.op).__name__} → {swap.__name__}"):
+            node.op = swap()
+        return node
+
+    def visit_Constant(self, node):
+        value = node.value
+        if isinstance(value, bool):
+            if self._point(node, "constant", f"{value} → {not value}"):
+                return ast.copy_location(ast.Constant(not value), node)
+        elif isinstance(value, int):
+            if self._point(node, "constant", f"{value} → {value + 1}"):
+                return ast.copy_location(ast.Constant(value + 1), node)
+        return node
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        if isinstance(node.func, ast.Name) and node.func.id == "frozenset" and node.args:
+            node.args[0] = self._character_set(node.args[0])
+        return node
+
+    def _character_set(self, argument):
+        pieces = argument.values if isinstance(argument, ast.JoinedStr) else None
+        if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
+            text = argument.value
+            for index, character in enumerate(text):
+                if self._point(argument, "charset", f"drop {character!r}"):
+                    return ast.copy_location(ast.Constant(text[:index] + text[index + 1:]), argument)
+        return argument if pieces is None else argument
+
+
+def _is_string_concat(node: ast.BinOp) -> bool:
+    return any(isinstance(side, (ast.Constant, ast.JoinedStr)) and isinstance(getattr(side, "value", ""), str)
+               for side in (node.left, node.right))
+
+
+def mutants_of(file: str) -> tuple[str, list[Mutant]]:
+    source = (REPO / file).read_text(encoding="utf-8")
+    counter = _Mutator()
+    counter.visit(ast.parse(source))
+    lines = source.splitlines()
+    return source, [
+        Mutant(file, line, kind, detail, index, lines[line - 1].strip() if 0 < line <= len(lines) else "")
+        for index, (line, kind, detail) in enumerate(counter.points)
+    ]
+
+
+def mutated_source(source: str, index: int) -> str:
+    tree = ast.parse(source)
+    mutator = _Mutator(index)
+    tree = mutator.visit(tree)
+    ast.fix_missing_locations(tree)
+    return ast.unparse(tree)
+
+
+class _Loader(importlib.machinery.SourceFileLoader):
+    def __init__(self, fullname: str, path: str, source: str) -> None:
+        super().__init__(fullname, path)
+        self.mutated = source
+
+    def get_code(self, fullname):  # never a cached .pyc of the real module
+        return compile(self.mutated, self.path, "exec", dont_inherit=True)
+
+
+class _Finder(importlib.abc.MetaPathFinder):
+    def __init__(self, module: str, path: Path, source: str) -> None:
+        self.module, self.path, self.source = module, path, source
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname != self.module:
+            return None
+        return importlib.util.spec_from_loader(fullname, _Loader(fullname, str(self.path), self.source), origin=str(self.path))
+
+
+def _module_name(file: str) -> str:
+    return file[:-3].replace("/", ".").removesuffix(".__init__")
+
+
+def _run_child(mutant: Mutant, source: str, tests: list[str], timeout: float, basetemp: str) -> None:
+    """In the forked child: import the faulty module from memory, run the tests, exit with their status."""
+    import importlib.util  # noqa: F401  (spec_from_loader)
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    signal.alarm(int(timeout))
+    sys.meta_path.insert(0, _Finder(_module_name(mutant.file), REPO / mutant.file, source))
+    import pytest
+
+    code = pytest.main([
+        *tests, "-x", "-q", "-p", "no:randomly", "--basetemp", basetemp,
+        "-W", "ignore", "--no-header",
+    ])
+    os._exit(int(code))
+
+
+def run(mutants: list[Mutant], sources: dict[str, str], jobs: int, timeout: float, budget: float | None,
+        progress: bool) -> None:
+    import importlib.util  # noqa: F401
+
+    # Loaded once here, shared by every child (a fork copies them): the tests' start is short.
+    import pytest  # noqa: F401
+    import textual.app  # noqa: F401
+    import tinydb  # noqa: F401
+    import hypothesis  # noqa: F401
+
+    os.chdir(REPO)
+    sys.path.insert(0, str(REPO))
+    started = time.monotonic()
+    queue = list(mutants)
+    running: dict[int, tuple[Mutant, float, str]] = {}
+    with tempfile.TemporaryDirectory(prefix="mutants-") as scratch:
+        while queue or running:
+            while queue and len(running) < jobs and (budget is None or time.monotonic() - started < budget):
+                mutant = queue.pop(0)
+                source = mutated_source(sources[mutant.file], mutant.index)
+                basetemp = os.path.join(scratch, str(mutant.index) + mutant.file.replace("/", "_"))
+                pid = os.fork()
+                if pid == 0:  # pragma: no cover (the child)
+                    try:
+                        _run_child(mutant, source, TARGETS[mutant.file], timeout, basetemp)
+                    finally:
+                        os._exit(3)
+                running[pid] = (mutant, time.monotonic(), basetemp)
+            if not running:
+                break
+            pid, status = os.wait()
+            mutant, since, _ = running.pop(pid)
+            mutant.seconds = round(time.monotonic() - since, 2)
+            if os.WIFSIGNALED(status):
+                mutant.status = "timeout"
+            else:
+                code = os.WEXITSTATUS(status)
+                mutant.status = "survived" if code == 0 else "killed"
+            if mutant.status == "survived" and explanation(mutant):
+                mutant.status = "explained"
+            if progress:
+                mark = {"killed": ".", "timeout": "T", "survived": "S", "explained": "e"}[mutant.status]
+                print(mark, end="", flush=True)
+    if progress:
+        print()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("files", nargs="*", help="modules to mutate (default: every target)")
+    parser.add_argument("--jobs", type=int, default=max(1, (os.cpu_count() or 2) - 0))
+    parser.add_argument("--timeout", type=float, default=120, help="seconds before a mutant's tests count as hung")
+    parser.add_argument("--budget", type=float, default=None, help="stop starting mutants after this many seconds")
+    parser.add_argument("--json", help="write every mutant and its fate here")
+    parser.add_argument("--list", action="store_true", help="only list the mutants")
+    parser.add_argument("--sample", type=int, default=None,
+                        help="run this many mutants drawn at random (seed 17) from the files: an estimate")
+    args = parser.parse_args(argv)
+    files = args.files or list(TARGETS)
+    unknown = [f for f in files if f not in TARGETS]
+    if unknown:
+        parser.error(f"no tests are listed for {unknown}: add them to TARGETS")
+    sources: dict[str, str] = {}
+    mutants: list[Mutant] = []
+    for file in files:
+        sources[file], found = mutants_of(file)
+        mutants += found
+    if args.sample is not None and args.sample < len(mutants):
+        import random
+
+        mutants = sorted(random.Random(17).sample(mutants, args.sample), key=lambda m: (m.file, m.index))
+    if args.list:
+        for mutant in mutants:
+            print(f"{mutant.file}:{mutant.line}  {mutant.key}")
+        print(f"{len(mutants)} mutants")
+        return 0
+    run(mutants, sources, args.jobs, args.timeout, args.budget, progress=True)
+    done = [m for m in mutants if m.status != "pending"]
+    print(f"{'module':32} {'mutants':>7} {'killed':>7} {'explained':>9} {'survived':>8} {'rate':>7}")
+    for file in files:
+        mine = [m for m in done if m.file == file]
+        if not mine:
+            continue
+        killed = sum(m.status in ("killed", "timeout") for m in mine)
+        explained = sum(m.status == "explained" for m in mine)
+        survived = sum(m.status == "survived" for m in mine)
+        print(f"{file:32} {len(mine):7} {killed:7} {explained:9} {survived:8} {killed / len(mine):7.1%}")
+    killed = sum(m.status in ("killed", "timeout") for m in done)
+    print(f"{'all':32} {len(done):7} {killed:7} {sum(m.status == 'explained' for m in done):9} "
+          f"{sum(m.status == 'survived' for m in done):8} {killed / max(1, len(done)):7.1%}")
+    not_run = len(mutants) - len(done)
+    if not_run:
+        print(f"({not_run} mutants not run: the budget ran out)")
+    survivors = [m for m in done if m.status == "survived"]
+    for mutant in survivors:
+        print(f"SURVIVED {mutant.file}:{mutant.line}  {mutant.key}")
+    for mutant in (m for m in done if m.status == "explained"):
+        print(f"explained {mutant.file}:{mutant.line}  {mutant.kind}: {mutant.detail} — {explanation(mutant)}")
+    if args.json:
+        Path(args.json).write_text(json.dumps([asdict(m) for m in mutants], ensure_ascii=False, indent=1),
+                                   encoding="utf-8")
+    return 1 if survivors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
