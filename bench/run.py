@@ -1,4 +1,4 @@
-"""kaigiroku's benchmark (issue #5): each figure against a baseline taken in the same run.
+"""kaigiroku's benchmark: each figure against a baseline taken in the same run.
 
 ::
 

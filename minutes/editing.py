@@ -4,9 +4,9 @@ Every change the clerk makes to the log (a new speech, an edit, a deletion, a
 move, a vote) goes through :class:`LogEditor`. Entries themselves are never
 mutated in place (an edit makes a new entry with the same ``uid``), so a
 change is kept as the splices it made: where in which item's log, the entries
-taken out and the entries put in. Undo makes the opposite splices. (A change
-used to keep a copy of each touched log before and after: at 10,000 entries
-in one item, 160 kB a keystroke and up to 80 MB for 500 undo steps; issue #5.)
+taken out and the entries put in. Undo makes the opposite splices. (A copy
+of each touched log before and after would take, at 10,000 entries in one
+item, 160 kB a keystroke and up to 80 MB for 500 undo steps.)
 
 The editor only changes the in-memory meeting and tells which items changed:
 saving them is the caller's job (the storage layer), and if saving fails the

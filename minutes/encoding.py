@@ -120,7 +120,7 @@ class UnencodableError(ValueError):
         self.encoding = encoding
         label = ENCODING_LABELS.get(encoding, encoding)
         if advice is None:
-            # (issue #6) UTF-8 cannot hold only a lone surrogate (a broken paste): no other encoding helps.
+            # UTF-8 cannot hold only a lone surrogate (a broken paste): no other encoding helps.
             rewrite = "文字を書き換えてください。" if encoding == "utf-8" else (
                 "文字を書き換えるか、--encoding utf-8 で書き出してください。"
             )

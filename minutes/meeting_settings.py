@@ -2,7 +2,7 @@
 
 Split from :mod:`minutes.committee` so that the minute-taking screen, which
 needs only these to draw its first frame, does not import the committee
-editor's model (issue #5); :mod:`minutes.committee` re-exports them.
+editor's model; :mod:`minutes.committee` re-exports them.
 """
 
 from __future__ import annotations

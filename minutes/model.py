@@ -183,7 +183,7 @@ class Person:
         return self.present and self.has_vote
 
 
-# Entries have __slots__: a full day's verbatim record is 10,000 of them (issue #5, memory).
+# Entries have __slots__: a full day's verbatim record is 10,000 of them.
 @dataclass(slots=True)
 class Speech:
     """One speaker turn: who spoke and what was said.

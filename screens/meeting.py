@@ -54,7 +54,7 @@ from tui.widgets.meeting_header import MeetingHeader
 from tui.widgets.speaker_log import SpeakerLog
 from tui.widgets.vote_pane import VotePane
 
-if TYPE_CHECKING:  # (issue #5) imported when first used: the first frame does not wait for them
+if TYPE_CHECKING:  # imported when first used: the first frame does not wait for them
     from minutes.editing import Change, LogEditor
     from minutes.phrases import Phrase
 
@@ -173,7 +173,7 @@ class MeetingScreen(Screen):
     def compose(self) -> ComposeResult:
         yield MeetingHeader(self.meeting, id="meeting-header")
         with Horizontal(id="panes"):
-            # The panes carry their own border and title (issue #5: a container
+            # The panes carry their own border and title (a container
             # around each cost the first frame about 5 ms of styling and drawing).
             agenda = AgendaPane(self.meeting, id="agenda", classes="pane")
             agenda.border_title = "議事"
@@ -243,7 +243,7 @@ class MeetingScreen(Screen):
 
     def on_mount(self) -> None:
         # After the first frame: the committee's settings, and the collector kept off
-        # the meeting's objects (issue #5: the frame comes first).
+        # the meeting's objects (the frame comes first).
         self.call_after_refresh(self._after_first_frame)
         self._update_speaker()
         self._show_item(self._initial_item())
@@ -478,7 +478,7 @@ class MeetingScreen(Screen):
                 self.speaker = ref
                 self._update_speaker()
 
-        from screens.speaker_picker import SpeakerPicker  # dialogs load when first used (issue #5)
+        from screens.speaker_picker import SpeakerPicker  # dialogs load when first used
 
         self.app.push_screen(SpeakerPicker(self.meeting, self.current_item), chosen)
 

@@ -168,7 +168,7 @@ class MeetingListScreen(Screen):
             self.rows = self._read_rows()
         self._fill(keep=None)
         self.table.focus()
-        self.call_after_refresh(settle_heap)  # the collector back on after the first frame (issue #5)
+        self.call_after_refresh(settle_heap)  # the collector back on after the first frame
 
     def on_screen_resume(self) -> None:
         # Pushing the screen resumes it too: the rows are fresh then, read them only on a return.

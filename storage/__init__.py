@@ -2,7 +2,7 @@
 
 The names below are imported on first use (PEP 562), so that ``import storage``
 costs nothing and ``from storage import DataDir`` loads only what the data folder
-needs: the start of the app waits for every module it imports (issue #5).
+needs: the start of the app waits for every module it imports.
 """
 
 from __future__ import annotations

@@ -75,7 +75,7 @@ def _read_bytes(path: Path) -> bytes | None:
 
 
 #: Files are compared and copied this much at a time (a 10,000-entry meeting is 6 MB:
-#: never held whole in memory, twice, for a backup; issue #5).
+#: never held whole in memory, twice, for a backup).
 _CHUNK = 1 << 20
 
 
@@ -442,7 +442,7 @@ def restore_zip(root: Path | str, src: Path | str, backups: Backups) -> list[str
         for member in ordered:
             atomic_write_bytes(root / member, _read_member(src, archive, infos[member], counted))
 
-    # (issue #6) Files the zip does not hold go to the trash last: a restore that fails
+    # Files the zip does not hold go to the trash last: a restore that fails
     # half-way leaves every meeting the (old or new) library lists readable; a retry finishes.
     for folder in (MEETINGS_DIR, DRAFTS_DIR):
         for member, path in _folder_files(root, folder):

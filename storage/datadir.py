@@ -248,7 +248,7 @@ class DataDir:
             MeetingStore(path, meeting=meeting, meeting_id=meeting_id).close()
             self.library.add_row(self.index_row(meeting_id, meeting, title))
         except BaseException:
-            # (issue #6) A write can fail after its file was replaced (the folder fsync):
+            # A write can fail after its file was replaced (the folder fsync):
             # read the index afresh, and keep the meeting file if its row did reach the disk.
             self._forget_library()
             try:
@@ -444,7 +444,7 @@ class DataDir:
         finally:
             self._forget_library()
 
-    # -- committees (issue #4; storage/committees.py) --------------------------------
+    # -- committees (storage/committees.py) --------------------------------
     def committees_and_problems(self) -> tuple[list, list[str]]:
         """Every committee that can be read, and a Japanese message for each that cannot."""
         from storage.committees import read_committees
@@ -491,9 +491,8 @@ class DataDir:
             if row["body"] == committee_name and row["id"] != exclude:
                 return self.load_meeting(row["id"])
         return None
-    # -- end of committees (issue #4) ------------------------------------------------
 
-    # -- trash, search, draft/final (issue #4; storage/trash.py, storage/search.py, minutes/status.py) --
+    # -- trash, search, draft/final (storage/trash.py, storage/search.py, minutes/status.py) --
     def delete_meeting(self, meeting_id: str, when: datetime | None = None):
         """Move a meeting (file, draft, index row) to the trash (needs the lock); its :class:`~storage.trash.TrashEntry`."""
         from storage.trash import move_to_trash
@@ -554,4 +553,3 @@ class DataDir:
             raise
         store.close()
         return record
-    # -- end of trash, search, draft/final (issue #4) ------------------------------------

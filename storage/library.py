@@ -159,7 +159,7 @@ def committees_in_file(path: Path | str, backup_finder: BackupFinder | None = No
     """The committees of a library file, read without building its index of meetings.
 
     The minute-taking screen needs only the committees, and the index of a
-    thousand meetings is megabytes of objects (issue #5). The file as
+    thousand meetings is megabytes of objects. The file as
     :class:`~storage.tinystore.AtomicJSONStorage` writes it (indented by two
     spaces) has each table under a key at the start of a line, where no JSON
     string can put it: only the schema and the committees are parsed there.

@@ -116,14 +116,14 @@ class DataDirLock:
                 "host": socket.gethostname(),
                 "started": datetime.now().astimezone().isoformat(timespec="seconds"),
             }
-            # Not fsynced (issue #5: two fsyncs on the way to the first frame): lock.info
+            # Not fsynced (two fsyncs on the way to the first frame): lock.info
             # only names the holder in another copy's refusal, and one lost to a power
             # cut is as good as none (read_lock_info then returns None).
             atomic_write_bytes(
                 self.info_path, json.dumps(info, ensure_ascii=False).encode("utf-8"), durable=False
             )
         except WriteFailedError:
-            # (issue #6) lock.info only names the holder in a refusal; a full disk must not
+            # lock.info only names the holder in a refusal; a full disk must not
             # keep us from writing once space returns. Drop a killed copy's stale note instead.
             try:
                 os.unlink(self.info_path)

@@ -120,7 +120,7 @@ def journal_number(schema: object) -> int:
 
 
 def _interchange():
-    """minutes.interchange, imported at the first save (opening a meeting does not need it; issue #5)."""
+    """minutes.interchange, imported at the first save (opening a meeting does not need it)."""
     from minutes import interchange
 
     return interchange

@@ -155,7 +155,7 @@ class AtomicJSONStorage:
 
     It has TinyDB's storage interface (``read``, ``write``, ``close``; TinyDB asks
     for no base class), so that this module, which the start of the app needs
-    for its file functions, does not import TinyDB (issue #5); :func:`open_db`
+    for its file functions, does not import TinyDB; :func:`open_db`
     does, when a TinyDB file is opened.
 
     ``TinyDB(path, storage=AtomicJSONStorage, kind="meeting")`` opens it.

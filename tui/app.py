@@ -68,12 +68,11 @@ class KaigirokuApp(App):
                 self.datadir.acquire_lock()
             except StorageError as error:
                 self.read_only_reason = read_only.LOCKED
-                # -- issue #6: a folder we cannot write is not "another copy" --------------------
+                # -- a folder we cannot write is not "another copy" ------------------------------
                 from storage.errors import DataDirLockedError
 
                 if not isinstance(error, DataDirLockedError):
                     self.read_only_reason = read_only.UNWRITABLE
-                # -- end issue #6 -------------------------------------------------------------------
                 self._lock_message = error.message
             else:
                 self._lock_message = None
@@ -140,7 +139,7 @@ class KaigirokuApp(App):
         # The start screen is pushed once the app's mount is over, not inside it: Textual
         # holds every frame back while the app mounts (a batch update) yet still renders the
         # screen, and the frame it throws away is not drawn again until the next layout.
-        # Pushed from here, the first frame is drawn once, whole (issue #5: -90 ms). A meeting
+        # Pushed from here, the first frame is drawn once, whole (90 ms sooner). A meeting
         # named on the command line is the default screen instead (get_default_screen).
         if self.start_meeting_id is None:
             self.call_later(self._show_start_screen)
@@ -176,7 +175,7 @@ class KaigirokuApp(App):
 
         Made here, the meeting screen is the bottom of the stack and Textual draws it
         in the app's first frame, with no blank screen composed, styled and laid out
-        before it (issue #5). A meeting that does not open leaves a blank screen; the
+        before it. A meeting that does not open leaves a blank screen; the
         app's mount then says why (and offers a backup) as :meth:`open_meeting` does.
         """
         if self.start_meeting_id is not None:
@@ -220,7 +219,7 @@ class KaigirokuApp(App):
     ) -> None:
         """Show one meeting for taking minutes (or read-only when the folder is not ours).
 
-        ``entry_uid`` (issue #4, search): select that entry in the log once the screen is up.
+        ``entry_uid`` (search): select that entry in the log once the screen is up.
         ``item_index`` (search, a hit on an item's title): make that item current, its heading at the top.
         ``replace``: the meeting takes the place of the screen on top instead of going over it.
         """
@@ -233,7 +232,7 @@ class KaigirokuApp(App):
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
-        # -- issue #4: open at an entry (search) ------------------------------------------
+        # -- open at an entry (search) ----------------------------------------------------
         if entry_uid is not None:
             self.call_after_refresh(self._when_log_ready, screen, lambda: self._select_entry(screen, entry_uid))
         elif item_index is not None:
@@ -264,10 +263,9 @@ class KaigirokuApp(App):
 
     def _not_opened(self, meeting_id: str, error: StorageError) -> None:
         """Say why a meeting did not open (a damaged one offers its newest backup)."""
-        # -- issue #6: a damaged meeting offers its newest backup ---------------------------
+        # -- a damaged meeting offers its newest backup -------------------------------------
         if self.offer_restore(meeting_id, error):
             return
-        # -- end issue #6 -------------------------------------------------------------------
         self.notify(error.message, title="開けません", severity="error", timeout=20)
         if self._nothing_shown():
             self.push_screen(self._new_list_screen())
@@ -311,9 +309,8 @@ class KaigirokuApp(App):
         log.focus()
         log.cursor = (item_index, entry_index)
         log.call_after_refresh(log.scroll_to_entry, item_index, entry_index)
-        # -- end issue #4 ------------------------------------------------------------------
 
-    # -- issue #6: restore a damaged meeting from its newest backup ----------------------------
+    # -- restore a damaged meeting from its newest backup --------------------------------------
     def offer_restore(self, meeting_id: str, error: StorageError) -> bool:
         """Ask to restore a meeting that cannot be read from its newest backup; True if asked.
 
@@ -362,7 +359,6 @@ class KaigirokuApp(App):
         )
         return True
 
-    # -- end issue #6 -----------------------------------------------------------------------
 
     def copy_text(self, text: str, fallback_file: Callable[[], Path]) -> CopyResult:
         """Copy text for the clerk: pyperclip, else OSC 52, else a file (see :mod:`tui.clipboard`)."""

@@ -354,7 +354,7 @@ def cmd_open(args: argparse.Namespace) -> int:
 def _run_app(args: argparse.Namespace, meeting_id: str | None) -> int:
     # No garbage collection until the first screen's first frame (tui.heap.settle_heap
     # turns it back on): imports and the meeting are objects that live all session, and the
-    # collections meanwhile would only delay the first frame (issue #5).
+    # collections meanwhile would only delay the first frame.
     gc.disable()
     try:
         from tui.app import KaigirokuApp

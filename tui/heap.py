@@ -1,4 +1,4 @@
-"""The garbage collector around the first frame (issue #5).
+"""The garbage collector around the first frame.
 
 ``kaigiroku`` (the command) turns the collector off while it imports and reads
 the data folder: those make a few hundred thousand objects that all live for
@@ -36,7 +36,7 @@ def collect_garbage_if_due() -> None:
     Python collects the older generations after so many collections of the
     younger ones (a full collection takes several milliseconds at 10,000
     entries). Left to itself it falls in the middle of drawing the next frame,
-    where most objects are made: in the benchmark of issue #5 a full
+    where most objects are made: in the benchmark (bench/run.py) a full
     collection was in every one of the slowest commits. Called once the frame
     that shows a new entry is out (:class:`SpeakerLog.EntryDrawn`), when no
     frame is waiting, it runs the collection that is one or two young

@@ -64,8 +64,8 @@ def test_f2_text_enter_quit_and_the_export_has_the_chairs_turn(env, workdir):
 
 
 def test_alt_keys_work_while_the_clerk_is_typing(env, workdir):
-    # A terminal sends alt+s as ESC s: the entry bar used to type the "s" instead of
-    # opening the attendance screen (found in session 3; Pilot's keys did not show it).
+    # A terminal sends alt+s as ESC s: the entry bar must not type the "s" instead of
+    # opening the attendance screen (Pilot's keys carry no character and cannot show it).
     meeting_id = last_word(kaigiroku("demo", "--no-open", env=env, cwd=workdir))
     with Tmux(f"{shlex.quote(str(SCRIPT))} open {meeting_id}", env=env, cwd=workdir) as term:
         term.wait_for(["入力", "発言", "採決"], timeout=30)
@@ -82,8 +82,8 @@ def test_alt_keys_work_while_the_clerk_is_typing(env, workdir):
 
 def test_keys_typed_in_one_burst_land_in_order(env, workdir):
     # Enter and ctrl+j are handled the moment they come: the words typed straight after them
-    # (an IME committing the next phrase) used to be wiped, merged into the entry, or land
-    # before the paragraph break (found in session 3 with tmux; Pilot's keys came one by one).
+    # (an IME committing the next phrase) must not be wiped, merged into the entry, or land
+    # before the paragraph break (only a real terminal shows it: Pilot's keys come one by one).
     meeting_id = last_word(kaigiroku("demo", "--no-open", env=env, cwd=workdir))
     with Tmux(f"{shlex.quote(str(SCRIPT))} open {meeting_id}", env=env, cwd=workdir) as term:
         term.wait_for(["入力", "発言", "採決"], timeout=30)

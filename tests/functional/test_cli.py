@@ -598,7 +598,7 @@ def test_backup_and_restore_round_trip(kaigiroku, data_dir, demo_id, example_fil
     ids=["export over a meeting file", "export over the library", "export into the folder", "backup over the library", "backup into backups"],
 )
 def test_nothing_is_written_into_the_data_folder(kaigiroku, data_dir, demo_id, command):
-    # (found in session 3) `export -o meetings/<id>.json` replaced the meeting file with Markdown.
+    # `export -o meetings/<id>.json` must not replace the meeting file with Markdown.
     before = snapshot(data_dir)
     args = [word.format(id=demo_id, data=data_dir) for word in command]
     err = assert_refused(kaigiroku(*args), mentions=(str(data_dir),))

@@ -1,4 +1,4 @@
-"""What one Enter costs (issue #5), counted as work done, never timed.
+"""What one Enter costs, counted as work done, never timed.
 
 After Enter the log shows the new entry at its end and the bar is empty;
 these tests check that the screen gets there without a layout pass of the

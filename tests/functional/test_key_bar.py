@@ -1,4 +1,4 @@
-"""The key bar at the bottom of every screen (one widget in place of Textual's Footer, issue #5)."""
+"""The key bar at the bottom of every screen (one widget in place of Textual's Footer)."""
 
 from __future__ import annotations
 

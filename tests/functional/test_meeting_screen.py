@@ -540,7 +540,7 @@ async def test_back_to_the_list_closes_the_meeting(root, demo_meeting_id):
 
 
 async def test_a_meeting_opened_from_the_command_line_is_the_first_screen_and_leaves_for_the_list(root, demo_meeting_id):
-    # (issue #5) `kaigiroku open ID` makes the meeting the app's first screen, with no blank
+    # `kaigiroku open ID` makes the meeting the app's first screen, with no blank
     # screen under it: going to the list from it, and back, works as from a pushed one.
     from screens.meeting_list import MeetingListScreen
 

@@ -1,4 +1,4 @@
-"""Reliability: what survives a failed write, a damaged file and a second copy (issue #6).
+"""Reliability: what survives a failed write, a damaged file and a second copy.
 
 1. Failures in the middle of import, backup and restore. A failure is injected
    after each step of each atomic write of the command (the temporary file

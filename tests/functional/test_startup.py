@@ -1,4 +1,4 @@
-"""How the app starts (issue #5): the first frame first, then what can wait."""
+"""How the app starts: the first frame first, then what can wait."""
 
 from __future__ import annotations
 

@@ -350,7 +350,7 @@ def test_the_log_layout_wraps_strange_text_within_the_width_and_escapes_the_unsa
     for width in (8, 23, 57):
         measured.clear()
         lines = wrap_cells(shown, width)
-        # One pass: each line is measured once (issue #6: pushing characters down line by
+        # One pass: each line is measured once (pushing characters down line by
         # line was quadratic and froze the screen on a 100,000-character speech).
         assert len(measured) == len(lines)
         assert "".join(lines) == shown

@@ -1,4 +1,4 @@
-"""The log editor: changes are splices; undo and redo put back exactly what was there (issue #5: no copies of whole logs)."""
+"""The log editor: changes are splices; undo and redo put back exactly what was there (no copies of whole logs)."""
 
 from __future__ import annotations
 

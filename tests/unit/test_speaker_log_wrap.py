@@ -32,7 +32,7 @@ def test_an_opening_bracket_does_not_end_a_line():
     assert lines[1].startswith("(報告)")
 
 
-# -- the log's index of blocks (issue #5: no tuple or dict slot per entry) --------------------
+# -- the log's index of blocks (no tuple or dict slot per entry) --------------------
 def _as_list(counts: list[int]) -> list[tuple[int, int]]:
     return [key for item, count in enumerate(counts) for key in [(item, -1), *((item, e) for e in range(count))]]
 
@@ -73,7 +73,7 @@ def test_an_entry_added_to_an_item_moves_the_blocks_after_it():
     assert blocks[number] == (1, 0)
 
 
-# -- the fast path of the first frame's wrapping (issue #5) ---------------------------------
+# -- the fast path of the first frame's wrapping ---------------------------------
 def _chop_first_line(text: str, width: int) -> str:
     """What rich's grapheme-aware chopping makes the first line (the slow path)."""
     from rich.cells import chop_cells

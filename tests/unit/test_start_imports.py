@@ -1,4 +1,4 @@
-"""What opening a meeting loads (issue #5: the start waits for every module it imports)."""
+"""What opening a meeting loads (the start waits for every module it imports)."""
 
 from __future__ import annotations
 

@@ -24,7 +24,7 @@ from textual.widgets import Static, TextArea
 
 from minutes.safe_text import visible
 
-#: (issue #6) Characters the terminal would act on, or cannot encode (see EntryText.render_line).
+#: Characters the terminal would act on, or cannot encode (see EntryText.render_line).
 _UNDRAWABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]")
 
 
@@ -93,7 +93,7 @@ class EntryText(TextArea):
             return
         await super()._on_key(event)
 
-    # -- issue #6: what is typed is kept exactly, but never reaches the terminal raw --------
+    # -- what is typed is kept exactly, but never reaches the terminal raw ------------------
     def render_line(self, y: int) -> Strip:
         """The line as TextArea draws it, minus what a terminal would act on.
 
@@ -110,7 +110,6 @@ class EntryText(TextArea):
             strip.cell_length,
         )
 
-    # -- end issue #6 ------------------------------------------------------------------------
 
     def _refresh_size(self) -> None:
         """Update the scrollable height after the text changed, without a layout of the whole screen.

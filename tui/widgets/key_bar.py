@@ -3,7 +3,7 @@
 Textual's ``Footer`` is a container of one widget per key (fifteen on the
 minute-taking screen), composed again whenever the focus moves: each of them
 is styled, laid out and drawn. The key bar is a single widget that draws the
-same line itself (issue #5: the minute-taking screen's first frame came 13 ms
+same line itself (the minute-taking screen's first frame came 13 ms
 sooner, and 3 MiB lighter, without the sixteen widgets). It shows only whole
 keys: one that does not fit is left out rather than cut in the middle, and the
 command palette's key stays at the right end. A click on a key presses it.
@@ -120,9 +120,9 @@ class KeyBar(Widget, can_focus=False):
     def render_line(self, y: int) -> Strip:
         """The bar's one line, drawn straight as segments.
 
-        (Issue #5: a ``Text`` returned from ``render`` went through Textual's
-        content pipeline, wrapping included, for a line that never wraps: about
-        2 ms of the first frame.)
+        (A ``Text`` returned from ``render`` would go through Textual's content
+        pipeline, wrapping included, for a line that never wraps: about 2 ms of
+        the first frame.)
         """
         width = self.size.width
         base = self.rich_style

@@ -103,7 +103,7 @@ def wrap_cells(text: str, width: int) -> list[str]:
     of the line before it along (追い出し), as Japanese typesetting does, and
     a line does not end with an opening bracket such as ( or 「.
 
-    One pass, line by line (issue #6: a 100,000-character speech must not
+    One pass, line by line (a 100,000-character speech must not
     freeze the screen; pushing characters down line by line was quadratic).
     """
     width = max(width, 2)
@@ -131,7 +131,7 @@ _SIMPLE = re.compile("[\x20-\x7e\u3000-\u3029\u3030-\u303e\u3041-\u3096\u309b-\u
 
 def _first_line(text: str, start: int, width: int) -> str:
     """The longest start of ``text[start:]`` that fits in ``width`` cells (whole graphemes; one character at least)."""
-    # Fast path (issue #5: rich's grapheme splitting was most of the first frame's wrapping):
+    # Fast path (rich's grapheme splitting was most of the first frame's wrapping):
     # when every character the line could hold, and the one after it, is "simple", widths
     # add up by UTF-8 length, at C speed, a few slices per line.
     limit = min(len(text), start + width + 1)
@@ -163,7 +163,7 @@ class Blocks(Sequence):
     """The log's blocks in order, as ``(item, entry)`` (``entry`` -1 for an item's heading).
 
     Kept as the block number of each item's heading only: a 10,000-entry log
-    holds no tuple or dictionary slot per entry (issue #5, memory), and a
+    holds no tuple or dictionary slot per entry, and a
     block's number, or the block at a number, is arithmetic and a bisection.
     """
 
@@ -644,9 +644,9 @@ class SpeakerLog(ScrollView, can_focus=True):
             for name in ("time", "label", "heading", "vote", "cursor")
         }
         self._paint_styles["base"] = base
-        # Lines drawn before are reused while they would be drawn the same (issue #5:
-        # after Enter the log moves up and every line in view is drawn again, most of
-        # them unchanged). Anything a line's look depends on besides its row is in this key.
+        # Lines drawn before are reused while they would be drawn the same: after Enter
+        # the log moves up and every line in view is drawn again, most of them
+        # unchanged. Anything a line's look depends on besides its row is in this key.
         drawn_with = (tuple(self._paint_styles.values()), self.size.width, self.virtual_size.width, self.scroll_offset.x)
         if drawn_with != self._strips_drawn_with:
             self._strips.clear()
