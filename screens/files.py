@@ -54,6 +54,8 @@ from storage.errors import DamagedFileError, StorageError, os_error_reason
 from storage.interchange_files import InterchangeFileError
 from storage.interchange_files import read_interchange_file as read_file
 from storage.meetings import meeting_from_bytes
+from storage.paths import backup_zip_name
+from tui.clock import app_now
 from tui.widgets.key_bar import KeyBar
 
 #: The actions of the screen: (action, key, label).
@@ -330,7 +332,7 @@ class FilesScreen(Screen[bool]):
     # -- backup ------------------------------------------------------------------------
     def action_backup(self) -> None:
         """Ask where, then write the whole data folder to a zip (as ``kaigiroku backup -o``)."""
-        name = f"kaigiroku-backup-{datetime.now():%Y%m%d-%H%M%S}.zip"
+        name = backup_zip_name(app_now(self.app))
         default = default_export_folder() / name
         self.app.push_screen(
             PathDialog("バックアップ(zip)の保存先", str(default), "Enter で保存 ・ Esc でやめる"),

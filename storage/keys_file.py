@@ -10,7 +10,8 @@ import os
 import stat
 from pathlib import Path
 
-KEYS_FILE = "keys.toml"
+from storage.paths import KEYS_FILE
+
 MAX_KEYS_BYTES = 64 * 1024
 
 

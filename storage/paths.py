@@ -14,12 +14,14 @@ Layout::
     trash/                files moved aside (by a restore), never read back
     lock                  the write lock (an OS-level file lock)
     lock.info             who holds the lock: PID, host, start time
+    keys.toml             the clerk's own keys (written by the clerk, only read here)
 """
 
 from __future__ import annotations
 
 import os
 import re
+from datetime import datetime
 from pathlib import Path
 
 import platformdirs
@@ -35,10 +37,16 @@ TRASH_DIR = "trash"
 LOCK_FILE = "lock"
 LOCK_INFO_FILE = "lock.info"
 MEETING_SUFFIX = ".json"
+KEYS_FILE = "keys.toml"
 
 #: A meeting id is a safe file name: letters, digits, "-" and "_", at most 100.
 MEETING_ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}"
 _MEETING_ID = re.compile(MEETING_ID_PATTERN)
+
+
+def backup_zip_name(when: datetime) -> str:
+    """The default name of a zip backup made at ``when``: ``kaigiroku-backup-20220315-180530.zip``."""
+    return f"{APP_NAME}-backup-{when:%Y%m%d-%H%M%S}.zip"
 
 
 def is_valid_meeting_id(meeting_id: object) -> bool:

@@ -320,7 +320,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     datadir = _data_dir(args)
-    output = Path(args.output or f"kaigiroku-backup-{datetime.now():%Y%m%d-%H%M%S}.zip")
+    from storage.paths import backup_zip_name
+
+    output = Path(args.output or backup_zip_name(datetime.now()))
     report = datadir.backup_zip(output)
     for name, reason in report.skipped:
         print(f"読めないため入れなかったファイル: {name}({reason})", file=sys.stderr)
