@@ -390,3 +390,26 @@ def test_a_failed_fold_keeps_every_edit(opened, monkeypatch, step):
     expected = state(store.meeting)
     store.close()
     assert state(load_meeting_readonly(store.path)) == expected
+
+
+def test_an_older_file_beside_a_newer_journal_is_read_twice_at_most_and_loses_nothing(opened, monkeypatch):
+    """A file put back from an older copy (its journal number behind the journal's first record) is no race."""
+    import storage.meetings as meetings
+
+    datadir, meeting_id, store = opened
+    older = store.path.read_bytes()
+    for kind in run_edits(store.meeting, seed=12, count=10, save=store_saver(store)):
+        pass
+    store.save_header()  # folded: the journal starts again after this number
+    entries = [Speech(f"後の発言{n}", label="委員") for n in range(3)]
+    item = store.meeting.agenda[-1]
+    for entry in entries:
+        item.log.append(entry)
+        store.append_entry(item, entry)
+    store.path.write_bytes(older)  # the file goes back to an older copy; the journal stays
+    reads = []
+    real = meetings._read_file
+    monkeypatch.setattr(meetings, "_read_file", lambda *args: reads.append(1) or real(*args))
+    meeting = load_meeting_readonly(store.path)
+    assert len(reads) <= 2
+    assert [e.text for e in meeting.agenda[-1].log[-3:]] == [e.text for e in entries]
