@@ -29,19 +29,8 @@ from storage.meetings import (
 from storage.search import SearchIndex
 from storage.tinystore import KIND_MEETING, decode_tables
 from tests.journal_edits import KINDS, run_edits, state, store_saver
+from tests.unit.test_storage_journal import opened  # noqa: F401 (the fixture: the demo meeting, open)
 from tests.unit.test_storage_support import child_env
-
-
-@pytest.fixture
-def opened(tmp_path):
-    datadir = DataDir(tmp_path / "data")
-    datadir.acquire_lock()
-    meeting_id = datadir.add_meeting(load_demo())
-    store = datadir.open_meeting(meeting_id)
-    yield datadir, meeting_id, store
-    if not store.closed:
-        store.close()
-    datadir.release_lock()
 
 
 def table_state(path) -> list[tuple[str, list[dict]]]:
