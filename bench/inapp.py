@@ -181,6 +181,28 @@ def on_disk(path: Path, tag: str) -> bool:
     return any(needle in candidate.read_bytes() for candidate in files if candidate.is_file())
 
 
+def time_saves(store) -> list[float]:
+    """The moments the store's saves return, appended as they do (the caller clears the list).
+
+    ``append_entry`` and ``save_change`` are the journal's fsynced record;
+    ``save_item`` rewrites the whole file.
+    """
+    saved_at: list[float] = []
+
+    def timed(method):
+        def wrapper(*args, **kwargs):
+            result = method(*args, **kwargs)
+            saved_at.append(time.perf_counter())
+            return result
+
+        return wrapper
+
+    for name in ("save_change", "save_item", "append_entry"):
+        if callable(getattr(store, name, None)):
+            setattr(store, name, timed(getattr(store, name)))
+    return saved_at
+
+
 async def measure_commit(app, count: int, gap: float) -> dict:
     from textual import events
 
@@ -193,20 +215,7 @@ async def measure_commit(app, count: int, gap: float) -> dict:
         watch = FrameWatch(app)
         store = screen.store
         assert store is not None, "the meeting opened read-only (is another kaigiroku using the folder?)"
-        saved_at: list[float] = []
-
-        def timed(method):
-            def wrapper(*args, **kwargs):
-                result = method(*args, **kwargs)
-                saved_at.append(time.perf_counter())
-                return result
-
-            return wrapper
-
-        # save_item rewrites the whole file; append_entry (where the store has it) is the journal's fast path.
-        for name in ("save_item", "append_entry"):
-            if callable(getattr(store, name, None)):
-                setattr(store, name, timed(getattr(store, name)))
+        saved_at = time_saves(store)
         shown_ms: list[float] = []
         saved_ms: list[float] = []
         cpu_ms: list[float] = []
@@ -352,19 +361,7 @@ async def measure_edit(app, count: int, gap: float, kinds: tuple[str, ...] = EDI
         store = screen.store
         assert store is not None, "the meeting opened read-only (is another kaigiroku using the folder?)"
         log = screen.log_view
-        saved_at: list[float] = []
-
-        def timed(method):
-            def wrapper(*args, **kwargs):
-                result = method(*args, **kwargs)
-                saved_at.append(time.perf_counter())
-                return result
-
-            return wrapper
-
-        for name in ("save_change", "save_item", "append_entry"):
-            if callable(getattr(store, name, None)):
-                setattr(store, name, timed(getattr(store, name)))
+        saved_at = time_saves(store)
         meeting = screen.meeting
         item_index = max(range(len(meeting.agenda)), key=lambda i: len(meeting.agenda[i].log))
         item = meeting.agenda[item_index]

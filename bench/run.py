@@ -317,21 +317,27 @@ def alternate_inapp(
     return ours, theirs
 
 
+def inapp_runs(figure: str, key: str, manifest: dict, settings: Settings, scratch: Path, count: int) -> list[dict]:
+    """N runs of an in-app figure in the 10,000-entry meeting, a fresh copy of the data each."""
+    results = []
+    for run in range(settings.runs):
+        folder = scratch_copy(manifest, scratch)
+        try:
+            result = inapp(figure, folder, manifest["ids"]["e10k"], count)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        one = result[key]
+        settings.log(f"    {figure} {run + 1}/{settings.runs}: p50 {one['p50']:.1f} ms, p99 {one['p99']:.1f}, max {one['max']:.1f}")
+        results.append(result)
+    return results
+
+
 def figure_commit(manifest: dict, settings: Settings, scratch: Path) -> list[Figure]:
     # N runs (a fresh copy of the data each), their commits pooled: the p99 of one run of
     # 200 is its 3rd slowest commit, and moves with one or two slow frames.
     from inapp import summary
 
-    results = []
-    for run in range(settings.runs):
-        folder = scratch_copy(manifest, scratch)
-        try:
-            result = inapp("commit", folder, manifest["ids"]["e10k"], settings.commits)
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
-        one = result["shown_ms"]
-        settings.log(f"    commit {run + 1}/{settings.runs}: p50 {one['p50']:.1f} ms, p99 {one['p99']:.1f}, max {one['max']:.1f}")
-        results.append(result)
+    results = inapp_runs("commit", "shown_ms", manifest, settings, scratch, settings.commits)
     shown = summary([value for result in results for value in result["samples_ms"]])
     saved = {key: median([result["saved_ms"][key] for result in results]) for key in ("p50", "p99", "max")}
     per_run = ", ".join(f"{result['shown_ms']['p99']:.1f}" for result in results)
@@ -376,16 +382,7 @@ def figure_edit(manifest: dict, settings: Settings, scratch: Path) -> Figure:
     """p99 of a mix of edits (delete, move, speaker, vote change, undo) by their keys, median of the runs' p99."""
     from inapp import EDIT_KINDS, summary
 
-    results = []
-    for run in range(settings.runs):
-        folder = scratch_copy(manifest, scratch)
-        try:
-            result = inapp("edit", folder, manifest["ids"]["e10k"], settings.edits)
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
-        one = result["edit_ms"]
-        settings.log(f"    edit {run + 1}/{settings.runs}: p50 {one['p50']:.1f} ms, p99 {one['p99']:.1f}, max {one['max']:.1f}")
-        results.append(result)
+    results = inapp_runs("edit", "edit_ms", manifest, settings, scratch, settings.edits)
     p99s = [result["edit_ms"]["p99"] for result in results]
     value = median(p99s)
     pooled = summary([value for result in results for value in result["samples_ms"]])

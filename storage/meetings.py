@@ -363,7 +363,9 @@ def _read_meeting(
             after = _identity(os.stat(path))
         except FileNotFoundError:
             after = None
-        if before is None or (after == before and not _journal_gap(records, folded)):
+        if before is None or (after == before and (attempt or not _journal_gap(records, folded))):
+            # A gap that stays while the file does not change is not a race: a file put
+            # back from an older copy beside a newer journal (replayed by uid below).
             break
     with _ShapeErrors(path, backup_finder):
         last, _ = replay(

@@ -29,19 +29,8 @@ from storage.meetings import (
 from storage.search import SearchIndex
 from storage.tinystore import KIND_MEETING, decode_tables
 from tests.journal_edits import KINDS, run_edits, state, store_saver
+from tests.unit.test_storage_journal import opened  # noqa: F401 (the fixture: the demo meeting, open)
 from tests.unit.test_storage_support import child_env
-
-
-@pytest.fixture
-def opened(tmp_path):
-    datadir = DataDir(tmp_path / "data")
-    datadir.acquire_lock()
-    meeting_id = datadir.add_meeting(load_demo())
-    store = datadir.open_meeting(meeting_id)
-    yield datadir, meeting_id, store
-    if not store.closed:
-        store.close()
-    datadir.release_lock()
 
 
 def table_state(path) -> list[tuple[str, list[dict]]]:
@@ -390,3 +379,26 @@ def test_a_failed_fold_keeps_every_edit(opened, monkeypatch, step):
     expected = state(store.meeting)
     store.close()
     assert state(load_meeting_readonly(store.path)) == expected
+
+
+def test_an_older_file_beside_a_newer_journal_is_read_twice_at_most_and_loses_nothing(opened, monkeypatch):
+    """A file put back from an older copy (its journal number behind the journal's first record) is no race."""
+    import storage.meetings as meetings
+
+    datadir, meeting_id, store = opened
+    older = store.path.read_bytes()
+    for kind in run_edits(store.meeting, seed=12, count=10, save=store_saver(store)):
+        pass
+    store.save_header()  # folded: the journal starts again after this number
+    entries = [Speech(f"後の発言{n}", label="委員") for n in range(3)]
+    item = store.meeting.agenda[-1]
+    for entry in entries:
+        item.log.append(entry)
+        store.append_entry(item, entry)
+    store.path.write_bytes(older)  # the file goes back to an older copy; the journal stays
+    reads = []
+    real = meetings._read_file
+    monkeypatch.setattr(meetings, "_read_file", lambda *args: reads.append(1) or real(*args))
+    meeting = load_meeting_readonly(store.path)
+    assert len(reads) <= 2
+    assert [e.text for e in meeting.agenda[-1].log[-3:]] == [e.text for e in entries]
