@@ -80,6 +80,7 @@ class MeetingScreen(Screen):
         Binding("ctrl+up", "move_entry(-1)", "上へ", id="log.up", show=False),
         Binding("ctrl+down", "move_entry(1)", "下へ", id="log.down", show=False),
         Binding("ctrl+right", "move_to_item", "別の議事へ", id="log.move"),
+        Binding("ctrl+e", "entry_time", "時刻", id="log.time"),
         Binding("f1", "help", "ヘルプ", id="help"),
         Binding("f2", "speaker_key(2)", "会長", id="speaker.chair", priority=True),
         Binding("f3", "speaker_key(3)", "委員", id="speaker.member", priority=True),
@@ -111,15 +112,16 @@ class MeetingScreen(Screen):
         Binding("alt+s", "attendance", "出欠", id="attendance", show=False),
         Binding("alt+k", "edit_agenda", "会次第の編集", id="agenda.edit", show=False),
         Binding("alt+l", "to_list", "会議の一覧へ", id="list", show=False),
+        Binding("alt+d", "meeting_details", "会議の情報(日時・場所・回数・題名)", id="meeting.details", show=False),
         Binding("ctrl+b", "set_start", "開会", id="clock.start", show=False),
         Binding("ctrl+g", "set_end", "閉会", id="clock.end", show=False),
-        Binding("ctrl+z", "undo", "元に戻す", id="undo", show=False),
+        Binding("ctrl+z", "undo", "元に戻す(入力欄に文字があれば入力、空なら記録)", id="undo", show=False),
         Binding("ctrl+y", "redo", "やり直す", id="redo", show=False),
         Binding("escape", "back_to_entry", "入力へ", id="entry.focus", show=False),
     ]
 
     #: Actions on the selected entry of the log (see check_action).
-    _LOG_ACTIONS = frozenset({"delete_entry", "insert_before", "move_entry", "move_to_item"})
+    _LOG_ACTIONS = frozenset({"delete_entry", "insert_before", "move_entry", "move_to_item", "entry_time"})
 
     #: Textual's Screen repaints every widget of the screen when the focus moves (its
     #: ``focused`` is a repainting reactive): tens of milliseconds after a vote is recorded
@@ -135,6 +137,7 @@ class MeetingScreen(Screen):
         ("Insert / ctrl+n", "選んだ発言の前に発言を挿入"),
         ("ctrl+↑ / ctrl+↓", "選んだ発言を上下に移動"),
         ("ctrl+→", "選んだ発言を別の議事へ移動"),
+        ("ctrl+e", "選んだ発言の時刻を直す"),
         ("Esc", "入力欄へ戻る"),
     ]
 
@@ -252,7 +255,13 @@ class MeetingScreen(Screen):
             self.notify(read_only.refusal(self.read_only_reason, "閲覧だけできます"), title="読み取り専用", timeout=8)
         else:
             entry = self.query_one(EntryText)
-            entry.key_handlers = {"enter": self._commit_from_bar, "ctrl+o": self.action_append_paragraph}
+            # ctrl+z / ctrl+y too: the TextArea's own bindings would take them before the screen's.
+            entry.key_handlers = {
+                "enter": self._commit_from_bar,
+                "ctrl+o": self.action_append_paragraph,
+                "ctrl+z": self.action_undo,
+                "ctrl+y": self.action_redo,
+            }
             entry.focus()
             self._restore_draft()
         log = self.query_one(SpeakerLog)
@@ -324,6 +333,8 @@ class MeetingScreen(Screen):
         try:
             if appended is not None:
                 self.store.append_entry(*appended)
+            elif change.header is not None and not change.splices:
+                self.store.save_header()
             else:
                 self.store.save_change(change.splices, undone=undone)
         except (StorageError, OSError) as error:
@@ -360,6 +371,8 @@ class MeetingScreen(Screen):
 
     def _show_change(self, change: Change, *, undone: bool = False) -> None:
         """Show a change (or its undo) in the log and the agenda: only the entries it touched."""
+        if change.header is not None:
+            self.query_one(MeetingHeader).refresh()
         by_item: dict[str, list] = {}
         for splice in change.splices:
             by_item.setdefault(splice.item_id, []).append(splice)
@@ -396,6 +409,7 @@ class MeetingScreen(Screen):
         self._agenda_timer = self.set_timer(1.0, update)
 
     def _refresh_views(self) -> None:
+        self.query_one(MeetingHeader).refresh()
         self.log_view.rebuild()
         self.query_one(AgendaPane).rebuild()
         self._show_last_vote()
@@ -509,7 +523,7 @@ class MeetingScreen(Screen):
         if not text.strip():
             self.app.bell()
             return False
-        entry = self.speaker.speech(text, app_now(self.app).strftime("%H:%M:%S"))
+        entry = self.speaker.speech(text, self._entry_time())
         if not self._commit_change(self.editor.add(item.id, entry), appended=(item, entry)):
             return False
         self._take_from_bar(text)
@@ -959,13 +973,42 @@ class MeetingScreen(Screen):
         """Redo the last undone change (in the bar with text: the typing)."""
         self._undo_or_redo(undo=False)
 
+    #: What F1 says of a key, where its short name in the key bar is not enough.
+    HELP_TEXT = {
+        "set_start": "開会の時刻(今の時刻が入った欄が開く: Enter で決定、12:05 のように打てば置き換え)",
+        "set_end": "閉会の時刻(同じく Enter で今、打てばその時刻。開会より前は断る)",
+        "append_paragraph": "入力した文章を前の発言の新しい段落として追記",
+    }
+
+    #: The rule of ctrl+z / ctrl+y in the entry bar, as F1 says it.
+    UNDO_RULE = (
+        ("ctrl+z", "入力欄に文字があれば入力を1つ戻す。空なら記録(発言・採決・追記・会議の情報)の最後の変更を戻す"),
+        ("ctrl+y", "ctrl+z で最後に戻したもの(入力または記録の変更)をやり直す"),
+    )
+
+    #: The last ctrl+z took back typing (so ctrl+y redoes typing), not a change of the record.
+    _undid_typing = False
+
     def _undo_or_redo(self, *, undo: bool) -> None:
         if self._refuse_if_read_only():
             return
         area = self.query_one(EntryText)
-        if self.focused is area and self.bar.text:
-            area.action_undo() if undo else area.action_redo()
-            return
+        if self.focused is area:
+            # The rule of UNDO_RULE: typing first (what is in the bar), then the record.
+            if undo and self.bar.text:
+                if area.history.undo_stack:
+                    area.action_undo()
+                    self._undid_typing = True
+                else:
+                    self.notify(
+                        "入力欄の文章には戻せる入力がありません。記録の変更を戻すには、入力欄を空にしてから ctrl+z を押してください。",
+                        severity="warning",
+                    )
+                return
+            if not undo and self._undid_typing and area.history.redo_stack:
+                area.action_redo()
+                return
+        self._undid_typing = False
         change = self.editor.undo() if undo else self.editor.redo()
         if change is None:
             self.notify("元に戻す操作はありません。" if undo else "やり直す操作はありません。")
@@ -986,7 +1029,7 @@ class MeetingScreen(Screen):
             self.notify("採決できる出席委員がいません。出欠を確認してください。", severity="warning")
             return
         pane = self.query_one(VotePane)
-        pane.start(moment=self._now_hhmm())
+        pane.start(moment=self._now_hhmm() if self.meeting_is_today() else None)
         pane.focus()
 
     def _now_hhmm(self) -> str:
@@ -996,7 +1039,7 @@ class MeetingScreen(Screen):
         """Record a vote in which every present voter approves (全員承認)."""
         if self._refuse_if_read_only():
             return
-        voters = self.meeting.voters_at(self._now_hhmm())
+        voters = self.meeting.voters_at(self._now_hhmm() if self.meeting_is_today() else None)
         if not voters:
             self.notify("採決できる出席委員がいません。出欠を確認してください。", severity="warning")
             return
@@ -1066,7 +1109,7 @@ class MeetingScreen(Screen):
             change = self.editor.replace(owner.id, index, vote, "採決の変更")
             appended = None
         else:
-            vote = Vote(ballots=ballots, result=result, rule=pane.rule, chair_decides=chair_decides, time=app_now(self.app).strftime("%H:%M:%S"))
+            vote = Vote(ballots=ballots, result=result, rule=pane.rule, chair_decides=chair_decides, time=self._entry_time())
             change = self.editor.add(item.id, vote)
             appended = (item, vote)
             owner, index = item, len(item.log) - 1  # add put it last
@@ -1077,32 +1120,100 @@ class MeetingScreen(Screen):
             self.log_view.scroll_to_entry(self.current_index_of(owner), index)  # in view, as an entry after Enter
 
     # -- the clock ----------------------------------------------------------------
-    def _set_clock(self, field: str) -> None:
+    def meeting_is_today(self) -> bool:
+        """True when the meeting's date is today by the app's clock (the clock is then the meeting's time)."""
+        return self.meeting.date == app_now(self.app).date().isoformat()
+
+    def _entry_time(self) -> str | None:
+        """The time stamped on a new entry: now on the meeting's day; none on another day
+        (today's clock is not the time anything was said at a meeting held another day)."""
+        return app_now(self.app).strftime("%H:%M:%S") if self.meeting_is_today() else None
+
+    def _ask_clock(self, field: str) -> None:
         if self._refuse_if_read_only():
             return
-        value = app_now(self.app).strftime("%H:%M")
-        old = getattr(self.meeting, field)
-        if field == "end" and value < self.meeting.start:
-            self.notify("閉会の時刻が開会より前になります。開会の時刻を確認してください。", severity="warning")
-            return
-        setattr(self.meeting, field, value)
-        try:
-            if self.store is not None:
-                self.store.save_header()
-        except (StorageError, OSError) as error:
-            setattr(self.meeting, field, old)
-            self._say_not_saved(error)
-            return
-        self.query_one(MeetingHeader).refresh()
-        self.notify(f"{'開会' if field == 'start' else '閉会'}を {value} にしました。")
+        name = "開会" if field == "start" else "閉会"
+        current = getattr(self.meeting, field)
+        if self.meeting_is_today():
+            suggestion, note = self._now_hhmm(), f"今の時刻を入れてあります。{name}が別の時刻なら打ち直してください。"
+        else:
+            suggestion = current or ""
+            note = f"この会議の開催日({self.meeting.date})は今日ではありません。{name}の時刻を打ってください。"
+        if current:
+            note += f"(いまの{name}: {current})"
+        from screens.time_field import TimeField
+
+        def chosen(value: str | None) -> None:
+            if value:
+                self.set_clock(field, value)
+
+        self.app.push_screen(TimeField(f"{name}の時刻", suggestion, note=note), chosen)
+
+    def set_clock(self, field: str, value: str) -> bool:
+        """Set 開会 (``start``) or 閉会 (``end``) to ``HH:MM``, as one undoable change; True if saved."""
+        if self._refuse_if_read_only():
+            return False
+        start = value if field == "start" else self.meeting.start
+        end = value if field == "end" else self.meeting.end
+        if end is not None and start and end < start:
+            if field == "end":
+                reason = f"閉会 {end} が開会 {start} より前になります。開会の時刻を確かめて(ctrl+b)、閉会を打ち直してください。"
+            else:
+                reason = f"開会 {start} が閉会 {end} より後になります。閉会の時刻を確かめて(ctrl+g)、開会を打ち直してください。"
+            self.notify(reason, title="時刻を変えませんでした", severity="warning", timeout=12)
+            return False
+        change = self.editor.change_header({field: value}, f"{'開会' if field == 'start' else '閉会'}の時刻")
+        if change is None or not self._commit_change(change):
+            return False
+        self.notify(f"{'開会' if field == 'start' else '閉会'}を {value} にしました(ctrl+z で元に戻せます)。")
+        return True
 
     def action_set_start(self) -> None:
-        """Set the opening time (開会) to now."""
-        self._set_clock("start")
+        """Set the opening time (開会): now, or a time typed."""
+        self._ask_clock("start")
 
     def action_set_end(self) -> None:
-        """Set the closing time (閉会) to now."""
-        self._set_clock("end")
+        """Set the closing time (閉会): now, or a time typed."""
+        self._ask_clock("end")
+
+    def action_entry_time(self) -> None:
+        """Change the selected entry's time (or clear it)."""
+        found = self._selected_for_change()
+        if found is None:
+            return
+        item, index, entry = found
+        current = (entry.time or "")[:5]
+        from screens.time_field import TimeField
+
+        def chosen(value: str | None) -> None:
+            if value is None or value == current:
+                return
+            time = f"{value}:00" if value else None
+            new = dataclasses.replace(entry, time=time, uid=entry.uid)
+            if self._commit_change(self.editor.replace(item.id, index, new, "時刻の変更")):
+                self.log_view.cursor = (self.current_index_of(item), index)
+                self.notify(f"時刻を {value or 'なし'} にしました。")
+
+        self.app.push_screen(TimeField("発言の時刻", current, allow_empty=True), chosen)
+
+    # -- meeting details -----------------------------------------------------------
+    def action_meeting_details(self) -> None:
+        """Edit the meeting's head: date, times, place, numbers, title, kind, observers, committee."""
+        if self._refuse_if_read_only():
+            return
+        from screens.meeting_details import MeetingDetails
+
+        def done(values: dict | None) -> None:
+            if values is None:
+                return
+            change = self.editor.change_header(values)
+            if change is None:
+                self.notify("変更はありませんでした。")
+                return
+            if self._commit_change(change):
+                self.notify("会議の情報を保存しました(ctrl+z で元に戻せます)。")
+
+        self.app.push_screen(MeetingDetails(self.meeting), done)
 
     # -- export -------------------------------------------------------------------
     def action_export(self) -> None:
@@ -1205,15 +1316,18 @@ class MeetingScreen(Screen):
         """Show every key of this screen."""
         keys = []
         for binding in self.BINDINGS:
-            if isinstance(binding, Binding) and binding.action.split("(")[0] not in self._LOG_ACTIONS:
-                description = binding.description
+            base = binding.action.split("(")[0] if isinstance(binding, Binding) else ""
+            if base in ("undo", "redo"):
+                continue  # said once, as the rule (UNDO_RULE)
+            if isinstance(binding, Binding) and base not in self._LOG_ACTIONS:
+                description = self.HELP_TEXT.get(base, binding.description)
                 number = speaker_key_number(binding.action)
                 if number is not None:
                     who = "議事の担当課(押すごとに次の課)" if number == 4 else self.speaker_key_label(number)
                     description = f"発言者: {who or '未設定'}"
                 keys.append((bound_keys(self.app, binding).replace(",", " / "), description))
         groups = [
-            ("入力中", [("Enter", "確定(発言として記録)"), ("ctrl+j", "改段落"), *keys]),
+            ("入力中", [("Enter", "確定(発言として記録)"), ("ctrl+j", "改段落"), *keys, *self.UNDO_RULE]),
             ("発言一覧で(ctrl+l で移動)", self._log_keys_now()),
             ("採決欄で(F12 で移動)", [("↑ / ↓", "委員を選ぶ"), ("← / → / Space", "承認・不承認・保留を切り替え"), ("Enter", "採決を記録"), ("Esc", "戻る")]),
             ("全体", [("ctrl+p", "コマンド一覧"), ("ctrl+q", "保存して終了")]),

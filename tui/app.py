@@ -216,12 +216,14 @@ class KaigirokuApp(App):
         *,
         item_index: int | None = None,
         replace: bool = False,
+        details: bool = False,
     ) -> None:
         """Show one meeting for taking minutes (or read-only when the folder is not ours).
 
         ``entry_uid`` (search): select that entry in the log once the screen is up.
         ``item_index`` (search, a hit on an item's title): make that item current, its heading at the top.
         ``replace``: the meeting takes the place of the screen on top instead of going over it.
+        ``details``: open the meeting's details form over it (from the list of meetings).
         """
         try:
             screen = self._meeting_screen(meeting_id)
@@ -237,6 +239,8 @@ class KaigirokuApp(App):
             self.call_after_refresh(self._when_log_ready, screen, lambda: self._select_entry(screen, entry_uid))
         elif item_index is not None:
             self.call_after_refresh(self._when_log_ready, screen, lambda: screen.go_to_item(item_index))
+        if details:
+            self.call_after_refresh(screen.action_meeting_details)
 
     def _meeting_screen(self, meeting_id: str) -> Screen:
         """The minute-taking screen of a meeting, its file open (raises :class:`StorageError`)."""

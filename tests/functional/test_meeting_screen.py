@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from textual.widgets import Input
 
 from minutes.model import Speech, Vote
 from screens.chair_decision import ChairDecision
@@ -11,6 +12,7 @@ from screens.help import HelpScreen
 from screens.meeting import MeetingScreen
 from screens.phrase_picker import PhrasePicker
 from screens.speaker_picker import SpeakerPicker
+from screens.time_field import TimeField
 from storage.errors import WriteFailedError
 from tests.functional.appkit import (
     add_meeting,
@@ -352,16 +354,103 @@ async def test_recorded_vote_can_be_opened_and_changed(root, empty_id):
 
 
 async def test_clock_keys_set_opening_and_closing(root, empty_id):
+    # ctrl+b / ctrl+g open a field with now filled in: Enter takes it (two keys).
     app = make_app(root, empty_id)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("ctrl+b")
+        await pilot.press("ctrl+b", "enter")
         await pilot.pause()
         assert load(root, empty_id).start == "18:05"
-        await pilot.press("ctrl+g")
+        await pilot.press("ctrl+g", "enter")
         await pilot.pause()
         assert load(root, empty_id).end == "18:05"
         header = str(app.screen.query_one("#meeting-header").render())
         assert "18:05〜18:05" in header
+
+
+async def test_a_typed_closing_time_replaces_now_and_ctrl_z_takes_it_back(root, empty_id):
+    app = make_app(root, empty_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        assert isinstance(app.screen, TimeField)
+        assert app.screen.query_one(Input).value == "18:05"
+        await pilot.press("1", "9", "4", "5", "enter")
+        await pilot.pause()
+        assert load(root, empty_id).end == "19:45"
+        assert isinstance(app.focused, EntryText)
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert load(root, empty_id).end is None
+
+
+async def test_a_time_that_cannot_be_is_refused_and_the_field_stays(root, empty_id):
+    app = make_app(root, empty_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        await pilot.press("2", "5", "7", "0", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TimeField)
+        assert any("ありえない時刻" in str(n.message) for n in app._notifications)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert load(root, empty_id).end is None
+
+
+async def test_opening_after_the_closing_is_refused_with_the_reason(root, empty_id):
+    # ctrl+b after ctrl+g once printed 午前10時から午前9時59分まで and showed 所要-1:59.
+    app = make_app(root, empty_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        await pilot.press("1", "8", "0", "0", "enter")
+        await pilot.pause()
+        assert load(root, empty_id).end == "18:00"
+        await pilot.press("ctrl+b", "enter")  # now, 18:05: after the closing
+        await pilot.pause()
+        assert load(root, empty_id).start == "17:30"
+        assert any("開会 18:05 が閉会 18:00 より後" in str(n.message) for n in app._notifications)
+        assert "所要-" not in str(app.screen.query_one("#meeting-header").render())
+
+
+async def test_a_meeting_of_another_day_is_not_stamped_with_todays_clock(root):
+    data = empty_demo_dict()
+    data["date"] = "2022-03-01"  # the frozen clock says 2022-03-15
+    meeting_id = add_meeting(root, data)
+    app = make_app(root, meeting_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        header = str(app.screen.query_one("#meeting-header").render())
+        assert "開会前" not in header and "経過" not in header
+        await paste(pilot, "遅れて書き起こした発言")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert load(root, meeting_id).agenda[0].log[0].time is None
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        assert app.screen.query_one(Input).value == ""  # not today's clock
+        await pilot.press("1", "9", "0", "5", "enter")
+        await pilot.pause()
+        assert load(root, meeting_id).end == "19:05"
+        assert "所要" in str(app.screen.query_one("#meeting-header").render())
+
+
+async def test_an_entrys_time_is_changed_from_the_log(root, empty_id):
+    app = make_app(root, empty_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await paste(pilot, "発言です")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("ctrl+l", "ctrl+e")
+        await pilot.pause()
+        assert isinstance(app.screen, TimeField)
+        assert app.screen.query_one(Input).value == "18:05"
+        await pilot.press("1", "7", "4", "0", "enter")
+        await pilot.pause()
+        assert load(root, empty_id).agenda[0].log[0].time == "17:40:00"
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert load(root, empty_id).agenda[0].log[0].time == "18:05:30"
 
 
 async def test_draft_saved_and_restored_after_a_crash(root, empty_id):
@@ -395,7 +484,12 @@ async def test_help_lists_every_key_in_japanese(root, empty_id):
         for binding in MeetingScreen.BINDINGS:
             if binding.action.startswith("speaker_key(") or binding.action.split("(")[0] in MeetingScreen._LOG_ACTIONS:
                 continue  # the speaker keys are listed by whom they set; the log's keys just below
-            assert binding.description in shown
+            base = binding.action.split("(")[0]
+            if base in ("undo", "redo"):
+                continue  # said as the rule, below
+            assert MeetingScreen.HELP_TEXT.get(base, binding.description) in shown
+        for keys, rule in MeetingScreen.UNDO_RULE:
+            assert rule in shown
         assert "発言者: 会長 昼間守仁" in shown and "発言者: 副会長 大川強" in shown
         assert "発言者: 未設定" in shown
         for keys, description in MeetingScreen.LOG_KEYS:
@@ -650,3 +744,56 @@ async def test_the_key_bar_shows_the_selected_entrys_keys_while_the_log_has_focu
         await pilot.press("escape")  # back to the entry bar
         await pilot.pause()
         assert "削除" not in bar()
+
+
+async def test_ctrl_z_in_the_entry_bar_undoes_the_record_when_empty_and_typing_first(root, empty_id):
+    # The TextArea's own ctrl+z/ctrl+y used to take the keys: undo worked only from the log.
+    app = make_app(root, empty_id)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await paste(pilot, "一つ目の発言")
+        await pilot.press("enter")
+        await paste(pilot, "追記の段落")
+        await pilot.press("ctrl+o")
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        log = load(root, empty_id).agenda[0].log
+        assert [type(e).__name__ for e in log] == ["Speech", "Vote"]
+        assert log[0].text == "一つ目の発言\n追記の段落"
+        assert isinstance(app.focused, EntryText) and screen.bar.text == ""
+        # text in the bar: ctrl+z takes back the typing, the record stays
+        await paste(pilot, "打ちかけ")
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert screen.bar.text == ""
+        assert len(load(root, empty_id).agenda[0].log) == 2
+        await pilot.press("ctrl+y")
+        await pilot.pause()
+        assert screen.bar.text == "打ちかけ"
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        # empty bar: ctrl+z takes back the vote (ctrl+r), then the append (ctrl+o), then the speech
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert [type(e).__name__ for e in load(root, empty_id).agenda[0].log] == ["Speech"]
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert load(root, empty_id).agenda[0].log[0].text == "一つ目の発言"
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert load(root, empty_id).agenda[0].log == []
+        assert isinstance(app.focused, EntryText)
+        await pilot.press("ctrl+y")
+        await pilot.pause()
+        assert load(root, empty_id).agenda[0].log[0].text == "一つ目の発言"
+
+
+async def test_help_says_the_undo_rule_in_one_notation(root, empty_id):
+    app = make_app(root, empty_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        shown = "\n".join(str(w.render()) for w in app.screen.query("Static"))
+        assert "入力欄に文字があれば入力を1つ戻す。空なら記録" in shown
+        assert "^" not in shown and "escape" not in shown and "tab " not in shown
+        assert "Esc" in shown and "alt+↓ / ctrl+PageDown" in shown
