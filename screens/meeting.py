@@ -170,7 +170,7 @@ class MeetingScreen(Screen):
         self._draft_timer = None
         self._agenda_timer = None
         self._agenda_pending: set[int] = set()
-        self._saved_draft = ""
+        self._saved_draft: tuple = ("",)
 
     # -- layout --------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -439,6 +439,8 @@ class MeetingScreen(Screen):
     # -- speakers --------------------------------------------------------------
     def _update_speaker(self) -> None:
         self.bar.speaker = display(self.meeting, self.speaker)
+        if self.bar.text:
+            self._draft_later()  # the draft keeps whom it is typed for
 
     def speaker_for_key(self, number: int) -> SpeakerRef | None:
         """The speaker a function key stands for (F2 chair … F9)."""
@@ -689,23 +691,32 @@ class MeetingScreen(Screen):
     def on_text_area_changed(self, event) -> None:
         if not isinstance(event.text_area, EntryText):
             return
+        self._draft_later()
+
+    def _draft_later(self) -> None:
         if self._draft_timer is not None:
             self._draft_timer.stop()
         self._draft_timer = self.set_timer(DRAFT_DELAY, self.save_draft)
 
+    def _draft_state(self) -> tuple:
+        """What a draft holds: the text, whom it is typed for and under which item."""
+        item = self.current_item
+        return (self.bar.text, self.speaker.speaker_id, self.speaker.label, item.id if item else None)
+
     def save_draft(self) -> None:
-        """Save what is typed in the bar, so a crash loses nothing."""
+        """Save what is typed in the bar (with its speaker and item), so a crash loses nothing."""
         if self.datadir is None or self.read_only:
             return
-        text = self.bar.text
-        if text == self._saved_draft:
+        state = self._draft_state()
+        if state == self._saved_draft or (not state[0] and not self._saved_draft[0]):
             return
+        text, speaker_id, label, item = state
         try:
             if text:
-                self.datadir.save_draft(self.meeting_id, text)
+                self.datadir.save_draft(self.meeting_id, text, speaker_id=speaker_id, label=label, item=item)
             else:
                 self.datadir.clear_draft(self.meeting_id)
-            self._saved_draft = text
+            self._saved_draft = state
         except (StorageError, OSError):
             pass  # the text is still in the bar; the next change tries again
 
@@ -716,7 +727,7 @@ class MeetingScreen(Screen):
             return
         try:
             self.datadir.clear_draft(self.meeting_id)
-            self._saved_draft = ""
+            self._saved_draft = ("",)
         except (StorageError, OSError):
             pass
 
@@ -724,13 +735,27 @@ class MeetingScreen(Screen):
         if self.datadir is None:
             return
         try:
-            draft = self.datadir.load_draft(self.meeting_id)
+            draft = self.datadir.load_draft_record(self.meeting_id)
         except (StorageError, OSError):
             return
-        if draft:
-            self.bar.set_text(draft)
-            self._saved_draft = draft
-            self.notify("前回の入力途中の文章を戻しました。", title="下書きを復元")
+        if draft is None or not draft.text:
+            return
+        self.bar.set_text(draft.text)
+        said = []
+        if draft.item is not None:
+            item = self.meeting.item(draft.item)
+            if item is not None:
+                self._show_item(self.current_index_of(item))
+                said.append(f"議事: {item.title[:20]}")
+        if draft.speaker_id is not None or draft.label is not None:
+            ref = SpeakerRef(draft.speaker_id, draft.label)
+            if draft.speaker_id is None or self.meeting.person(draft.speaker_id) is not None:
+                self.speaker = ref
+                self._update_speaker()
+                said.insert(0, f"発言者: {display(self.meeting, ref)}")
+        self._saved_draft = self._draft_state()
+        where = f"({'、'.join(said)})" if said else ""
+        self.notify(f"前回の入力途中の文章を戻しました{where}。", title="下書きを復元")
 
     # -- agenda ------------------------------------------------------------------
     def _show_item(self, index: int) -> None:
@@ -739,6 +764,8 @@ class MeetingScreen(Screen):
         index = max(0, min(index, len(self.meeting.agenda) - 1))
         self.query_one(AgendaPane).current = index
         self._department_cycle = 0
+        if self.bar.text:
+            self._draft_later()  # the draft keeps the item it is typed under
         log = self.log_view
         item = self.meeting.agenda[index]
         if item.log:

@@ -8,7 +8,9 @@ Pilot skips both, so each of these keys is also tried here, for real.
 from __future__ import annotations
 
 import json
+import os
 import shlex
+import signal
 import sys
 from pathlib import Path
 
@@ -107,3 +109,30 @@ def test_a_typed_closing_time_reaches_the_export(env, workdir, tmp_path):
         assert term.wait_for_exit(timeout=20) == 0
     text = kaigiroku("export", meeting_id, "--format", "text", env=env, cwd=workdir)
     assert "午前10時から午後0時5分まで" in text
+
+
+def test_a_draft_killed_with_the_app_comes_back_for_its_speaker(env, workdir, tmp_path):
+    # A draft typed for 委員 (F3) came back under 会長: Enter would have put the words in the wrong mouth.
+    meeting_id = empty_meeting(env, workdir, tmp_path)
+    with opened(meeting_id, env, workdir) as term:
+        term.wait_for(["入力", "発言", "採決"], timeout=30)
+        term.wait_stable()
+        term.send_keys("M-Down")
+        term.send_keys("F3")
+        term.wait_for("委員(氏名なし)")
+        term.send_keys("half-typed-words")
+        term.wait_for("half-typed-words")
+        draft = Path(env["KAIGIROKU_DATA_DIR"]) / "drafts" / f"{meeting_id}.json"
+        term.wait_until(lambda screen: draft.exists() and "委員" in draft.read_text(encoding="utf-8"), what="the draft saved")
+        os.kill(term.pane_pid, signal.SIGKILL)
+        term.wait_for_exit(timeout=20)
+    with opened(meeting_id, env, workdir) as term:
+        screen = term.wait_for(["下書きを復元", "half-typed-words"], timeout=30)
+        assert "委員(氏名なし)" in screen
+        term.send_keys("Enter")
+        term.wait_for("委員　half-typed-words")
+        term.send_keys("C-q")
+        assert term.wait_for_exit(timeout=20) == 0
+    data = json.loads(kaigiroku("export", meeting_id, "--format", "json", env=env, cwd=workdir))
+    entry = data["agenda"][1]["log"][0]
+    assert (entry["speaker"], entry["text"]) == ({"label": "委員"}, "half-typed-words")

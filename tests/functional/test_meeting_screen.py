@@ -797,3 +797,36 @@ async def test_help_says_the_undo_rule_in_one_notation(root, empty_id):
         assert "入力欄に文字があれば入力を1つ戻す。空なら記録" in shown
         assert "^" not in shown and "escape" not in shown and "tab " not in shown
         assert "Esc" in shown and "alt+↓ / ctrl+PageDown" in shown
+
+
+async def test_a_recovered_draft_keeps_its_speaker_and_item(root, empty_id):
+    # A draft typed for 委員 (F3) under the second item came back under 会長 and the last item.
+    app = make_app(root, empty_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("alt+down")
+        await pilot.press("f6")  # 副会長 大川強, a person
+        await paste(pilot, "副会長の途中の発言")
+        await pilot.pause(1.0)
+        app.datadir.release_lock()  # as if the process died: the OS drops the lock
+    app2 = make_app(root, empty_id)
+    async with app2.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app2.screen
+        assert screen.bar.text == "副会長の途中の発言"
+        assert screen.bar.speaker == "副会長 大川強"
+        assert screen.current_index == 1
+        await pilot.press("enter")
+        await pilot.pause()
+    entry = load(root, empty_id).agenda[1].log[0]
+    assert (entry.speaker_id, entry.text) == ("p2", "副会長の途中の発言")
+
+
+async def test_changing_the_speaker_alone_updates_the_draft(root, empty_id):
+    app = make_app(root, empty_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await paste(pilot, "途中")
+        await pilot.pause(1.0)
+        await pilot.press("f3")
+        await pilot.pause(1.0)
+        record = app.datadir.load_draft_record(empty_id)
+        assert (record.text, record.label, record.speaker_id) == ("途中", "委員", None)
