@@ -81,8 +81,21 @@ class FilterPicker(ModalScreen[T | None], Generic[T]):
             if self.matches(query, keys):
                 self._shown.append(value)
                 options.add_option(Option(Content(visible(text))))
+        matched = len(self._shown)
+        for text, value in self.extra_choices(query):
+            self._shown.append(value)
+            options.add_option(Option(Content(visible(text))))
         if self._shown:
-            options.highlighted = 0
+            # Nothing matched: the first extra choice, so that Enter takes what was typed.
+            options.highlighted = 0 if matched else matched
+
+    def extra_choices(self, query: str) -> list[tuple[str, T]]:
+        """Choices offered after the matches for what is typed (none here; see SpeakerPicker)."""
+        return []
+
+    def choose(self, value: T) -> None:
+        """Close with the chosen value."""
+        self.dismiss(value)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self._refilter(event.value)
@@ -101,11 +114,11 @@ class FilterPicker(ModalScreen[T | None], Generic[T]):
         if highlighted is None or not self._shown:
             self.app.bell()
             return
-        self.dismiss(self._shown[highlighted])
+        self.choose(self._shown[highlighted])
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.dismiss(self._shown[event.option_index])
+        self.choose(self._shown[event.option_index])
 
     def action_cancel(self) -> None:
         """Close without choosing."""

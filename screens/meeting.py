@@ -485,18 +485,33 @@ class MeetingScreen(Screen):
     def action_pick_speaker(self) -> None:
         """Choose the speaker from everyone present."""
 
-        def chosen(ref: SpeakerRef | None) -> None:
+        def chosen(ref) -> None:
             if ref is None:
                 return
+            if isinstance(ref, NewPerson):
+                ref = self._add_person(ref.person)
+                if ref is None:
+                    return
             if self.focused is self.log_view and self.log_view.cursor is not None:
                 self._change_selected_speaker(ref)
             else:
                 self.speaker = ref
                 self._update_speaker()
 
-        from screens.speaker_picker import SpeakerPicker  # dialogs load when first used
+        from screens.speaker_picker import NewPerson, SpeakerPicker  # dialogs load when first used
 
         self.app.push_screen(SpeakerPicker(self.meeting, self.current_item), chosen)
+
+    def _add_person(self, person) -> SpeakerRef | None:
+        """Add someone to the attendance list (saved); their speaker, or ``None`` if it could not be saved."""
+        before = self.meeting.people
+        self.meeting.people = [*before, person]
+        if not self._save_parts("save_people"):
+            self.meeting.people = before
+            return None
+        self.query_one(VotePane).refresh(layout=True)
+        self.notify(f"{display(self.meeting, SpeakerRef(speaker_id=person.id))}を出席者に加えました(出欠は alt+s)。")
+        return SpeakerRef(speaker_id=person.id)
 
     def _change_selected_speaker(self, ref: SpeakerRef) -> None:
         found = self._selected_for_change()

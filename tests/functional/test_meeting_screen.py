@@ -830,3 +830,48 @@ async def test_changing_the_speaker_alone_updates_the_draft(root, empty_id):
         await pilot.pause(1.0)
         record = app.datadir.load_draft_record(empty_id)
         assert (record.text, record.label, record.speaker_id) == ("途中", "委員", None)
+
+
+async def test_a_name_the_roster_does_not_have_is_taken_as_a_label_with_enter(root, empty_id):
+    # Enter with nothing matching used to leave the picker open, and the next words went into its filter.
+    app = make_app(root, empty_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("tab")
+        await pilot.pause()
+        await paste(pilot, "参考人 山田")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MeetingScreen)
+        assert app.screen.bar.speaker == "参考人 山田"
+        await paste(pilot, "参考人として申し上げます。")
+        await pilot.press("enter")
+        await pilot.pause()
+        entry = load(root, empty_id).agenda[0].log[0]
+        assert (entry.label, entry.speaker_id, entry.text) == ("参考人 山田", None, "参考人として申し上げます。")
+
+
+async def test_a_new_person_is_added_to_the_meeting_from_the_picker(root, empty_id):
+    from screens.add_person import AddPerson
+
+    app = make_app(root, empty_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("tab")
+        await pilot.pause()
+        await paste(pilot, "小林")
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, AddPerson)
+        await paste(pilot, "課長")
+        await pilot.press("enter")
+        await paste(pilot, "都市計画課")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MeetingScreen)
+        assert app.screen.bar.speaker == "都市計画課 小林課長"
+        await paste(pilot, "説明します。")
+        await pilot.press("enter")
+        await pilot.pause()
+        saved = load(root, empty_id)
+        person = saved.people[-1]
+        assert (person.name, person.group, person.title, person.department) == ("小林", "関係課", "課長", "都市計画課")
+        assert saved.agenda[0].log[0].speaker_id == person.id
