@@ -299,3 +299,23 @@ async def test_escape_goes_back(root):
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is before
+
+
+async def test_choosing_the_chair_title_unticks_the_voting_right(root):
+    # The box stayed ticked (labelled 会長は通常なし) and the chair was saved with a vote.
+    app = make_app(root)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_list(pilot)
+        await pilot.press("f2")
+        await pilot.pause()
+        await paste(pilot, "テスト委員会")
+        await pilot.press("f3")
+        await pilot.pause()
+        await add_member(pilot, "昼間守仁", title="委員長")
+        await add_member(pilot, "村千鶴子", title="副会長")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    [committee] = stored(root)
+    chair, vice = committee.members
+    assert (chair.title, chair.has_vote, chair.votes) == ("委員長", False, None)
+    assert (vice.title, vice.has_vote) == ("副会長", True)
