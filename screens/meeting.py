@@ -449,9 +449,10 @@ class MeetingScreen(Screen):
         if number == 3:
             return MEMBER_UNNAMED
         if number == 4:
-            refs = departments(self.meeting, self.current_item)
-            if not refs:
-                return None
+            item = self.current_item
+            if item is None or not item.departments:
+                return None  # not another item's department without a word (action_speaker_key says so)
+            refs = departments(self.meeting, item)
             if self.speaker in refs:
                 index = (refs.index(self.speaker) + 1) % len(refs)
             else:
@@ -473,6 +474,13 @@ class MeetingScreen(Screen):
     def action_speaker_key(self, number: int) -> None:
         """Set the current speaker (or, in the log, the selected entry's speaker)."""
         ref = self.speaker_for_key(number)
+        if ref is None and number == 4:
+            self.notify(
+                "この議事には担当課が決められていません(会次第の編集 alt+k で決められます)。一覧から選んでください。",
+                severity="warning",
+            )
+            self.action_pick_speaker()
+            return
         if ref is None:
             self.notify(f"F{number} に発言者が割り当てられていません。Tab で一覧から選べます。", severity="warning")
             return

@@ -875,3 +875,20 @@ async def test_a_new_person_is_added_to_the_meeting_from_the_picker(root, empty_
         person = saved.people[-1]
         assert (person.name, person.group, person.title, person.department) == ("小林", "関係課", "課長", "都市計画課")
         assert saved.agenda[0].log[0].speaker_id == person.id
+
+
+async def test_f4_on_an_item_without_a_department_says_so_and_opens_the_picker(root, empty_id):
+    # It used to pick another item's department without a word.
+    app = make_app(root, empty_id)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await pilot.press("alt+down", "alt+down", "alt+down")
+        await pilot.pause()
+        assert not screen.current_item.departments
+        await pilot.press("f4")
+        await pilot.pause()
+        assert isinstance(app.screen, SpeakerPicker)
+        assert any("この議事には担当課が決められていません" in str(n.message) for n in app._notifications)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert screen.bar.speaker == "会長 昼間守仁"
