@@ -45,6 +45,34 @@ class KaigirokuApp(App):
         Binding("ctrl+p", "command_palette", "コマンド", show=False, priority=True, id="app.palette"),
     ]
 
+    async def on_event(self, event: events.Event) -> None:
+        # Tab in a form moves the focus the moment the key comes, before the keys typed after
+        # it are handed to a widget: through the binding (run once the key has reached the
+        # field), 'テスト委員会' Tab '場所X' typed fast gave the name テスト委員会場所X.
+        if isinstance(event, events.Key) and event.key in ("tab", "shift+tab") and self._tab_moves_focus_now():
+            event.stop()
+            if event.key == "tab":
+                self.screen.focus_next()
+            else:
+                self.screen.focus_previous()
+            return
+        await super().on_event(event)
+
+    def _tab_moves_focus_now(self) -> bool:
+        """True when Tab would only move the focus: a one-line field has it and the screen gives Tab no other job."""
+        from textual.widgets import Input
+
+        if not isinstance(self.focused, Input):
+            return False
+        for node in self.focused.ancestors_with_self:
+            for cls in type(node).__mro__:
+                if cls.__module__.startswith("textual."):
+                    continue  # Textual's own Tab is the focus move itself
+                for binding in cls.__dict__.get("BINDINGS", ()):
+                    if isinstance(binding, Binding) and {"tab", "shift+tab"} & set(binding.key.split(",")):
+                        return False
+        return True
+
     def __init__(
         self,
         data_dir: Path,

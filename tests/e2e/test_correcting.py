@@ -136,3 +136,21 @@ def test_a_draft_killed_with_the_app_comes_back_for_its_speaker(env, workdir, tm
     data = json.loads(kaigiroku("export", meeting_id, "--format", "json", env=env, cwd=workdir))
     entry = data["agenda"][1]["log"][0]
     assert (entry["speaker"], entry["text"]) == ({"label": "委員"}, "half-typed-words")
+
+
+def test_words_typed_straight_after_tab_go_to_the_next_field(env, workdir):
+    # send-keys 'テスト委員会' Tab '場所X' gave the committee the name テスト委員会場所X.
+    with Tmux(f"{shlex.quote(str(SCRIPT))}", env=env, cwd=workdir) as term:
+        term.wait_for("会議の一覧", timeout=30)
+        term.wait_stable()
+        term.send_keys("F8")
+        term.wait_for("会議体")
+        term.wait_stable()
+        term.send_keys("F2")
+        term.wait_stable()
+        term.send_keys("テスト委員会", "Tab", "場所X")
+        screen = term.wait_for("場所X")
+        assert "テスト委員会場所X" not in screen
+        assert "テスト委員会" in screen
+        term.send_keys("C-q")
+        term.wait_for_exit(timeout=20)

@@ -319,3 +319,22 @@ async def test_choosing_the_chair_title_unticks_the_voting_right(root):
     chair, vice = committee.members
     assert (chair.title, chair.has_vote, chair.votes) == ("委員長", False, None)
     assert (vice.title, vice.has_vote) == ("副会長", True)
+
+
+async def test_text_typed_straight_after_tab_lands_in_the_next_field(root):
+    # send-keys 'テスト委員会' Tab '場所X' gave the name テスト委員会場所X: Tab moved the focus only
+    # once the key had reached the field, after the words typed behind it.
+    from textual import events
+
+    app = make_app(root)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_list(pilot)
+        await pilot.press("f2")
+        await pilot.pause()
+        app.post_message(events.Paste("テスト委員会"))
+        app.post_message(events.Key("tab", "\t"))
+        app.post_message(events.Paste("場所X"))
+        for _ in range(3):
+            await pilot.pause()
+        assert app.screen.query_one("#name", Input).value == "テスト委員会"
+        assert app.screen.query_one("#place", Input).value == "場所X"
