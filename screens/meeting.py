@@ -690,7 +690,14 @@ class MeetingScreen(Screen):
             return
         change = self.editor.append_paragraph(item.id, text)
         if change is None:
-            self.notify("追記できる前の発言がこの議事にありません。", severity="warning")
+            if item.log and isinstance(item.log[-1], Vote):
+                reason = (
+                    "直前の記録は採決なので、追記できません(文章は入力欄に残っています)。"
+                    "新しい発言なら Enter、採決より前の発言に足すなら ctrl+l で選んで Enter(編集)。"
+                )
+            else:
+                reason = "この議事にはまだ発言がないので、追記できません(文章は入力欄に残っています)。Enter で発言として記録できます。"
+            self.notify(reason, severity="warning", timeout=10)
             return
         if self._commit_change(change):
             self._take_from_bar(text)

@@ -892,3 +892,21 @@ async def test_f4_on_an_item_without_a_department_says_so_and_opens_the_picker(r
         await pilot.press("escape")
         await pilot.pause()
         assert screen.bar.speaker == "会長 昼間守仁"
+
+
+async def test_ctrl_o_straight_after_a_vote_says_the_true_reason(root, empty_id):
+    # It said 追記できる前の発言がこの議事にありません though the item had one.
+    app = make_app(root, empty_id)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await paste(pilot, "採決します。")
+        await pilot.press("enter", "ctrl+r")
+        await pilot.pause()
+        await paste(pilot, "追記したい文")
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        messages = [str(n.message) for n in app._notifications]
+        assert any("直前の記録は採決なので、追記できません" in m for m in messages)
+        assert not any("前の発言がこの議事にありません" in m for m in messages)
+        assert screen.bar.text == "追記したい文"
+        assert load(root, empty_id).agenda[0].log[0].text == "採決します。"
