@@ -526,4 +526,4 @@ class CommitteeEditor(Screen[Committee | None]):
 
     def action_close(self) -> None:
         """Close; ask first when something changed."""
-        close_asking_if_changed(self, self.changed, "変更を保存せずに閉じますか?保存するには「いいえ」で戻って ctrl+s を押してください。", "保存せずに閉じる")
+        close_asking_if_changed(self, self.changed, "変更を保存せずに閉じますか?保存するには Esc で戻って ctrl+s を押してください。", "保存せずに閉じる")

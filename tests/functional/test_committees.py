@@ -243,7 +243,8 @@ async def test_escape_asks_before_dropping_changes(root):
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, Confirm)
-        await pilot.press("escape")  # いいえ: back to the editor
+        assert "いいえ" not in app.screen.question and "Esc で戻って" in app.screen.question  # no such button
+        await pilot.press("escape")  # Esc: back to the editor
         await pilot.pause()
         assert isinstance(app.screen, CommitteeEditor)
         await pilot.press("escape")

@@ -910,3 +910,25 @@ async def test_ctrl_o_straight_after_a_vote_says_the_true_reason(root, empty_id)
         assert not any("前の発言がこの議事にありません" in m for m in messages)
         assert screen.bar.text == "追記したい文"
         assert load(root, empty_id).agenda[0].log[0].text == "採決します。"
+
+
+@pytest.mark.parametrize("key", ["alt+k", "alt+s"])
+async def test_the_discard_question_names_only_keys_it_shows(root, empty_id, monkeypatch, key):
+    # It told the clerk to go back with a 「いいえ」 button the dialog does not have.
+    from screens.agenda_editor import AgendaEditor
+    from screens.attendance import AttendanceScreen
+    from screens.confirm import Confirm
+
+    for screen_class in (AgendaEditor, AttendanceScreen):
+        monkeypatch.setattr(screen_class, "changed", property(lambda self: True))
+    app = make_app(root, empty_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(key)
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm)
+        question = app.screen.question
+        assert "いいえ" not in question and "Esc で戻って" in question
+        keys = str(app.screen.query(".keys").first().render())
+        assert "Esc" in keys
