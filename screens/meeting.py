@@ -1138,6 +1138,20 @@ class MeetingScreen(Screen):
     def record_vote(self, ballots: dict[str, str], editing_uid: str | None, chair_decides: str | None = None) -> None:
         """Put a vote into the log at the current place (or change a recorded one)."""
         pane = self.query_one(VotePane)
+        if not ballots:
+            # Not a tie to put to the chair: nothing was cast (Enter in the pane with no vote begun).
+            self.notify("票が1つもないので記録しません。採決は F12 で始めます(全員承認なら ctrl+r)。", severity="warning")
+            return
+        if editing_uid is None:
+            missing = [p for p in self.meeting.voters_at(pane.moment) if p.id not in ballots]
+            if missing:
+                names = "、".join(p.name for p in missing)
+                self.notify(
+                    f"{names}の票がありません(採決を始めたあとで出欠が変わりました)。Esc で抜けて F12 で採決をやり直してください。",
+                    severity="warning",
+                    timeout=12,
+                )
+                return
         counts = tally(ballots)
         if is_tie(pane.rule, counts) and chair_decides is None:
 

@@ -932,3 +932,24 @@ async def test_the_discard_question_names_only_keys_it_shows(root, empty_id, mon
         assert "いいえ" not in question and "Esc で戻って" in question
         keys = str(app.screen.query(".keys").first().render())
         assert "Esc" in keys
+
+
+async def test_a_vote_with_no_ballots_or_a_voter_left_out_says_what_is_missing(root, empty_id):
+    # Both were refused as 可否同数 and put to the chair (ChairDecision).
+    app = make_app(root, empty_id)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        pane = screen.query_one(VotePane)
+        pane.focus()  # the pane, with no vote begun
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, ChairDecision)
+        assert any("票が1つもない" in str(n.message) for n in app._notifications)
+        await pilot.press("f12")
+        await pilot.pause()
+        screen.meeting.people[0].votes = True  # the roster changed after the vote began: the chair votes here
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, ChairDecision)
+        assert any("昼間守仁の票がありません" in str(n.message) for n in app._notifications)
+        assert load(root, empty_id).agenda[0].log == []
