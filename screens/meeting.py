@@ -1096,11 +1096,12 @@ class MeetingScreen(Screen):
         """Record a vote in which every present voter approves (全員承認)."""
         if self._refuse_if_read_only():
             return
-        voters = self.meeting.voters_at(self._now_hhmm() if self.meeting_is_today() else None)
+        moment = self._now_hhmm() if self.meeting_is_today() else None
+        voters = self.meeting.voters_at(moment)
         if not voters:
             self.notify("採決できる出席委員がいません。出欠を確認してください。", severity="warning")
             return
-        self.record_vote({p.id: APPROVE for p in voters}, None)
+        self.record_vote({p.id: APPROVE for p in voters}, None, moment=moment)
 
     def on_vote_pane_record(self, event: VotePane.Record) -> None:
         event.stop()
@@ -1135,15 +1136,23 @@ class MeetingScreen(Screen):
         event.stop()
         self.action_back_to_entry()
 
-    def record_vote(self, ballots: dict[str, str], editing_uid: str | None, chair_decides: str | None = None) -> None:
-        """Put a vote into the log at the current place (or change a recorded one)."""
+    def record_vote(
+        self, ballots: dict[str, str], editing_uid: str | None, chair_decides: str | None = None, *, moment: str | None = None
+    ) -> None:
+        """Put a vote into the log at the current place (or change a recorded one).
+
+        ``moment``: when the ballots were taken (who had left by then does not vote);
+        by default the vote pane's.
+        """
         pane = self.query_one(VotePane)
+        if moment is None:
+            moment = pane.moment
         if not ballots:
             # Not a tie to put to the chair: nothing was cast (Enter in the pane with no vote begun).
             self.notify("票が1つもないので記録しません。採決は F12 で始めます(全員承認なら ctrl+r)。", severity="warning")
             return
         if editing_uid is None:
-            missing = [p for p in self.meeting.voters_at(pane.moment) if p.id not in ballots]
+            missing = [p for p in self.meeting.voters_at(moment) if p.id not in ballots]
             if missing:
                 names = "、".join(p.name for p in missing)
                 self.notify(
@@ -1157,7 +1166,7 @@ class MeetingScreen(Screen):
 
             def decided(result: str | None) -> None:
                 if result is not None:
-                    self.record_vote(ballots, editing_uid, result)
+                    self.record_vote(ballots, editing_uid, result, moment=moment)
 
             text = f"承認{counts.approve}・不承認{counts.disapprove}・保留{counts.abstain}"
             from screens.chair_decision import ChairDecision
