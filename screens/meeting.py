@@ -983,16 +983,25 @@ class MeetingScreen(Screen):
         found = self._selected_for_change()
         if found is None:
             return
-        item, index, _ = found
-        speaker = self.speaker
+        item, index, following = found
+
+        def speaker_for_key(number: int):
+            ref = self.speaker_for_key(number)
+            return (ref, display(self.meeting, ref)) if ref is not None else None
 
         def written(text: str | None) -> None:
             if text:
-                self._commit_change(self.editor.add(item.id, speaker.speech(text, None), index))
+                speaker = editor.speaker or self.speaker
+                # The time of the entry it goes before: it was said by then (ctrl+e corrects it).
+                time = following.time or self._entry_time()
+                self._commit_change(self.editor.add(item.id, speaker.speech(text, time), index))
 
         from screens.entry_editor import EntryEditor
 
-        self.app.push_screen(EntryEditor("", f"前に挿入: {display(self.meeting, speaker)}"), written)
+        editor = EntryEditor(
+            "", f"前に挿入(F2〜F9 で発言者): {display(self.meeting, self.speaker)}", speaker_for_key=speaker_for_key
+        )
+        self.app.push_screen(editor, written)
 
     def action_move_entry(self, delta: int) -> None:
         """Move the selected entry up or down."""

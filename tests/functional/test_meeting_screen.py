@@ -953,3 +953,24 @@ async def test_a_vote_with_no_ballots_or_a_voter_left_out_says_what_is_missing(r
         assert not isinstance(app.screen, ChairDecision)
         assert any("昼間守仁の票がありません" in str(n.message) for n in app._notifications)
         assert load(root, empty_id).agenda[0].log == []
+
+
+async def test_insert_before_takes_f2_to_f5_and_gives_the_entry_a_time(root, empty_id):
+    # The insert dialog (ctrl+l, ctrl+n) ignored F2–F5 and gave the entry no time.
+    app = make_app(root, empty_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await paste(pilot, "後の発言")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("ctrl+l", "ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, EntryEditor)
+        await pilot.press("f3")
+        await pilot.pause()
+        assert "委員(氏名なし)" in app.screen.query_one("Vertical").border_title
+        await paste(pilot, "先にあった委員の発言")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        first, second = load(root, empty_id).agenda[0].log
+        assert (first.label, first.text, first.time) == ("委員", "先にあった委員の発言", "18:05:30")
+        assert second.text == "後の発言"
