@@ -168,9 +168,8 @@ class MeetingScreen(Screen):
         self.speaker = chair(meeting)
         self._department_cycle = 0
         self._draft_timer = None
-        self._agenda_timer = None
-        self._agenda_pending: set[int] = set()
         self._saved_draft: tuple = ("",)
+        self._agenda_pending: set[int] = set()
 
     # -- layout --------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -395,18 +394,21 @@ class MeetingScreen(Screen):
         self.call_after_refresh(self.notify, message)
 
     def _agenda_counts_later(self, index: int) -> None:
-        """Update an item's entry count in the agenda pane once typing pauses (not in Enter's frame)."""
+        """Update an item's entry count in the agenda pane in the frame after the entry's own
+        (not in Enter's frame, which stays as small as it can; a timer of a second showed 0件
+        beside a visible speech)."""
+        waiting = bool(self._agenda_pending)
         self._agenda_pending.add(index)
-        if self._agenda_timer is not None:
-            self._agenda_timer.stop()
+        if waiting:
+            return
 
         def update() -> None:
-            agenda = self.query_one(AgendaPane)
-            for pending in sorted(self._agenda_pending):
-                agenda.update_item(pending)
+            pane = self.query_one(AgendaPane)
+            for changed in sorted(self._agenda_pending):
+                pane.update_item(changed)
             self._agenda_pending.clear()
 
-        self._agenda_timer = self.set_timer(1.0, update)
+        self.call_after_refresh(update)
 
     def _refresh_views(self) -> None:
         self.query_one(MeetingHeader).refresh()

@@ -974,3 +974,17 @@ async def test_insert_before_takes_f2_to_f5_and_gives_the_entry_a_time(root, emp
         first, second = load(root, empty_id).agenda[0].log
         assert (first.label, first.text, first.time) == ("委員", "先にあった委員の発言", "18:05:30")
         assert second.text == "後の発言"
+
+
+async def test_the_agenda_count_follows_enter_in_the_next_frame(root, empty_id):
+    # The count lagged 1–2 s behind Enter (0件 beside a visible speech).
+    app = make_app(root, empty_id)
+    async with app.run_test(size=SIZE) as pilot:
+        from tui.widgets.agenda import AgendaPane
+
+        await paste(pilot, "一件目")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        pane = app.screen.query_one(AgendaPane)
+        assert " 1件" in str(pane.get_option_at_index(0).prompt)
