@@ -1112,7 +1112,25 @@ class MeetingScreen(Screen):
         if not voters:
             self.notify("採決できる出席委員がいません。出欠を確認してください。", severity="warning")
             return
-        self.record_vote({p.id: APPROVE for p in voters}, None, moment=moment)
+        ballots = {p.id: APPROVE for p in voters}
+        item = self.current_item
+        unusual = []
+        if item is not None and item.kind == "報告":
+            unusual.append("この議事は報告です(ふつうは採決しません)")
+        if self.meeting.end:
+            unusual.append(f"閉会({self.meeting.end})のあとです")
+        if not unusual:
+            self.record_vote(ballots, None, moment=moment)  # one key, as usual
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.record_vote(ballots, None, moment=moment)
+
+        from screens.confirm import Confirm
+
+        question = "。".join(unusual) + f"。それでも全員承認({len(voters)}名)の採決を記録しますか?"
+        self.app.push_screen(Confirm(question, title="全員承認", yes="記録する"), answered)
 
     def on_vote_pane_record(self, event: VotePane.Record) -> None:
         event.stop()

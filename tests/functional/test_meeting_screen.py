@@ -988,3 +988,40 @@ async def test_the_agenda_count_follows_enter_in_the_next_frame(root, empty_id):
         await pilot.pause()
         pane = app.screen.query_one(AgendaPane)
         assert " 1件" in str(pane.get_option_at_index(0).prompt)
+
+
+@pytest.mark.parametrize("where", ["report", "closed"])
+async def test_ctrl_r_asks_first_on_a_report_or_after_the_closing(root, where):
+    # ctrl+r recorded 全員承認 in one key even on a 報告 item or after 閉会.
+    from screens.confirm import Confirm
+
+    data = empty_demo_dict()
+    if where == "closed":
+        data["end"] = "18:00"
+    meeting_id = add_meeting(root, data)
+    app = make_app(root, meeting_id)
+    async with app.run_test(size=SIZE) as pilot:
+        if where == "report":
+            await pilot.press("alt+down", "alt+down")  # (3) 子育て世帯への… (報告)
+            await pilot.pause()
+            assert app.screen.current_item.kind == "報告"
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm)
+        assert ("報告" if where == "report" else "閉会(18:00)のあと") in app.screen.question
+        await pilot.press("escape")
+        await pilot.pause()
+        assert all(not item.log for item in load(root, meeting_id).agenda)
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert sum(len(item.log) for item in load(root, meeting_id).agenda) == 1
+
+
+async def test_ctrl_r_is_one_key_elsewhere(root, empty_id):
+    app = make_app(root, empty_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert load(root, empty_id).agenda[0].log[0].result == "承認"
