@@ -1331,7 +1331,8 @@ class MeetingScreen(Screen):
         from screens.export import ExportScreen
 
         self.save_draft()
-        self.app.push_screen(ExportScreen(self.meeting, ExportOptions(**export_defaults(self.meeting))))
+        typed = None if self.read_only else self.bar.insert  # words typed over the preview go to the bar
+        self.app.push_screen(ExportScreen(self.meeting, ExportOptions(**export_defaults(self.meeting)), typed=typed))
 
     def action_to_list(self) -> None:
         """Close this meeting (draft and index saved) and go back to the list of meetings."""
