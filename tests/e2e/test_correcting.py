@@ -71,7 +71,7 @@ def test_ctrl_z_in_the_entry_bar_follows_its_rule(env, workdir, tmp_path):
         term.wait_for(["入力", "発言", "採決"], timeout=30)
         term.wait_stable()
         term.send_keys("first-speech", "Enter")
-        term.wait_for("会長　first-speech")
+        term.wait_for("会長 昼間守仁　first-speech")
         term.send_keys("C-r")
         term.wait_for("採決を記録しました")
         # text in the bar: ctrl+z takes back the typing, not the vote
@@ -88,7 +88,7 @@ def test_ctrl_z_in_the_entry_bar_follows_its_rule(env, workdir, tmp_path):
         term.wait_until(lambda screen: "first-speech" not in screen, what="the speech gone from the log")
         assert entries(meeting_id, env, workdir) == []
         term.send_keys("C-y")
-        term.wait_for("会長　first-speech")
+        term.wait_for("会長 昼間守仁　first-speech")
         term.send_keys("C-q")
         assert term.wait_for_exit(timeout=20) == 0
     assert [e.get("text") for e in entries(meeting_id, env, workdir)] == ["first-speech"]

@@ -117,6 +117,7 @@ async def test_text_is_kept_exactly_as_typed(root, empty_id):
     text = "  前後の空白 [/] [b]太字[/b] **強調** \\n バックスラッシュ \x1b[31m赤\x1b[0m 😀 が\u202e  "
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
+        await pilot.press("f3")  # a label alone (no name beside it): the lines wrap where the checks expect
         await paste(pilot, text)
         await pilot.press("enter")
         await pilot.pause()
@@ -1025,3 +1026,29 @@ async def test_ctrl_r_is_one_key_elsewhere(root, empty_id):
         await pilot.press("ctrl+r")
         await pilot.pause()
         assert load(root, empty_id).agenda[0].log[0].result == "承認"
+
+
+async def test_the_log_shows_the_persons_name_dimmed_beside_the_label_and_exports_do_not(root, empty_id):
+    # The log showed only the 要録 label (委員): the clerk could not see whom they had picked.
+    from minutes.render import ExportOptions
+    from minutes.render_text import render_text
+
+    app = make_app(root, empty_id)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await pilot.press("tab")
+        await paste(pilot, "村千鶴子")
+        await pilot.press("enter")
+        await paste(pilot, "質問があります。")
+        await pilot.press("enter")
+        await pilot.pause()
+        lines = log_lines(screen)
+        [line] = [line for line in lines if "質問があります" in line]
+        assert "委員 村千鶴子　質問があります。" in line
+        log = screen.log_view
+        row = next(i for i in range(log.row_count) if "質問があります" in log.row_text(i))
+        strip = log.render_line(row - round(log.scroll_y))
+        styles = {segment.text.strip(): segment.style for segment in strip if segment.text.strip()}
+        assert styles["村千鶴子"].dim or styles["村千鶴子"].color != styles["委員"].color
+    text = render_text(load(root, empty_id), ExportOptions())
+    assert "委員　質問があります。" in text and "村千鶴子　質問" not in text
