@@ -56,6 +56,8 @@ class KaigirokuApp(App):
             else:
                 self.screen.focus_previous()
             return
+        if isinstance(event, events.Paste) and not event.is_forwarded:
+            self._prepare_paste(event)
         await super().on_event(event)
 
     def _tab_moves_focus_now(self) -> bool:
@@ -127,10 +129,6 @@ class KaigirokuApp(App):
         """ctrl+c does not quit: say which key does."""
         self.notify("終了するには ctrl+q を押してください(すべて保存してから終了します)。", title="終了しますか")
 
-    async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Paste) and not event.is_forwarded:
-            self._prepare_paste(event)
-        await super().on_event(event)
 
     def _prepare_paste(self, event: events.Paste) -> None:
         """Say what became of a paste's control characters; keep every line of it in a one-line field.

@@ -147,7 +147,8 @@ def test_words_typed_straight_after_tab_go_to_the_next_field(env, workdir):
         term.wait_for("会議体")
         term.wait_stable()
         term.send_keys("F2")
-        term.wait_stable()
+        term.wait_for("会議体の新規作成")
+        term.wait_stable(quiet=0.5)
         term.send_keys("テスト委員会", "Tab", "場所X")
         screen = term.wait_for("場所X")
         assert "テスト委員会場所X" not in screen
