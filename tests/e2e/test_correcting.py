@@ -155,3 +155,64 @@ def test_words_typed_straight_after_tab_go_to_the_next_field(env, workdir):
         assert "テスト委員会" in screen
         term.send_keys("C-q")
         term.wait_for_exit(timeout=20)
+
+
+def test_the_new_keys_in_a_real_terminal(env, workdir, tmp_path):
+    # alt+d arrives as ESC d, ctrl+b / ctrl+e as control bytes, a paste over the export preview
+    # as a bracketed paste: each through the real command.
+    meeting_id = empty_meeting(env, workdir, tmp_path, date="2022-03-01")
+    with opened(meeting_id, env, workdir) as term:
+        term.wait_for(["入力", "発言", "採決"], timeout=30)
+        term.wait_stable()
+        term.send_keys("M-d")
+        term.wait_for("会議の情報")
+        term.wait_stable()
+        term.send_keys("C-s")
+        term.wait_for("変更はありませんでした")
+        # Tab: a name the roster does not have, Enter takes it
+        term.send_keys("Tab")
+        term.wait_for("発言者を選ぶ")
+        term.paste("参考人 山田")
+        term.wait_for("を呼び名にする")
+        term.send_keys("Enter", "sankounin-words", "Enter")
+        term.wait_for("参考人 山田　sankounin-words")
+        # ctrl+b: the field (another day: empty), a typed time
+        term.send_keys("C-b")
+        term.wait_for("開会の時刻")
+        term.send_keys("0930", "Enter")
+        term.wait_for("開会を 09:30 にしました")
+        # ctrl+e on the selected entry: its time
+        term.send_keys("C-l")
+        term.wait_for("^e 時刻")  # the log has the focus, an entry selected
+        term.send_keys("C-e")
+        term.wait_for("発言の時刻")
+        term.send_keys("0945", "Enter")
+        term.wait_for("時刻を 09:45 にしました")
+        term.send_keys("Escape")
+        # typing over the export preview goes to the entry bar
+        term.send_keys("C-s")
+        term.wait_for("公文書の文章")
+        term.wait_stable()
+        term.paste("preview-typed")
+        term.wait_for("書き出し画面")  # the notice's title (its sentence wraps with the width)
+        term.send_keys("Escape")
+        term.wait_for("preview-typed")
+        term.send_keys("C-q")
+        assert term.wait_for_exit(timeout=20) == 0
+    data = json.loads(kaigiroku("export", meeting_id, "--format", "json", env=env, cwd=workdir))
+    assert data["start"] == "09:30"
+    entry = data["agenda"][0]["log"][0]
+    assert (entry["speaker"], entry["text"], entry.get("time")) == ({"label": "参考人 山田"}, "sankounin-words", "09:45:00")
+
+
+def test_alt_d_on_the_list_opens_the_meeting_with_its_details(env, workdir, tmp_path):
+    empty_meeting(env, workdir, tmp_path)
+    with Tmux(f"{shlex.quote(str(SCRIPT))}", env=env, cwd=workdir) as term:
+        term.wait_for("会議の一覧", timeout=30)
+        term.wait_stable()
+        term.send_keys("M-d")
+        term.wait_for(["会議の情報", "開催場所"])
+        term.send_keys("Escape")
+        term.wait_for(["入力", "発言", "採決"])
+        term.send_keys("C-q")
+        assert term.wait_for_exit(timeout=20) == 0

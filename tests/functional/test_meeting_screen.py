@@ -1052,3 +1052,25 @@ async def test_the_log_shows_the_persons_name_dimmed_beside_the_label_and_export
         assert styles["村千鶴子"].dim or styles["村千鶴子"].color != styles["委員"].color
     text = render_text(load(root, empty_id), ExportOptions())
     assert "委員　質問があります。" in text and "村千鶴子　質問" not in text
+
+
+async def test_words_typed_straight_after_enter_in_the_picker_go_to_the_entry_bar(root, empty_id):
+    # In a real terminal the words typed after Enter went into the picker's filter (and into the
+    # free label), and the second Enter chose twice: the app ended with ScreenStackError.
+    from textual import events
+
+    app = make_app(root, empty_id)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await pilot.press("tab")
+        await pilot.pause()
+        await paste(pilot, "参考人 山田")
+        app.post_message(events.Key("enter", "\r"))
+        app.post_message(events.Paste("続けた言葉"))
+        app.post_message(events.Key("enter", "\r"))
+        for _ in range(4):
+            await pilot.pause()
+        assert app.screen is screen and app.is_running
+        assert screen.bar.speaker == "参考人 山田"
+        entry = load(root, empty_id).agenda[0].log[0]
+        assert (entry.label, entry.text) == ("参考人 山田", "続けた言葉")
