@@ -18,7 +18,7 @@ class EntryEditor(ModalScreen[str | None]):
         Binding("ctrl+s", "save", "保存"),
         Binding("escape", "cancel", "取消"),
         # Only with speaker_for_key (inserting an entry); priority: the TextArea would take them first.
-        *(Binding(f"f{n}", f"speaker_key({n})", f"F{n}", show=False, priority=True) for n in range(2, 10)),
+        *(Binding(f"f{n}", f"speaker_key({n})", f"F{n}", show=False, priority=True, id=f"editor.speaker.f{n}") for n in range(2, 10)),
     ]
 
     DEFAULT_CSS = """

@@ -10,6 +10,7 @@ something was changed.
 
 from __future__ import annotations
 
+import dataclasses
 from itertools import groupby
 
 from textual.app import ComposeResult
@@ -129,8 +130,6 @@ class MeetingDetails(ModalScreen[dict | None]):
             values = parse_details(self.meeting, self.texts(), self.fields)
         except DetailsError:
             return
-        import dataclasses
-
         probe = dataclasses.replace(self.meeting, people=[], agenda=[], **values)
         self.query_one("#details-title", Static).update(Content(f"題名: {visible(composed_title(probe))}"))
 

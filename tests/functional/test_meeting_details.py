@@ -23,15 +23,20 @@ def field(screen, key: str):
     return screen.query_one(f"#{field_id(key)}")
 
 
+async def open_details(pilot) -> MeetingDetails:
+    """alt+d on the meeting screen: the form."""
+    await pilot.pause()
+    await pilot.press("alt+d")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, MeetingDetails)
+    return pilot.app.screen
+
+
 async def test_alt_d_edits_every_header_fact_saves_and_ctrl_z_undoes(root):
     meeting_id = add_meeting(root, empty_demo_dict())
     app = make_app(root, meeting_id)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("alt+d")
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, MeetingDetails)
+        form = await open_details(pilot)
         assert field(form, "place").value == "市役所3階 庁議室"
         assert field(form, "end").value == ""
         changes = {
@@ -86,10 +91,7 @@ async def test_a_wrong_field_is_refused_with_its_reason_and_focused(root, key, v
     meeting_id = add_meeting(root, empty_demo_dict())
     app = make_app(root, meeting_id)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("alt+d")
-        await pilot.pause()
-        form = app.screen
+        form = await open_details(pilot)
         field(form, key).value = value
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -103,10 +105,7 @@ async def test_a_title_left_empty_is_the_composed_one(root):
     meeting_id = add_meeting(root, empty_demo_dict())
     app = make_app(root, meeting_id)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("alt+d")
-        await pilot.pause()
-        form = app.screen
+        form = await open_details(pilot)
         field(form, "session").value = "4"
         await pilot.pause()
         shown = str(form.query_one("#details-title").render())
@@ -151,10 +150,7 @@ async def test_escape_after_a_change_asks_before_throwing_it_away(root):
     meeting_id = add_meeting(root, empty_demo_dict())
     app = make_app(root, meeting_id)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("alt+d")
-        await pilot.pause()
-        form = app.screen
+        form = await open_details(pilot)
         field(form, "place").value = "別の部屋"
         await pilot.press("escape")
         await pilot.pause()
