@@ -1043,15 +1043,15 @@ class MeetingScreen(Screen):
 
     #: What F1 says of a key, where its short name in the key bar is not enough.
     HELP_TEXT = {
-        "set_start": "開会の時刻(今の時刻が入った欄が開く: Enter で決定、12:05 のように打てば置き換え)",
-        "set_end": "閉会の時刻(同じく Enter で今、打てばその時刻。開会より前は断る)",
+        "set_start": "開会の時刻(今の時刻の欄: Enter で決定、打てば置き換え)",
+        "set_end": "閉会の時刻(同じ欄。開会より前の時刻は断る)",
         "append_paragraph": "入力した文章を前の発言の新しい段落として追記",
     }
 
     #: The rule of ctrl+z / ctrl+y in the entry bar, as F1 says it.
     UNDO_RULE = (
-        ("ctrl+z", "入力欄に文字があれば入力を1つ戻す。空なら記録(発言・採決・追記・会議の情報)の最後の変更を戻す"),
-        ("ctrl+y", "ctrl+z で最後に戻したもの(入力または記録の変更)をやり直す"),
+        ("ctrl+z", "入力欄に文字があれば入力を、空なら記録の最後の変更を戻す"),
+        ("ctrl+y", "ctrl+z で最後に戻したもの(入力か記録の変更)をやり直す"),
     )
 
     #: The last ctrl+z took back typing (so ctrl+y redoes typing), not a change of the record.

@@ -795,7 +795,7 @@ async def test_help_says_the_undo_rule_in_one_notation(root, empty_id):
         await pilot.press("f1")
         await pilot.pause()
         shown = "\n".join(str(w.render()) for w in app.screen.query("Static"))
-        assert "入力欄に文字があれば入力を1つ戻す。空なら記録" in shown
+        assert "入力欄に文字があれば入力を、空なら記録の最後の変更を戻す" in shown
         assert "^" not in shown and "escape" not in shown and "tab " not in shown
         assert "Esc" in shown and "alt+↓ / ctrl+PageDown" in shown
 
