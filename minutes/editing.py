@@ -40,6 +40,8 @@ class Change:
 
     description: str
     splices: list[Splice] = field(default_factory=list)
+    header: tuple[dict, dict] | None = None
+    """A change of the meeting's head (date, times, place …): its values (before, after)."""
 
     @property
     def item_ids(self) -> list[str]:
@@ -64,6 +66,8 @@ class LogEditor:
         return item
 
     def _forward(self, change: Change) -> None:
+        if change.header is not None:
+            self._set_header(change.header[1])
         for splice in change.splices:
             log = self._item(splice.item_id).log
             log[splice.start : splice.start + len(splice.removed)] = splice.inserted
@@ -72,9 +76,15 @@ class LogEditor:
         for splice in reversed(change.splices):
             log = self._item(splice.item_id).log
             log[splice.start : splice.start + len(splice.inserted)] = splice.removed
+        if change.header is not None:
+            self._set_header(change.header[0])
 
-    def _apply(self, description: str, *splices: Splice) -> Change:
-        change = Change(description, list(splices))
+    def _set_header(self, values: dict) -> None:
+        for key, value in values.items():
+            setattr(self.meeting, key, value)
+
+    def _apply(self, description: str, *splices: Splice, header: tuple[dict, dict] | None = None) -> Change:
+        change = Change(description, list(splices), header)
         self._forward(change)
         self.undo_stack.append(change)
         del self.undo_stack[: -self.limit]
@@ -117,6 +127,14 @@ class LogEditor:
             self.redo_stack.append(change)
 
     # -- operations -----------------------------------------------------------
+    def change_header(self, values: dict, description: str = "会議の情報の変更") -> Change | None:
+        """Set the meeting's top-level values (``None`` if none of them changes)."""
+        after = {key: value for key, value in values.items() if getattr(self.meeting, key) != value}
+        if not after:
+            return None
+        before = {key: getattr(self.meeting, key) for key in after}
+        return self._apply(description, header=(before, after))
+
     def add(self, item_id: str, entry: Entry, index: int | None = None) -> Change:
         """Add an entry to an item's log, at the end or before ``index``."""
         log = self._item(item_id).log

@@ -446,4 +446,4 @@ class AttendanceScreen(Screen[Attendance | None]):
 
     def action_close(self) -> None:
         """Close without keeping; ask first when something changed."""
-        close_asking_if_changed(self, self.changed, "出欠の変更を捨てて閉じますか?残すには「いいえ」で戻って ctrl+s を押してください。", "捨てて閉じる")
+        close_asking_if_changed(self, self.changed, "出欠の変更を捨てて閉じますか?残すには Esc で戻って ctrl+s を押してください。", "捨てて閉じる")

@@ -183,7 +183,13 @@ class CommitteeEditor(Screen[Committee | None]):
                     FormField("reading", "読み(かな。発言者の絞り込みに使います)", placeholder="例 ひるましゅじん"),
                     FormField("title", "肩書き(どの肩書きでも)", suggestions=MEMBER_TITLES, placeholder="例 委員長", required=True),
                     FormField("role", "役割", "choice", ROLE_CHOICES),
-                    FormField("votes", "議決権", "check", placeholder="議決権あり(委員長・会長は通常なし)"),
+                    FormField(
+                        "votes",
+                        "議決権",
+                        "check",
+                        placeholder="議決権あり(委員長・会長は通常なし。肩書きか役割を変えると合わせて変わります)",
+                        follows=(("title", "role"), lambda values: not make_member({**values, "votes": True}).is_chair),
+                    ),
                 ],
                 values=lambda m: {"name": m.name, "reading": m.reading, "title": m.title, "role": m.role or "",
                                   "votes": m.has_vote},
@@ -520,4 +526,4 @@ class CommitteeEditor(Screen[Committee | None]):
 
     def action_close(self) -> None:
         """Close; ask first when something changed."""
-        close_asking_if_changed(self, self.changed, "変更を保存せずに閉じますか?保存するには「いいえ」で戻って ctrl+s を押してください。", "保存せずに閉じる")
+        close_asking_if_changed(self, self.changed, "変更を保存せずに閉じますか?保存するには Esc で戻って ctrl+s を押してください。", "保存せずに閉じる")

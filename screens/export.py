@@ -9,8 +9,10 @@ Shift_JIS cannot hold (F10). F7 copies, F8 saves.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from pathlib import Path
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -90,9 +92,14 @@ class ExportScreen(Screen):
     }
     """
 
-    def __init__(self, meeting: Meeting, options: ExportOptions | None = None) -> None:
+    def __init__(
+        self, meeting: Meeting, options: ExportOptions | None = None, *, typed: Callable[[str], None] | None = None
+    ) -> None:
+        """``typed``: where text typed here goes (the entry bar under this screen), else it is refused aloud."""
         super().__init__()
         self.meeting = meeting
+        self.typed = typed
+        self._told_about_typing = False
         self.options = options or ExportOptions()
         self.encoding = "utf-8"
         self.newline = "lf"
@@ -110,6 +117,27 @@ class ExportScreen(Screen):
             with TabPane("Markdown(原文)", id="tab-source"):
                 yield TextPreview(id="source-preview")
         yield KeyBar()
+
+    # -- text typed here (the clerk forgot the preview was open) ---------------------
+    def on_key(self, event: events.Key) -> None:
+        if event.is_printable and event.character and not event.key.startswith(("alt+", "ctrl+")):
+            event.stop()
+            self._take_typing(event.character)
+
+    def on_paste(self, event: events.Paste) -> None:
+        event.stop()
+        self._take_typing(event.text)
+
+    def _take_typing(self, text: str) -> None:
+        """Put what was typed where it belongs, and say so once, instead of losing it without a word."""
+        if self.typed is not None:
+            self.typed(text)
+            message = "書き出し画面では文字を打てないので、打った文字は入力欄に入れました。Esc で入力欄に戻れます。"
+        else:
+            message = "書き出し画面では文字を打てません(打った文字は入っていません)。Esc で戻ってから打ってください。"
+        if not self._told_about_typing:
+            self._told_about_typing = True
+            self.notify(message, title="書き出し画面", severity="warning", timeout=8)
 
     def on_mount(self) -> None:
         self.refresh_preview()

@@ -80,6 +80,7 @@ class MeetingScreen(Screen):
         Binding("ctrl+up", "move_entry(-1)", "上へ", id="log.up", show=False),
         Binding("ctrl+down", "move_entry(1)", "下へ", id="log.down", show=False),
         Binding("ctrl+right", "move_to_item", "別の議事へ", id="log.move"),
+        Binding("ctrl+e", "entry_time", "時刻", id="log.time"),
         Binding("f1", "help", "ヘルプ", id="help"),
         Binding("f2", "speaker_key(2)", "会長", id="speaker.chair", priority=True),
         Binding("f3", "speaker_key(3)", "委員", id="speaker.member", priority=True),
@@ -111,15 +112,16 @@ class MeetingScreen(Screen):
         Binding("alt+s", "attendance", "出欠", id="attendance", show=False),
         Binding("alt+k", "edit_agenda", "会次第の編集", id="agenda.edit", show=False),
         Binding("alt+l", "to_list", "会議の一覧へ", id="list", show=False),
+        Binding("alt+d", "meeting_details", "会議の情報(日時・場所・回数・題名)", id="meeting.details", show=False),
         Binding("ctrl+b", "set_start", "開会", id="clock.start", show=False),
         Binding("ctrl+g", "set_end", "閉会", id="clock.end", show=False),
-        Binding("ctrl+z", "undo", "元に戻す", id="undo", show=False),
+        Binding("ctrl+z", "undo", "元に戻す(入力欄に文字があれば入力、空なら記録)", id="undo", show=False),
         Binding("ctrl+y", "redo", "やり直す", id="redo", show=False),
         Binding("escape", "back_to_entry", "入力へ", id="entry.focus", show=False),
     ]
 
     #: Actions on the selected entry of the log (see check_action).
-    _LOG_ACTIONS = frozenset({"delete_entry", "insert_before", "move_entry", "move_to_item"})
+    _LOG_ACTIONS = frozenset({"delete_entry", "insert_before", "move_entry", "move_to_item", "entry_time"})
 
     #: Textual's Screen repaints every widget of the screen when the focus moves (its
     #: ``focused`` is a repainting reactive): tens of milliseconds after a vote is recorded
@@ -135,6 +137,7 @@ class MeetingScreen(Screen):
         ("Insert / ctrl+n", "選んだ発言の前に発言を挿入"),
         ("ctrl+↑ / ctrl+↓", "選んだ発言を上下に移動"),
         ("ctrl+→", "選んだ発言を別の議事へ移動"),
+        ("ctrl+e", "選んだ発言の時刻を直す"),
         ("Esc", "入力欄へ戻る"),
     ]
 
@@ -165,9 +168,8 @@ class MeetingScreen(Screen):
         self.speaker = chair(meeting)
         self._department_cycle = 0
         self._draft_timer = None
-        self._agenda_timer = None
+        self._saved_draft: tuple = ("",)
         self._agenda_pending: set[int] = set()
-        self._saved_draft = ""
 
     # -- layout --------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -252,7 +254,13 @@ class MeetingScreen(Screen):
             self.notify(read_only.refusal(self.read_only_reason, "閲覧だけできます"), title="読み取り専用", timeout=8)
         else:
             entry = self.query_one(EntryText)
-            entry.key_handlers = {"enter": self._commit_from_bar, "ctrl+o": self.action_append_paragraph}
+            # ctrl+z / ctrl+y too: the TextArea's own bindings would take them before the screen's.
+            entry.key_handlers = {
+                "enter": self._commit_from_bar,
+                "ctrl+o": self.action_append_paragraph,
+                "ctrl+z": self.action_undo,
+                "ctrl+y": self.action_redo,
+            }
             entry.focus()
             self._restore_draft()
         log = self.query_one(SpeakerLog)
@@ -324,6 +332,8 @@ class MeetingScreen(Screen):
         try:
             if appended is not None:
                 self.store.append_entry(*appended)
+            elif change.header is not None and not change.splices:
+                self.store.save_header()
             else:
                 self.store.save_change(change.splices, undone=undone)
         except (StorageError, OSError) as error:
@@ -360,6 +370,8 @@ class MeetingScreen(Screen):
 
     def _show_change(self, change: Change, *, undone: bool = False) -> None:
         """Show a change (or its undo) in the log and the agenda: only the entries it touched."""
+        if change.header is not None:
+            self.query_one(MeetingHeader).refresh()
         by_item: dict[str, list] = {}
         for splice in change.splices:
             by_item.setdefault(splice.item_id, []).append(splice)
@@ -382,20 +394,24 @@ class MeetingScreen(Screen):
         self.call_after_refresh(self.notify, message)
 
     def _agenda_counts_later(self, index: int) -> None:
-        """Update an item's entry count in the agenda pane once typing pauses (not in Enter's frame)."""
+        """Update an item's entry count in the agenda pane in the frame after the entry's own
+        (not in Enter's frame, which stays as small as it can; a timer of a second showed 0件
+        beside a visible speech)."""
+        waiting = bool(self._agenda_pending)
         self._agenda_pending.add(index)
-        if self._agenda_timer is not None:
-            self._agenda_timer.stop()
+        if waiting:
+            return
 
         def update() -> None:
-            agenda = self.query_one(AgendaPane)
-            for pending in sorted(self._agenda_pending):
-                agenda.update_item(pending)
+            pane = self.query_one(AgendaPane)
+            for changed in sorted(self._agenda_pending):
+                pane.update_item(changed)
             self._agenda_pending.clear()
 
-        self._agenda_timer = self.set_timer(1.0, update)
+        self.call_after_refresh(update)
 
     def _refresh_views(self) -> None:
+        self.query_one(MeetingHeader).refresh()
         self.log_view.rebuild()
         self.query_one(AgendaPane).rebuild()
         self._show_last_vote()
@@ -425,6 +441,8 @@ class MeetingScreen(Screen):
     # -- speakers --------------------------------------------------------------
     def _update_speaker(self) -> None:
         self.bar.speaker = display(self.meeting, self.speaker)
+        if self.bar.text:
+            self._draft_later()  # the draft keeps whom it is typed for
 
     def speaker_for_key(self, number: int) -> SpeakerRef | None:
         """The speaker a function key stands for (F2 chair … F9)."""
@@ -433,9 +451,10 @@ class MeetingScreen(Screen):
         if number == 3:
             return MEMBER_UNNAMED
         if number == 4:
-            refs = departments(self.meeting, self.current_item)
-            if not refs:
-                return None
+            item = self.current_item
+            if item is None or not item.departments:
+                return None  # not another item's department without a word (action_speaker_key says so)
+            refs = departments(self.meeting, item)
             if self.speaker in refs:
                 index = (refs.index(self.speaker) + 1) % len(refs)
             else:
@@ -457,6 +476,13 @@ class MeetingScreen(Screen):
     def action_speaker_key(self, number: int) -> None:
         """Set the current speaker (or, in the log, the selected entry's speaker)."""
         ref = self.speaker_for_key(number)
+        if ref is None and number == 4:
+            self.notify(
+                "この議事には担当課が決められていません(会次第の編集 alt+k で決められます)。一覧から選んでください。",
+                severity="warning",
+            )
+            self.action_pick_speaker()
+            return
         if ref is None:
             self.notify(f"F{number} に発言者が割り当てられていません。Tab で一覧から選べます。", severity="warning")
             return
@@ -469,18 +495,33 @@ class MeetingScreen(Screen):
     def action_pick_speaker(self) -> None:
         """Choose the speaker from everyone present."""
 
-        def chosen(ref: SpeakerRef | None) -> None:
+        def chosen(ref) -> None:
             if ref is None:
                 return
+            if isinstance(ref, NewPerson):
+                ref = self._add_person(ref.person)
+                if ref is None:
+                    return
             if self.focused is self.log_view and self.log_view.cursor is not None:
                 self._change_selected_speaker(ref)
             else:
                 self.speaker = ref
                 self._update_speaker()
 
-        from screens.speaker_picker import SpeakerPicker  # dialogs load when first used
+        from screens.speaker_picker import NewPerson, SpeakerPicker  # dialogs load when first used
 
         self.app.push_screen(SpeakerPicker(self.meeting, self.current_item), chosen)
+
+    def _add_person(self, person) -> SpeakerRef | None:
+        """Add someone to the attendance list (saved); their speaker, or ``None`` if it could not be saved."""
+        before = self.meeting.people
+        self.meeting.people = [*before, person]
+        if not self._save_parts("save_people"):
+            self.meeting.people = before
+            return None
+        self.query_one(VotePane).refresh(layout=True)
+        self.notify(f"{display(self.meeting, SpeakerRef(speaker_id=person.id))}を出席者に加えました(出欠は alt+s)。")
+        return SpeakerRef(speaker_id=person.id)
 
     def _change_selected_speaker(self, ref: SpeakerRef) -> None:
         found = self._selected_for_change()
@@ -509,7 +550,7 @@ class MeetingScreen(Screen):
         if not text.strip():
             self.app.bell()
             return False
-        entry = self.speaker.speech(text, app_now(self.app).strftime("%H:%M:%S"))
+        entry = self.speaker.speech(text, self._entry_time())
         if not self._commit_change(self.editor.add(item.id, entry), appended=(item, entry)):
             return False
         self._take_from_bar(text)
@@ -651,7 +692,14 @@ class MeetingScreen(Screen):
             return
         change = self.editor.append_paragraph(item.id, text)
         if change is None:
-            self.notify("追記できる前の発言がこの議事にありません。", severity="warning")
+            if item.log and isinstance(item.log[-1], Vote):
+                reason = (
+                    "直前の記録は採決なので、追記できません(文章は入力欄に残っています)。"
+                    "新しい発言なら Enter、採決より前の発言に足すなら ctrl+l で選んで Enter(編集)。"
+                )
+            else:
+                reason = "この議事にはまだ発言がないので、追記できません(文章は入力欄に残っています)。Enter で発言として記録できます。"
+            self.notify(reason, severity="warning", timeout=10)
             return
         if self._commit_change(change):
             self._take_from_bar(text)
@@ -675,23 +723,32 @@ class MeetingScreen(Screen):
     def on_text_area_changed(self, event) -> None:
         if not isinstance(event.text_area, EntryText):
             return
+        self._draft_later()
+
+    def _draft_later(self) -> None:
         if self._draft_timer is not None:
             self._draft_timer.stop()
         self._draft_timer = self.set_timer(DRAFT_DELAY, self.save_draft)
 
+    def _draft_state(self) -> tuple:
+        """What a draft holds: the text, whom it is typed for and under which item."""
+        item = self.current_item
+        return (self.bar.text, self.speaker.speaker_id, self.speaker.label, item.id if item else None)
+
     def save_draft(self) -> None:
-        """Save what is typed in the bar, so a crash loses nothing."""
+        """Save what is typed in the bar (with its speaker and item), so a crash loses nothing."""
         if self.datadir is None or self.read_only:
             return
-        text = self.bar.text
-        if text == self._saved_draft:
+        state = self._draft_state()
+        if state == self._saved_draft or (not state[0] and not self._saved_draft[0]):
             return
+        text, speaker_id, label, item = state
         try:
             if text:
-                self.datadir.save_draft(self.meeting_id, text)
+                self.datadir.save_draft(self.meeting_id, text, speaker_id=speaker_id, label=label, item=item)
             else:
                 self.datadir.clear_draft(self.meeting_id)
-            self._saved_draft = text
+            self._saved_draft = state
         except (StorageError, OSError):
             pass  # the text is still in the bar; the next change tries again
 
@@ -702,7 +759,7 @@ class MeetingScreen(Screen):
             return
         try:
             self.datadir.clear_draft(self.meeting_id)
-            self._saved_draft = ""
+            self._saved_draft = ("",)
         except (StorageError, OSError):
             pass
 
@@ -710,13 +767,27 @@ class MeetingScreen(Screen):
         if self.datadir is None:
             return
         try:
-            draft = self.datadir.load_draft(self.meeting_id)
+            draft = self.datadir.load_draft_record(self.meeting_id)
         except (StorageError, OSError):
             return
-        if draft:
-            self.bar.set_text(draft)
-            self._saved_draft = draft
-            self.notify("前回の入力途中の文章を戻しました。", title="下書きを復元")
+        if draft is None or not draft.text:
+            return
+        self.bar.set_text(draft.text)
+        said = []
+        if draft.item is not None:
+            item = self.meeting.item(draft.item)
+            if item is not None:
+                self._show_item(self.current_index_of(item))
+                said.append(f"議事: {item.title[:20]}")
+        if draft.speaker_id is not None or draft.label is not None:
+            ref = SpeakerRef(draft.speaker_id, draft.label)
+            if draft.speaker_id is None or self.meeting.person(draft.speaker_id) is not None:
+                self.speaker = ref
+                self._update_speaker()
+                said.insert(0, f"発言者: {display(self.meeting, ref)}")
+        self._saved_draft = self._draft_state()
+        where = f"({'、'.join(said)})" if said else ""
+        self.notify(f"前回の入力途中の文章を戻しました{where}。", title="下書きを復元")
 
     # -- agenda ------------------------------------------------------------------
     def _show_item(self, index: int) -> None:
@@ -725,6 +796,8 @@ class MeetingScreen(Screen):
         index = max(0, min(index, len(self.meeting.agenda) - 1))
         self.query_one(AgendaPane).current = index
         self._department_cycle = 0
+        if self.bar.text:
+            self._draft_later()  # the draft keeps the item it is typed under
         log = self.log_view
         item = self.meeting.agenda[index]
         if item.log:
@@ -912,16 +985,25 @@ class MeetingScreen(Screen):
         found = self._selected_for_change()
         if found is None:
             return
-        item, index, _ = found
-        speaker = self.speaker
+        item, index, following = found
+
+        def speaker_for_key(number: int):
+            ref = self.speaker_for_key(number)
+            return (ref, display(self.meeting, ref)) if ref is not None else None
 
         def written(text: str | None) -> None:
             if text:
-                self._commit_change(self.editor.add(item.id, speaker.speech(text, None), index))
+                speaker = editor.speaker or self.speaker
+                # The time of the entry it goes before: it was said by then (ctrl+e corrects it).
+                time = following.time or self._entry_time()
+                self._commit_change(self.editor.add(item.id, speaker.speech(text, time), index))
 
         from screens.entry_editor import EntryEditor
 
-        self.app.push_screen(EntryEditor("", f"前に挿入: {display(self.meeting, speaker)}"), written)
+        editor = EntryEditor(
+            "", f"前に挿入(F2〜F9 で発言者): {display(self.meeting, self.speaker)}", speaker_for_key=speaker_for_key
+        )
+        self.app.push_screen(editor, written)
 
     def action_move_entry(self, delta: int) -> None:
         """Move the selected entry up or down."""
@@ -959,13 +1041,42 @@ class MeetingScreen(Screen):
         """Redo the last undone change (in the bar with text: the typing)."""
         self._undo_or_redo(undo=False)
 
+    #: What F1 says of a key, where its short name in the key bar is not enough.
+    HELP_TEXT = {
+        "set_start": "開会の時刻(今の時刻の欄: Enter で決定、打てば置き換え)",
+        "set_end": "閉会の時刻(同じ欄。開会より前の時刻は断る)",
+        "append_paragraph": "入力した文章を前の発言の新しい段落として追記",
+    }
+
+    #: The rule of ctrl+z / ctrl+y in the entry bar, as F1 says it.
+    UNDO_RULE = (
+        ("ctrl+z", "入力欄に文字があれば入力を、空なら記録の最後の変更を戻す"),
+        ("ctrl+y", "ctrl+z で最後に戻したもの(入力か記録の変更)をやり直す"),
+    )
+
+    #: The last ctrl+z took back typing (so ctrl+y redoes typing), not a change of the record.
+    _undid_typing = False
+
     def _undo_or_redo(self, *, undo: bool) -> None:
         if self._refuse_if_read_only():
             return
         area = self.query_one(EntryText)
-        if self.focused is area and self.bar.text:
-            area.action_undo() if undo else area.action_redo()
-            return
+        if self.focused is area:
+            # The rule of UNDO_RULE: typing first (what is in the bar), then the record.
+            if undo and self.bar.text:
+                if area.history.undo_stack:
+                    area.action_undo()
+                    self._undid_typing = True
+                else:
+                    self.notify(
+                        "入力欄の文章には戻せる入力がありません。記録の変更を戻すには、入力欄を空にしてから ctrl+z を押してください。",
+                        severity="warning",
+                    )
+                return
+            if not undo and self._undid_typing and area.history.redo_stack:
+                area.action_redo()
+                return
+        self._undid_typing = False
         change = self.editor.undo() if undo else self.editor.redo()
         if change is None:
             self.notify("元に戻す操作はありません。" if undo else "やり直す操作はありません。")
@@ -986,7 +1097,7 @@ class MeetingScreen(Screen):
             self.notify("採決できる出席委員がいません。出欠を確認してください。", severity="warning")
             return
         pane = self.query_one(VotePane)
-        pane.start(moment=self._now_hhmm())
+        pane.start(moment=self._now_hhmm() if self.meeting_is_today() else None)
         pane.focus()
 
     def _now_hhmm(self) -> str:
@@ -996,11 +1107,30 @@ class MeetingScreen(Screen):
         """Record a vote in which every present voter approves (全員承認)."""
         if self._refuse_if_read_only():
             return
-        voters = self.meeting.voters_at(self._now_hhmm())
+        moment = self._now_hhmm() if self.meeting_is_today() else None
+        voters = self.meeting.voters_at(moment)
         if not voters:
             self.notify("採決できる出席委員がいません。出欠を確認してください。", severity="warning")
             return
-        self.record_vote({p.id: APPROVE for p in voters}, None)
+        ballots = {p.id: APPROVE for p in voters}
+        item = self.current_item
+        unusual = []
+        if item is not None and item.kind == "報告":
+            unusual.append("この議事は報告です(ふつうは採決しません)")
+        if self.meeting.end:
+            unusual.append(f"閉会({self.meeting.end})のあとです")
+        if not unusual:
+            self.record_vote(ballots, None, moment=moment)  # one key, as usual
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.record_vote(ballots, None, moment=moment)
+
+        from screens.confirm import Confirm
+
+        question = "。".join(unusual) + f"。それでも全員承認({len(voters)}名)の採決を記録しますか?"
+        self.app.push_screen(Confirm(question, title="全員承認", yes="記録する"), answered)
 
     def on_vote_pane_record(self, event: VotePane.Record) -> None:
         event.stop()
@@ -1035,15 +1165,37 @@ class MeetingScreen(Screen):
         event.stop()
         self.action_back_to_entry()
 
-    def record_vote(self, ballots: dict[str, str], editing_uid: str | None, chair_decides: str | None = None) -> None:
-        """Put a vote into the log at the current place (or change a recorded one)."""
+    def record_vote(
+        self, ballots: dict[str, str], editing_uid: str | None, chair_decides: str | None = None, *, moment: str | None = None
+    ) -> None:
+        """Put a vote into the log at the current place (or change a recorded one).
+
+        ``moment``: when the ballots were taken (who had left by then does not vote);
+        by default the vote pane's.
+        """
         pane = self.query_one(VotePane)
+        if moment is None:
+            moment = pane.moment
+        if not ballots:
+            # Not a tie to put to the chair: nothing was cast (Enter in the pane with no vote begun).
+            self.notify("票が1つもないので記録しません。採決は F12 で始めます(全員承認なら ctrl+r)。", severity="warning")
+            return
+        if editing_uid is None:
+            missing = [p for p in self.meeting.voters_at(moment) if p.id not in ballots]
+            if missing:
+                names = "、".join(p.name for p in missing)
+                self.notify(
+                    f"{names}の票がありません(採決を始めたあとで出欠が変わりました)。Esc で抜けて F12 で採決をやり直してください。",
+                    severity="warning",
+                    timeout=12,
+                )
+                return
         counts = tally(ballots)
         if is_tie(pane.rule, counts) and chair_decides is None:
 
             def decided(result: str | None) -> None:
                 if result is not None:
-                    self.record_vote(ballots, editing_uid, result)
+                    self.record_vote(ballots, editing_uid, result, moment=moment)
 
             text = f"承認{counts.approve}・不承認{counts.disapprove}・保留{counts.abstain}"
             from screens.chair_decision import ChairDecision
@@ -1066,7 +1218,7 @@ class MeetingScreen(Screen):
             change = self.editor.replace(owner.id, index, vote, "採決の変更")
             appended = None
         else:
-            vote = Vote(ballots=ballots, result=result, rule=pane.rule, chair_decides=chair_decides, time=app_now(self.app).strftime("%H:%M:%S"))
+            vote = Vote(ballots=ballots, result=result, rule=pane.rule, chair_decides=chair_decides, time=self._entry_time())
             change = self.editor.add(item.id, vote)
             appended = (item, vote)
             owner, index = item, len(item.log) - 1  # add put it last
@@ -1077,32 +1229,100 @@ class MeetingScreen(Screen):
             self.log_view.scroll_to_entry(self.current_index_of(owner), index)  # in view, as an entry after Enter
 
     # -- the clock ----------------------------------------------------------------
-    def _set_clock(self, field: str) -> None:
+    def meeting_is_today(self) -> bool:
+        """True when the meeting's date is today by the app's clock (the clock is then the meeting's time)."""
+        return self.meeting.date == app_now(self.app).date().isoformat()
+
+    def _entry_time(self) -> str | None:
+        """The time stamped on a new entry: now on the meeting's day; none on another day
+        (today's clock is not the time anything was said at a meeting held another day)."""
+        return app_now(self.app).strftime("%H:%M:%S") if self.meeting_is_today() else None
+
+    def _ask_clock(self, field: str) -> None:
         if self._refuse_if_read_only():
             return
-        value = app_now(self.app).strftime("%H:%M")
-        old = getattr(self.meeting, field)
-        if field == "end" and value < self.meeting.start:
-            self.notify("閉会の時刻が開会より前になります。開会の時刻を確認してください。", severity="warning")
-            return
-        setattr(self.meeting, field, value)
-        try:
-            if self.store is not None:
-                self.store.save_header()
-        except (StorageError, OSError) as error:
-            setattr(self.meeting, field, old)
-            self._say_not_saved(error)
-            return
-        self.query_one(MeetingHeader).refresh()
-        self.notify(f"{'開会' if field == 'start' else '閉会'}を {value} にしました。")
+        name = "開会" if field == "start" else "閉会"
+        current = getattr(self.meeting, field)
+        if self.meeting_is_today():
+            suggestion, note = self._now_hhmm(), f"今の時刻を入れてあります。{name}が別の時刻なら打ち直してください。"
+        else:
+            suggestion = current or ""
+            note = f"この会議の開催日({self.meeting.date})は今日ではありません。{name}の時刻を打ってください。"
+        if current:
+            note += f"(いまの{name}: {current})"
+        from screens.time_field import TimeField
+
+        def chosen(value: str | None) -> None:
+            if value:
+                self.set_clock(field, value)
+
+        self.app.push_screen(TimeField(f"{name}の時刻", suggestion, note=note), chosen)
+
+    def set_clock(self, field: str, value: str) -> bool:
+        """Set 開会 (``start``) or 閉会 (``end``) to ``HH:MM``, as one undoable change; True if saved."""
+        if self._refuse_if_read_only():
+            return False
+        start = value if field == "start" else self.meeting.start
+        end = value if field == "end" else self.meeting.end
+        if end is not None and start and end < start:
+            if field == "end":
+                reason = f"閉会 {end} が開会 {start} より前になります。開会の時刻を確かめて(ctrl+b)、閉会を打ち直してください。"
+            else:
+                reason = f"開会 {start} が閉会 {end} より後になります。閉会の時刻を確かめて(ctrl+g)、開会を打ち直してください。"
+            self.notify(reason, title="時刻を変えませんでした", severity="warning", timeout=12)
+            return False
+        change = self.editor.change_header({field: value}, f"{'開会' if field == 'start' else '閉会'}の時刻")
+        if change is None or not self._commit_change(change):
+            return False
+        self.notify(f"{'開会' if field == 'start' else '閉会'}を {value} にしました(ctrl+z で元に戻せます)。")
+        return True
 
     def action_set_start(self) -> None:
-        """Set the opening time (開会) to now."""
-        self._set_clock("start")
+        """Set the opening time (開会): now, or a time typed."""
+        self._ask_clock("start")
 
     def action_set_end(self) -> None:
-        """Set the closing time (閉会) to now."""
-        self._set_clock("end")
+        """Set the closing time (閉会): now, or a time typed."""
+        self._ask_clock("end")
+
+    def action_entry_time(self) -> None:
+        """Change the selected entry's time (or clear it)."""
+        found = self._selected_for_change()
+        if found is None:
+            return
+        item, index, entry = found
+        current = (entry.time or "")[:5]
+        from screens.time_field import TimeField
+
+        def chosen(value: str | None) -> None:
+            if value is None or value == current:
+                return
+            time = f"{value}:00" if value else None
+            new = dataclasses.replace(entry, time=time, uid=entry.uid)
+            if self._commit_change(self.editor.replace(item.id, index, new, "時刻の変更")):
+                self.log_view.cursor = (self.current_index_of(item), index)
+                self.notify(f"時刻を {value or 'なし'} にしました。")
+
+        self.app.push_screen(TimeField("発言の時刻", current, allow_empty=True), chosen)
+
+    # -- meeting details -----------------------------------------------------------
+    def action_meeting_details(self) -> None:
+        """Edit the meeting's head: date, times, place, numbers, title, kind, observers, committee."""
+        if self._refuse_if_read_only():
+            return
+        from screens.meeting_details import MeetingDetails
+
+        def done(values: dict | None) -> None:
+            if values is None:
+                return
+            change = self.editor.change_header(values)
+            if change is None:
+                self.notify("変更はありませんでした。")
+                return
+            if self._commit_change(change):
+                self.notify("会議の情報を保存しました(ctrl+z で元に戻せます)。")
+
+        self.app.push_screen(MeetingDetails(self.meeting), done)
 
     # -- export -------------------------------------------------------------------
     def action_export(self) -> None:
@@ -1111,7 +1331,8 @@ class MeetingScreen(Screen):
         from screens.export import ExportScreen
 
         self.save_draft()
-        self.app.push_screen(ExportScreen(self.meeting, ExportOptions(**export_defaults(self.meeting))))
+        typed = None if self.read_only else self.bar.insert  # words typed over the preview go to the bar
+        self.app.push_screen(ExportScreen(self.meeting, ExportOptions(**export_defaults(self.meeting)), typed=typed))
 
     def action_to_list(self) -> None:
         """Close this meeting (draft and index saved) and go back to the list of meetings."""
@@ -1205,15 +1426,18 @@ class MeetingScreen(Screen):
         """Show every key of this screen."""
         keys = []
         for binding in self.BINDINGS:
-            if isinstance(binding, Binding) and binding.action.split("(")[0] not in self._LOG_ACTIONS:
-                description = binding.description
+            base = binding.action.split("(")[0] if isinstance(binding, Binding) else ""
+            if base in ("undo", "redo"):
+                continue  # said once, as the rule (UNDO_RULE)
+            if isinstance(binding, Binding) and base not in self._LOG_ACTIONS:
+                description = self.HELP_TEXT.get(base, binding.description)
                 number = speaker_key_number(binding.action)
                 if number is not None:
                     who = "議事の担当課(押すごとに次の課)" if number == 4 else self.speaker_key_label(number)
                     description = f"発言者: {who or '未設定'}"
                 keys.append((bound_keys(self.app, binding).replace(",", " / "), description))
         groups = [
-            ("入力中", [("Enter", "確定(発言として記録)"), ("ctrl+j", "改段落"), *keys]),
+            ("入力中", [("Enter", "確定(発言として記録)"), ("ctrl+j", "改段落"), *keys, *self.UNDO_RULE]),
             ("発言一覧で(ctrl+l で移動)", self._log_keys_now()),
             ("採決欄で(F12 で移動)", [("↑ / ↓", "委員を選ぶ"), ("← / → / Space", "承認・不承認・保留を切り替え"), ("Enter", "採決を記録"), ("Esc", "戻る")]),
             ("全体", [("ctrl+p", "コマンド一覧"), ("ctrl+q", "保存して終了")]),

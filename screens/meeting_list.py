@@ -102,6 +102,7 @@ class MeetingListScreen(Screen):
         Binding("f8", "committees", "会議体"),
         Binding("f9", "toggle_final", "確定"),
         Binding("f10", "files", "ファイル"),
+        Binding("alt+d", "details", "会議の情報", show=False, id="list.details"),
         Binding("escape", "clear_filters", "絞込を解除", show=False),
     ]
 
@@ -288,6 +289,12 @@ class MeetingListScreen(Screen):
         if row is not None:
             self.app.open_meeting(str(row["id"]))
 
+    def action_details(self) -> None:
+        """Open the highlighted meeting with its details form (date, times, place, numbers, title …)."""
+        row = self._need_row()
+        if row is not None:
+            self.app.open_meeting(str(row["id"]), details=True)
+
     def on_list_table_selected(self, event: ListTable.Selected) -> None:
         event.stop()
         self.app.open_meeting(event.key)
@@ -467,6 +474,7 @@ class MeetingListScreen(Screen):
                         [
                             ("↑ ↓ PageUp PageDown", "会議を選ぶ"),
                             ("Enter", "選んだ会議を開く"),
+                            ("alt+d", "選んだ会議を開いて会議の情報(日時・場所・回数・題名)を直す"),
                             ("F2", "新しい会議を作る"),
                             ("F5", "選んだ会議の次回を作る(会議体・名簿・会次第を引き継ぐ)"),
                             ("F3", "会議体で絞り込む"),

@@ -128,8 +128,9 @@ class NewMeetingScreen(Screen):
             yield Static("(F2 で選んでください)", id="committee-name")
             with Horizontal(classes="form-row"):
                 with Vertical():
-                    yield Label("年度(西暦の年。4月始まり)", id="fiscal-year-label", classes="form-label")
-                    yield Input(id="fiscal-year")
+                    # Short: at 80 columns a third of the form holds it with 「 = 令和4年度」 after it.
+                    yield Label("年度(西暦)", id="fiscal-year-label", classes="form-label")
+                    yield Input(placeholder="4月始まり 例 2022", id="fiscal-year")
                 with Vertical():
                     yield Label("第N回(年度の中で)", classes="form-label")
                     yield Input(id="session")
@@ -257,7 +258,7 @@ class NewMeetingScreen(Screen):
             label = fiscal_year_label(parse_count(text, "年度", minimum=1868)) if text else ""
         except ValueError:
             label = ""
-        self.query_one("#fiscal-year-label", Label).update(f"年度(西暦の年。4月始まり){' = ' + label if label else ''}")
+        self.query_one("#fiscal-year-label", Label).update(f"年度(西暦){' = ' + label if label else ''}")
         self.query_one("#numbers-note", Static).update(Content(visible(note)))
 
     def _show_people(self) -> None:

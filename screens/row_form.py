@@ -34,6 +34,9 @@ class FormField:
     suggestions: Sequence[str] = ()
     placeholder: str = ""
     required: bool = False
+    follows: tuple[tuple[str, ...], Callable[[dict[str, Any]], Any]] | None = None
+    """(the keys of other fields, the form's values → this field's value): set again whenever one
+    of those fields changes (the voting right follows the title and role: 会長 unticks it)."""
 
 
 class RowForm(ModalScreen[dict | None]):
@@ -138,6 +141,21 @@ class RowForm(ModalScreen[dict | None]):
             self.action_save()
         else:
             self.focus_next()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        self._follow((event.select.id or "").removeprefix("field-"), event.value)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._follow((event.input.id or "").removeprefix("field-"), event.value)
+
+    def _follow(self, key: str, value: Any) -> None:
+        """Set again the fields that follow ``key`` (not for the value the form opened with)."""
+        if value == self.values.get(key) or value is Select.NULL:
+            return  # the value the form opened with (a Select says so when it is mounted)
+        self.values[key] = value
+        for spec in self.fields:
+            if spec.follows is not None and key in spec.follows[0]:
+                self.query_one(f"#field-{spec.key}").value = spec.follows[1](self.read())
 
     def read(self) -> dict[str, Any]:
         """The values as the clerk has entered them."""

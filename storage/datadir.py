@@ -31,7 +31,7 @@ from storage.backups import (
     restore_zip,
     utc_now,
 )
-from storage.drafts import read_draft, write_draft
+from storage.drafts import Draft, read_draft, read_draft_record, write_draft
 from storage.journal import JOURNAL_SUFFIX, journal_path
 from storage.errors import (
     DamagedFileError,
@@ -376,16 +376,29 @@ class DataDir:
             raise UnknownMeetingError(str(meeting_id), self.root)
         return self.root / DRAFTS_DIR / f"{meeting_id}.json"
 
-    def save_draft(self, meeting_id: str, text: str) -> None:
-        """Save the entry bar's text (one small atomic write; the meeting file is untouched)."""
+    def save_draft(
+        self,
+        meeting_id: str,
+        text: str,
+        *,
+        speaker_id: str | None = None,
+        label: str | None = None,
+        item: str | None = None,
+    ) -> None:
+        """Save the entry bar's text, and whom and under which item it is typed for
+        (one small atomic write; the meeting file is untouched)."""
         self._require_lock("下書きを保存")
         path = self._draft_path(meeting_id)
         ensure_private_dir(path.parent, within=self.root)
-        write_draft(path, text)
+        write_draft(path, text, speaker_id, label, item)
 
     def load_draft(self, meeting_id: str) -> str | None:
         """The saved entry-bar text, or ``None``."""
         return read_draft(self._draft_path(meeting_id))
+
+    def load_draft_record(self, meeting_id: str) -> Draft | None:
+        """The saved entry-bar text with its speaker and item, or ``None``."""
+        return read_draft_record(self._draft_path(meeting_id))
 
     def clear_draft(self, meeting_id: str) -> None:
         """Forget the saved entry-bar text."""

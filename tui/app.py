@@ -45,6 +45,36 @@ class KaigirokuApp(App):
         Binding("ctrl+p", "command_palette", "コマンド", show=False, priority=True, id="app.palette"),
     ]
 
+    async def on_event(self, event: events.Event) -> None:
+        # Tab in a form moves the focus the moment the key comes, before the keys typed after
+        # it are handed to a widget: through the binding (run once the key has reached the
+        # field), 'テスト委員会' Tab '場所X' typed fast gave the name テスト委員会場所X.
+        if isinstance(event, events.Key) and event.key in ("tab", "shift+tab") and self._tab_moves_focus_now():
+            event.stop()
+            if event.key == "tab":
+                self.screen.focus_next()
+            else:
+                self.screen.focus_previous()
+            return
+        if isinstance(event, events.Paste) and not event.is_forwarded:
+            self._prepare_paste(event)
+        await super().on_event(event)
+
+    def _tab_moves_focus_now(self) -> bool:
+        """True when Tab would only move the focus: a one-line field has it and the screen gives Tab no other job."""
+        from textual.widgets import Input
+
+        if not isinstance(self.focused, Input):
+            return False
+        for node in self.focused.ancestors_with_self:
+            for cls in type(node).__mro__:
+                if cls.__module__.startswith("textual."):
+                    continue  # Textual's own Tab is the focus move itself
+                for binding in cls.__dict__.get("BINDINGS", ()):
+                    if isinstance(binding, Binding) and {"tab", "shift+tab"} & set(binding.key.split(",")):
+                        return False
+        return True
+
     def __init__(
         self,
         data_dir: Path,
@@ -99,10 +129,6 @@ class KaigirokuApp(App):
         """ctrl+c does not quit: say which key does."""
         self.notify("終了するには ctrl+q を押してください(すべて保存してから終了します)。", title="終了しますか")
 
-    async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Paste) and not event.is_forwarded:
-            self._prepare_paste(event)
-        await super().on_event(event)
 
     def _prepare_paste(self, event: events.Paste) -> None:
         """Say what became of a paste's control characters; keep every line of it in a one-line field.
@@ -216,12 +242,14 @@ class KaigirokuApp(App):
         *,
         item_index: int | None = None,
         replace: bool = False,
+        details: bool = False,
     ) -> None:
         """Show one meeting for taking minutes (or read-only when the folder is not ours).
 
         ``entry_uid`` (search): select that entry in the log once the screen is up.
         ``item_index`` (search, a hit on an item's title): make that item current, its heading at the top.
         ``replace``: the meeting takes the place of the screen on top instead of going over it.
+        ``details``: open the meeting's details form over it (from the list of meetings).
         """
         try:
             screen = self._meeting_screen(meeting_id)
@@ -237,6 +265,8 @@ class KaigirokuApp(App):
             self.call_after_refresh(self._when_log_ready, screen, lambda: self._select_entry(screen, entry_uid))
         elif item_index is not None:
             self.call_after_refresh(self._when_log_ready, screen, lambda: screen.go_to_item(item_index))
+        if details:
+            self.call_after_refresh(screen.action_meeting_details)
 
     def _meeting_screen(self, meeting_id: str) -> Screen:
         """The minute-taking screen of a meeting, its file open (raises :class:`StorageError`)."""

@@ -52,6 +52,16 @@ def _ja_n(singular: str, plural: str, n: int) -> str:
     return _ja(singular if n == 1 else plural)
 
 
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's help, without the commands' metavar on a line of its own under the heading
+    (``コマンド:`` then ``  コマンド``: the same word twice)."""
+
+    def _format_action(self, action: argparse.Action) -> str:
+        if isinstance(action, argparse._SubParsersAction):
+            return "".join(self._format_action(sub) for sub in action._get_subactions())
+        return super()._format_action(action)
+
+
 def install() -> None:
     """Make argparse speak Japanese from now on in this process."""
     argparse._ = _ja  # type: ignore[attr-defined]

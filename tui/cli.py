@@ -79,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kaigiroku",
         description="会議録をその場で取り、公式の様式にそのまま貼れる文章で書き出します。",
+        formatter_class=argparse_ja.HelpFormatter,
     )
     parser.add_argument(
         "--data-dir",

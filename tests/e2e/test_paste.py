@@ -58,7 +58,7 @@ def test_a_paste_with_escapes_runs_no_command_in_the_entry_bar_or_a_dialog(env, 
         screen = term.capture()
         assert "採決を記録しました" not in screen, screen  # (the closing time: the export below)
         term.send_keys("Enter")  # the clerk commits what was pasted, as one entry
-        term.wait_for("会長　vote-test␛␒")
+        term.wait_for("会長 昼間守仁　vote-test␛␒")  # label, the name beside it, text
         # A dialog: the speaker picker's one-line filter takes the paste, lines joined by a space.
         term.send_keys("Tab")
         term.wait_for("発言者を選ぶ")

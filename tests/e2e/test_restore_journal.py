@@ -55,7 +55,7 @@ def test_restore_after_a_kill_and_a_damaged_file_keeps_the_journal_entries(env, 
             term.paste(text)
             term.wait_for(text)
             term.send_keys("Enter")
-            term.wait_for(f"会長　{text}")  # in the log: on disk
+            term.wait_for(f"会長 昼間守仁　{text}")  # in the log (the name beside the label): on disk
         journal = data_dir / "meetings" / f"{meeting_id}.journal"
         assert journal.is_file()  # they are in the journal, not yet in the meeting file
         os.kill(term.pane_pid, signal.SIGKILL)

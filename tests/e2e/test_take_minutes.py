@@ -53,8 +53,8 @@ def test_f2_text_enter_quit_and_the_export_has_the_chairs_turn(env, workdir):
         term.paste(SPEECH)
         term.wait_for("お疲れ様でした")
         term.send_keys("Enter")
-        # the log shows it (literally, brackets and all) once it is on disk
-        term.wait_for("会長　以上で本日の[/]会議を終了します。[b]")  # the log's line: label, full-width space, text
+        # the log shows it (literally, brackets and all) once it is on disk: label, the name dimmed, full-width space, text
+        term.wait_for("会長 昼間守仁　以上で本日の[/]会議を終了します。[b]")
         term.send_keys("C-q")
         assert term.wait_for_exit(timeout=20) == 0
     text = kaigiroku("export", meeting_id, "--format", "text", env=env, cwd=workdir)
@@ -89,7 +89,7 @@ def test_keys_typed_in_one_burst_land_in_order(env, workdir):
         term.wait_for(["入力", "発言", "採決"], timeout=30)
         term.wait_stable()
         term.send_keys("one", "Enter", "two", "C-j", "two-b", "Enter", "three", "Enter")
-        term.wait_for("会長　three")
+        term.wait_for("会長 昼間守仁　three")
         term.send_keys("C-q")
         assert term.wait_for_exit(timeout=20) == 0
     text = kaigiroku("export", meeting_id, "--format", "text", env=env, cwd=workdir)

@@ -120,6 +120,8 @@ def test_help_is_japanese(run_cli):
     assert "使い方" in out
     for command in ("list", "import", "export", "backup", "restore", "demo"):
         assert command in out
+    # the heading once, not again as a line of its own under it
+    assert out.count("コマンド:") == 1 and "\n  コマンド\n" not in out
 
 
 def test_list_empty(kaigiroku):

@@ -325,7 +325,9 @@ async def test_a_changed_vote_is_recorded_without_a_layout_or_a_whole_screen_red
     app = make_app(root, long_id)
     async with app.run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
-        await pilot.press("ctrl+r")  # a vote to change
+        await pilot.press("ctrl+r")  # a vote to change (the demo has closed: asked first, Enter records)
+        await pilot.pause()
+        await pilot.press("enter")
         await pilot.pause()
         await pilot.press("ctrl+l", "end", "enter")
         await pilot.pause()

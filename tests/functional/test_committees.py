@@ -243,7 +243,8 @@ async def test_escape_asks_before_dropping_changes(root):
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, Confirm)
-        await pilot.press("escape")  # いいえ: back to the editor
+        assert "いいえ" not in app.screen.question and "Esc で戻って" in app.screen.question  # no such button
+        await pilot.press("escape")  # Esc: back to the editor
         await pilot.pause()
         assert isinstance(app.screen, CommitteeEditor)
         await pilot.press("escape")
@@ -299,3 +300,42 @@ async def test_escape_goes_back(root):
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is before
+
+
+async def test_choosing_the_chair_title_unticks_the_voting_right(root):
+    # The box stayed ticked (labelled 会長は通常なし) and the chair was saved with a vote.
+    app = make_app(root)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_list(pilot)
+        await pilot.press("f2")
+        await pilot.pause()
+        await paste(pilot, "テスト委員会")
+        await pilot.press("f3")
+        await pilot.pause()
+        await add_member(pilot, "昼間守仁", title="委員長")
+        await add_member(pilot, "村千鶴子", title="副会長")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    [committee] = stored(root)
+    chair, vice = committee.members
+    assert (chair.title, chair.has_vote, chair.votes) == ("委員長", False, None)
+    assert (vice.title, vice.has_vote) == ("副会長", True)
+
+
+async def test_text_typed_straight_after_tab_lands_in_the_next_field(root):
+    # send-keys 'テスト委員会' Tab '場所X' gave the name テスト委員会場所X: Tab moved the focus only
+    # once the key had reached the field, after the words typed behind it.
+    from textual import events
+
+    app = make_app(root)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_list(pilot)
+        await pilot.press("f2")
+        await pilot.pause()
+        app.post_message(events.Paste("テスト委員会"))
+        app.post_message(events.Key("tab", "\t"))
+        app.post_message(events.Paste("場所X"))
+        for _ in range(3):
+            await pilot.pause()
+        assert app.screen.query_one("#name", Input).value == "テスト委員会"
+        assert app.screen.query_one("#place", Input).value == "場所X"

@@ -174,3 +174,17 @@ async def test_unencodable_character_is_refused_then_replaced(tmp_path, monkeypa
         await pilot.pause()
     assert "特になし。〓" in target.read_bytes().decode("cp932")
     assert any("𠮷" in m and "保存しました" in m for m in notes(app))
+
+
+async def test_typing_over_the_preview_goes_to_the_entry_bar_and_says_so(app):
+    # Typing while the export preview was open was silently lost.
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_export(pilot)
+        await pilot.press("a", "b")
+        await paste(pilot, "の続き")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportScreen)
+        assert sum("打った文字は入力欄に入れました" in n for n in notes(app)) == 1
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.bar.text == "abの続き"

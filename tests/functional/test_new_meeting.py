@@ -301,3 +301,16 @@ def test_new_items_get_unused_ids():
     assert new_item_id([]) == "a1"
     assert new_item_id([Item(id="a2", title="x"), Item(id="a3", title="y")]) == "a4"
     assert new_item_id([Item(id="a3", title="x"), Item(id="a4", title="y", log=[Speech("z")])]) == "a5"
+
+
+async def test_at_80_columns_the_year_label_is_whole(root, demo_id):
+    # At 80 columns the label (with its era) was cut.
+    from rich.cells import cell_len
+
+    app = make_app(root, clock=at(2022, 4, 20, 10, 0))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_new(pilot)
+        label = app.screen.query_one("#fiscal-year-label")
+        text = str(label.render())
+        assert text.endswith("令和4年度")
+        assert cell_len(text) <= label.content_region.width

@@ -84,10 +84,10 @@ async def test_whole_seed_meeting_taken_down_exports_like_the_demo(tmp_path):
     per_turn: list[int] = []
     per_vote: list[int] = []
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("ctrl+b")  # 開会 at 17:30
+        await pilot.press("ctrl+b", "enter")  # 開会 at 17:30 (the field, now filled in)
         await replay(pilot, app.screen, demo.agenda, per_turn, per_vote)
         now[0] = datetime(2022, 3, 15, 19, 0)
-        await pilot.press("ctrl+g")  # 閉会 at 19:00
+        await pilot.press("ctrl+g", "enter")  # 閉会 at 19:00
         await pilot.pause()
     taken = load(root, meeting_id)
     assert len(per_turn) == 56 and max(per_turn) <= 2

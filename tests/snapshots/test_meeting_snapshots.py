@@ -39,3 +39,9 @@ def test_help_screen(snap_compare, demo_app, size):
 def test_export_screen(snap_compare, demo_app, tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_DOCUMENTS_DIR", str(tmp_path))
     assert snap_compare(demo_app, terminal_size=(120, 36), press=["ctrl+s", "f5", "f6"])
+
+
+@pytest.mark.parametrize("size", [(100, 30), (80, 24)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_meeting_details_screen(snap_compare, demo_app, size):
+    # alt+d: the meeting's head as a form (the demo's facts filled in).
+    assert snap_compare(demo_app, terminal_size=size, press=["alt+d"])

@@ -16,15 +16,22 @@ from minutes.safe_text import visible
 from tui.clock import app_now
 
 
-def elapsed_text(start: str | None, end: str | None, now: datetime) -> str:
-    """``経過 1:05`` from the opening time to now (or to the closing time)."""
-    if not start:
-        return "開会前"
-    sh, sm = (int(x) for x in start.split(":"))
-    if end:
+def elapsed_text(start: str | None, end: str | None, now: datetime, *, today: bool = True) -> str:
+    """``経過 1:05`` from the opening time to now (or to the closing time).
+
+    A meeting held on another day (``today`` false) is not before its opening
+    nor running now: without a closing time nothing is counted.
+    """
+    if start and end:
+        sh, sm = (int(x) for x in start.split(":"))
         eh, em = (int(x) for x in end.split(":"))
         minutes = (eh * 60 + em) - (sh * 60 + sm)
         return f"閉会 所要{minutes // 60}:{minutes % 60:02d}"
+    if not today:
+        return "閉会の時刻なし(alt+d・ctrl+g)"
+    if not start:
+        return "開会前"
+    sh, sm = (int(x) for x in start.split(":"))
     minutes = (now.hour * 60 + now.minute) - (sh * 60 + sm)
     if minutes < 0:
         return "開会前"
@@ -64,7 +71,8 @@ class MeetingHeader(Widget):
         day = date.fromisoformat(meeting.date)
         when = f"{era.format_era_date(day)}({era.format_weekday(day)})"
         times = f"{meeting.start}〜{meeting.end or ''}"
-        right = f"{when} {times}  {self.now:%H:%M:%S}  {elapsed_text(meeting.start, meeting.end, self.now)}"
+        today = meeting.date == self.now.date().isoformat()
+        right = f"{when} {times}  {self.now:%H:%M:%S}  {elapsed_text(meeting.start, meeting.end, self.now, today=today)}"
         if self.in_recess:
             right = "休憩中  " + right
         if meeting.is_final:

@@ -67,6 +67,8 @@ class Row:
     text: str
     first: bool
     """True on the first line of an entry (where the time and label show)."""
+    name: str = ""
+    """The person's name shown dimmed after the label (the label alone says 委員 or 道路課)."""
 
 
 def vote_line(vote: Vote) -> str:
@@ -297,6 +299,7 @@ class SpeakerLog(ScrollView, can_focus=True):
         "speaker-log--heading",
         "speaker-log--cursor",
         "speaker-log--vote",
+        "speaker-log--name",
     }
 
     DEFAULT_CSS = """
@@ -317,6 +320,10 @@ class SpeakerLog(ScrollView, can_focus=True):
     }
     SpeakerLog > .speaker-log--vote {
         color: $success;
+    }
+    SpeakerLog > .speaker-log--name {
+        color: $text-muted;
+        text-style: dim;
     }
     SpeakerLog > .speaker-log--cursor {
         background: $boost;
@@ -499,14 +506,27 @@ class SpeakerLog(ScrollView, can_focus=True):
         self.set_reactive(Widget.virtual_size, size)
         self._scroll_update(size)
 
-    def _paragraphs(self, entry) -> tuple[str, list[str]]:
+    def _parts(self, entry) -> tuple[str, str, list[str]]:
+        """The entry's label as the minutes print it, the person's name beside it (or ""), its paragraphs."""
         if isinstance(entry, Vote):
-            return "採決", [vote_line(entry)]
+            return "採決", "", [vote_line(entry)]
         if isinstance(entry, Note):
-            return "", [note_line(entry)]
+            return "", "", [note_line(entry)]
         if isinstance(entry, Event):
-            return "", [event_line(entry)]
-        return visible(speaker_label(self.meeting, entry)), entry.paragraphs
+            return "", "", [event_line(entry)]
+        label = visible(speaker_label(self.meeting, entry))
+        name = ""
+        if entry.speaker_id is not None:
+            person = self.meeting.person(entry.speaker_id)
+            if person is not None and person.name not in label:
+                # The 要録 label (委員, 道路課) does not say who: the clerk sees whom they picked.
+                name = visible(person.name)
+        return label, name, entry.paragraphs
+
+    def _paragraphs(self, entry) -> tuple[str, list[str]]:
+        """The head shown before the first paragraph (label and name), and the paragraphs."""
+        label, name, paragraphs = self._parts(entry)
+        return (f"{label} {name}" if name else label), paragraphs
 
     def _height_of(self, entry) -> int:
         """The entry's height: exact if laid out already, else an estimate from its text."""
@@ -549,15 +569,25 @@ class SpeakerLog(ScrollView, can_focus=True):
             self._keep_rows(key, entry, rows)
             return rows
         time = (entry.time or "")[:5]
-        label, paragraphs = self._paragraphs(entry)
+        label, name, paragraphs = self._parts(entry)
         rows: list[Row] = []
         avail = max(self._width - TIME_WIDTH, 8)
         for p_index, paragraph in enumerate(paragraphs):
-            head = (f"{label}　" if label else "") if p_index == 0 else "　"
+            head = (f"{label} {name}" if name else label)
+            head = (f"{head}　" if head else "") if p_index == 0 else "　"
             for line in wrap_cells(head + visible(paragraph), avail):
                 first = not rows
                 rows.append(
-                    Row("entry", item_index, entry_index, time if first else "", label if first else "", line, first)
+                    Row(
+                        "entry",
+                        item_index,
+                        entry_index,
+                        time if first else "",
+                        label if first else "",
+                        line,
+                        first,
+                        name if first else "",
+                    )
                 )
         self._keep_rows(key, entry, rows)
         return rows
@@ -641,7 +671,7 @@ class SpeakerLog(ScrollView, can_focus=True):
         base = self.rich_style
         self._paint_styles = {
             name: base + self.get_component_rich_style(f"speaker-log--{name}")
-            for name in ("time", "label", "heading", "vote", "cursor")
+            for name in ("time", "label", "heading", "vote", "cursor", "name")
         }
         self._paint_styles["base"] = base
         # Lines drawn before are reused while they would be drawn the same: after Enter
@@ -668,7 +698,7 @@ class SpeakerLog(ScrollView, can_focus=True):
             base = self.rich_style
             styles = {
                 name: base + self.get_component_rich_style(f"speaker-log--{name}")
-                for name in ("time", "label", "heading", "vote", "cursor")
+                for name in ("time", "label", "heading", "vote", "cursor", "name")
             }
             styles["base"] = base
         if not selected:
@@ -713,6 +743,9 @@ class SpeakerLog(ScrollView, can_focus=True):
             if row.first and row.label and row.text.startswith(row.label):
                 segments.append(Segment(row.label, styles["label"]))
                 rest = row.text[len(row.label):]
+                if row.name and rest.startswith(f" {row.name}"):
+                    segments.append(Segment(f" {row.name}", styles["name"]))
+                    rest = rest[len(row.name) + 1 :]
                 entry = self.meeting.agenda[row.item].log[row.entry]
                 segments.append(Segment(rest, styles["vote"] if isinstance(entry, Vote) else base))
             else:
