@@ -286,7 +286,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         data, replaced = encode_export(text, args.encoding, args.newline, args.replace)
     except (UnencodableError, BadMarkError) as error:
-        raise CommandError(error.for_command_line()) from None
+        raise CommandError(error.message) from None
     if args.output:
         _data_dir(args).refuse_inside(args.output)  # never over a meeting file or the library
     _write_out(data, args.output, args.encoding, json=args.format == "json")
