@@ -168,3 +168,31 @@ def test_datetimes_are_taken_as_their_date_and_time():
         era.fiscal_year_label(1867)
     with pytest.raises(ValueError):
         era.era_of("1868-01-24")
+
+
+def test_the_numbers_of_a_vote_by_hand():
+    from minutes.model import METHOD_HANDS, METHOD_NO_OBJECTION, METHOD_ROLL, Vote
+    from minutes.votes import tally_counts, vote_tally
+
+    assert tally_counts({APPROVE: 4, DISAPPROVE: 1}) == Tally(approve=4, disapprove=1, abstain=0)
+    assert tally_counts({ABSTAIN: 2}) == Tally(abstain=2)
+    roll = Vote(ballots={"p1": APPROVE, "p2": ABSTAIN}, result=APPROVE, method=METHOD_ROLL)
+    assert vote_tally(roll) == Tally(approve=1, abstain=1)
+    assert vote_tally(Vote(ballots={}, result=APPROVE, method=METHOD_ROLL)) == Tally()  # a roll call, no one yet
+    hands = Vote(ballots={}, result=APPROVE, method=METHOD_HANDS, counts={APPROVE: 5, DISAPPROVE: 2})
+    assert vote_tally(hands) == Tally(approve=5, disapprove=2)
+    assert vote_tally(Vote(ballots={}, result=APPROVE, method=METHOD_NO_OBJECTION)) is None
+
+
+def test_the_chairs_title_by_hand():
+    from minutes.model import GROUP_MEMBER, GROUP_SECRETARIAT, Person
+    from minutes.votes import chair_title
+
+    member = Person(id="p2", name="委員の人", group=GROUP_MEMBER, title="委員")
+    chair = Person(id="p1", name="山川", group=GROUP_MEMBER, title="委員長")
+    clerk = Person(id="s1", name="事務の人", group=GROUP_SECRETARIAT, title="委員長")  # staff: never the chair
+    assert chair_title([None, member, clerk, chair]) == "委員長"
+    assert chair_title([member, clerk]) == "会長"
+    assert chair_title([]) == "会長"
+    untitled = Person(id="p3", name="名前", group=GROUP_MEMBER, title="", role="chair")
+    assert chair_title([untitled]) == "会長"
