@@ -1,0 +1,306 @@
+"""Export styles: the layout of an official template as data a clerk can copy and edit.
+
+A style is a folder: ``style.toml`` (a description and which template prints
+which format) and Jinja2 templates (``text.j2``, ``markdown.j2`` …). The
+domain prepares the facts (:mod:`minutes.view`); the template arranges them.
+
+Styles are user files, so they run in Jinja2's immutable sandbox: a template
+cannot reach attributes starting with ``_`` (Python internals), cannot change
+the facts, and can include only the templates of its own folder (no file of
+the disk). Anything undefined is an error, never an empty string: a typo in
+a field name must not print minutes with a hole in them. Every failure, at
+load or while printing, is a :class:`StyleError` that names the file, the line
+and the reason in Japanese; the caller refuses the export, it never falls
+back to another style.
+
+Three presets ship with the package (``minutes/presets``): 要録 (the
+default, the seed's layout), 議会 and 要点 (``shared/meeting-format.md``,
+"Export styles").
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import resources
+
+from minutes.render import md_escape
+from minutes.textwidth import display_width, pad_to, wrap
+
+#: The presets, by the name a clerk uses, and their folder in the package.
+PRESETS = {"要録": "yoroku", "議会": "gikai", "要点": "yoten"}
+DEFAULT_STYLE = "要録"
+SETTINGS_FILE = "style.toml"
+TEMPLATE_SUFFIX = ".j2"
+#: The keys of ``style.toml``; anything else is refused (a typo must not be ignored).
+SETTINGS_KEYS = {"description": str, "templates": dict}
+#: The formats a style may print (the keys of ``[templates]``).
+STYLED_FORMATS = ("text", "markdown")
+
+SP = "\u3000"
+#: A Markdown hard line break.
+BR = "  "
+
+
+class StyleError(Exception):
+    """A style that cannot be used: which file, which line, why (Japanese)."""
+
+    def __init__(self, style: str, file: str, line: int | None, reason: str) -> None:
+        self.style = style
+        self.file = file
+        self.line = line
+        self.reason = reason
+        where = f"{file} の{line}行目" if line else file
+        self.message = (
+            f"スタイル「{style}」を使えません({where}): {reason}。"
+            "ファイルを直すか、別のスタイルを選んでください。"
+        )
+        super().__init__(self.message)
+
+
+class UnknownStyleError(Exception):
+    """No style of that name (the message says where to look)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.message = f"スタイル「{name}」はありません。kaigiroku styles で使えるスタイルを確認してください。"
+        super().__init__(self.message)
+
+
+@dataclass(frozen=True)
+class StyleSource:
+    """The files of a style as read: ``files`` maps a file name to its text."""
+
+    name: str
+    folder: str
+    """Where the files are, for messages (a path, or ``(プリセット)/要録``)."""
+    files: dict[str, str]
+    preset: bool = False
+
+    def path_of(self, file: str) -> str:
+        return f"{self.folder}/{file}"
+
+
+def preset_source(name: str) -> StyleSource:
+    """The files of a preset (package data)."""
+    if name not in PRESETS:
+        raise UnknownStyleError(name)
+    folder = resources.files("minutes") / "presets" / PRESETS[name]
+    files = {
+        entry.name: entry.read_text(encoding="utf-8")
+        for entry in folder.iterdir()
+        if entry.name == SETTINGS_FILE or entry.name.endswith(TEMPLATE_SUFFIX)
+    }
+    return StyleSource(name, f"(プリセット)/{name}", files, preset=True)
+
+
+# -- errors into file, line, reason ---------------------------------------------------
+_UNDEFINED = re.compile(r"'(?:[^']*)' (?:object )?has no attribute '([^']+)'|'([^']+)' is undefined")
+
+
+def _reason(error: BaseException) -> str:
+    """What went wrong, in Japanese (the library's own words kept for the details)."""
+    from jinja2.exceptions import SecurityError, TemplateNotFound, TemplateSyntaxError, UndefinedError
+
+    if isinstance(error, SecurityError):
+        return f"スタイルからは使えない機能です(ファイルや Python の内部には触れられません: {error})"
+    if isinstance(error, TemplateNotFound):
+        return (
+            f"「{error.name}」は読めません(スタイルのフォルダの中のテンプレートだけを読み込めます)"
+        )
+    if isinstance(error, UndefinedError):
+        match = _UNDEFINED.search(str(error))
+        name = (match.group(1) or match.group(2)) if match else str(error)
+        return f"「{name}」という項目はありません(使える項目は docs/styles.md の一覧のとおりです)"
+    if isinstance(error, TemplateSyntaxError):
+        return f"テンプレートの書き方に誤りがあります({error.message})"
+    return f"テンプレートの実行中に誤りがありました({type(error).__name__}: {error})"
+
+
+def _template_line(error: BaseException, paths: dict[str, str]) -> tuple[str, int] | None:
+    """The innermost template file and line in the traceback (Jinja2 rewrites it to point there)."""
+    found = None
+    tb = error.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename in paths:
+            found = (paths[filename], tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+# -- settings ---------------------------------------------------------------------
+def _toml_line(text: str, key: str) -> int | None:
+    pattern = re.compile(rf'^\s*(\[\s*)?"?{re.escape(key)}"?\s*(=|\])')
+    for number, line in enumerate(text.splitlines(), start=1):
+        if pattern.match(line):
+            return number
+    return None
+
+
+def _settings(source: StyleSource) -> dict:
+    file = source.path_of(SETTINGS_FILE)
+    text = source.files.get(SETTINGS_FILE)
+    if text is None:
+        raise StyleError(source.name, file, None, f"{SETTINGS_FILE} がありません")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        match = re.search(r"line (\d+)", str(error))
+        raise StyleError(
+            source.name, file, int(match.group(1)) if match else None, f"TOML の書き方に誤りがあります({error})"
+        ) from None
+    for key, value in data.items():
+        if key not in SETTINGS_KEYS:
+            known = "、".join(SETTINGS_KEYS)
+            raise StyleError(source.name, file, _toml_line(text, key), f"「{key}」という設定はありません(使えるのは {known})")
+        if not isinstance(value, SETTINGS_KEYS[key]):
+            raise StyleError(source.name, file, _toml_line(text, key), f"「{key}」の値の種類が違います")
+    templates = data.get("templates", {})
+    if not templates:
+        raise StyleError(source.name, file, None, "[templates] に、書き出す形式とテンプレートのファイルを書いてください")
+    for fmt, template in templates.items():
+        if fmt not in STYLED_FORMATS:
+            known = "、".join(STYLED_FORMATS)
+            raise StyleError(source.name, file, _toml_line(text, fmt), f"「{fmt}」という形式はありません(使えるのは {known})")
+        if not isinstance(template, str) or template not in source.files:
+            raise StyleError(source.name, file, _toml_line(text, fmt), f"テンプレート「{template}」がスタイルのフォルダにありません")
+    return data
+
+
+# -- the engine ---------------------------------------------------------------------
+def _md_inline(text: object) -> str:
+    return md_escape(str(text), line_start=False)
+
+
+def _md_line(text: object) -> str:
+    return md_escape(str(text))
+
+
+def _environment(source: StyleSource):
+    from jinja2 import BaseLoader, StrictUndefined, TemplateNotFound
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    class FolderLoader(BaseLoader):
+        """Only the templates of the style's own folder, read once (no path reaches the disk)."""
+
+        def get_source(self, environment, template):
+            if template not in source.files or not template.endswith(TEMPLATE_SUFFIX):
+                raise TemplateNotFound(template)
+            return source.files[template], source.path_of(template), lambda: True
+
+    env = ImmutableSandboxedEnvironment(
+        loader=FolderLoader(),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+        auto_reload=False,
+    )
+    env.filters["md"] = _md_inline
+    env.filters["mdl"] = _md_line
+    env.globals.update(SP=SP, BR=BR)
+    return env
+
+
+@dataclass
+class Style:
+    """A loaded style, ready to print (build with :func:`load_style`)."""
+
+    name: str
+    description: str
+    preset: bool
+    source: StyleSource
+    templates: dict = field(repr=False)
+    """Format key → compiled template."""
+
+    @property
+    def formats(self) -> tuple[str, ...]:
+        return tuple(self.templates)
+
+    def render(self, fmt: str, view, width: int | None = None) -> str:
+        """Print the facts ``view`` (:class:`minutes.view.MeetingView`) in format ``fmt``.
+
+        :class:`StyleError` when the template fails (the file and line where it did).
+        """
+        template = self.templates.get(fmt)
+        if template is None:
+            raise StyleError(
+                self.name, self.source.path_of(SETTINGS_FILE), None, f"形式「{fmt}」のテンプレートが [templates] にありません"
+            )
+        context = {name: getattr(view, name) for name in view.__dataclass_fields__}
+        context.update(_layout_functions(width))
+        try:
+            return template.render(context)
+        except Exception as error:  # noqa: BLE001 - anything a template does wrong is the style's error
+            where = _template_line(error, {self.source.path_of(f): f for f in self.source.files})
+            if where is None:
+                raise  # not the template's doing: a bug of ours, not to be blamed on the clerk
+            file, line = where
+            raise StyleError(self.name, self.source.path_of(file), line, _reason(error)) from None
+
+
+def _layout_functions(width: int | None) -> dict[str, Callable]:
+    """Wrapping for plain text, at ``width`` columns (East Asian width, kinsoku); nothing when ``None``."""
+
+    def hang(prefix: str, text: str, prefer: str = "") -> str:
+        """``prefix + text``; continuation lines aligned under ``text``."""
+        prefix, text = str(prefix), str(text)
+        return "\n".join(wrap(prefix + text, width, pad_to(display_width(prefix)), prefer))
+
+    def para(text: str, indent: str = "", prefer: str = "") -> str:
+        """``text``; continuation lines start with ``indent`` (the margin by default)."""
+        return "\n".join(wrap(str(text), width, str(indent), prefer))
+
+    def pad(prefix: str) -> str:
+        """Spaces as wide as ``prefix`` (full-width, plus one half-width when odd)."""
+        return pad_to(display_width(str(prefix)))
+
+    return {"hang": hang, "para": para, "pad": pad}
+
+
+def compile_style(source: StyleSource) -> Style:
+    """Check and compile a style; :class:`StyleError` with file and line when it is broken."""
+    from jinja2.exceptions import TemplateSyntaxError
+
+    settings = _settings(source)
+    env = _environment(source)
+    for file in source.files:
+        if file.endswith(TEMPLATE_SUFFIX):
+            try:
+                env.get_template(file)
+            except TemplateSyntaxError as error:
+                raise StyleError(source.name, source.path_of(file), error.lineno, _reason(error)) from None
+    templates = {fmt: env.get_template(file) for fmt, file in settings["templates"].items()}
+    return Style(source.name, settings.get("description", ""), source.preset, source, templates)
+
+
+_preset_cache: dict[str, Style] = {}
+
+
+def load_preset(name: str = DEFAULT_STYLE) -> Style:
+    """A preset, compiled once per process."""
+    style = _preset_cache.get(name)
+    if style is None:
+        style = _preset_cache[name] = compile_style(preset_source(name))
+    return style
+
+
+# -- which style prints ---------------------------------------------------------------
+def meeting_style(meeting) -> str | None:
+    """The meeting's own style (format v2 ``style``), if it names one."""
+    # Read defensively: the key arrives with the model of format v2.
+    value = getattr(meeting, "style", None)
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def choose_style_name(explicit: str | None, meeting, committee_default: str | None) -> str:
+    """The most specific choice wins: ``--style`` (or the export screen's), the meeting's
+    ``style``, the committee's default, else 要録."""
+    for choice in (explicit, meeting_style(meeting), committee_default):
+        if choice:
+            return choice
+    return DEFAULT_STYLE
