@@ -61,6 +61,7 @@ from minutes.speakers import MEMBER_UNNAMED, SpeakerRef
 from minutes.meeting_settings import (  # noqa: F401 - the settings a meeting carries, re-exported
     EXPORT_VOTES,
     EXTRA_COMMITTEE,
+    committee_export_style,
     export_defaults,
     meeting_quorum,
     meeting_rule,
@@ -204,6 +205,8 @@ class Committee:
     """F6–F9 → a member's name, a title (会長, 副会長) or a label (委員, 事務局, a department)."""
     export_named: bool = False
     export_votes: str = "roll"
+    export_style: str = ""
+    """The style its meetings print with unless a meeting names its own; empty: 要録."""
 
     @classmethod
     def new(cls, name: str = "") -> Committee:
@@ -253,6 +256,8 @@ class Committee:
             "speaker_keys": {str(k): v for k, v in sorted(self.speaker_keys.items())},
             "export_named": self.export_named,
             "export_votes": self.export_votes,
+            # only when chosen, so that committees stored before styles read back the same
+            **({"export_style": self.export_style} if self.export_style else {}),
         }
 
     @classmethod
@@ -287,7 +292,7 @@ class _Reader:
             self.fail("会議体の記録が壊れています(オブジェクトではありません)。")
         known = {
             "id", "name", "place", "start", "members", "secretariat", "departments", "rule", "quorum",
-            "phrases", "speaker_keys", "export_named", "export_votes",
+            "phrases", "speaker_keys", "export_named", "export_votes", "export_style",
         }
         unknown = [key for key in data if key not in known]
         if unknown:
@@ -324,10 +329,11 @@ class _Reader:
         votes = data.get("export_votes", "roll")
         if votes not in EXPORT_VOTES:
             self.fail("書き出しの採決の既定は「1人1行」か「結果の1行」にしてください。")
+        style = self.text(data.get("export_style"), "書き出しのスタイルの既定").strip()
         return Committee(
             id=committee_id, name=name, place=place, start=start, members=members, secretariat=secretariat,
             departments=departments, rule=rule, quorum=quorum, phrases=phrases, speaker_keys=keys,
-            export_named=named, export_votes=votes,
+            export_named=named, export_votes=votes, export_style=style,
         )
 
     def rows(self, value: object, what: str) -> list:
@@ -470,6 +476,7 @@ def committee_settings(committee: Committee) -> dict:
         "quorum": committee.quorum,
         "export_named": committee.export_named,
         "export_votes": committee.export_votes,
+        **({"export_style": committee.export_style} if committee.export_style else {}),
     }
 
 
@@ -623,6 +630,7 @@ def committee_from_meeting(meeting: Meeting, name: str | None = None) -> Committ
             committee.export_named = settings["export_named"]
         if settings.get("export_votes") in EXPORT_VOTES:
             committee.export_votes = settings["export_votes"]
+        committee.export_style = committee_export_style(meeting) or ""
     return committee
 
 

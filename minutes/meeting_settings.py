@@ -46,3 +46,13 @@ def meeting_quorum(meeting: Meeting) -> int:
         if isinstance(quorum, int) and not isinstance(quorum, bool) and quorum >= 1:
             return quorum
     return len(meeting.members) // 2 + 1
+
+
+def committee_export_style(meeting: Meeting) -> str | None:
+    """The default style of the meeting's committee as the meeting carries it, if one was chosen."""
+    settings = (meeting.extra or {}).get(EXTRA_COMMITTEE)
+    if isinstance(settings, dict):
+        style = settings.get("export_style")
+        if isinstance(style, str) and style.strip():
+            return style
+    return None

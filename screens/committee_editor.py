@@ -302,6 +302,14 @@ class CommitteeEditor(Screen[Committee | None]):
                                 allow_blank=False,
                                 id="export-votes",
                             )
+                        with Vertical():
+                            yield Label("書き出しのスタイル(会議ごとに変えられます)", classes="form-label")
+                            yield Select(
+                                self._style_choices(c.export_style),
+                                value=c.export_style,
+                                allow_blank=False,
+                                id="export-style",
+                            )
             for key, tab, name in (
                 ("members", "tab-members", "委員 F3"),
                 ("secretariat", "tab-secretariat", "事務局 F4"),
@@ -497,7 +505,22 @@ class CommitteeEditor(Screen[Committee | None]):
             speaker_keys=keys,
             export_named=bool(self.query_one("#export-named", Select).value),
             export_votes=self.query_one("#export-votes", Select).value,
+            export_style=self.query_one("#export-style", Select).value or "",
         )
+
+    def _style_choices(self, current: str) -> list[tuple[str, str]]:
+        """要録 (the default), the other presets, the data folder's styles; the current one even if gone."""
+        from minutes.style import DEFAULT_STYLE, PRESETS
+        from storage.styles import data_style_names
+
+        names = [name for name in PRESETS if name != DEFAULT_STYLE]
+        try:
+            names += [name for name in data_style_names(self.app.datadir.root) if name not in PRESETS]
+        except (AttributeError, OSError):
+            pass  # no data folder to look in: the presets
+        if current and current not in names:
+            names.append(current)
+        return [(f"{DEFAULT_STYLE}(既定)", "")] + [(name, name) for name in names]
 
     @property
     def changed(self) -> bool:

@@ -7,10 +7,11 @@
     kaigiroku [--data-dir DIR] demo [--no-open] [--council]   add the demo meeting (or the council example)
     kaigiroku [--data-dir DIR] list               one meeting a line: ID, date, title
     kaigiroku [--data-dir DIR] import FILE.json   add a meeting
-    kaigiroku [--data-dir DIR] export ID|FILE.json [--format …] [--named]
+    kaigiroku [--data-dir DIR] export ID|FILE.json [--format …] [--style NAME] [--named]
                                    [--votes roll|summary] [--width N] [-o FILE]
                                    [--encoding utf-8|cp932] [--newline lf|crlf]
                                    [--replace MARK]
+    kaigiroku [--data-dir DIR] styles [copy PRESET NAME]
     kaigiroku [--data-dir DIR] backup [-o FILE.zip]
     kaigiroku [--data-dir DIR] restore FILE.zip
     kaigiroku --version
@@ -36,7 +37,6 @@ EXIT_OK = 0
 EXIT_BAD_INPUT = 1
 EXIT_USAGE = 2
 
-FORMATS = ("text", "markdown", "json")
 
 
 class CommandError(Exception):
@@ -103,10 +103,20 @@ def build_parser() -> argparse.ArgumentParser:
     import_ = commands.add_parser("import", help="交換形式(JSON)のファイルから会議を追加します")
     import_.add_argument("file", metavar="FILE.json", help="取り込むファイル")
 
+    from minutes.formats import DEFAULT_FORMAT, FORMATS
+
     export = commands.add_parser("export", help="会議録を書き出します")
     export.add_argument("target", metavar="ID|FILE.json", help="会議のID、または交換形式のファイル")
     export.add_argument(
-        "--format", choices=FORMATS, default="text", help="text(公文書の文章)、markdown、json"
+        "--format",
+        choices=list(FORMATS),
+        default=DEFAULT_FORMAT,
+        help="、".join(f"{f.key}({f.label})" for f in FORMATS.values()),
+    )
+    export.add_argument(
+        "--style",
+        metavar="NAME",
+        help="書き出しのスタイル(既定: 会議の指定、なければ会議体の既定、なければ 要録。一覧は kaigiroku styles)",
     )
     export.add_argument("--named", action="store_true", help="要録の呼び方ではなく氏名で書きます")
     export.add_argument(
@@ -137,6 +147,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="選んだ文字コードで書けない文字(𠮷や絵文字など)を MARK(例: 〓)に置き換えて書き出し、"
         "置き換えた場所を表示します(既定: 書き出さずに場所を表示)",
     )
+
+    styles = commands.add_parser(
+        "styles", help="書き出しのスタイル(プリセットとデータフォルダのもの)を一覧します"
+    )
+    styles_commands = styles.add_subparsers(dest="styles_command", metavar="操作", title="操作")
+    copy = styles_commands.add_parser("copy", help="プリセットをデータフォルダに写して、編集できるようにします")
+    copy.add_argument("preset", metavar="PRESET", help="写すプリセット(要録、議会、要点)")
+    copy.add_argument("name", metavar="NAME", help="新しいスタイルの名前")
 
     backup = commands.add_parser("backup", help="データフォルダ全体をzipファイルに保存します")
     backup.add_argument("-o", "--output", metavar="FILE.zip", help="保存先(既定: 現在のフォルダ)")
@@ -255,35 +273,55 @@ def _load_for_export(args: argparse.Namespace):
         raise CommandError(error.for_command_line()) from None
 
 
+def _committee_style(args: argparse.Namespace, meeting) -> str | None:
+    """The default style of the meeting's committee (a warning when the committees cannot be read)."""
+    from storage.errors import StorageError
+    from storage.styles import committee_default_style
+
+    try:
+        return committee_default_style(_data_dir(args), meeting)
+    except StorageError as error:
+        print(f"kaigiroku: 会議体の既定のスタイルを読めませんでした({error.message})", file=sys.stderr)
+        return None
+
+
+def export_style(args: argparse.Namespace, meeting):
+    """The style that prints this export: --style, else the meeting's, the committee's, 要録."""
+    from minutes.style import StyleError, UnknownStyleError, choose_style_name
+    from storage.styles import load_style
+
+    name = choose_style_name(args.style, meeting, None if args.style else _committee_style(args, meeting))
+    try:
+        return load_style(_data_dir(args).root, name)
+    except (StyleError, UnknownStyleError) as error:
+        raise CommandError(error.message) from None
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from minutes.encoding import BadMarkError, UnencodableError, describe_replacements, encode_export
+    from minutes.formats import FORMATS
+    from minutes.render import ExportOptions
+    from minutes.style import StyleError
 
-    if args.format == "json" and (args.encoding != "utf-8" or args.replace is not None):
+    fmt = FORMATS[args.format]
+    if not fmt.recodes and (args.encoding != "utf-8" or args.replace is not None):
         raise CommandError(
-            "交換形式(--format json)は UTF-8 でだけ書き出せます。"
-            "--encoding cp932 と --replace は text か markdown に使ってください。"
+            f"{fmt.label}(--format {fmt.key})は UTF-8 でだけ書き出せます。"
+            "--encoding cp932 と --replace はほかの形式に使ってください。"
         )
+    if args.width and not fmt.wraps:
+        wrapping = "、".join(f.key for f in FORMATS.values() if f.wraps)
+        raise CommandError(f"--width は {wrapping} の書き出しにだけ使えます。")
+    if args.style and not fmt.styled:
+        styled = "、".join(f.key for f in FORMATS.values() if f.styled)
+        raise CommandError(f"--style は {styled} の書き出しにだけ使えます。")
     meeting = _load_for_export(args)
-    if args.format == "json":
-        from minutes.interchange import dumps_meeting
-
-        if args.width:
-            raise CommandError("--width は text の書き出しにだけ使えます。")
-        text = dumps_meeting(meeting)
-    else:
-        from minutes.render import ExportOptions
-
-        options = ExportOptions(named=args.named, votes=args.votes, width=args.width)
-        if args.format == "markdown":
-            from minutes.render_markdown import render_markdown
-
-            if args.width:
-                raise CommandError("--width は text の書き出しにだけ使えます。")
-            text = render_markdown(meeting, options)
-        else:
-            from minutes.render_text import render_text
-
-            text = render_text(meeting, options)
+    style = export_style(args, meeting) if fmt.styled else None
+    options = ExportOptions(named=args.named, votes=args.votes, width=args.width)
+    try:
+        text = fmt.produce(meeting, options, style)
+    except StyleError as error:
+        raise CommandError(error.message) from None
     try:
         data, replaced = encode_export(text, args.encoding, args.newline, args.replace)
     except (UnencodableError, BadMarkError) as error:
@@ -293,6 +331,25 @@ def cmd_export(args: argparse.Namespace) -> int:
     _write_out(data, args.output, args.encoding, json=args.format == "json")
     if replaced:
         print(describe_replacements(replaced, args.encoding, args.replace), file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_styles(args: argparse.Namespace) -> int:
+    from storage.styles import copy_preset, list_styles
+
+    datadir = _data_dir(args)
+    if args.styles_command == "copy":
+        folder = copy_preset(datadir.root, args.preset, args.name)
+        print(f"スタイル「{args.name}」を作りました: {folder}")
+        print("style.toml と .j2 のテンプレートを編集してください(使える項目は docs/styles.md)。")
+        print(f"使うには: kaigiroku export ID --style {args.name}")
+        return EXIT_OK
+    lines = []
+    for entry in list_styles(datadir.root if datadir.root.is_dir() else None):
+        where = "プリセット" if entry.preset else f"データフォルダ {entry.folder}"
+        text = f"使えません: {entry.problem}" if entry.problem else entry.description
+        lines.append(f"{entry.name}\t{where}\t{text}")
+    _write_out("\n".join(lines) + "\n", None)
     return EXIT_OK
 
 
@@ -378,6 +435,7 @@ COMMANDS = {
     "list": cmd_list,
     "import": cmd_import,
     "export": cmd_export,
+    "styles": cmd_styles,
     "backup": cmd_backup,
     "restore": cmd_restore,
 }
