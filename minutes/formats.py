@@ -29,8 +29,8 @@ class Format:
     - ``wraps``: takes a wrap width (``--width``);
     - ``recodes``: may be saved in Shift_JIS or with CRLF (the interchange
       format is UTF-8 only);
-    - ``views``: the export screen's tabs for it: ``(tab id, title, VIEW_…)``;
-      none: not offered on the screen.
+    - ``views``: the export screen's tabs for it: ``(tab id, title, VIEW_…,
+      preview widget id)``; none: not offered on the screen.
     """
 
     key: str
@@ -40,7 +40,7 @@ class Format:
     styled: bool = True
     wraps: bool = False
     recodes: bool = True
-    views: tuple[tuple[str, str, str], ...] = ()
+    views: tuple[tuple[str, str, str, str], ...] = ()
 
     def file_name(self, meeting: Meeting) -> str:
         """``2022-03-15_第54回_会議録.txt``: the date, the number (通算, else 第N回), the kind."""
@@ -71,11 +71,14 @@ FORMATS: dict[str, Format] = {
     for f in (
         Format(
             "text", "公文書の文章", "txt", _styled("text", wraps=True), wraps=True,
-            views=(("tab-text", "公文書の文章", VIEW_TEXT),),
+            views=(("tab-text", "公文書の文章", VIEW_TEXT, "text-preview"),),
         ),
         Format(
             "markdown", "Markdown", "md", _styled("markdown", wraps=False),
-            views=(("tab-markdown", "Markdown(表示)", VIEW_MARKDOWN), ("tab-source", "Markdown(原文)", VIEW_TEXT)),
+            views=(
+                ("tab-markdown", "Markdown(表示)", VIEW_MARKDOWN, "markdown-preview"),
+                ("tab-source", "Markdown(原文)", VIEW_TEXT, "source-preview"),
+            ),
         ),
         Format("json", "交換形式(JSON)", "json", _interchange, styled=False, recodes=False),
     )

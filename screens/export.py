@@ -1,9 +1,14 @@
 """The export screen: preview the official text and the Markdown, copy or save them.
 
 The preview shows exactly what is copied or saved. Options change it live:
-names or 要録 labels (F2), votes by ballot or summary (F3), wrap width (F4),
-and for files the encoding (F5), line ends (F6) and a mark for characters
-Shift_JIS cannot hold (F10). F7 copies, F8 saves.
+the style (F12), names or 要録 labels (F2), votes by ballot or summary (F3),
+wrap width (F4), and for files the encoding (F5), line ends (F6) and a mark
+for characters Shift_JIS cannot hold (F10). F7 copies, F8 saves. The tabs and
+the file names come from the table of formats (:mod:`minutes.formats`).
+
+A style that cannot be used shows why in place of the preview, and nothing
+is copied or saved until another style is chosen: never another style's
+text without saying so.
 """
 
 from __future__ import annotations
@@ -28,13 +33,13 @@ from minutes.encoding import (
     describe_replacements,
     encode_export,
 )
+from minutes.formats import FORMATS, VIEW_MARKDOWN, Format, screen_formats
 from minutes.model import Meeting
 from minutes.render import ExportOptions
-from minutes.render_markdown import render_markdown
-from minutes.render_text import render_text
+from minutes.style import StyleError, UnknownStyleError, choose_style_name
 from screens.path_dialog import PathDialog, save_where_chosen
 from storage.atomic import atomic_write_bytes
-from storage.errors import os_error_reason
+from storage.errors import StorageError, os_error_reason
 from tui.widgets.text_preview import TextPreview
 from tui.widgets.key_bar import KeyBar
 
@@ -45,10 +50,8 @@ NEWLINES = tuple(NEWLINE_LABELS)
 
 
 def default_file_name(meeting: Meeting, markdown: bool = False) -> str:
-    """``2022-03-15_第54回_会議録.txt``: the date, the number (通算, else 第N回), the kind."""
-    number = meeting.serial or meeting.session
-    middle = f"_第{number}回" if number else ""
-    return f"{meeting.date}{middle}_会議録.{'md' if markdown else 'txt'}"
+    """``2022-03-15_第54回_会議録.txt`` (``.md`` for Markdown): see :meth:`Format.file_name`."""
+    return FORMATS["markdown" if markdown else "text"].file_name(meeting)
 
 
 def default_export_folder() -> Path:
@@ -66,6 +69,7 @@ class ExportScreen(Screen):
     """Preview, copy and save the minutes."""
 
     BINDINGS = [
+        Binding("f12", "next_style", "スタイル", priority=True, id="export.style"),
         Binding("f2", "toggle_named", "氏名/要録", priority=True),
         Binding("f3", "toggle_votes", "採決の書き方", priority=True),
         Binding("f4", "cycle_width", "折り返し", priority=True),
@@ -93,29 +97,35 @@ class ExportScreen(Screen):
     """
 
     def __init__(
-        self, meeting: Meeting, options: ExportOptions | None = None, *, typed: Callable[[str], None] | None = None
+        self,
+        meeting: Meeting,
+        options: ExportOptions | None = None,
+        style_name: str | None = None,
+        *,
+        typed: Callable[[str], None] | None = None,
     ) -> None:
-        """``typed``: where text typed here goes (the entry bar under this screen), else it is refused aloud."""
+        """``style_name``: the style to start with (else the meeting's, the committee's, 要録);
+        ``typed``: where text typed here goes (the entry bar under this screen), else it is refused aloud."""
         super().__init__()
         self.meeting = meeting
         self.typed = typed
         self._told_about_typing = False
         self.options = options or ExportOptions()
+        self.style_name = style_name
+        self.style_error: str | None = None
         self.encoding = "utf-8"
         self.newline = "lf"
         self.replace: str | None = None
-        self.text = ""
-        self.markdown = ""
+        self.outputs: dict[str, str] = {}
+        """Format key → the text previewed (what copy and save take)."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="options")
         with TabbedContent(id="tabs"):
-            with TabPane("公文書の文章", id="tab-text"):
-                yield TextPreview(id="text-preview")
-            with TabPane("Markdown(表示)", id="tab-markdown"):
-                yield Markdown("", id="markdown-preview")
-            with TabPane("Markdown(原文)", id="tab-source"):
-                yield TextPreview(id="source-preview")
+            for fmt in screen_formats():
+                for tab_id, title, kind, widget_id in fmt.views:
+                    with TabPane(title, id=tab_id):
+                        yield Markdown("", id=widget_id) if kind == VIEW_MARKDOWN else TextPreview(id=widget_id)
         yield KeyBar()
 
     # -- text typed here (the clerk forgot the preview was open) ---------------------
@@ -140,18 +150,68 @@ class ExportScreen(Screen):
             self.notify(message, title="書き出し画面", severity="warning", timeout=8)
 
     def on_mount(self) -> None:
+        if self.style_name is None:
+            self.style_name = choose_style_name(None, self.meeting, self._committee_style())
         self.refresh_preview()
-        self.query_one("#text-preview").focus()
+        self.query_one(TextPreview).focus()
+
+    # -- styles ----------------------------------------------------------------
+    def _data_root(self) -> Path | None:
+        datadir = getattr(self.app, "datadir", None)
+        return datadir.root if datadir is not None else None
+
+    def _committee_style(self) -> str | None:
+        from storage.styles import committee_default_style
+
+        try:
+            return committee_default_style(getattr(self.app, "datadir", None), self.meeting)
+        except StorageError as error:
+            self.notify(error.message, title="会議体の既定のスタイルを読めません", severity="warning", timeout=15)
+            return None
+
+    def action_next_style(self) -> None:
+        """The next style: the presets, then the data folder's."""
+        from storage.styles import style_names
+
+        names = style_names(self._data_root())
+        index = names.index(self.style_name) if self.style_name in names else -1
+        self.style_name = names[(index + 1) % len(names)]
+        self.refresh_preview()
 
     # -- rendering -------------------------------------------------------------
     def refresh_preview(self) -> None:
-        """Render again with the current options."""
-        self.text = render_text(self.meeting, self.options)
-        self.markdown = render_markdown(self.meeting, dataclasses.replace(self.options, width=None))
-        self.query_one("#text-preview", TextPreview).text = self.text
-        self.query_one("#source-preview", TextPreview).text = self.markdown
-        self.query_one("#markdown-preview", Markdown).update(self.markdown)
+        """Render again with the current style and options (a broken style says why instead)."""
+        from storage.styles import load_style
+
+        self.outputs = {}
+        self.style_error = None
+        try:
+            style = load_style(self._data_root(), self.style_name)
+            for fmt in screen_formats():
+                self.outputs[fmt.key] = fmt.produce(self.meeting, self.options, style)
+        except (StyleError, UnknownStyleError) as error:
+            self.style_error = error.message
+            self.outputs = {}
+        for fmt in screen_formats():
+            shown = self.outputs.get(fmt.key, self.style_error or "")
+            for _tab, _title, kind, widget_id in fmt.views:
+                if kind == VIEW_MARKDOWN:
+                    self.query_one(f"#{widget_id}", Markdown).update(shown if not self.style_error else "")
+                else:
+                    self.query_one(f"#{widget_id}", TextPreview).text = shown
         self.query_one("#options", Static).update(Content(self.options_line()))
+        if self.style_error:
+            self.notify(self.style_error, title="このスタイルでは書き出せません", severity="error", timeout=20)
+
+    @property
+    def text(self) -> str:
+        """The official text as previewed."""
+        return self.outputs.get("text", "")
+
+    @property
+    def markdown(self) -> str:
+        """The Markdown as previewed."""
+        return self.outputs.get("markdown", "")
 
     def options_line(self) -> str:
         """The options as the clerk reads them."""
@@ -160,18 +220,37 @@ class ExportScreen(Screen):
         width = f"{self.options.width}桁" if self.options.width else "なし(1段落1行)"
         replace = self.replace or "なし(書けない字があれば保存しない)"
         return (
+            f"スタイル: {self.style_name} ・ "
             f"発言者: {named} ・ 採決: {votes} ・ 折り返し: {width} ・ "
             f"文字コード: {ENCODING_LABELS[self.encoding]} ・ 改行: {NEWLINE_LABELS[self.newline]} ・ 代替文字: {replace}"
         )
 
     @property
+    def current_format(self) -> Format:
+        """The format of the tab shown (copy and save take it)."""
+        active = self.query_one(TabbedContent).active
+        for fmt in screen_formats():
+            if any(tab_id == active for tab_id, *_ in fmt.views):
+                return fmt
+        return screen_formats()[0]
+
+    @property
     def showing_markdown(self) -> bool:
         """True when a Markdown tab is shown (copy and save then take the Markdown)."""
-        return self.query_one(TabbedContent).active in ("tab-markdown", "tab-source")
+        return self.current_format.key == "markdown"
 
     def current_text(self) -> str:
-        """What copy and save take: the text or the Markdown, as previewed."""
-        return self.markdown if self.showing_markdown else self.text
+        """What copy and save take: the shown format's text, as previewed."""
+        return self.outputs.get(self.current_format.key, "")
+
+    def _refuse_broken_style(self, what: str) -> bool:
+        """Say that nothing is copied or saved while the style is broken; True if so."""
+        if self.style_error is None:
+            return False
+        self.notify(
+            f"{self.style_error}(F12 で別のスタイルにできます)", title=f"{what}しませんでした", severity="error", timeout=20
+        )
+        return True
 
     # -- options ---------------------------------------------------------------
     def action_toggle_named(self) -> None:
@@ -209,21 +288,25 @@ class ExportScreen(Screen):
     def action_next_tab(self) -> None:
         """Show the next preview."""
         tabs = self.query_one(TabbedContent)
-        order = ["tab-text", "tab-markdown", "tab-source"]
+        order = [tab_id for fmt in screen_formats() for tab_id, *_ in fmt.views]
         tabs.active = order[(order.index(tabs.active) + 1) % len(order)]
 
     # -- copy and save ----------------------------------------------------------
     def action_copy(self) -> None:
         """Copy the previewed text to the clipboard (or the terminal's, or a file)."""
+        if self._refuse_broken_style("コピー"):
+            return
         result = self.app.copy_text(self.current_text(), self._fallback_path)
         self.notify(result.message, title="コピー", timeout=12)
 
     def _fallback_path(self) -> Path:
-        name = default_file_name(self.meeting, self.showing_markdown)
+        name = self.current_format.file_name(self.meeting)
         return default_export_folder() / name
 
     def action_save(self) -> None:
         """Ask where, then save the previewed text in the chosen encoding and line ends."""
+        if self._refuse_broken_style("保存"):
+            return
         default = self._fallback_path()
         hint = f"{ENCODING_LABELS[self.encoding]}・{NEWLINE_LABELS[self.newline]}で保存します。Enter で決定 ・ Esc でやめる"
         name = default.name
