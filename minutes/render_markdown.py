@@ -1,4 +1,7 @@
-"""The Markdown export, in the layout of the seed minutes.
+"""The Markdown export in the default style (要録), the layout of the seed minutes.
+
+The layout below is the 要録 preset's (``minutes/presets/yoroku/markdown.j2``);
+this module is the short way to print with it.
 
 ::
 
@@ -42,71 +45,12 @@ The output ends with one newline.
 
 from __future__ import annotations
 
+from minutes.formats import FORMATS
 from minutes.model import Meeting
-from minutes.render import (
-    ExportOptions,
-    content,
-    header_lines,
-    md_escape,
-    serial_line,
-    title_lines,
-)
-
-HARD_BREAK = "  "
-
-
-def _inline(text: str) -> str:
-    """Escape text that follows something on its line."""
-    return md_escape(text, line_start=False)
-
-
-def render_header(meeting: Meeting) -> list[str]:
-    """The numbered header as a Markdown list, line by line."""
-    out: list[str] = []
-    for head in header_lines(meeting):
-        line = f"- {head.number} {_inline(head.label)}"
-        if head.value:
-            line += f" {_inline(head.value)}"
-        out.append(line)
-        for sub in head.subs:
-            first = f"  - {sub.number} {_inline(sub.label)}"
-            if sub.lines:
-                first += f" {_inline(sub.lines[0])}"
-            rest = [md_escape(value) for value in sub.lines[1:]]
-            block = [first] + rest
-            # hard breaks between the lines of one sub-line (lazy continuation lines, as the seed)
-            out.extend(line + HARD_BREAK for line in block[:-1])
-            out.append(block[-1])
-            for mark, heading in sub.items:
-                out.append(f"    - {mark} {_inline(heading)}")
-    return out
+from minutes.render import ExportOptions
+from minutes.style import DEFAULT_STYLE, load_preset
 
 
 def render_markdown(meeting: Meeting, options: ExportOptions | None = None) -> str:
-    """The meeting as Markdown (see the module docstring for the layout)."""
-    options = options or ExportOptions()
-    blocks: list[str] = []
-    titles = [md_escape(line) for line in title_lines(meeting)]
-    blocks.append((HARD_BREAK + "\n").join(titles))
-    serial = serial_line(meeting)
-    if serial:
-        blocks.append(md_escape(serial))
-    blocks.append("\n".join(render_header(meeting)))
-    for item in content(meeting, options):
-        blocks.append(f"{item.number} {_inline(item.heading)}")
-        for turn in item.turns:
-            first, *rest = turn.paragraphs
-            label = turn.label.strip()
-            if label:
-                paragraph = f"**{_inline(label)}**"
-                if first:
-                    paragraph += f" {_inline(first)}"
-            else:
-                paragraph = md_escape(first)
-            if paragraph:
-                blocks.append(paragraph)
-            for more in rest:
-                escaped = md_escape(more)
-                if escaped:
-                    blocks.append(escaped)
-    return "\n\n".join(blocks) + "\n"
+    """The meeting as Markdown in the default style (see the module docstring for the layout)."""
+    return FORMATS["markdown"].produce(meeting, options or ExportOptions(), load_preset(DEFAULT_STYLE))

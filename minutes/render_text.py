@@ -1,4 +1,7 @@
-"""The plain-text export: the style of a Japanese official document, to paste into a Word template.
+"""The plain-text export in the default style (要録): the style of a Japanese official document, to paste into a Word template.
+
+The layout below is the 要録 preset's (``minutes/presets/yoroku/text.j2``);
+this module is the short way to print with it.
 
 ::
 
@@ -48,68 +51,12 @@
 
 from __future__ import annotations
 
+from minutes.formats import FORMATS
 from minutes.model import Meeting
-from minutes.render import (
-    ExportOptions,
-    content,
-    header_lines,
-    serial_line,
-    title_lines,
-)
-from minutes.textwidth import display_width, pad_to, wrap_lines
-
-SP = "\u3000"  # full-width space: the separator and the indent
-PARAGRAPH_INDENT = SP
-
-
-def _hanging(prefix: str, value: str) -> tuple[str, str]:
-    """``(prefix + value, indent under value)``."""
-    return prefix + value, pad_to(display_width(prefix))
-
-
-def header_text_lines(meeting: Meeting) -> list[tuple[str, ...]]:
-    """The numbered header as ``(line, continuation indent, prefer_after)``: lists of names break after 、."""
-    out: list[tuple[str, ...]] = []
-    for head in header_lines(meeting):
-        if head.value:
-            out.append(_hanging(f"{head.number}{SP}{head.label}{SP}", head.value))
-        else:
-            out.append(_hanging(f"{head.number}{SP}", head.label))
-        for sub in head.subs:
-            if sub.lines:
-                prefix = f"{SP}{sub.number}{SP}{sub.label}{SP}"
-                first, indent = _hanging(prefix, sub.lines[0])
-                out.append((first, indent))
-                out.extend((indent + value, indent) for value in sub.lines[1:])
-            else:
-                out.append(_hanging(f"{SP}{sub.number}{SP}", sub.label))
-            for mark, heading in sub.items:
-                out.append(_hanging(f"{SP}{SP}{mark}{SP}", heading))
-    return [(line, indent, "、") for line, indent in out]
-
-
-def body_text_lines(meeting: Meeting, options: ExportOptions) -> list[tuple[str, str]]:
-    """The items under 内容 with their turns as ``(line, continuation indent)`` pairs."""
-    out: list[tuple[str, str]] = []
-    for item in content(meeting, options):
-        out.append(_hanging(f"{SP}{item.number}{SP}", item.heading))
-        for turn in item.turns:
-            first, *rest = turn.paragraphs
-            if turn.label:
-                out.append((f"{turn.label}{SP}{first}" if first else turn.label, ""))
-            else:
-                out.append((first, ""))
-            out.extend((PARAGRAPH_INDENT + more, "") for more in rest)
-    return out
+from minutes.render import ExportOptions
+from minutes.style import DEFAULT_STYLE, load_preset
 
 
 def render_text(meeting: Meeting, options: ExportOptions | None = None) -> str:
-    """The meeting as plain text (see the module docstring for the layout)."""
-    options = options or ExportOptions()
-    top = [(line, "") for line in title_lines(meeting)]
-    serial = serial_line(meeting)
-    if serial:
-        top.append((serial, ""))
-    rest = header_text_lines(meeting) + body_text_lines(meeting, options)
-    lines = wrap_lines(top, options.width) + [""] + wrap_lines(rest, options.width)
-    return "\n".join(lines) + "\n"
+    """The meeting as plain text in the default style (see the module docstring for the layout)."""
+    return FORMATS["text"].produce(meeting, options or ExportOptions(), load_preset(DEFAULT_STYLE))
