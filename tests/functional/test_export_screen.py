@@ -188,3 +188,33 @@ async def test_typing_over_the_preview_goes_to_the_entry_bar_and_says_so(app):
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen.bar.text == "abの続き"
+
+
+async def test_f12_switches_the_style_and_a_broken_style_refuses_copy(app, tmp_path):
+    from minutes.formats import FORMATS
+    from minutes.style import load_preset
+    from storage.styles import copy_preset, styles_dir
+
+    copy_preset(tmp_path / "data", "要録", "壊れた")
+    (styles_dir(tmp_path / "data") / "壊れた" / "text.j2").write_text("{{ body }}\n{{ nothing }}\n", encoding="utf-8")
+    copied = []
+    app.copier = copied.append
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_export(pilot)
+        assert "スタイル: 要録" in str(screen.query_one("#options").render())
+        await pilot.press("f12")
+        assert "スタイル: 議会" in str(screen.query_one("#options").render())
+        assert screen.query_one("#text-preview").text == FORMATS["text"].produce(
+            load_demo(), ExportOptions(), load_preset("議会")
+        )
+        await pilot.press("f12", "f12")  # 要点, then the data folder's broken style
+        assert "スタイル: 壊れた" in str(screen.query_one("#options").render())
+        assert "text.j2 の2行目" in screen.query_one("#text-preview").text
+        await pilot.press("f7")
+        await pilot.pause()
+        assert copied == []
+        assert any("コピーしませんでした" in n.title for n in app._notifications)
+        await pilot.press("f12")  # back to 要録
+        await pilot.press("f7")
+        await pilot.pause()
+    assert copied == [render_text(load_demo())]
