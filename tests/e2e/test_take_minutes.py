@@ -119,3 +119,20 @@ def test_a_keys_toml_in_the_data_folder_moves_f3s_speaker_to_f11(env, workdir, d
         assert term.wait_for_exit(timeout=20) == 0
     text = kaigiroku("export", meeting_id, "--format", "text", env=env, cwd=workdir)
     assert text.rstrip("\n").endswith("委員　質問があります。")
+
+
+def test_f12_on_the_export_screen_switches_the_style(env, workdir):
+    meeting_id = last_word(kaigiroku("demo", "--no-open", env=env, cwd=workdir))
+    with Tmux(f"{shlex.quote(str(SCRIPT))} open {meeting_id}", env=env, cwd=workdir) as term:
+        term.wait_for(["入力", "発言", "採決"], timeout=30)
+        term.wait_stable()
+        term.send_keys("C-s")
+        term.wait_for("スタイル: 要録")
+        term.wait_for("1　開催日時")
+        term.send_keys("F12")
+        term.wait_for("スタイル: 議会")
+        term.wait_for("1.日　時")
+        term.send_keys("Escape")
+        term.wait_for(["入力", "発言", "採決"])
+        term.send_keys("C-q")
+        assert term.wait_for_exit(timeout=20) == 0
