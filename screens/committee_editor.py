@@ -303,7 +303,7 @@ class CommitteeEditor(Screen[Committee | None]):
                                 id="export-votes",
                             )
                         with Vertical():
-                            yield Label("書き出しのスタイル(会議ごとに変えられます)", classes="form-label")
+                            yield Label("書き出しのスタイル", classes="form-label")
                             yield Select(
                                 self._style_choices(c.export_style),
                                 value=c.export_style,

@@ -69,7 +69,6 @@ class ExportScreen(Screen):
     """Preview, copy and save the minutes."""
 
     BINDINGS = [
-        Binding("f12", "next_style", "スタイル", priority=True, id="export.style"),
         Binding("f2", "toggle_named", "氏名/要録", priority=True),
         Binding("f3", "toggle_votes", "採決の書き方", priority=True),
         Binding("f4", "cycle_width", "折り返し", priority=True),
@@ -79,6 +78,7 @@ class ExportScreen(Screen):
         Binding("f9", "next_tab", "表示切替", priority=True),
         Binding("f7", "copy", "コピー", priority=True),
         Binding("f8", "save", "ファイルに保存", priority=True),
+        Binding("f12", "next_style", "スタイル", priority=True, id="export.style"),
         Binding("escape", "close", "戻る"),
     ]
 
@@ -220,7 +220,7 @@ class ExportScreen(Screen):
         width = f"{self.options.width}桁" if self.options.width else "なし(1段落1行)"
         replace = self.replace or "なし(書けない字があれば保存しない)"
         return (
-            f"スタイル: {self.style_name} ・ "
+            f"スタイル(F12): {self.style_name} ・ "
             f"発言者: {named} ・ 採決: {votes} ・ 折り返し: {width} ・ "
             f"文字コード: {ENCODING_LABELS[self.encoding]} ・ 改行: {NEWLINE_LABELS[self.newline]} ・ 代替文字: {replace}"
         )

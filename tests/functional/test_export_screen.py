@@ -201,14 +201,14 @@ async def test_f12_switches_the_style_and_a_broken_style_refuses_copy(app, tmp_p
     app.copier = copied.append
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_export(pilot)
-        assert "スタイル: 要録" in str(screen.query_one("#options").render())
+        assert "スタイル(F12): 要録" in str(screen.query_one("#options").render())
         await pilot.press("f12")
-        assert "スタイル: 議会" in str(screen.query_one("#options").render())
+        assert "スタイル(F12): 議会" in str(screen.query_one("#options").render())
         assert screen.query_one("#text-preview").text == FORMATS["text"].produce(
             load_demo(), ExportOptions(), load_preset("議会")
         )
         await pilot.press("f12", "f12")  # 要点, then the data folder's broken style
-        assert "スタイル: 壊れた" in str(screen.query_one("#options").render())
+        assert "スタイル(F12): 壊れた" in str(screen.query_one("#options").render())
         assert "text.j2 の2行目" in screen.query_one("#text-preview").text
         await pilot.press("f7")
         await pilot.pause()
