@@ -278,6 +278,17 @@ def compile_style(source: StyleSource) -> Style:
     return Style(source.name, settings.get("description", ""), source.preset, source, templates)
 
 
+def check_style(style: Style) -> None:
+    """Print every format of ``style`` once on sample facts (every kind of entry, every section),
+    wrapped and not: :class:`StyleError` at the first line that fails."""
+    from minutes.view import sample_view
+
+    view = sample_view()
+    for fmt in style.formats:
+        style.render(fmt, view, None)
+        style.render(fmt, view, 40)
+
+
 _preset_cache: dict[str, Style] = {}
 
 

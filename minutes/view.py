@@ -412,3 +412,40 @@ def view_of(meeting: Meeting, options: ExportOptions | None = None) -> MeetingVi
         votes=options.votes,
         width=options.width,
     )
+
+
+def sample_view() -> MeetingView:
+    """The demo meeting with one block of every kind and every optional section: what a style is tried on.
+
+    A template fails only on the lines it reaches, so a style is checked
+    against facts that reach every branch a style is likely to have (notes,
+    events, each vote method, documents, signers, disclosure).
+    """
+    from minutes.demo import load_demo
+
+    view = view_of(load_demo())
+    people = view.present_members
+    chair = next((p for p in people if p.role == "chair"), people[0] if people else None)
+    extra = [
+        Block("note", [Turn("", ["(「異議なし」の声あり)"])], text="「異議なし」の声あり"),
+        Block("event", [Turn("", ["午後6時10分休憩"])], text="休憩", time="午後6時10分"),
+        Block("event", [Turn("", ["午後6時20分再開"])], text="再開", time="午後6時20分"),
+    ]
+    for method, line in (
+        ("hands", "(採決の結果、挙手全員により承認)"),
+        ("standing", "(採決の結果、起立多数により原案のとおり可決)"),
+        ("no_objection", "(異議なく承認)"),
+        ("consensus", "(全会一致により承認)"),
+        ("ballot", "(採決の結果、賛成3、反対1、保留0により承認)"),
+    ):
+        extra.append(
+            Block("vote", [Turn("", [line])], method=method, result="承認", declared="承認", summary=line,
+                  tally="全員" if method == "hands" else "", approve=3 if method == "ballot" else None,
+                  disapprove=1 if method == "ballot" else None, abstain=0 if method == "ballot" else None)
+        )
+    if view.items:
+        view.items[0].blocks.extend(extra)
+    view.documents = [Document("資料1", "諮問書"), Document("", "参考資料")]
+    view.signers = [chair] if chair is not None else []
+    view.disclosure_status, view.disclosure_reason = "一部非公開", "個人情報を含むため"
+    return view

@@ -22,6 +22,7 @@ from minutes.style import (
     StyleError,
     StyleSource,
     UnknownStyleError,
+    check_style,
     compile_style,
     load_preset,
     preset_source,
@@ -126,7 +127,7 @@ class StyleEntry:
 
 
 def list_styles(root: Path | None) -> list[StyleEntry]:
-    """The presets, then the data folder's styles, each checked (a broken one says why)."""
+    """The presets, then the data folder's styles, each checked on sample facts (a broken one says why)."""
     entries = [StyleEntry(name, True, load_preset(name).description) for name in PRESETS]
     if root is None:
         return entries
@@ -136,6 +137,7 @@ def list_styles(root: Path | None) -> list[StyleEntry]:
             continue
         try:
             style = load_style(root, name)
+            check_style(style)
         except (StyleError, UnknownStyleError) as error:
             entries.append(StyleEntry(name, False, "", error.message, str(styles_dir(root) / name)))
         else:

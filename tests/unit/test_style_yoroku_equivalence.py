@@ -8,6 +8,7 @@ hypothesis strategies generate, with every export option.
 from __future__ import annotations
 
 import dataclasses
+import os
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -26,14 +27,14 @@ OPTIONS = st.builds(
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=int(os.environ.get("KAIGIROKU_EXAMPLES", "150")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(meeting=meetings(), options=OPTIONS)
 def test_yoroku_text_is_the_old_text_export(meeting, options):
     expected = legacy_render.render_text(meeting, options)
     assert FORMATS["text"].produce(meeting, options, load_preset("要録")) == expected
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=int(os.environ.get("KAIGIROKU_EXAMPLES", "150")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(meeting=meetings(), options=OPTIONS)
 def test_yoroku_markdown_is_the_old_markdown_export(meeting, options):
     options = dataclasses.replace(options, width=None)

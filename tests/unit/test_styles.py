@@ -249,3 +249,20 @@ def test_presets_compile_and_print_every_format():
         assert set(style.formats) == {"text", "markdown"}
         for fmt in style.formats:
             assert style.render(fmt, view_of(meeting, ExportOptions()), None).endswith("\n")
+
+
+def test_the_list_checks_a_style_on_every_kind_of_entry(capsys, data):
+    """A field misspelt in the branch for notes is found before any meeting has a note."""
+    root, _ = data
+    cli(capsys, root, "styles", "copy", "議会", "誤字")
+    edit(styles_dir(root) / "誤字" / "text.j2", "（\" ~ block.text ~ \"）", "（\" ~ block.txt ~ \"）")
+    code, out, _ = cli(capsys, root, "styles")
+    line = next(l for l in out.splitlines() if l.startswith("誤字\t"))
+    assert "使えません" in line and "「txt」という項目はありません" in line and "text.j2 の" in line
+
+
+def test_every_preset_passes_the_check():
+    from minutes.style import check_style
+
+    for name in PRESETS:
+        check_style(load_preset(name))
