@@ -339,3 +339,33 @@ async def test_text_typed_straight_after_tab_lands_in_the_next_field(root):
             await pilot.pause()
         assert app.screen.query_one("#name", Input).value == "テスト委員会"
         assert app.screen.query_one("#place", Input).value == "場所X"
+
+
+async def test_the_committee_default_style_is_chosen_in_the_editor_and_the_export_screen_uses_it(root):
+    from screens.export import ExportScreen
+
+    meeting_id = add_meeting(root, demo_dict())
+    save_committee(root, committee_from_meeting(load_demo()))
+    app = make_app(root)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_list(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CommitteeEditor)
+        style = app.screen.query_one("#export-style", Select)
+        assert style.value == ""  # 要録, the default
+        style.focus()
+        await choose(pilot, 2)  # 要録(既定) → 議会 → 要点
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    [committee] = stored(root)
+    assert committee.export_style == "要点"
+    app = make_app(root, meeting_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ExportScreen)
+        assert "スタイル(F12): 要点" in str(screen.query_one("#options").render())
+        assert "6　会議の結果" in screen.text
