@@ -344,11 +344,14 @@ def cmd_styles(args: argparse.Namespace) -> int:
         print("style.toml と .j2 のテンプレートを編集してください(使える項目は docs/styles.md)。")
         print(f"使うには: kaigiroku export ID --style {args.name}")
         return EXIT_OK
+    from minutes.safe_text import visible
+
     lines = []
     for entry in list_styles(datadir.root if datadir.root.is_dir() else None):
         where = "プリセット" if entry.preset else f"データフォルダ {entry.folder}"
         text = f"使えません: {entry.problem}" if entry.problem else entry.description
-        lines.append(f"{entry.name}\t{where}\t{text}")
+        # A style's description and folder name are the clerk's text: nothing a terminal would act on.
+        lines.append("\t".join(visible(part) for part in (entry.name, where, text)))
     _write_out("\n".join(lines) + "\n", None)
     return EXIT_OK
 

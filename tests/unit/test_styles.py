@@ -266,3 +266,11 @@ def test_every_preset_passes_the_check():
 
     for name in PRESETS:
         check_style(load_preset(name))
+
+
+def test_the_list_shows_control_characters_of_a_description_as_escapes(capsys, data):
+    root, _ = data
+    cli(capsys, root, "styles", "copy", "要録", "色")
+    edit(styles_dir(root) / "色" / "style.toml", 'description = "', 'description = "\\u001b[2J')
+    code, out, _ = cli(capsys, root, "styles")
+    assert code == 0 and "\x1b" not in out and "\\x1b[2J" in out
