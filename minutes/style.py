@@ -208,33 +208,57 @@ def _environment(source: StyleSource):
 
 @dataclass
 class Style:
-    """A loaded style, ready to print (build with :func:`load_style`)."""
+    """A loaded style, ready to print (build with :func:`compile_style` or :func:`load_preset`).
+
+    Templates are compiled when first used: an export of one format pays for
+    that format only (compiling is most of the cost of a style).
+    """
 
     name: str
     description: str
     preset: bool
     source: StyleSource
-    templates: dict = field(repr=False)
-    """Format key → compiled template."""
+    files: dict[str, str]
+    """Format key → template file (``[templates]``)."""
+    environment: object = field(repr=False)
 
     @property
     def formats(self) -> tuple[str, ...]:
-        return tuple(self.templates)
+        return tuple(self.files)
+
+    def _syntax_error(self, error) -> StyleError:
+        paths = {self.source.path_of(f): f for f in self.source.files}
+        file = paths.get(error.filename or "", error.name or "")
+        return StyleError(self.name, self.source.path_of(file), error.lineno, _reason(error))
+
+    def compile(self, file: str):
+        """The compiled template ``file``; :class:`StyleError` with its line when it cannot be read."""
+        from jinja2.exceptions import TemplateSyntaxError
+
+        try:
+            return self.environment.get_template(file)
+        except TemplateSyntaxError as error:
+            raise self._syntax_error(error) from None
 
     def render(self, fmt: str, view, width: int | None = None) -> str:
         """Print the facts ``view`` (:class:`minutes.view.MeetingView`) in format ``fmt``.
 
         :class:`StyleError` when the template fails (the file and line where it did).
         """
-        template = self.templates.get(fmt)
-        if template is None:
+        from jinja2.exceptions import TemplateSyntaxError
+
+        file = self.files.get(fmt)
+        if file is None:
             raise StyleError(
                 self.name, self.source.path_of(SETTINGS_FILE), None, f"形式「{fmt}」のテンプレートが [templates] にありません"
             )
+        template = self.compile(file)
         context = {name: getattr(view, name) for name in view.__dataclass_fields__}
         context.update(_layout_functions(width))
         try:
             return template.render(context)
+        except TemplateSyntaxError as error:  # in a template imported or included while printing
+            raise self._syntax_error(error) from None
         except Exception as error:  # noqa: BLE001 - anything a template does wrong is the style's error
             where = _template_line(error, {self.source.path_of(f): f for f in self.source.files})
             if where is None:
@@ -262,20 +286,23 @@ def _layout_functions(width: int | None) -> dict[str, Callable]:
     return {"hang": hang, "para": para, "pad": pad}
 
 
-def compile_style(source: StyleSource) -> Style:
-    """Check and compile a style; :class:`StyleError` with file and line when it is broken."""
-    from jinja2.exceptions import TemplateSyntaxError
+def compile_style(source: StyleSource, *, every_file: bool = True) -> Style:
+    """Check a style; :class:`StyleError` with file and line when it is broken.
 
+    ``every_file``: compile every template now, so that a syntax error anywhere
+    is found at once (the list of styles, the export screen). Without it a
+    template is compiled when a format first prints (an export of one format).
+    """
     settings = _settings(source)
-    env = _environment(source)
-    for file in source.files:
-        if file.endswith(TEMPLATE_SUFFIX):
-            try:
-                env.get_template(file)
-            except TemplateSyntaxError as error:
-                raise StyleError(source.name, source.path_of(file), error.lineno, _reason(error)) from None
-    templates = {fmt: env.get_template(file) for fmt, file in settings["templates"].items()}
-    return Style(source.name, settings.get("description", ""), source.preset, source, templates)
+    style = Style(
+        source.name, settings.get("description", ""), source.preset, source, dict(settings["templates"]),
+        _environment(source),
+    )
+    if every_file:
+        for file in source.files:
+            if file.endswith(TEMPLATE_SUFFIX):
+                style.compile(file)
+    return style
 
 
 def check_style(style: Style) -> None:
@@ -293,10 +320,10 @@ _preset_cache: dict[str, Style] = {}
 
 
 def load_preset(name: str = DEFAULT_STYLE) -> Style:
-    """A preset, compiled once per process."""
+    """A preset (tested, so compiled only as its formats are used), once per process."""
     style = _preset_cache.get(name)
     if style is None:
-        style = _preset_cache[name] = compile_style(preset_source(name))
+        style = _preset_cache[name] = compile_style(preset_source(name), every_file=False)
     return style
 
 

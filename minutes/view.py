@@ -151,7 +151,8 @@ class Block:
     speaker: PersonView | None = None
     paragraphs: list[str] = field(default_factory=list)
     text: str = ""
-    time: str = ""
+    raw_time: str | None = None
+    """The time as recorded (``HH:MM:SS``); styles print :attr:`time`."""
     method: str = ""
     result: str = ""
     declared: str = ""
@@ -162,6 +163,11 @@ class Block:
     tally: str = ""
     summary: str = ""
     question: str = ""
+
+    @property
+    def time(self) -> str:
+        """``午前10時9分`` (worded only when a style asks: most never print it)."""
+        return _safe_time(self.raw_time)
 
 
 @dataclass
@@ -266,7 +272,7 @@ def declared_line(method: str, declared: str, tally_word: str, counts: tuple) ->
     return f"(採決の結果、{how}{tally_word}により{declared})"
 
 
-def _vote_block(meeting: Meeting, vote: Vote, options: ExportOptions) -> Block:
+def _vote_block(meeting: Meeting, vote: Vote, options: ExportOptions, views: dict[str, PersonView]) -> Block:
     method = getattr(vote, "method", None) or "roll"
     declared = getattr(vote, "result_text", None) or vote.result
     tally_word = getattr(vote, "tally", None) or ""
@@ -275,7 +281,7 @@ def _vote_block(meeting: Meeting, vote: Vote, options: ExportOptions) -> Block:
     for pid in _ballot_order(meeting, vote):
         person = meeting.person(pid)
         label = person_label(person, options.named) if person is not None else pid
-        ballots.append(Ballot(label, vote.ballots[pid], person_view(person) if person is not None else None))
+        ballots.append(Ballot(label, vote.ballots[pid], views.get(pid) if person is not None else None))
     if method == "roll" or (method == "ballot" and vote.ballots):
         turns = [Turn(label, [text]) for label, text in vote_lines(meeting, vote, options)]
         summary = vote_summary(vote)
@@ -295,37 +301,36 @@ def _vote_block(meeting: Meeting, vote: Vote, options: ExportOptions) -> Block:
         tally=tally_word,
         summary=summary,
         question=vote.question or "",
-        time=_safe_time(vote.time),
+        raw_time=vote.time,
     )
 
 
-def _speech_block(meeting: Meeting, speech: Speech, options: ExportOptions) -> Block:
+def _speech_block(meeting: Meeting, speech: Speech, options: ExportOptions, views: dict[str, PersonView]) -> Block:
     label = speaker_label(meeting, speech, options.named)
-    person = meeting.person(speech.speaker_id) if speech.speaker_id is not None else None
     paragraphs = speech_paragraphs(speech)
     return Block(
         "speech",
         [Turn(label, paragraphs)],
         label=label,
-        speaker=person_view(person) if person is not None else None,
+        speaker=views.get(speech.speaker_id) if speech.speaker_id is not None else None,
         paragraphs=paragraphs,
-        time=_safe_time(speech.time),
+        raw_time=speech.time,
     )
 
 
-def _block(meeting: Meeting, entry, options: ExportOptions) -> Block:
+def _block(meeting: Meeting, entry, options: ExportOptions, views: dict[str, PersonView]) -> Block:
     if isinstance(entry, Vote):
-        return _vote_block(meeting, entry, options)
+        return _vote_block(meeting, entry, options, views)
     if isinstance(entry, Speech):
-        return _speech_block(meeting, entry, options)
+        return _speech_block(meeting, entry, options, views)
     # Notes and events (format v2) by the keys the format gives them.
     note = getattr(entry, "note", None)
     if isinstance(note, str):
-        return Block("note", [Turn("", [f"({note})"])], text=note, time=_safe_time(getattr(entry, "time", None)))
+        return Block("note", [Turn("", [f"({note})"])], text=note, raw_time=getattr(entry, "time", None))
     event = getattr(entry, "event", None)
     if isinstance(event, str):
-        when = _safe_time(getattr(entry, "time", None))
-        return Block("event", [Turn("", [f"{when}{event}"])], text=event, time=when)
+        when = getattr(entry, "time", None)
+        return Block("event", [Turn("", [f"{_safe_time(when)}{event}"])], text=event, raw_time=when)
     raise TypeError(f"an entry of a kind the export does not know: {type(entry).__name__}")
 
 
@@ -341,7 +346,9 @@ def view_of(meeting: Meeting, options: ExportOptions | None = None) -> MeetingVi
     """The facts of ``meeting`` for a style, worded as ``options`` ask (named, votes, width)."""
     options = options or ExportOptions()
     people = [person_view(p) for p in meeting.people]
-    by_id = {p.id: p for p in people}
+    by_id: dict[str, PersonView] = {}
+    for view in people:
+        by_id.setdefault(view.id, view)  # the first of a repeated id, as Meeting.person finds it
     members = [p for p in people if p.group == GROUP_MEMBER]
     date, weekday = _date_parts(meeting)
     outline = [
@@ -358,7 +365,7 @@ def view_of(meeting: Meeting, options: ExportOptions | None = None) -> MeetingVi
             heading=item_heading(item),
             bare=item.is_bare_heading,
             departments=list(item.departments),
-            blocks=[_block(meeting, entry, options) for entry in item.log],
+            blocks=[_block(meeting, entry, options, by_id) for entry in item.log],
         )
         for n, item in enumerate(meeting.agenda, start=1)
     ]
@@ -428,8 +435,8 @@ def sample_view() -> MeetingView:
     chair = next((p for p in people if p.role == "chair"), people[0] if people else None)
     extra = [
         Block("note", [Turn("", ["(「異議なし」の声あり)"])], text="「異議なし」の声あり"),
-        Block("event", [Turn("", ["午後6時10分休憩"])], text="休憩", time="午後6時10分"),
-        Block("event", [Turn("", ["午後6時20分再開"])], text="再開", time="午後6時20分"),
+        Block("event", [Turn("", ["午後6時10分休憩"])], text="休憩", raw_time="18:10"),
+        Block("event", [Turn("", ["午後6時20分再開"])], text="再開", raw_time="18:20:30"),
     ]
     for method, line in (
         ("hands", "(採決の結果、挙手全員により承認)"),

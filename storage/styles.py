@@ -103,16 +103,18 @@ def read_style_source(root: Path, name: str) -> StyleSource:
     return StyleSource(name, str(folder), files)
 
 
-def load_style(root: Path | None, name: str) -> Style:
-    """A preset, or the data folder's style of that name, compiled.
+def load_style(root: Path | None, name: str, *, every_file: bool = True) -> Style:
+    """A preset, or the data folder's style of that name, checked.
 
-    :class:`UnknownStyleError` or :class:`StyleError` (never another style instead).
+    ``every_file=False``: compile a template only when its format prints (see
+    :func:`compile_style`). :class:`UnknownStyleError` or :class:`StyleError`
+    (never another style instead).
     """
     if name in PRESETS:
         return load_preset(name)
     if root is None:
         raise UnknownStyleError(name)
-    return compile_style(read_style_source(root, name))
+    return compile_style(read_style_source(root, name), every_file=every_file)
 
 
 @dataclass(frozen=True)

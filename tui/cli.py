@@ -292,7 +292,7 @@ def export_style(args: argparse.Namespace, meeting):
 
     name = choose_style_name(args.style, meeting, None if args.style else _committee_style(args, meeting))
     try:
-        return load_style(_data_dir(args).root, name)
+        return load_style(_data_dir(args).root, name, every_file=False)  # only the format asked for
     except (StyleError, UnknownStyleError) as error:
         raise CommandError(error.message) from None
 

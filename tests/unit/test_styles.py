@@ -274,3 +274,12 @@ def test_the_list_shows_control_characters_of_a_description_as_escapes(capsys, d
     edit(styles_dir(root) / "色" / "style.toml", 'description = "', 'description = "\\u001b[2J')
     code, out, _ = cli(capsys, root, "styles")
     assert code == 0 and "\x1b" not in out and "\\x1b[2J" in out
+
+
+def test_an_export_compiling_one_format_still_refuses_a_syntax_error_with_its_line(capsys, data):
+    root, meeting_id = data
+    cli(capsys, root, "styles", "copy", "議会", "部品が壊れた")
+    edit(styles_dir(root) / "部品が壊れた" / "common.j2", "{% macro who(person) -%}", "{% macro who(person) -%}\n{{ }")
+    code, out, err = cli(capsys, root, "export", meeting_id, "--style", "部品が壊れた", "--format", "markdown")
+    assert code == 1 and out == ""
+    assert "common.j2 の3行目" in err and "書き方に誤り" in err
