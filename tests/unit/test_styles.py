@@ -227,13 +227,14 @@ def test_precedence_on_the_command_line(capsys, data):
     with datadir.write_lock():
         datadir.save_committee(committee)
     assert printed() == "要点"
+    assert printed("--style", "議会") == "議会"
     # The meeting's own style (format v2 ``style``), where the model has it.
-    if not hasattr(datadir.load_meeting(meeting_id), "style"):
+    meeting = load_demo()
+    if not hasattr(meeting, "style"):
         pytest.skip("the meeting model has no style key yet (format v2)")
+    meeting.style = "議会"
     with datadir.write_lock():
-        store = datadir.open_meeting(meeting_id)
-        store.meeting.style = "議会"
-        store.save()
+        meeting_id = datadir.add_meeting(meeting)
     assert printed() == "議会"
     assert printed("--style", "要録") == "要録"
 
