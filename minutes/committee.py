@@ -63,6 +63,7 @@ from minutes.meeting_settings import (  # noqa: F401 - the settings a meeting ca
     EXTRA_COMMITTEE,
     committee_export_style,
     export_defaults,
+    find_committee,
     meeting_quorum,
     meeting_rule,
 )
@@ -636,16 +637,7 @@ def committee_from_meeting(meeting: Meeting, name: str | None = None) -> Committ
 
 def committee_for_meeting(committees: Iterable[Committee], meeting: Meeting) -> Committee | None:
     """The committee a meeting belongs to: the one it was made from, else the one with its body's name."""
-    committees = list(committees)
-    settings = (meeting.extra or {}).get(EXTRA_COMMITTEE)
-    if isinstance(settings, dict):
-        for committee in committees:
-            if committee.id == settings.get("id"):
-                return committee
-    for committee in committees:
-        if committee.name == meeting.body:
-            return committee
-    return None
+    return find_committee(committees, meeting, lambda committee: (committee.id, committee.name))
 
 
 # -- what the minute-taking screen takes ---------------------------------------------------

@@ -7,7 +7,12 @@ editor's model; :mod:`minutes.committee` re-exports them.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
 from minutes.model import RULE_MAJORITY, RULES, Meeting
+
+T = TypeVar("T")
 
 #: How votes print in an export: one line per member, or the result in one line.
 EXPORT_VOTES = ("roll", "summary")
@@ -55,4 +60,22 @@ def committee_export_style(meeting: Meeting) -> str | None:
         style = settings.get("export_style")
         if isinstance(style, str) and style.strip():
             return style
+    return None
+
+
+def find_committee(committees: Iterable[T], meeting: Meeting, id_and_name: Callable[[T], tuple]) -> T | None:
+    """The committee a meeting belongs to: the one it was made from, else the one with its body's name.
+
+    ``id_and_name(c)`` gives a committee's id and name, so that committees and
+    their stored dicts are found by the same rule.
+    """
+    committees = list(committees)
+    settings = (meeting.extra or {}).get(EXTRA_COMMITTEE)
+    if isinstance(settings, dict):
+        for committee in committees:
+            if id_and_name(committee)[0] == settings.get("id"):
+                return committee
+    for committee in committees:
+        if id_and_name(committee)[1] == meeting.body:
+            return committee
     return None

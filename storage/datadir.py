@@ -478,6 +478,12 @@ class DataDir:
             committees_in_file(self.root / LIBRARY_FILE, self.backups.finder(LIBRARY_BACKUP_ID))
         )
 
+    def committee_records(self) -> list:
+        """The committees as stored (dicts, unchecked): a quick look-up of one setting by the command line."""
+        if self._library is not None:
+            return [committee.to_dict() for committee in self.committees()]
+        return committees_in_file(self.root / LIBRARY_FILE, self.backups.finder(LIBRARY_BACKUP_ID))
+
     def save_committee(self, committee):
         """Add or replace a committee (needs the lock); returns it as stored.
 

@@ -168,15 +168,17 @@ def copy_preset(root: Path, preset: str, name: str) -> Path:
 def committee_default_style(datadir, meeting) -> str | None:
     """The default style of the meeting's committee: the committee as stored now, else as the meeting carries it.
 
-    :class:`StorageError` when the committees cannot be read.
+    Read from the stored records, without building the committees: an export
+    asks for this one setting. :class:`StorageError` when the library cannot be read.
     """
-    from minutes.committee import committee_for_meeting
-    from minutes.meeting_settings import committee_export_style
+    from minutes.meeting_settings import committee_export_style, find_committee
 
     if datadir is not None and Path(datadir.root).is_dir():
-        committee = committee_for_meeting(datadir.committees(), meeting)
-        if committee is not None:
-            return committee.export_style or None
+        records = [r for r in datadir.committee_records() if isinstance(r, dict)]
+        record = find_committee(records, meeting, lambda r: (r.get("id"), r.get("name")))
+        if record is not None:
+            style = record.get("export_style")
+            return style if isinstance(style, str) and style.strip() else None
     return committee_export_style(meeting)
 
 
