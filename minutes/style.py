@@ -4,7 +4,8 @@ A style is a folder: ``style.toml`` (a description and which template prints
 which format) and Jinja2 templates (``text.j2``, ``markdown.j2`` …). The
 domain prepares the facts (:mod:`minutes.view`); the template arranges them.
 
-Styles are user files, so they run in Jinja2's immutable sandbox: a template
+Styles are user files, so they run in Jinja2's immutable sandbox (the
+presets, which ship with the code, do not need it): a template
 cannot reach attributes starting with ``_`` (Python internals), cannot change
 the facts, and can include only the templates of its own folder (no file of
 the disk). Anything undefined is an error, never an empty string: a typo in
@@ -179,8 +180,8 @@ def _md_line(text: object) -> str:
     return md_escape(str(text))
 
 
-def _environment(source: StyleSource):
-    from jinja2 import BaseLoader, StrictUndefined, TemplateNotFound
+def _environment(source: StyleSource, bytecode_cache=None):
+    from jinja2 import BaseLoader, Environment, StrictUndefined, TemplateNotFound
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     class FolderLoader(BaseLoader):
@@ -191,7 +192,11 @@ def _environment(source: StyleSource):
                 raise TemplateNotFound(template)
             return source.files[template], source.path_of(template), lambda: True
 
-    env = ImmutableSandboxedEnvironment(
+    # The presets are part of the package, reviewed and tested like its code; the sandbox
+    # guards against the styles of the data folder (a copied preset runs in it, with
+    # the same output). Checking every attribute costs the sandbox about half of an export.
+    kind = Environment if source.preset else ImmutableSandboxedEnvironment
+    env = kind(
         loader=FolderLoader(),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -199,6 +204,7 @@ def _environment(source: StyleSource):
         keep_trailing_newline=True,
         autoescape=False,
         auto_reload=False,
+        bytecode_cache=bytecode_cache,
     )
     env.filters["md"] = _md_inline
     env.filters["mdl"] = _md_line
@@ -286,17 +292,19 @@ def _layout_functions(width: int | None) -> dict[str, Callable]:
     return {"hang": hang, "para": para, "pad": pad}
 
 
-def compile_style(source: StyleSource, *, every_file: bool = True) -> Style:
+def compile_style(source: StyleSource, *, every_file: bool = True, bytecode_cache=None) -> Style:
     """Check a style; :class:`StyleError` with file and line when it is broken.
 
     ``every_file``: compile every template now, so that a syntax error anywhere
     is found at once (the list of styles, the export screen). Without it a
     template is compiled when a format first prints (an export of one format).
+    ``bytecode_cache``: a Jinja2 bytecode cache that keeps compiled templates
+    between runs (:func:`storage.styles.template_cache`).
     """
     settings = _settings(source)
     style = Style(
         source.name, settings.get("description", ""), source.preset, source, dict(settings["templates"]),
-        _environment(source),
+        _environment(source, bytecode_cache),
     )
     if every_file:
         for file in source.files:
@@ -319,11 +327,12 @@ def check_style(style: Style) -> None:
 _preset_cache: dict[str, Style] = {}
 
 
-def load_preset(name: str = DEFAULT_STYLE) -> Style:
+def load_preset(name: str = DEFAULT_STYLE, *, bytecode_cache=None) -> Style:
     """A preset (tested, so compiled only as its formats are used), once per process."""
     style = _preset_cache.get(name)
     if style is None:
-        style = _preset_cache[name] = compile_style(preset_source(name), every_file=False)
+        style = compile_style(preset_source(name), every_file=False, bytecode_cache=bytecode_cache)
+        _preset_cache[name] = style
     return style
 
 

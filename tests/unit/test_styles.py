@@ -284,3 +284,15 @@ def test_an_export_compiling_one_format_still_refuses_a_syntax_error_with_its_li
     code, out, err = cli(capsys, root, "export", meeting_id, "--style", "部品が壊れた", "--format", "markdown")
     assert code == 1 and out == ""
     assert "common.j2 の3行目" in err and "書き方に誤り" in err
+
+
+@pytest.mark.parametrize("preset", list(PRESETS))
+def test_a_copied_preset_prints_exactly_as_the_preset_in_the_sandbox(preset, data):
+    root, _ = data
+    copy_preset(root, preset, "写し")
+    copied = load_style(root, "写し")
+    assert copied.environment.sandboxed and not load_preset(preset).environment.sandboxed
+    for options in (ExportOptions(), ExportOptions(named=True, votes="summary", width=30)):
+        view = view_of(load_demo(), options)
+        for fmt in ("text", "markdown"):
+            assert copied.render(fmt, view, options.width) == load_preset(preset).render(fmt, view, options.width)
