@@ -180,7 +180,7 @@ def _md_line(text: object) -> str:
     return md_escape(str(text))
 
 
-def _environment(source: StyleSource, bytecode_cache=None):
+def _environment(source: StyleSource):
     from jinja2 import BaseLoader, Environment, StrictUndefined, TemplateNotFound
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -204,7 +204,6 @@ def _environment(source: StyleSource, bytecode_cache=None):
         keep_trailing_newline=True,
         autoescape=False,
         auto_reload=False,
-        bytecode_cache=bytecode_cache,
     )
     env.filters["md"] = _md_inline
     env.filters["mdl"] = _md_line
@@ -292,19 +291,17 @@ def _layout_functions(width: int | None) -> dict[str, Callable]:
     return {"hang": hang, "para": para, "pad": pad}
 
 
-def compile_style(source: StyleSource, *, every_file: bool = True, bytecode_cache=None) -> Style:
+def compile_style(source: StyleSource, *, every_file: bool = True) -> Style:
     """Check a style; :class:`StyleError` with file and line when it is broken.
 
     ``every_file``: compile every template now, so that a syntax error anywhere
     is found at once (the list of styles, the export screen). Without it a
     template is compiled when a format first prints (an export of one format).
-    ``bytecode_cache``: a Jinja2 bytecode cache that keeps compiled templates
-    between runs (:func:`storage.styles.template_cache`).
     """
     settings = _settings(source)
     style = Style(
         source.name, settings.get("description", ""), source.preset, source, dict(settings["templates"]),
-        _environment(source, bytecode_cache),
+        _environment(source),
     )
     if every_file:
         for file in source.files:
@@ -327,12 +324,11 @@ def check_style(style: Style) -> None:
 _preset_cache: dict[str, Style] = {}
 
 
-def load_preset(name: str = DEFAULT_STYLE, *, bytecode_cache=None) -> Style:
+def load_preset(name: str = DEFAULT_STYLE) -> Style:
     """A preset (tested, so compiled only as its formats are used), once per process."""
     style = _preset_cache.get(name)
     if style is None:
-        style = compile_style(preset_source(name), every_file=False, bytecode_cache=bytecode_cache)
-        _preset_cache[name] = style
+        style = _preset_cache[name] = compile_style(preset_source(name), every_file=False)
     return style
 
 

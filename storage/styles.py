@@ -103,48 +103,18 @@ def read_style_source(root: Path, name: str) -> StyleSource:
     return StyleSource(name, str(folder), files)
 
 
-def template_cache():
-    """A Jinja2 bytecode cache in the user's temporary folder (private to the user, checked by Jinja2),
-    so that an export does not compile the same template on every run; ``None`` if it cannot be made.
-
-    It only saves time: a cache that cannot be read or written is passed over.
-    """
-    try:
-        from jinja2 import FileSystemBytecodeCache
-    except ImportError:  # pragma: no cover - jinja2 is a dependency
-        return None
-
-    class QuietCache(FileSystemBytecodeCache):
-        def load_bytecode(self, bucket) -> None:
-            try:
-                super().load_bytecode(bucket)
-            except Exception:  # noqa: BLE001 - a damaged cache file: compile again
-                bucket.reset()
-
-        def dump_bytecode(self, bucket) -> None:
-            try:
-                super().dump_bytecode(bucket)
-            except Exception:  # noqa: BLE001 - a full or read-only disk: no cache this time
-                pass
-
-    try:
-        return QuietCache()
-    except (OSError, RuntimeError):
-        return None
-
-
-def load_style(root: Path | None, name: str, *, every_file: bool = True, cache=None) -> Style:
+def load_style(root: Path | None, name: str, *, every_file: bool = True) -> Style:
     """A preset, or the data folder's style of that name, checked.
 
     ``every_file=False``: compile a template only when its format prints (see
-    :func:`compile_style`); ``cache``: see :func:`template_cache`.
-    :class:`UnknownStyleError` or :class:`StyleError` (never another style instead).
+    :func:`compile_style`). :class:`UnknownStyleError` or :class:`StyleError`
+    (never another style instead).
     """
     if name in PRESETS:
-        return load_preset(name, bytecode_cache=cache)
+        return load_preset(name)
     if root is None:
         raise UnknownStyleError(name)
-    return compile_style(read_style_source(root, name), every_file=every_file, bytecode_cache=cache)
+    return compile_style(read_style_source(root, name), every_file=every_file)
 
 
 @dataclass(frozen=True)

@@ -288,12 +288,11 @@ def _committee_style(args: argparse.Namespace, meeting) -> str | None:
 def export_style(args: argparse.Namespace, meeting):
     """The style that prints this export: --style, else the meeting's, the committee's, 要録."""
     from minutes.style import StyleError, UnknownStyleError, choose_style_name
-    from storage.styles import load_style, template_cache
+    from storage.styles import load_style
 
     name = choose_style_name(args.style, meeting, None if args.style else _committee_style(args, meeting))
     try:
-        # only the format asked for, compiled once across runs
-        return load_style(_data_dir(args).root, name, every_file=False, cache=template_cache())
+        return load_style(_data_dir(args).root, name, every_file=False)  # only the format asked for
     except (StyleError, UnknownStyleError) as error:
         raise CommandError(error.message) from None
 
