@@ -335,8 +335,7 @@ def load_preset(name: str = DEFAULT_STYLE) -> Style:
 # -- which style prints ---------------------------------------------------------------
 def meeting_style(meeting) -> str | None:
     """The meeting's own style (format v2 ``style``), if it names one."""
-    # Read defensively: the key arrives with the model of format v2.
-    value = getattr(meeting, "style", None)
+    value = meeting.style
     return value if isinstance(value, str) and value.strip() else None
 
 

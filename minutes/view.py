@@ -21,9 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from minutes.era import format_era_date, format_time, format_weekday
-from minutes.model import GROUP_MEMBER, GROUP_SECRETARIAT, Meeting, Person, Speech, Vote
+from minutes.model import GROUP_MEMBER, GROUP_SECRETARIAT, Event, Meeting, Note, Person, Speech, Vote
 from minutes.render import (
-    BALLOT_TEXT,
     ExportOptions,
     HeaderLine,
     Turn,
@@ -33,9 +32,11 @@ from minutes.render import (
     circled,
     composed_title,
     date_line,
+    event_line,
     header_lines,
     item_heading,
     name_with_title,
+    note_line,
     observers_text,
     paren_number,
     person_label,
@@ -46,14 +47,7 @@ from minutes.render import (
     vote_lines,
     vote_summary,
 )
-from minutes.votes import tally
-
-#: Roles by title, for people whose record does not name one (format v2, Person ``role``).
-CHAIR_TITLES = frozenset({"会長", "委員長", "議長", "座長"})
-VICE_CHAIR_TITLES = frozenset({"副会長", "副委員長", "副議長", "職務代理者"})
-
-#: How the 要録 custom words a decision that was not a roll call, by vote method.
-_HANDS_WORDS = {"hands": "挙手", "standing": "起立"}
+from minutes.votes import vote_tally
 
 
 def _safe_time(value: str | None) -> str:
@@ -64,20 +58,6 @@ def _safe_time(value: str | None) -> str:
         return format_time(value)
     except ValueError:
         return str(value)
-
-
-def role_of(person: Person) -> str:
-    """``chair``, ``vice_chair`` or ``member`` for a member (format v2 ``role``, else by title); ``""`` for staff."""
-    if not person.is_member:
-        return ""
-    role = getattr(person, "role", None)  # the model names it from format v2 on
-    if role in ("chair", "vice_chair", "member"):
-        return role
-    if person.title in CHAIR_TITLES:
-        return "chair"
-    if person.title in VICE_CHAIR_TITLES:
-        return "vice_chair"
-    return "member"
 
 
 @dataclass(frozen=True)
@@ -105,13 +85,13 @@ def person_view(person: Person) -> PersonView:
     return PersonView(
         id=person.id,
         name=person.name,
-        family_name=getattr(person, "family_name", None) or person.name,
+        family_name=person.short_name,
         title=person.title or "",
-        role=role_of(person),
+        role=person.effective_role or "",
         group=person.group,
         department=person.department or "",
         present=person.present,
-        online=bool(getattr(person, "online", False)),
+        online=person.online,
         arrived=_safe_time(person.arrived),
         left=_safe_time(person.left),
         label=person_label(person),
@@ -249,56 +229,26 @@ class MeetingView:
 
 
 # -- blocks --------------------------------------------------------------------
-def _vote_counts(vote: Vote) -> tuple[int | None, int | None, int | None]:
-    if vote.ballots:
-        counts = tally(vote.ballots)
-        return counts.approve, counts.disapprove, counts.abstain
-    given = getattr(vote, "counts", None)  # format v2: hands, standing, ballot without ballots
-    if isinstance(given, dict):
-        return given.get("承認"), given.get("不承認"), given.get("保留")
-    return None, None, None
-
-
-def declared_line(method: str, declared: str, tally_word: str, counts: tuple) -> str:
-    """The 要録 line of a vote that was not a roll call (format page, "How the official text prints it")."""
-    if method == "no_objection":
-        return f"(異議なく{declared})"
-    if method == "consensus":
-        return f"(全会一致により{declared})"
-    approve, disapprove, abstain = counts
-    if approve is not None:
-        return f"(採決の結果、賛成{approve}、反対{disapprove}、保留{abstain}により{declared})"
-    how = _HANDS_WORDS.get(method, "")
-    return f"(採決の結果、{how}{tally_word}により{declared})"
-
-
 def _vote_block(meeting: Meeting, vote: Vote, options: ExportOptions, views: dict[str, PersonView]) -> Block:
-    method = getattr(vote, "method", None) or "roll"
-    declared = getattr(vote, "result_text", None) or vote.result
-    tally_word = getattr(vote, "tally", None) or ""
-    counts = _vote_counts(vote)
     ballots = []
     for pid in _ballot_order(meeting, vote):
         person = meeting.person(pid)
         label = person_label(person, options.named) if person is not None else pid
         ballots.append(Ballot(label, vote.ballots[pid], views.get(pid) if person is not None else None))
-    if method == "roll" or (method == "ballot" and vote.ballots):
-        turns = [Turn(label, [text]) for label, text in vote_lines(meeting, vote, options)]
-        summary = vote_summary(vote)
-    else:
-        summary = declared_line(method, declared, tally_word, counts)
-        turns = [Turn("", [summary])]
+    counts = vote_tally(vote)
+    chair = meeting.chair
+    summary = vote_summary(vote, chair.title if chair is not None and chair.title else "会長")
     return Block(
         "vote",
-        turns,
-        method=method,
+        [Turn(label, [text]) for label, text in vote_lines(meeting, vote, options)],
+        method=vote.method,
         result=vote.result,
-        declared=declared,
+        declared=vote.result_words,
         ballots=ballots,
-        approve=counts[0],
-        disapprove=counts[1],
-        abstain=counts[2],
-        tally=tally_word,
+        approve=counts.approve if counts is not None else None,
+        disapprove=counts.disapprove if counts is not None else None,
+        abstain=counts.abstain if counts is not None else None,
+        tally=vote.tally or "",
         summary=summary,
         question=vote.question or "",
         raw_time=vote.time,
@@ -319,18 +269,15 @@ def _speech_block(meeting: Meeting, speech: Speech, options: ExportOptions, view
 
 
 def _block(meeting: Meeting, entry, options: ExportOptions, views: dict[str, PersonView]) -> Block:
-    if isinstance(entry, Vote):
-        return _vote_block(meeting, entry, options, views)
     if isinstance(entry, Speech):
         return _speech_block(meeting, entry, options, views)
-    # Notes and events (format v2) by the keys the format gives them.
-    note = getattr(entry, "note", None)
-    if isinstance(note, str):
-        return Block("note", [Turn("", [f"({note})"])], text=note, raw_time=getattr(entry, "time", None))
-    event = getattr(entry, "event", None)
-    if isinstance(event, str):
-        when = getattr(entry, "time", None)
-        return Block("event", [Turn("", [f"{_safe_time(when)}{event}"])], text=event, raw_time=when)
+    if isinstance(entry, Vote):
+        return _vote_block(meeting, entry, options, views)
+    if isinstance(entry, Note):
+        return Block("note", [Turn("", [note_line(entry)])], text=entry.text, raw_time=entry.time)
+    if isinstance(entry, Event):
+        # seconds never print
+        return Block("event", [Turn("", [event_line(entry)])], text=entry.kind, raw_time=entry.time[:5])
     raise TypeError(f"an entry of a kind the export does not know: {type(entry).__name__}")
 
 
@@ -369,21 +316,9 @@ def view_of(meeting: Meeting, options: ExportOptions | None = None) -> MeetingVi
         )
         for n, item in enumerate(meeting.agenda, start=1)
     ]
-    # Format v2 keys, read where the model has them.
-    documents = [
-        Document(str(getattr(d, "label", None) or (d.get("label") if isinstance(d, dict) else "") or ""),
-                 str(getattr(d, "title", None) or (d.get("title") if isinstance(d, dict) else "") or ""))
-        for d in (getattr(meeting, "documents", None) or [])
-    ]
-    signers = [by_id[pid] for pid in (getattr(meeting, "signers", None) or []) if pid in by_id]
-    disclosure = getattr(meeting, "disclosure", None)
-    if isinstance(disclosure, dict):
-        disclosure_status, disclosure_reason = disclosure.get("status", ""), disclosure.get("reason", "") or ""
-    elif disclosure is not None:
-        disclosure_status = getattr(disclosure, "status", "") or ""
-        disclosure_reason = getattr(disclosure, "reason", "") or ""
-    else:
-        disclosure_status = disclosure_reason = ""
+    documents = [Document(d.label, d.title) for d in meeting.documents]
+    signers = [by_id[pid] for pid in meeting.signers if pid in by_id]
+    disclosure = meeting.disclosure
     return MeetingView(
         body=meeting.body,
         title=composed_title(meeting),
@@ -413,8 +348,8 @@ def view_of(meeting: Meeting, options: ExportOptions | None = None) -> MeetingVi
         items=items,
         documents=documents,
         signers=signers,
-        disclosure_status=disclosure_status,
-        disclosure_reason=disclosure_reason,
+        disclosure_status=disclosure.status if disclosure is not None else "",
+        disclosure_reason=(disclosure.reason or "") if disclosure is not None else "",
         named=options.named,
         votes=options.votes,
         width=options.width,
@@ -422,37 +357,29 @@ def view_of(meeting: Meeting, options: ExportOptions | None = None) -> MeetingVi
 
 
 def sample_view() -> MeetingView:
-    """The demo meeting with one block of every kind and every optional section: what a style is tried on.
+    """The demo meeting with an entry of every kind and every optional section: what a style is tried on.
 
     A template fails only on the lines it reaches, so a style is checked
     against facts that reach every branch a style is likely to have (notes,
     events, each vote method, documents, signers, disclosure).
     """
     from minutes.demo import load_demo
+    from minutes.model import Disclosure
+    from minutes.model import Document as StoredDocument
 
-    view = view_of(load_demo())
-    people = view.present_members
-    chair = next((p for p in people if p.role == "chair"), people[0] if people else None)
-    extra = [
-        Block("note", [Turn("", ["(「異議なし」の声あり)"])], text="「異議なし」の声あり"),
-        Block("event", [Turn("", ["午後6時10分休憩"])], text="休憩", raw_time="18:10"),
-        Block("event", [Turn("", ["午後6時20分再開"])], text="再開", raw_time="18:20:30"),
-    ]
-    for method, line in (
-        ("hands", "(採決の結果、挙手全員により承認)"),
-        ("standing", "(採決の結果、起立多数により原案のとおり可決)"),
-        ("no_objection", "(異議なく承認)"),
-        ("consensus", "(全会一致により承認)"),
-        ("ballot", "(採決の結果、賛成3、反対1、保留0により承認)"),
-    ):
-        extra.append(
-            Block("vote", [Turn("", [line])], method=method, result="承認", declared="承認", summary=line,
-                  tally="全員" if method == "hands" else "", approve=3 if method == "ballot" else None,
-                  disapprove=1 if method == "ballot" else None, abstain=0 if method == "ballot" else None)
-        )
-    if view.items:
-        view.items[0].blocks.extend(extra)
-    view.documents = [Document("資料1", "諮問書"), Document("", "参考資料")]
-    view.signers = [chair] if chair is not None else []
-    view.disclosure_status, view.disclosure_reason = "一部非公開", "個人情報を含むため"
-    return view
+    meeting = load_demo()
+    if meeting.agenda:
+        meeting.agenda[0].log.extend([
+            Note("「異議なし」の声あり"),
+            Event("休憩", "18:10"),
+            Event("再開", "18:20:30"),
+            Vote({}, "承認", method="hands", tally="全員"),
+            Vote({}, "承認", method="standing", tally="多数", result_text="原案のとおり可決"),
+            Vote({}, "承認", method="no_objection"),
+            Vote({}, "承認", method="consensus"),
+            Vote({}, "承認", method="ballot", counts={"承認": 3, "不承認": 1, "保留": 0}),
+        ])
+    meeting.documents = [StoredDocument("資料1", "諮問書"), StoredDocument("", "参考資料")]
+    meeting.signers = [p.id for p in meeting.members if p.present and not p.is_chair][:2]
+    meeting.disclosure = Disclosure("一部非公開", "個人情報を含むため")
+    return view_of(meeting)
