@@ -59,7 +59,7 @@ def test_gikai_header():
     assert "1.日　時　令和5年6月12日(月曜日)午前10時から午前11時30分まで" in lines
     assert "1.場　所　第1委員会室" in lines
     assert "1.出席委員　◎山川昌美　○肥田茂　佐藤真一各委員" in lines
-    assert "1.欠席委員　北野道子各委員" in lines
+    assert "1.欠席委員　北野道子委員" in lines  # 各委員 only after more than one
     assert "1.出席説明員　田中課長（道路課）" in lines
     assert "1.事務局員　飯田係長（議会事務局）" in lines
     assert lines.index("1.議　題") + 1 == lines.index("　①　市道の認定について(議案)")
@@ -89,8 +89,18 @@ def test_gikai_separates_items_with_diamonds():
 
 def test_gikai_markdown_carries_the_same_words():
     md = markdown("議会")
-    for words in ("◎山川委員長", "○佐藤委員", "（「異議なし」と呼ぶ者あり）", "午前10時9分休憩", "（賛成者挙手）", "◇", "北野道子各委員"):
+    for words in ("◎山川委員長", "○佐藤委員", "（「異議なし」と呼ぶ者あり）", "午前10時9分休憩", "（賛成者挙手）", "◇", "北野道子委員"):
         assert words in md
+
+
+def test_gikai_prints_a_votes_note_once_when_the_clerk_noted_it_just_before():
+    meeting = council_meeting()
+    log = meeting.agenda[0].log
+    log.insert(len(log) - 1, Note("賛成者挙手"))  # right before the show of hands
+    lines = FORMATS["text"].produce(meeting, ExportOptions(), load_preset("議会")).splitlines()
+    assert lines.count("　　（賛成者挙手）") == 1
+    markdown = FORMATS["markdown"].produce(meeting, ExportOptions(), load_preset("議会"))
+    assert markdown.count("（賛成者挙手）") == 1
 
 
 # -- 要点 ----------------------------------------------------------------------------------
