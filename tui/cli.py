@@ -281,7 +281,7 @@ def _committee_style(args: argparse.Namespace, meeting) -> str | None:
     try:
         return committee_default_style(_data_dir(args), meeting)
     except StorageError as error:
-        print(f"kaigiroku: 会議体の既定のスタイルを読めませんでした({error.message})", file=sys.stderr)
+        print(f"kaigiroku: 会議体の既定のスタイルを読めませんでした({error.for_command_line()})", file=sys.stderr)
         return None
 
 

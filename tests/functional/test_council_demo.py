@@ -35,7 +35,10 @@ def test_demo_council_adds_it_and_the_export_prints_it(tmp_path):
     code, out = run("--data-dir", root, "demo", "--council", "--no-open")
     assert code == 0
     meeting_id = out.split()[-1]
+    # The example names its own style (議会); 要録 asked for by name prints the v2 facts the 要録 way.
     code, text = run("--data-dir", root, "export", meeting_id)
+    assert code == 0 and "◎山川委員長　ただいまから総務常任委員会を開会いたします。" in text.splitlines()
+    code, text = run("--data-dir", root, "export", meeting_id, "--style", "要録")
     assert code == 0
     lines = text.splitlines()
     assert lines[0] == "令和6年度第2回みどり野市議会総務常任委員会会議録"
