@@ -67,7 +67,8 @@ def test_note_recess_resume_and_show_of_hands_by_keys_reach_the_export(env, work
         term.wait_for("挙手 多数 → 原案のとおり可決")
         term.send_keys("C-q")
         assert term.wait_for_exit(timeout=20) == 0
-    lines = kaigiroku("export", meeting_id, "--format", "text", env=env, cwd=workdir).splitlines()
+    # 要録 by name: the example's own style is 議会
+    lines = kaigiroku("export", meeting_id, "--format", "text", "--style", "要録", env=env, cwd=workdir).splitlines()
     tail = lines[-4:]
     assert tail[0] == "(「賛成」と呼ぶ者あり)"
     assert tail[1].startswith("午") and tail[1].endswith("休憩")
