@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import shlex
 import sys
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import base_env, last_word, run_command
+from tests.conftest import last_word
+from tests.e2e.command import SCRIPT, kaigiroku
 from tests.e2e.tmux import Tmux, tmux_available
 
 pytestmark = [
@@ -21,22 +21,6 @@ pytestmark = [
     pytest.mark.skipif(sys.platform == "win32", reason="tmux needs a POSIX system"),
 ]
 
-SCRIPT = Path(sys.executable).parent / "kaigiroku"
-
-
-@pytest.fixture
-def env(data_dir: Path, home: Path) -> dict[str, str]:
-    if not SCRIPT.exists():
-        pytest.skip(f"no console script at {SCRIPT}")
-    environment = base_env(home)
-    environment["KAIGIROKU_DATA_DIR"] = str(data_dir)
-    return environment
-
-
-def kaigiroku(*args: str, env, cwd) -> str:
-    code, out, err = run_command([str(SCRIPT), *args], env=env, cwd=cwd)
-    assert code == 0, f"kaigiroku {' '.join(args)} failed ({code}):\n{err}"
-    return out
 
 
 def test_note_recess_resume_and_show_of_hands_by_keys_reach_the_export(env, workdir):

@@ -12,11 +12,11 @@ import json
 import shlex
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import base_env, last_word, run_command
+from tests.conftest import last_word
+from tests.e2e.command import SCRIPT, kaigiroku
 from tests.e2e.tmux import Tmux, tmux_available
 
 pytestmark = [
@@ -25,25 +25,9 @@ pytestmark = [
     pytest.mark.skipif(sys.platform == "win32", reason="tmux needs a POSIX system"),
 ]
 
-SCRIPT = Path(sys.executable).parent / "kaigiroku"
 #: ESC + ctrl+R (全員承認), ESC + ctrl+G (閉会の時刻), a CR after an ESC, and a plain CR.
 HOSTILE = "vote-test\x1b\x12 close\x1b\x07 enter\x1b\r line\rnext"
 KEPT = "vote-test␛␒ close␛␇ enter␛\n line\nnext"
-
-
-@pytest.fixture
-def env(data_dir: Path, home: Path) -> dict[str, str]:
-    if not SCRIPT.exists():
-        pytest.skip(f"no console script at {SCRIPT}")
-    environment = base_env(home)
-    environment["KAIGIROKU_DATA_DIR"] = str(data_dir)
-    return environment
-
-
-def kaigiroku(*args: str, env, cwd) -> str:
-    code, out, err = run_command([str(SCRIPT), *args], env=env, cwd=cwd)
-    assert code == 0, f"kaigiroku {' '.join(args)} failed ({code}):\n{err}"
-    return out
 
 
 def test_a_paste_with_escapes_runs_no_command_in_the_entry_bar_or_a_dialog(env, workdir):

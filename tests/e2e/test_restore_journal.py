@@ -14,11 +14,11 @@ import os
 import shlex
 import signal
 import sys
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import base_env, last_word, run_command
+from tests.conftest import last_word, run_command
+from tests.e2e.command import SCRIPT
 from tests.e2e.tmux import Tmux, tmux_available
 
 pytestmark = [
@@ -27,17 +27,7 @@ pytestmark = [
     pytest.mark.skipif(sys.platform == "win32", reason="tmux and SIGKILL need a POSIX system"),
 ]
 
-SCRIPT = Path(sys.executable).parent / "kaigiroku"
 TYPED = ["一つ目の発言です。", "二つ目の発言です。", "三つ目の発言です。"]
-
-
-@pytest.fixture
-def env(data_dir: Path, home: Path) -> dict[str, str]:
-    if not SCRIPT.exists():
-        pytest.skip(f"no console script at {SCRIPT}")
-    environment = base_env(home)
-    environment["KAIGIROKU_DATA_DIR"] = str(data_dir)
-    return environment
 
 
 def cli(*args: str, env, cwd) -> tuple[int, str, str]:

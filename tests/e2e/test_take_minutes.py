@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import shlex
 import sys
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import base_env, last_word, run_command
+from tests.conftest import last_word
+from tests.e2e.command import SCRIPT, kaigiroku
 from tests.e2e.tmux import Tmux, tmux_available
 
 pytestmark = [
@@ -22,23 +22,7 @@ pytestmark = [
     pytest.mark.skipif(sys.platform == "win32", reason="tmux needs a POSIX system"),
 ]
 
-SCRIPT = Path(sys.executable).parent / "kaigiroku"
 SPEECH = "以上で本日の[/]会議を終了します。[b]お疲れ様でした[/b]。"
-
-
-@pytest.fixture
-def env(data_dir: Path, home: Path) -> dict[str, str]:
-    if not SCRIPT.exists():
-        pytest.skip(f"no console script at {SCRIPT}")
-    environment = base_env(home)
-    environment["KAIGIROKU_DATA_DIR"] = str(data_dir)
-    return environment
-
-
-def kaigiroku(*args: str, env, cwd) -> str:
-    code, out, err = run_command([str(SCRIPT), *args], env=env, cwd=cwd)
-    assert code == 0, f"kaigiroku {' '.join(args)} failed ({code}):\n{err}"
-    return out
 
 
 def test_f2_text_enter_quit_and_the_export_has_the_chairs_turn(env, workdir):
