@@ -248,6 +248,7 @@ class MeetingScreen(Screen):
         # the meeting's objects (the frame comes first).
         self.call_after_refresh(self._after_first_frame)
         self._update_speaker()
+        self._name_the_chair_key()
         self._show_item(self._initial_item())
         if self.read_only:
             self.query_one(SpeakerLog).focus()
@@ -412,10 +413,15 @@ class MeetingScreen(Screen):
 
     def _refresh_views(self) -> None:
         self.query_one(MeetingHeader).refresh()
+        self._name_the_chair_key()
         self.log_view.rebuild()
         self.query_one(AgendaPane).rebuild()
         self._show_last_vote()
         self._show_recess()
+
+    def _name_the_chair_key(self) -> None:
+        """The key bar calls F2 by the chair's title (委員長, 議長 …), not always 会長."""
+        self.query_one(KeyBar).descriptions = {"speaker.chair": chair_title(self.meeting.people)}
 
     def _show_recess(self) -> None:
         """休憩中 in the header while the last 休憩 has no 再開 after it."""

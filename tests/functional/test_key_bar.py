@@ -74,3 +74,23 @@ async def test_a_key_that_would_be_cut_is_left_out_whole(tmp_path):
         text = bar_text(app)
     assert text.split("▏")[0].rstrip() == " tab 発言者 f1 ヘルプ f2 会長 f3 委員 f4 担当課"
     assert text.endswith("▏^p コマンド")
+
+
+async def test_f2_is_called_by_the_chairs_title(tmp_path):
+    # A council committee's chair is a 委員長: the key that sets the chair says so, and follows
+    # the roster when the title changes.
+    from minutes.demo import load_council
+    from minutes.interchange import meeting_to_dict
+
+    council = meeting_to_dict(load_council())
+    root = tmp_path / "data"
+    app = make_app(root, add_meeting(root, council))
+    async with app.run_test(size=(160, 30)) as pilot:
+        await pilot.pause()
+        assert " f2 委員長 f3 委員 " in bar_text(app)
+        screen = app.screen
+        (chair,) = [person for person in screen.meeting.people if person.is_chair]
+        chair.title = "議長"
+        screen._refresh_views()
+        await pilot.pause()
+        assert " f2 議長 f3 委員 " in bar_text(app)

@@ -90,6 +90,21 @@ class KeyBar(Widget, can_focus=False):
         self._keys: tuple[list[Key], Key | None] | None = None
         #: (first cell, end cell, key) of each key as last drawn, for clicks.
         self._spans: list[tuple[int, int, Key]] = []
+        #: Words the screen puts in place of a binding's own description, by binding id:
+        #: a binding's description is fixed when the class is made, what a key does may not be
+        #: (F2 sets the chair, who is a 委員長 or 議長 in some councils).
+        self._descriptions: dict[str, str] = {}
+
+    @property
+    def descriptions(self) -> dict[str, str]:
+        return self._descriptions
+
+    @descriptions.setter
+    def descriptions(self, value: dict[str, str]) -> None:
+        if value != self._descriptions:
+            self._descriptions = dict(value)
+            self._keys = None
+            self.refresh()
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -113,7 +128,8 @@ class KeyBar(Widget, can_focus=False):
                     palette = Key(key, app.get_key_display(binding), binding.description, enabled)
                 elif binding.show and binding.action not in actions:
                     actions.add(binding.action)
-                    shown.append(Key(key, app.get_key_display(binding), binding.description, enabled))
+                    description = self._descriptions.get(binding.id or "", binding.description)
+                    shown.append(Key(key, app.get_key_display(binding), description, enabled))
             self._keys = (shown, palette)
         return self._keys
 
