@@ -29,6 +29,8 @@ class Format:
     - ``wraps``: takes a wrap width (``--width``);
     - ``recodes``: may be saved in Shift_JIS or with CRLF (the interchange
       format is UTF-8 only);
+    - ``binary``: ``produce`` returns bytes for a file (Word): never to a
+      terminal, no encoding or newline choice;
     - ``views``: the export screen's tabs for it: ``(tab id, title, VIEW_…,
       preview widget id)``; none: not offered on the screen.
     """
@@ -36,10 +38,11 @@ class Format:
     key: str
     label: str
     extension: str
-    produce: Callable[[Meeting, ExportOptions, object], str]
+    produce: Callable[[Meeting, ExportOptions, object], str | bytes]
     styled: bool = True
     wraps: bool = False
     recodes: bool = True
+    binary: bool = False
     views: tuple[tuple[str, str, str, str], ...] = ()
 
     def file_name(self, meeting: Meeting) -> str:
@@ -66,6 +69,12 @@ def _interchange(meeting: Meeting, options: ExportOptions, style) -> str:
     return dumps_meeting(meeting)
 
 
+def _docx(meeting: Meeting, options: ExportOptions, style) -> bytes:
+    from minutes.render_docx import render_docx  # python-docx and lxml load only for Word
+
+    return render_docx(meeting, dataclasses.replace(options, width=None), style)
+
+
 FORMATS: dict[str, Format] = {
     f.key: f
     for f in (
@@ -80,6 +89,7 @@ FORMATS: dict[str, Format] = {
                 ("tab-source", "Markdown(原文)", VIEW_TEXT, "source-preview"),
             ),
         ),
+        Format("docx", "Word 文書", "docx", _docx, recodes=False, binary=True),
         Format("json", "交換形式(JSON)", "json", _interchange, styled=False, recodes=False),
     )
 }

@@ -304,6 +304,16 @@ def cmd_export(args: argparse.Namespace) -> int:
     from minutes.style import StyleError
 
     fmt = FORMATS[args.format]
+    if fmt.binary and not args.output:
+        raise CommandError(
+            f"{fmt.label}(--format {fmt.key})は端末には出せません。"
+            f"-o 会議録.{fmt.extension} のように保存先のファイルを指定してください。"
+        )
+    if fmt.binary and (args.encoding != "utf-8" or args.newline != "lf" or args.replace is not None):
+        raise CommandError(
+            f"{fmt.label}(--format {fmt.key})には --encoding、--newline、--replace は使えません。"
+            "文字コードと改行は Word の形式で決まっています。"
+        )
     if not fmt.recodes and (args.encoding != "utf-8" or args.replace is not None):
         raise CommandError(
             f"{fmt.label}(--format {fmt.key})は UTF-8 でだけ書き出せます。"
@@ -322,10 +332,13 @@ def cmd_export(args: argparse.Namespace) -> int:
         text = fmt.produce(meeting, options, style)
     except StyleError as error:
         raise CommandError(error.message) from None
-    try:
-        data, replaced = encode_export(text, args.encoding, args.newline, args.replace)
-    except (UnencodableError, BadMarkError) as error:
-        raise CommandError(error.message) from None
+    if fmt.binary:
+        data, replaced = text, None
+    else:
+        try:
+            data, replaced = encode_export(text, args.encoding, args.newline, args.replace)
+        except (UnencodableError, BadMarkError) as error:
+            raise CommandError(error.message) from None
     if args.output:
         _data_dir(args).refuse_inside(args.output)  # never over a meeting file or the library
     _write_out(data, args.output, args.encoding, json=args.format == "json")

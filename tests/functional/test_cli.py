@@ -638,7 +638,7 @@ started = time.perf_counter()
 from tui.cli import main
 code = main(sys.argv[2:])
 elapsed = time.perf_counter() - started
-loaded = {name: name in sys.modules for name in ("textual", "rich", "tinydb", "platformdirs", "filelock")}
+loaded = {name: name in sys.modules for name in ("textual", "rich", "tinydb", "platformdirs", "filelock", "docx", "lxml")}
 with open(sys.argv[1], "w", encoding="utf-8") as handle:
     json.dump({"code": code, "loaded": loaded, "seconds": elapsed}, handle)
 """
@@ -652,6 +652,7 @@ with open(sys.argv[1], "w", encoding="utf-8") as handle:
         ["export", "{id}", "--format", "markdown"],
         ["export", "{id}", "--style", "議会"],
         ["export", "{id}", "--format", "json"],
+        ["export", "{id}", "--format", "docx", "-o", "{tmp}/m.docx"],
         ["styles"],
         ["export", "{example}", "--format", "json"],
         ["import", "{example}"],
@@ -682,6 +683,52 @@ def test_file_commands_do_not_import_textual(
     )
     assert not loaded["textual"], f"`kaigiroku {' '.join(command)}` imported Textual"
     assert not loaded["rich"], f"`kaigiroku {' '.join(command)}` imported Rich"
+    # python-docx and lxml load only when a Word file is asked for
+    assert loaded["docx"] == loaded["lxml"] == ("docx" in command), label
+
+
+# -- Word output ---------------------------------------------------------------------------
+
+
+def test_export_docx_to_a_file_holds_the_text_exports_lines(kaigiroku, demo_id, workdir):
+    import docx
+
+    text = ok(kaigiroku("export", demo_id))
+    status, out, err = kaigiroku("export", demo_id, "--format", "docx", "-o", "会議録.docx")
+    assert status == 0 and out == "", err
+    assert "会議録.docx" in err
+    document = docx.Document(str(workdir / "会議録.docx"))
+    lines = [line for p in document.paragraphs for line in p.text.split("\n")]
+    assert lines == text.rstrip("\n").split("\n")
+    first_turn = next(p for p in document.paragraphs if "議事の1番目" in p.text)
+    assert first_turn.runs[0].text == "会長"
+
+
+def test_export_docx_of_the_council_example_in_its_own_style(kaigiroku, workdir):
+    import docx
+
+    meeting_id = last_word(ok(kaigiroku("demo", "--no-open", "--council")))
+    ok(kaigiroku("export", meeting_id, "--format", "docx", "-o", "議会.docx"))
+    document = docx.Document(str(workdir / "議会.docx"))
+    firsts = [p.runs[0].text for p in document.paragraphs if p.runs]
+    assert "◎山川委員長" in firsts and "○田中課長" in firsts
+    assert "午前10時12分休憩" in [p.text for p in document.paragraphs]
+
+
+@pytest.mark.parametrize(
+    "extra, mentions",
+    [
+        ([], ("-o",)),
+        (["-o", "x.docx", "--encoding", "cp932"], ("--encoding",)),
+        (["-o", "x.docx", "--newline", "crlf"], ("--newline",)),
+        (["-o", "x.docx", "--width", "40"], ("--width",)),
+    ],
+    ids=["no-output", "encoding", "newline", "width"],
+)
+def test_export_docx_refuses_a_terminal_and_text_options(kaigiroku, demo_id, workdir, extra, mentions):
+    status, out, err = kaigiroku("export", demo_id, "--format", "docx", *extra)
+    assert_refused((status, out, err), mentions=mentions)
+    assert out == "" and not (workdir / "x.docx").exists()
 
 
 def test_export_is_quick(kaigiroku, demo_id):

@@ -1,0 +1,193 @@
+"""The meeting as a Word document (.docx), in the words of the chosen style.
+
+The document prints exactly the lines of the style's text export (the seed's
+要録 keeps every turn and header line), so that what the clerk checked as
+text is what goes to Word; only the typesetting is Word's:
+
+- A4 with the usual margins; the body in 游明朝, with ＭＳ 明朝 named as the
+  East Asian font (w:eastAsia), so that Word on any Japanese Windows finds a
+  Mincho; the title and item headings in 游ゴシック.
+- The title block (the lines before the first blank line) centred.
+- A speech is one paragraph: its label is the first run and its further
+  paragraphs follow as line breaks, hanging under the text after the label,
+  so the label stands out at the margin as in a printed record.
+- Notes, events and header lines stay paragraphs of their own.
+- The footer carries a PAGE field (Word numbers the pages itself).
+
+python-docx writes the OOXML; it is imported only when a .docx is asked for.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+from minutes.model import Meeting
+from minutes.render import ExportOptions
+
+BODY_FONT = "游明朝"
+BODY_FALLBACK = "ＭＳ 明朝"
+HEADING_FONT = "游ゴシック"
+BODY_SIZE = Pt(10.5)
+#: One full-width character at the body size: the unit of Japanese indents.
+EM = BODY_SIZE
+
+_IDEOGRAPHIC_SPACE = "\u3000"
+#: ``　(1)　…``: an item heading (or a numbered line of the header).
+_ITEM_HEADING = re.compile(r"^\u3000\(\d+\)\u3000")
+_LABEL_MARKS = "◎○"
+
+
+def _set_fonts(run_or_style, latin: str, east_asian: str) -> None:
+    """Name ``latin`` for Western text and ``east_asian`` for Japanese (w:eastAsia, which python-docx does not set)."""
+    run_or_style.font.name = latin
+    rpr = run_or_style.element.get_or_add_rPr()
+    fonts = rpr.get_or_add_rFonts()
+    fonts.set(qn("w:eastAsia"), east_asian)
+    fonts.set(qn("w:hAnsi"), latin)
+    fonts.set(qn("w:ascii"), latin)
+
+
+def _page_field(paragraph) -> None:
+    """A PAGE field: Word fills in the page number on every page."""
+    run = paragraph.add_run()
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    instruction = OxmlElement("w:instrText")
+    instruction.set(qn("xml:space"), "preserve")
+    instruction.text = " PAGE "
+    separate = OxmlElement("w:fldChar")
+    separate.set(qn("w:fldCharType"), "separate")
+    shown = OxmlElement("w:t")
+    shown.text = "1"
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    for element in (begin, instruction, separate, shown, end):
+        run._r.append(element)
+
+
+def _speech_labels(view) -> set[str]:
+    """Every label a speech or a vote line of this meeting may start with."""
+    labels: set[str] = set()
+    for item in view.items:
+        for block in item.blocks:
+            if block.kind == "speech" and block.label:
+                labels.add(block.label)
+            person = block.speaker
+            if person is not None:  # the ways the presets name a speaker
+                names = (person.label, person.named, person.family_name + person.title, person.name + person.title)
+                labels.update(name for name in names if name)
+            labels.update(turn.label for turn in block.turns if turn.label)
+    return labels
+
+
+def _speech_label(line: str, labels: set[str]) -> str | None:
+    """The label a speech line starts with (``◎山川委員長``), or ``None`` when the line is not a speech."""
+    if not line or line[0] == _IDEOGRAPHIC_SPACE or _IDEOGRAPHIC_SPACE not in line:
+        return None
+    label = line.split(_IDEOGRAPHIC_SPACE, 1)[0]
+    if label in labels or label.lstrip(_LABEL_MARKS) in labels:
+        return label
+    return None
+
+
+def _continues_speech(line: str) -> bool:
+    """A further paragraph of a speech: one 字下げ then text (a note is indented twice)."""
+    return len(line) > 1 and line[0] == _IDEOGRAPHIC_SPACE and line[1] != _IDEOGRAPHIC_SPACE
+
+
+def _document():
+    document = Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin = section.right_margin = Mm(25)
+    section.top_margin = section.bottom_margin = Mm(25)
+    normal = document.styles["Normal"]
+    # Japanese text takes the w:eastAsia name: ＭＳ 明朝 is on every Japanese
+    # Windows, where 游明朝 (the Latin name) is missing on older ones.
+    _set_fonts(normal, BODY_FONT, BODY_FALLBACK)
+    normal.font.size = BODY_SIZE
+    normal.paragraph_format.space_after = Pt(0)
+    normal.paragraph_format.space_before = Pt(0)
+    for name in ("Title", "Heading 1", "Heading 2"):
+        heading = document.styles[name]
+        _set_fonts(heading, HEADING_FONT, HEADING_FONT)
+        heading.font.color.rgb = None
+    document.styles["Title"].font.size = Pt(14)
+    document.styles["Heading 2"].font.size = BODY_SIZE
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _page_field(footer)
+    return document
+
+
+def _plain(document, line: str, style: str | None = None):
+    paragraph = document.add_paragraph(style=style)
+    if line:
+        paragraph.add_run(line)
+    return paragraph
+
+
+def docx_bytes(lines: list[str], labels: set[str], headings: set[int]) -> bytes:
+    """The lines of a text export as a Word document (see the module docstring)."""
+    document = _document()
+    index = 0
+    while index < len(lines) and lines[index]:  # the title block
+        paragraph = _plain(document, lines[index], "Title")
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        index += 1
+    while index < len(lines):
+        line = lines[index]
+        index += 1
+        label = _speech_label(line, labels)
+        if label is None or index - 1 in headings:
+            _plain(document, line, "Heading 2" if index - 1 in headings else None)
+            continue
+        paragraph = document.add_paragraph()
+        paragraph.add_run(label)
+        paragraph.add_run(line[len(label):])
+        while index < len(lines) and index not in headings and _continues_speech(lines[index]):
+            paragraph.add_run().add_break()
+            paragraph.add_run(lines[index])
+            index += 1
+        hang = EM * (len(label) + 1)
+        paragraph.paragraph_format.left_indent = hang
+        paragraph.paragraph_format.first_line_indent = -hang
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _heading_lines(lines: list[str], items) -> set[int]:
+    """The indexes of the item headings (``　(1)　title``).
+
+    Matched from the end: the header may list the same words (会次第 has its
+    own ``(2)　その他``), and the headings of 内容 are the last ones, in order.
+    """
+    found: set[int] = set()
+    index = len(lines)
+    for item in reversed(items):
+        names = {item.heading, item.title}
+        while index > 0:
+            index -= 1
+            match = _ITEM_HEADING.match(lines[index])
+            if match and lines[index][match.end():] in names:
+                found.add(index)
+                break
+    return found
+
+
+def render_docx(meeting: Meeting, options: ExportOptions, style) -> bytes:
+    """The meeting in ``style`` as the bytes of a .docx file."""
+    from minutes.view import view_of
+
+    view = view_of(meeting, options)
+    text = style.render("text", view, None)
+    lines = text.rstrip("\n").split("\n")
+    return docx_bytes(lines, _speech_labels(view), _heading_lines(lines, view.items))
