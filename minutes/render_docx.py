@@ -30,6 +30,7 @@ from docx.shared import Mm, Pt
 
 from minutes.model import Meeting
 from minutes.render import ExportOptions
+from minutes.safe_text import visible
 
 BODY_FONT = "游明朝"
 BODY_FALLBACK = "ＭＳ 明朝"
@@ -189,5 +190,7 @@ def render_docx(meeting: Meeting, options: ExportOptions, style) -> bytes:
 
     view = view_of(meeting, options)
     text = style.render("text", view, None)
-    lines = text.rstrip("\n").split("\n")
+    # Word cannot hold control characters (the file would not open) and a
+    # bidi override would reorder the words: shown as visible escapes, as on a terminal.
+    lines = [visible(line) for line in text.rstrip("\n").split("\n")]
     return docx_bytes(lines, _speech_labels(view), _heading_lines(lines, view.items))

@@ -12,6 +12,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 
 from minutes.demo import load_council, load_demo
+from minutes.model import Speech
 from minutes.formats import FORMATS
 from minutes.render import ExportOptions
 from minutes.style import load_preset
@@ -110,3 +111,11 @@ def test_the_council_example_carries_its_marks_and_recesses(council):
     own = [p.text for p in document.paragraphs]
     assert "午前10時12分休憩" in own and "午前10時20分再開" in own
     assert f"{SP}{SP}（「なし」と呼ぶ者あり）" in own  # a note is a paragraph of its own
+
+
+def test_control_characters_in_a_speech_are_shown_not_written():
+    meeting = load_demo()
+    speech = next(e for item in meeting.agenda for e in item.log if isinstance(e, Speech))
+    speech.text = "資料\x1b[2J\x07を御覧ください。"
+    document, _ = export(meeting, "要録")
+    assert any("資料\\x1b[2J\\x07を御覧ください。" in p.text for p in document.paragraphs)
