@@ -130,6 +130,16 @@ def test_bundle_installs_with_no_index_and_exports_the_demo_as_cp932_crlf(tmp_pa
     assert code == 0, err
     assert text == to_windows(utf8.decode("utf-8")).replace("\n", "\r\n")
 
+    # Word output works from the bundle too: python-docx and lxml came with it.
+    word = work / "会議録.docx"
+    code, out, err = _run([app, "--data-dir", data, "export", meeting_id, "--format", "docx", "-o", word], env=env, cwd=work)
+    assert code == 0, err
+    code, out, err = _run(
+        [python, "-c", "import sys, docx; print(docx.Document(sys.argv[1]).paragraphs[0].text)", word], env=env, cwd=work
+    )
+    assert code == 0, err
+    assert "小平市情報公開・個人情報保護・公文書管理審議会" in out.decode("utf-8")
+
 
 # -- the script, without network ---------------------------------------------------------
 
@@ -290,6 +300,7 @@ def test_a_windows_bundle_built_on_linux_installs_without_an_index(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert "Would install" in done.stdout and "kaigiroku" in done.stdout
+    assert "python-docx" in done.stdout and "lxml" in done.stdout  # Word output on Windows
 
 
 # -- the lock: the same wheels, byte for byte, in every bundle ----------------------------------
