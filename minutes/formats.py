@@ -17,6 +17,8 @@ from minutes.render import ExportOptions
 #: What an export screen tab shows: the text as it is, or Markdown rendered.
 VIEW_TEXT = "text"
 VIEW_MARKDOWN = "markdown"
+#: A tab with no preview, only a note (a binary format: saved, never shown or copied).
+VIEW_NOTE = "note"
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,10 @@ FORMATS: dict[str, Format] = {
                 ("tab-source", "Markdown(原文)", VIEW_TEXT, "source-preview"),
             ),
         ),
-        Format("docx", "Word 文書", "docx", _docx, recodes=False, binary=True),
+        Format(
+            "docx", "Word 文書", "docx", _docx, recodes=False, binary=True,
+            views=(("tab-docx", "Word 文書", VIEW_NOTE, "docx-preview"),),
+        ),
         Format("json", "交換形式(JSON)", "json", _interchange, styled=False, recodes=False),
     )
 }

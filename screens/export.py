@@ -43,6 +43,14 @@ from storage.errors import StorageError, os_error_reason
 from tui.widgets.text_preview import TextPreview
 from tui.widgets.key_bar import KeyBar
 
+#: What the Word tab shows instead of a preview.
+DOCX_NOTE = (
+    "Word 文書(.docx)は F8 で保存します(コピーはできません)。\n"
+    "中身は「公文書の文章」のタブと同じ行です: A4、本文は游明朝(ＭＳ 明朝)、題名と議事の見出しは游ゴシック、"
+    "発言は発言者をぶら下げた1段落、フッターにページ番号。\n"
+    "折り返し・文字コード・改行・代替文字の設定は Word 文書には使いません。"
+)
+
 #: The wrap widths F4 cycles through (None: no wrapping, one paragraph per line).
 WIDTHS: tuple[int | None, ...] = (None, 70, 80, 100, 60, 40)
 ENCODINGS = tuple(ENCODING_LABELS)
@@ -188,12 +196,15 @@ class ExportScreen(Screen):
         try:
             style = load_style(self._data_root(), self.style_name)
             for fmt in screen_formats():
-                self.outputs[fmt.key] = fmt.produce(self.meeting, self.options, style)
+                if not fmt.binary:  # a Word file is made only when saved
+                    self.outputs[fmt.key] = fmt.produce(self.meeting, self.options, style)
         except (StyleError, UnknownStyleError) as error:
             self.style_error = error.message
             self.outputs = {}
         for fmt in screen_formats():
             shown = self.outputs.get(fmt.key, self.style_error or "")
+            if fmt.binary and not self.style_error:
+                shown = DOCX_NOTE
             for _tab, _title, kind, widget_id in fmt.views:
                 if kind == VIEW_MARKDOWN:
                     self.query_one(f"#{widget_id}", Markdown).update(shown if not self.style_error else "")
@@ -296,6 +307,14 @@ class ExportScreen(Screen):
         """Copy the previewed text to the clipboard (or the terminal's, or a file)."""
         if self._refuse_broken_style("コピー"):
             return
+        if self.current_format.binary:
+            self.notify(
+                f"{self.current_format.label}はコピーできません。F8 でファイルに保存してください。",
+                title="コピーしませんでした",
+                severity="warning",
+                timeout=12,
+            )
+            return
         result = self.app.copy_text(self.current_text(), self._fallback_path)
         self.notify(result.message, title="コピー", timeout=12)
 
@@ -308,7 +327,10 @@ class ExportScreen(Screen):
         if self._refuse_broken_style("保存"):
             return
         default = self._fallback_path()
-        hint = f"{ENCODING_LABELS[self.encoding]}・{NEWLINE_LABELS[self.newline]}で保存します。Enter で決定 ・ Esc でやめる"
+        if self.current_format.binary:
+            hint = f"{self.current_format.label}(.{self.current_format.extension})で保存します。Enter で決定 ・ Esc でやめる"
+        else:
+            hint = f"{ENCODING_LABELS[self.encoding]}・{NEWLINE_LABELS[self.newline]}で保存します。Enter で決定 ・ Esc でやめる"
         name = default.name
         self.app.push_screen(
             PathDialog("保存するファイル", str(default), hint),
@@ -317,6 +339,16 @@ class ExportScreen(Screen):
 
     def write_file(self, path: Path) -> bool:
         """Encode and write the file atomically; say what happened. True if written."""
+        fmt = self.current_format
+        if fmt.binary:
+            from storage.styles import load_style
+
+            try:
+                data = fmt.produce(self.meeting, self.options, load_style(self._data_root(), self.style_name))
+            except (StyleError, UnknownStyleError) as error:
+                self.notify(error.message, title="保存しませんでした", severity="error", timeout=20)
+                return False
+            return self._write(path, data, None)
         try:
             data, replaced = encode_export(self.current_text(), self.encoding, self.newline, self.replace)
         except UnencodableError as error:
@@ -332,6 +364,9 @@ class ExportScreen(Screen):
         except BadMarkError as error:
             self.notify(str(error), title="保存しませんでした", severity="error", timeout=15)
             return False
+        return self._write(path, data, replaced)
+
+    def _write(self, path: Path, data: bytes, replaced) -> bool:
         try:
             atomic_write_bytes(path, data, private=False)
         except OSError as error:

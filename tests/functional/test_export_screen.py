@@ -218,3 +218,28 @@ async def test_f12_switches_the_style_and_a_broken_style_refuses_copy(app, tmp_p
         await pilot.press("f7")
         await pilot.pause()
     assert copied == [render_text(load_demo())]
+
+
+async def test_the_word_tab_saves_a_docx_with_f8_and_refuses_to_copy(app, tmp_path):
+    import docx
+
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_export(pilot)
+        for _ in range(3):  # text, Markdown (shown), Markdown (source), Word
+            await pilot.press("f9")
+        await pilot.pause()
+        assert screen.current_format.key == "docx"
+        assert "F8 で保存" in screen.query_one("#docx-preview").text
+        await pilot.press("f7")
+        await pilot.pause()
+        assert any("コピーできません" in message for message in notes(app))
+        await pilot.press("f8")
+        await pilot.pause()
+        assert isinstance(app.screen, PathDialog)
+        default = tmp_path / "docs" / "2022-03-15_第54回_会議録.docx"
+        assert app.screen.query_one("#path").value == str(default)
+        await pilot.press("enter")
+        await pilot.pause()
+        document = docx.Document(str(default))
+        lines = [line for p in document.paragraphs for line in p.text.split("\n")]
+        assert lines == render_text(load_demo()).rstrip("\n").split("\n")
