@@ -479,8 +479,6 @@ async def measure_day(app, count: int, gap: float, meeting_ids: list[str]) -> di
 
 def make_day_meetings(data_dir: Path, meeting_id: str, count: int) -> list[str]:
     """``count`` meetings like ``meeting_id`` (copies of its file under new ids), for ``day``."""
-    import shutil
-
     from storage import DataDir
 
     datadir = DataDir(data_dir)

@@ -53,7 +53,7 @@ from minutes.model import (
     Speech,
     Vote,
 )
-from minutes.votes import is_tie, tally, vote_tally
+from minutes.votes import is_tie, vote_tally
 
 #: ``ExportOptions.votes`` values.
 VOTES_ROLL = "roll"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from minutes.model import GROUP_DEPARTMENT, GROUP_SECRETARIAT, Item, Meeting, Speech, TITLE_VICE_CHAIR
+from minutes.model import GROUP_DEPARTMENT, GROUP_SECRETARIAT, Item, Meeting, Speech
 
 
 @dataclass(frozen=True)
