@@ -22,11 +22,23 @@ marks, zero-width joiners and variation selectors take 0; everything else 1.
   line is broken at the width regardless;
 - continuation lines start with ``indent``; joining the lines after removing
   those indents gives back the line exactly (nothing is added or dropped).
+
+The same engine wraps the exports and the screen; only the widths differ.
+The exports count columns of a Japanese fixed-pitch font (:data:`JAPANESE`,
+where ①, ○ and … take two); a terminal counts cells by its own table (the
+speaker log passes Rich's, which Textual draws by, so that no line
+overflows its cells). A :class:`Widths` remembers what it has measured: the
+log wraps on the first frame and while scrolling, and a line's work is then
+a few operations at C speed (a set, a map, a running sum, a bisection per
+line), not a Python loop over its characters.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
+from itertools import accumulate
 
 from minutes.kinsoku import NO_LINE_END, NO_LINE_START  # noqa: F401 (part of this module's interface)
 
@@ -152,7 +164,71 @@ def _kinsoku_ok(units: list[str], k: int) -> bool:
     return units[k][:1] not in NO_LINE_START and units[k - 1][:1] not in NO_LINE_END
 
 
-def wrap(line: str, width: int | None, indent: str = "", prefer_after: str = "") -> list[str]:
+#: How many measured characters (and clusters) a memo keeps before it starts again:
+#: Japanese text uses a few thousand; a hostile file of every code point must not grow it without end.
+_KEPT_MEASURES = 50_000
+
+#: Characters seen so far that attach to the one before them (:func:`clusters`), and ones that do not.
+_ATTACHING: set[str] = set()
+_ALONE: set[str] = set()
+
+
+def _units(line: str) -> str | list[str]:
+    """The clusters of ``line``; the line itself (a sequence of one-character clusters) when nothing attaches.
+
+    Nearly every line of minutes has no combining mark, joiner or variation
+    selector: it is then its own list of clusters, and :func:`clusters` (a
+    Python loop over every character) is not needed.
+    """
+    chars = set(line)
+    if chars.isdisjoint(_ATTACHING) and chars <= _ALONE:
+        return line
+    if len(_ALONE) > _KEPT_MEASURES:
+        _ALONE.clear()
+    for ch in chars - _ALONE - _ATTACHING:
+        (_ATTACHING if _is_extender(ch) or _is_low_surrogate(ch) else _ALONE).add(ch)
+    return line if chars.isdisjoint(_ATTACHING) else clusters(line)
+
+
+class Widths:
+    """Columns each cluster takes on one medium: ``measure`` of the cluster, remembered.
+
+    ``measure`` gives the width of one cluster (a character, or a base with
+    the marks that attach to it).
+    """
+
+    __slots__ = ("measure", "_known")
+
+    def __init__(self, measure: Callable[[str], int]) -> None:
+        self.measure = measure
+        self._known: dict[str, int] = {}
+
+    def ends(self, units: Sequence[str]) -> list[int]:
+        """Running widths: ``ends[k]`` is the width of ``units[: k + 1]``."""
+        known = self._known
+        missing = [unit for unit in set(units) if unit not in known]
+        if missing:
+            if len(known) > _KEPT_MEASURES:
+                known.clear()
+                missing = list(set(units))
+            measure = self.measure
+            for unit in missing:
+                known[unit] = measure(unit)
+        return list(accumulate(map(known.__getitem__, units)))
+
+    def __call__(self, text: str) -> int:
+        """The width of ``text``."""
+        ends = self.ends(_units(text))
+        return ends[-1] if ends else 0
+
+
+#: Columns in a Japanese fixed-pitch font: what the text and Markdown exports are laid out in.
+JAPANESE = Widths(display_width)
+
+
+def wrap(
+    line: str, width: int | None, indent: str = "", prefer_after: str = "", widths: Widths = JAPANESE
+) -> list[str]:
     """Break ``line`` into lines of at most ``width`` columns; continuation lines start with ``indent``.
 
     The first line carries no added indent (a line's own leading characters
@@ -161,29 +237,31 @@ def wrap(line: str, width: int | None, indent: str = "", prefer_after: str = "")
     wider), continuation lines get no indent. ``width=None`` returns the line
     unchanged. ``prefer_after``: characters after which a line is broken when
     one is on it (``、`` in a list of names: no name is split between lines).
+    ``widths``: how columns are counted (:data:`JAPANESE` for the exports,
+    a terminal's cells on screen).
     """
-    if width is None or display_width(line) <= width:
+    if width is None:
+        return [line]
+    units = _units(line)
+    ends = widths.ends(units)
+    if not ends or ends[-1] <= width:
         return [line]
     if width < 1:
         raise ValueError(f"width must be at least 1: {width}")
-    if display_width(indent) >= width:
-        indent = ""
-    units = clusters(line)
-    widths = [display_width(u) for u in units]
+    indent_width = widths(indent)
+    if indent_width >= width:
+        indent, indent_width = "", 0
+    whole = type(units) is str  # one-character units: a slice of the line is the piece itself
     lines: list[str] = []
     start = 0
     prefix = ""
+    room = width
     n = len(units)
     while start < n:
-        room = width - display_width(prefix)
-        # greedy: as many units as fit, at least one
-        end = start
-        used = 0
-        while end < n and (end == start or used + widths[end] <= room):
-            used += widths[end]
-            end += 1
+        # greedy: as many units as fit (zero-width ones after them too), at least one
+        end = max(bisect_right(ends, (ends[start - 1] if start else 0) + room, start), start + 1)
         if end >= n:
-            lines.append(prefix + "".join(units[start:]))
+            lines.append(prefix + (units[start:] if whole else "".join(units[start:])))
             break
         # a break before units[end]; move it back until both the word rule and kinsoku hold
         cut = end
@@ -201,9 +279,10 @@ def wrap(line: str, width: int | None, indent: str = "", prefer_after: str = "")
                 if units[better - 1] in prefer_after and _kinsoku_ok(units, better):
                     cut = better
                     break
-        lines.append(prefix + "".join(units[start:cut]))
+        lines.append(prefix + (units[start:cut] if whole else "".join(units[start:cut])))
         start = cut
         prefix = indent
+        room = width - indent_width
     return lines
 
 

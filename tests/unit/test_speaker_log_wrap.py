@@ -1,11 +1,13 @@
-"""The speaker log's own wrapping: terminal cells, and no line starting with 、。」."""
+"""The speaker log's wrapping: the exports' engine counted in terminal cells, and the log's blocks."""
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from tui.widgets.speaker_log import NO_LINE_START, wrap_cells
+from minutes.kinsoku import NO_LINE_END, NO_LINE_START
+from minutes.textwidth import wrap
+from tui.widgets.speaker_log import wrap_cells
 
 
 def test_punctuation_does_not_start_a_line():
@@ -73,53 +75,59 @@ def test_an_entry_added_to_an_item_moves_the_blocks_after_it():
     assert blocks[number] == (1, 0)
 
 
-# -- the fast path of the first frame's wrapping ---------------------------------
-def _chop_first_line(text: str, width: int) -> str:
-    """What rich's grapheme-aware chopping makes the first line (the slow path)."""
-    from rich.cells import chop_cells
-
-    chopped = chop_cells(text, width)
-    return (chopped[0] if chopped else "") or text[:1]
+# -- one engine for the log and the exports ----------------------------------------
+# Ambiguous-width characters (…, ①, ○) are the only ones whose width differs between a
+# Japanese font (the exports: 2) and the terminal (Rich, Textual: 1): text without them
+# must break exactly where the export breaks it.
+_SHARED = "会議録の委員長副会長報告あいうえおアイウ、。」「（）(ー・っゃ LGWAN 2,000 第54回 午後5時30分abcXYZ019"
 
 
-def test_every_simple_character_is_its_own_grapheme_of_the_estimated_width():
-    import unicodedata
-
-    from tui.widgets.speaker_log import _SIMPLE, estimate_cells
-
-    simple = [chr(code) for code in range(0x20, 0x10000) if _SIMPLE.fullmatch(chr(code))]
-    assert len(simple) > 20000  # ASCII, kana, the CJK block, full-width forms
-    for char in simple:
-        assert unicodedata.category(char) not in ("Mn", "Me", "Cf", "Cc"), hex(ord(char))
-        assert cell_len(char) == estimate_cells(char), hex(ord(char))
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=_SHARED, max_size=160), st.integers(2, 60))
+def test_the_log_breaks_where_the_export_breaks(text, width):
+    assert wrap_cells(text, width) == wrap(text, width)
 
 
-# Simple characters, and ones that are not (combining marks, an emoji with a variation
-# selector, a ZWJ sequence, a half-width katakana, a narrow symbol outside ASCII).
-_MIXED = "aZ 1~あア漢、。」ー〰　！ｶ\u3099\u0301\u302a😀\ufe0f\u200d👍é±"
+def test_the_log_breaks_a_demo_speech_as_the_export_does():
+    from minutes.demo import load_demo
+
+    paragraphs = [p for item in load_demo().agenda for entry in item.log for p in getattr(entry, "paragraphs", [])]
+    same = [p for p in paragraphs if not any(ch in p for ch in "…①②③○×※―‥“”‘’")]
+    assert len(same) > 20
+    for paragraph in same:
+        for width in (20, 37, 58, 74):
+            assert wrap_cells(paragraph, width) == wrap(paragraph, width), (paragraph, width)
 
 
-@settings(max_examples=600, deadline=None)
-@given(st.text(alphabet=_MIXED, max_size=160), st.integers(2, 50), st.integers(0, 40))
-def test_the_fast_first_line_is_the_one_rich_would_chop(text, width, start):
-    from tui.widgets.speaker_log import _first_line
+def test_ambiguous_characters_take_one_cell_in_the_log_and_two_columns_in_the_export():
+    text = "①②③④⑤⑥"
+    assert wrap_cells(text, 6) == ["①②③④⑤⑥"]  # the terminal draws each in one cell
+    assert wrap(text, 6) == ["①②③", "④⑤⑥"]
 
-    start = min(start, max(len(text) - 1, 0))
-    if not text:
-        return
-    assert _first_line(text, start, width) == _chop_first_line(text[start:], width)
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="あいう漢字、。」「(ー…①○ abc😀\u3099\u0301\ufe0f\u200d", max_size=120), st.integers(2, 40))
+def test_the_log_keeps_the_text_and_the_cells(text, width):
+    lines = wrap_cells(text, width)
+    assert "".join(lines) == text
+    assert all(cell_len(line) <= width for line in lines)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="あいう漢字、。」』「(ー…①○ abc", max_size=120), st.integers(2, 40))
+def test_the_log_breaks_against_kinsoku_only_where_no_break_keeps_it(text, width):
+    lines = wrap_cells(text, width)
+    for number, (line, after) in enumerate(zip(lines, lines[1:])):
+        if after[0] in NO_LINE_START or line[-1] in NO_LINE_END:
+            # every place in the line would have broken a rule too
+            joined = line + after[0]
+            assert all(joined[k] in NO_LINE_START or joined[k - 1] in NO_LINE_END for k in range(1, len(joined))), lines
 
 
 def test_a_speech_of_combining_marks_alone_is_wrapped_not_a_crash():
-    # rich chops a string of zero-width marks into no lines at all: the log drew nothing
-    # for it but raised IndexError (found by the property test above).
     assert "".join(wrap_cells("\u0301\u0301\u3099", 10)) == "\u0301\u0301\u3099"
 
 
-@pytest.mark.parametrize("width", [2, 3, 7, 40, 41])
-def test_the_fast_path_fills_a_line_of_mixed_widths_exactly(width):
-    from tui.widgets.speaker_log import _first_line
-
-    text = "会長 ABCあいう12、漢字かなカナｱ" * 20  # the half-width ｱ sends the tail to the slow path
-    for start in range(0, 60):
-        assert _first_line(text, start, width) == _chop_first_line(text[start:], width)
+def test_the_log_never_narrows_below_a_wide_character():
+    assert wrap_cells("会議録", 1) == ["会", "議", "録"]
+    assert wrap_cells("会議録", 0) == ["会", "議", "録"]

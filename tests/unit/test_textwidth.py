@@ -10,6 +10,8 @@ from minutes.textwidth import (
     NO_LINE_END,
     NO_LINE_START,
     clusters,
+    JAPANESE,
+    Widths,
     display_width,
     pad_to,
     wrap,
@@ -126,6 +128,64 @@ def test_no_break_inside_a_combining_sequence():
 def test_unbreakable_kinsoku_run_is_broken_at_the_width():
     # nothing but closing brackets: no break satisfies the rules, the width wins
     assert wrap("」」」」」」", 4) == ["」」", "」」", "」」"]
+
+
+def test_wide_and_narrow_characters_at_the_width_boundary():
+    # a wide character that would take the last column and one more goes down whole
+    assert wrap("abcあいう", 4) == ["abc", "あい", "う"]
+    assert wrap("aあいう", 4) == ["aあ", "いう"]
+    assert wrap("あaいう", 4) == ["あa", "いう"]
+    # width 2: one wide character, or two narrow ones, a line
+    assert wrap("あいab", 2) == ["あ", "い", "ab"]
+    # width 1: a wide character is wider than any line and stands alone on its own
+    assert wrap("aあb", 1) == ["a", "あ", "b"]
+
+
+def test_a_long_unbreakable_run_is_broken_at_the_width_line_after_line():
+    run = "x" * 100_000
+    lines = wrap(run, 70)
+    assert lines[:-1] == ["x" * 70] * (len(lines) - 1) and lines[-1] == "x" * (100_000 % 70)
+    assert wrap("会" * 50, 10, "\u3000") == ["会" * 5] + ["\u3000" + "会" * 4] * 11 + ["\u3000会"]
+
+
+def test_empty_and_blank_lines():
+    assert wrap("", 1) == [""]
+    assert wrap("", 0) == [""]
+    # a line of full-width spaces: each continuation holds its indent and one of them
+    assert wrap("\u3000" * 6, 4, "\u3000") == ["\u3000\u3000"] * 5
+
+
+def test_control_characters_as_the_log_shows_them_are_wrapped_as_text():
+    from minutes.safe_text import visible
+
+    shown = visible("議事\x1b[31m赤\x07\u202e終わり")
+    assert shown == "議事\\x1b[31m赤\\x07\\u202e終わり"
+    lines = wrap(shown, 10)
+    assert "".join(lines) == shown
+    assert all(display_width(line) <= 10 for line in lines)
+    # an escape's letters and digits are a word: not split unless wider than the line
+    assert lines == ["議事\\x1b", "[31m赤\\x07", "\\u202e終わ", "り"]
+
+
+def test_widths_are_the_medium_s_own():
+    cells = Widths(lambda unit: 1 if unit in "①②③④" else display_width(unit))
+    assert wrap("①②③④", 4) == ["①②", "③④"]  # a Japanese font: two columns each
+    assert wrap("①②③④", 4, widths=cells) == ["①②③④"]
+    assert JAPANESE("①a") == 3 and cells("①a") == 2
+
+
+def test_widths_measure_each_cluster_once():
+    seen: list[str] = []
+
+    def measure(unit: str) -> int:
+        seen.append(unit)
+        return display_width(unit)
+
+    widths = Widths(measure)
+    text = "会議録の会議録、か\u3099か\u3099"
+    for width in (3, 5, 8):
+        wrap(text, width, widths=widths)
+    assert sorted(seen) == sorted(set(clusters(text)))
 
 
 # -- wrap, properties ----------------------------------------------------------------

@@ -16,14 +16,13 @@ storage.
 from __future__ import annotations
 
 import dataclasses
-import re
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 
-from rich.cells import chop_cells
+from rich.cells import cell_len
 from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style
@@ -35,10 +34,10 @@ from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.strip import Strip
 from textual.widget import Widget
 
-from minutes.kinsoku import NO_LINE_END, NO_LINE_START
 from minutes.model import METHOD_NAMES, METHOD_ROLL, Event, Meeting, Note, Speech, Vote
 from minutes.render import event_line, note_line, speaker_label
 from minutes.safe_text import visible
+from minutes.textwidth import Widths, wrap
 from minutes.votes import vote_tally
 from tui.widgets.messages import WidgetMessage
 
@@ -96,69 +95,19 @@ def estimate_cells(text: str) -> int:
     return (len(text.encode("utf-8", "surrogatepass")) + len(text)) // 2
 
 
+#: Cells on the terminal, as Textual counts them when it draws (Rich's table: …, ① and
+#: ○ take one cell here where the exports' Japanese font takes two columns).
+TERMINAL = Widths(cell_len)
 
 
 def wrap_cells(text: str, width: int) -> list[str]:
     """Split ``text`` into lines of at most ``width`` terminal cells.
 
-    A line that would start with 、。」 and the like takes the last character
-    of the line before it along (追い出し), as Japanese typesetting does, and
-    a line does not end with an opening bracket such as ( or 「.
-
-    One pass, line by line (a 100,000-character speech must not
-    freeze the screen; pushing characters down line by line was quadratic).
+    The exports' wrapping (:func:`minutes.textwidth.wrap`: kinsoku by 追い出し,
+    words and numbers kept whole), counted in terminal cells. At least two
+    cells: a line narrower than a wide character cannot show one.
     """
-    width = max(width, 2)
-    if not text:
-        return [""]
-    lines: list[str] = []
-    position, length = 0, len(text)
-    while position < length:
-        if lines and text[position] in NO_LINE_START and len(lines[-1]) > 1 and lines[-1][-1] not in NO_LINE_START:
-            lines[-1] = lines[-1][:-1]
-            position -= 1
-        line = _first_line(text, position, width)
-        if len(line) > 1 and line[-1] in NO_LINE_END and position + len(line) < length:
-            line = line[:-1]  # the bracket goes down with what it opens
-        lines.append(line)
-        position += len(line)
-    return lines
-
-
-#: Characters that are each a grapheme of their own and whose width :func:`estimate_cells`
-#: gets exactly: printable ASCII (one cell), and kana, kanji, CJK punctuation and the
-#: full-width forms (two). The combining marks among them (U+302A–302F, U+3099–309A) are left out.
-_SIMPLE = re.compile("[\x20-\x7e\u3000-\u3029\u3030-\u303e\u3041-\u3096\u309b-\u30ff\u4e00-\u9fff\uff01-\uff60]*")
-
-
-def _first_line(text: str, start: int, width: int) -> str:
-    """The longest start of ``text[start:]`` that fits in ``width`` cells (whole graphemes; one character at least)."""
-    # Fast path (rich's grapheme splitting was most of the first frame's wrapping):
-    # when every character the line could hold, and the one after it, is "simple", widths
-    # add up by UTF-8 length, at C speed, a few slices per line.
-    limit = min(len(text), start + width + 1)
-    if width >= 2 and _SIMPLE.match(text, start, limit).end() == limit:
-        count = min(width // 2, len(text) - start)  # these fit even if all are wide
-        cells = estimate_cells(text[start : start + count])
-        while start + count < len(text):
-            room = width - cells
-            if room >= 2:
-                step = room // 2  # fits even if all are wide
-                cells += estimate_cells(text[start + count : start + count + step])
-                count += step
-            else:
-                if room == 1 and text[start + count] <= "\x7e":
-                    count += 1  # one narrow character still fits
-                break
-        return text[start : start + count]
-    window = 2 * width + 32
-    while True:
-        chunk = text[start : start + window]
-        chopped = chop_cells(chunk, width) if chunk else []
-        first = chopped[0] if chopped else ""  # nothing for a chunk of zero-width marks alone
-        if start + window >= len(text) or len(first) + 16 <= len(chunk):
-            return first or text[start : start + 1]
-        window *= 2
+    return wrap(text, max(width, 2), widths=TERMINAL)
 
 
 class Blocks(Sequence):
