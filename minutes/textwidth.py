@@ -35,9 +35,10 @@ line), not a Python loop over its characters.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from itertools import accumulate
 
 from minutes.kinsoku import NO_LINE_END, NO_LINE_START  # noqa: F401 (part of this module's interface)
@@ -140,9 +141,16 @@ UNITS = frozenset("年月日時分秒回名人件号条項円万億千百歳階�
 _DIGITS = frozenset("0123456789０１２３４５６７８９")
 
 
+#: What may stand before a place that :func:`_glued` keeps whole: ASCII letters and digits,
+#: full-width digits, 第, and the separators inside a number.
+_MAY_GLUE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ,.:第") | _DIGITS
+
+
 def _glued(units: list[str], k: int) -> bool:
     """True when no break may fall between ``units[k - 1]`` and ``units[k]`` inside a word or number."""
     before, after = units[k - 1], units[k]
+    if before not in _MAY_GLUE:
+        return False  # most places in Japanese text: no rule below can hold
     if _is_word_char(before) and _is_word_char(after):
         return True
     if before in _DIGITS and (after in UNITS or after in _DIGITS):
@@ -173,16 +181,13 @@ _ATTACHING: set[str] = set()
 _ALONE: set[str] = set()
 
 
-def _units(line: str) -> str | list[str]:
-    """The clusters of ``line``; the line itself (a sequence of one-character clusters) when nothing attaches.
+def _units(line: str, chars: set[str]) -> str | list[str]:
+    """The clusters of ``line`` (whose characters are ``chars``); the line itself when nothing attaches.
 
     Nearly every line of minutes has no combining mark, joiner or variation
-    selector: it is then its own list of clusters, and :func:`clusters` (a
-    Python loop over every character) is not needed.
+    selector: it is then its own list of one-character clusters, and
+    :func:`clusters` (a Python loop over every character) is not needed.
     """
-    chars = set(line)
-    if chars.isdisjoint(_ATTACHING) and chars <= _ALONE:
-        return line
     if len(_ALONE) > _KEPT_MEASURES:
         _ALONE.clear()
     for ch in chars - _ALONE - _ATTACHING:
@@ -190,40 +195,90 @@ def _units(line: str) -> str | list[str]:
     return line if chars.isdisjoint(_ATTACHING) else clusters(line)
 
 
+def _bytes_width(text: str) -> int:
+    """The width of a text of one-byte (width 1) and three-byte (width 2) UTF-8 characters, at C speed."""
+    return (len(text.encode("utf-8")) + len(text)) // 2
+
+
+#: Characters that are each a cluster of their own and as wide as their UTF-8 length says,
+#: in a Japanese font and on a terminal alike: printable ASCII (one byte, 1 column), kana,
+#: kanji, CJK punctuation and the full-width forms (three bytes, 2 columns). The combining
+#: marks among them (U+302A–302F, U+3099–309A) are left out. Most speeches are made of
+#: nothing else.
+SIMPLE = re.compile("[\x20-\x7e\u3000-\u3029\u3030-\u303e\u3041-\u3096\u309b-\u30ff\u4e00-\u9fff\uff01-\uff60]*")
+
+
 class Widths:
     """Columns each cluster takes on one medium: ``measure`` of the cluster, remembered.
 
     ``measure`` gives the width of one cluster (a character, or a base with
-    the marks that attach to it).
+    the marks that attach to it). ``simple``: a pattern of characters that
+    ``measure`` counts as :func:`_bytes_width` does (:data:`SIMPLE`, where it
+    does; the tests check it); a line of them alone is measured by slices,
+    never character by character.
     """
 
-    __slots__ = ("measure", "_known")
+    __slots__ = ("measure", "simple", "_known")
 
-    def __init__(self, measure: Callable[[str], int]) -> None:
+    def __init__(self, measure: Callable[[str], int], simple: re.Pattern[str] | None = None) -> None:
         self.measure = measure
+        self.simple = simple
         self._known: dict[str, int] = {}
 
-    def ends(self, units: Sequence[str]) -> list[int]:
-        """Running widths: ``ends[k]`` is the width of ``units[: k + 1]``."""
+    def measured(self, line: str) -> tuple[str | list[str], list[int] | None]:
+        """The clusters of ``line`` and their running widths (``ends[k]``: the width of ``units[: k + 1]``).
+
+        ``None`` for the widths when the line is simple (see :class:`Widths`).
+        """
+        if self.simple is not None and self.simple.fullmatch(line):
+            return line, None
+        chars = set(line)
+        units = _units(line, chars)
         known = self._known
-        missing = [unit for unit in set(units) if unit not in known]
+        if units is not line:
+            chars = set(units)
+        missing = [unit for unit in chars if unit not in known]
         if missing:
             if len(known) > _KEPT_MEASURES:
                 known.clear()
-                missing = list(set(units))
+                missing = list(chars)
             measure = self.measure
             for unit in missing:
                 known[unit] = measure(unit)
-        return list(accumulate(map(known.__getitem__, units)))
+        return units, list(accumulate(map(known.__getitem__, units)))
 
     def __call__(self, text: str) -> int:
         """The width of ``text``."""
-        ends = self.ends(_units(text))
-        return ends[-1] if ends else 0
+        if not text:
+            return 0
+        units, ends = self.measured(text)
+        return _bytes_width(text) if ends is None else ends[-1]
 
 
 #: Columns in a Japanese fixed-pitch font: what the text and Markdown exports are laid out in.
-JAPANESE = Widths(display_width)
+JAPANESE = Widths(display_width, SIMPLE)
+
+
+def _fit_by_bytes(line: str, start: int, room: int) -> int:
+    """Where the longest start of ``line[start:]`` that fits in ``room`` ends (one character at least).
+
+    For a simple line (:data:`SIMPLE`): a few slices, each
+    short enough to fit even if all its characters are wide.
+    """
+    n = len(line)
+    count = min(room // 2, n - start)
+    used = _bytes_width(line[start : start + count])
+    while start + count < n:
+        left = room - used
+        if left >= 2:
+            step = left // 2
+            used += _bytes_width(line[start + count : start + count + step])
+            count += step
+        else:
+            if left == 1 and line[start + count] < "\x80":
+                count += 1  # one narrow character still fits
+            break
+    return min(start + max(count, 1), n)
 
 
 def wrap(
@@ -242,9 +297,8 @@ def wrap(
     """
     if width is None:
         return [line]
-    units = _units(line)
-    ends = widths.ends(units)
-    if not ends or ends[-1] <= width:
+    units, ends = widths.measured(line)
+    if (_bytes_width(line) if ends is None else ends[-1] if ends else 0) <= width:
         return [line]
     if width < 1:
         raise ValueError(f"width must be at least 1: {width}")
@@ -259,7 +313,10 @@ def wrap(
     n = len(units)
     while start < n:
         # greedy: as many units as fit (zero-width ones after them too), at least one
-        end = max(bisect_right(ends, (ends[start - 1] if start else 0) + room, start), start + 1)
+        if ends is None:
+            end = _fit_by_bytes(line, start, room)
+        else:
+            end = max(bisect_right(ends, (ends[start - 1] if start else 0) + room, start), start + 1)
         if end >= n:
             lines.append(prefix + (units[start:] if whole else "".join(units[start:])))
             break

@@ -11,6 +11,7 @@ from minutes.textwidth import (
     NO_LINE_START,
     clusters,
     JAPANESE,
+    SIMPLE,
     Widths,
     display_width,
     pad_to,
@@ -186,6 +187,47 @@ def test_widths_measure_each_cluster_once():
     for width in (3, 5, 8):
         wrap(text, width, widths=widths)
     assert sorted(seen) == sorted(set(clusters(text)))
+
+
+def test_every_simple_character_stands_alone_and_is_as_wide_as_its_utf8_length_says():
+    import unicodedata
+
+    from rich.cells import cell_len
+
+    simple = [chr(code) for code in range(0x20, 0x10000) if SIMPLE.fullmatch(chr(code))]
+    assert len(simple) > 20000  # ASCII, kana, the CJK block, full-width forms
+    for char in simple:
+        by_bytes = 1 if len(char.encode("utf-8")) == 1 else 2
+        assert len(char.encode("utf-8")) in (1, 3), hex(ord(char))
+        assert unicodedata.category(char) not in ("Mn", "Me", "Mc", "Cf", "Cc"), hex(ord(char))
+        assert clusters("a" + char) == ["a", char], hex(ord(char))
+        assert display_width(char) == by_bytes, hex(ord(char))  # the exports' font
+        assert cell_len(char) == by_bytes, hex(ord(char))  # the terminal (what the log passes)
+
+
+# Simple characters and ones that are not (combining marks, an emoji with a variation
+# selector, a ZWJ sequence, half-width katakana, ambiguous ones, narrow symbols outside ASCII).
+_MIXED = "aZ 1~,.あア漢第年、。」「(ー〰　！ｶ\u3099\u0301\u302a😀\ufe0f\u200d👍é±…①"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=_MIXED, max_size=160), st.integers(1, 50), st.sampled_from(["", "\u3000", " "]))
+def test_the_fast_path_for_simple_lines_breaks_where_measuring_every_character_does(text, width, indent):
+    from rich.cells import cell_len
+
+    from tui.widgets.speaker_log import TERMINAL
+
+    assert wrap(text, width, indent) == wrap(text, width, indent, widths=Widths(display_width))
+    assert wrap(text, width, indent, widths=TERMINAL) == wrap(text, width, indent, widths=Widths(cell_len))
+
+
+@pytest.mark.parametrize("width", [1, 2, 3, 7, 40, 41])
+def test_a_simple_line_of_mixed_widths_is_filled_exactly(width):
+    text = "会長 ABCあいう12、漢字かなカナ" * 20
+    assert SIMPLE.fullmatch(text)
+    for start in range(0, 40):
+        line = text[start:]
+        assert wrap(line, width) == wrap(line, width, widths=Widths(display_width))
 
 
 # -- wrap, properties ----------------------------------------------------------------

@@ -37,7 +37,7 @@ from textual.widget import Widget
 from minutes.model import METHOD_NAMES, METHOD_ROLL, Event, Meeting, Note, Speech, Vote
 from minutes.render import event_line, note_line, speaker_label
 from minutes.safe_text import visible
-from minutes.textwidth import Widths, wrap
+from minutes.textwidth import SIMPLE, Widths, wrap
 from minutes.votes import vote_tally
 from tui.widgets.messages import WidgetMessage
 
@@ -97,7 +97,7 @@ def estimate_cells(text: str) -> int:
 
 #: Cells on the terminal, as Textual counts them when it draws (Rich's table: …, ① and
 #: ○ take one cell here where the exports' Japanese font takes two columns).
-TERMINAL = Widths(cell_len)
+TERMINAL = Widths(cell_len, SIMPLE)
 
 
 def wrap_cells(text: str, width: int) -> list[str]:
