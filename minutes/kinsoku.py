@@ -1,7 +1,7 @@
 """Kinsoku (禁則処理): the characters a line must not start or end with.
 
-One module of constants, no imports: the exports' wrapping (:mod:`minutes.textwidth`)
-and the speaker log's (loaded before the app's first frame) share it.
+One module of constants, no imports: the wrapping engine (:mod:`minutes.textwidth`,
+used by the exports and by the speaker log) reads them, and the tests check lines against them.
 """
 
 from __future__ import annotations

@@ -27,10 +27,14 @@ The same engine wraps the exports and the screen; only the widths differ.
 The exports count columns of a Japanese fixed-pitch font (:data:`JAPANESE`,
 where ①, ○ and … take two); a terminal counts cells by its own table (the
 speaker log passes Rich's, which Textual draws by, so that no line
-overflows its cells). A :class:`Widths` remembers what it has measured: the
-log wraps on the first frame and while scrolling, and a line's work is then
-a few operations at C speed (a set, a map, a running sum, a bisection per
-line), not a Python loop over its characters.
+overflows its cells).
+
+The log wraps on its first frame and while scrolling, so the engine never
+loops over characters in Python where it can help it: a line of ASCII, kana
+and kanji alone (:data:`SIMPLE`, most speeches) is measured by the UTF-8
+length of a few slices per output line; any other line has its characters
+measured once (a :class:`Widths` remembers them) and each output line's end
+found by a running sum and a bisection over a window, at C speed.
 """
 
 from __future__ import annotations
@@ -195,9 +199,14 @@ def _units(line: str, chars: set[str]) -> str | list[str]:
     return line if chars.isdisjoint(_ATTACHING) else clusters(line)
 
 
-def _bytes_width(text: str) -> int:
-    """The width of a text of one-byte (width 1) and three-byte (width 2) UTF-8 characters, at C speed."""
-    return (len(text.encode("utf-8")) + len(text)) // 2
+def bytes_width(text: str) -> int:
+    """The width of ``text`` from its UTF-8 length, at C speed: exact for ASCII, kana and kanji, else near.
+
+    A character of one UTF-8 byte (ASCII) takes one column and one of three
+    bytes (kana, kanji, full-width forms) two, so (bytes + characters) / 2
+    counts both (exactly for a :data:`SIMPLE` text).
+    """
+    return (len(text.encode("utf-8", "surrogatepass")) + len(text)) // 2
 
 
 #: Characters that are each a cluster of their own and as wide as their UTF-8 length says,
@@ -213,7 +222,7 @@ class Widths:
 
     ``measure`` gives the width of one cluster (a character, or a base with
     the marks that attach to it). ``simple``: a pattern of characters that
-    ``measure`` counts as :func:`_bytes_width` does (:data:`SIMPLE`, where it
+    ``measure`` counts as :func:`bytes_width` does (:data:`SIMPLE`, where it
     does; the tests check it); a line of them alone is measured by slices,
     never character by character.
     """
@@ -225,13 +234,10 @@ class Widths:
         self.simple = simple
         self._known: dict[str, int] = {}
 
-    def measured(self, line: str) -> tuple[str | list[str], list[int] | None]:
-        """The clusters of ``line`` and their running widths (``ends[k]``: the width of ``units[: k + 1]``).
-
-        ``None`` for the widths when the line is simple (see :class:`Widths`).
-        """
+    def units(self, line: str) -> tuple[str | list[str], bool]:
+        """The clusters of ``line``, each measured, and whether the line is simple (then nothing was measured)."""
         if self.simple is not None and self.simple.fullmatch(line):
-            return line, None
+            return line, True
         chars = set(line)
         units = _units(line, chars)
         known = self._known
@@ -245,14 +251,29 @@ class Widths:
             measure = self.measure
             for unit in missing:
                 known[unit] = measure(unit)
-        return units, list(accumulate(map(known.__getitem__, units)))
+        return units, False
+
+    def fit(self, units: str | list[str], start: int, room: int) -> int:
+        """Where the longest run of ``units`` from ``start`` that fits in ``room`` ends (one unit at least).
+
+        The units must have been measured (:meth:`units`). Only a window past
+        ``start`` is summed, so a long speech costs in proportion to its length,
+        not to its length times its lines.
+        """
+        width_of = self._known.__getitem__
+        n = len(units)
+        window = max(room, 0) + 1  # enough unless some units are zero-width: then wider
+        while True:
+            stop = min(n, start + window)
+            end = start + bisect_right(list(accumulate(map(width_of, units[start:stop]))), room)
+            if end < stop or stop >= n:
+                return max(end, start + 1)
+            window *= 2
 
     def __call__(self, text: str) -> int:
         """The width of ``text``."""
-        if not text:
-            return 0
-        units, ends = self.measured(text)
-        return _bytes_width(text) if ends is None else ends[-1]
+        units, simple = self.units(text)
+        return bytes_width(text) if simple else sum(map(self._known.__getitem__, units))
 
 
 #: Columns in a Japanese fixed-pitch font: what the text and Markdown exports are laid out in.
@@ -267,12 +288,12 @@ def _fit_by_bytes(line: str, start: int, room: int) -> int:
     """
     n = len(line)
     count = min(room // 2, n - start)
-    used = _bytes_width(line[start : start + count])
+    used = bytes_width(line[start : start + count])
     while start + count < n:
         left = room - used
         if left >= 2:
             step = left // 2
-            used += _bytes_width(line[start + count : start + count + step])
+            used += bytes_width(line[start + count : start + count + step])
             count += step
         else:
             if left == 1 and line[start + count] < "\x80":
@@ -297,12 +318,13 @@ def wrap(
     """
     if width is None:
         return [line]
-    units, ends = widths.measured(line)
-    if (_bytes_width(line) if ends is None else ends[-1] if ends else 0) <= width:
-        return [line]
-    if width < 1:
-        raise ValueError(f"width must be at least 1: {width}")
-    indent_width = widths(indent)
+    indent_width = widths(indent) if indent else 0  # before the line: measuring may start the memo afresh
+    units, simple = widths.units(line)
+    if width < 1 or simple or not line:
+        if (bytes_width(line) if simple else widths(line)) <= width:
+            return [line]
+        if width < 1:
+            raise ValueError(f"width must be at least 1: {width}")
     if indent_width >= width:
         indent, indent_width = "", 0
     whole = type(units) is str  # one-character units: a slice of the line is the piece itself
@@ -313,10 +335,12 @@ def wrap(
     n = len(units)
     while start < n:
         # greedy: as many units as fit (zero-width ones after them too), at least one
-        if ends is None:
+        if simple:
             end = _fit_by_bytes(line, start, room)
+        elif whole and widths.simple is not None and widths.simple.fullmatch(line, start, min(n, start + room + 1)):
+            end = _fit_by_bytes(line, start, room)  # this line's part of a long speech is simple
         else:
-            end = max(bisect_right(ends, (ends[start - 1] if start else 0) + room, start), start + 1)
+            end = widths.fit(units, start, room)
         if end >= n:
             lines.append(prefix + (units[start:] if whole else "".join(units[start:])))
             break

@@ -340,13 +340,13 @@ def test_the_log_layout_wraps_strange_text_within_the_width_and_escapes_the_unsa
     shown = visible(text)
     assert not UNSAFE_ON_SCREEN.search(shown.replace("\n", "")), "visible() let an unsafe character through"
     measured: list[int] = []
-    real = Widths.measured
+    real = Widths.units
 
     def counted(self, line):
         measured.append(len(line))
         return real(self, line)
 
-    monkeypatch.setattr(Widths, "measured", counted)
+    monkeypatch.setattr(Widths, "units", counted)
     for width in (8, 23, 57):
         measured.clear()
         lines = wrap_cells(shown, width)

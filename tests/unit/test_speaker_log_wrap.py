@@ -18,14 +18,6 @@ def test_punctuation_does_not_start_a_line():
     assert all(cell_len(line) <= 24 for line in lines)
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.text(alphabet="あいうえおかきくけこ、。」「(ー abcXYZ😀", max_size=120), st.integers(4, 40))
-def test_wrap_keeps_text_and_width(text, width):
-    lines = wrap_cells(text, width)
-    assert "".join(lines) == text
-    assert all(cell_len(line) <= width for line in lines)
-
-
 def test_an_opening_bracket_does_not_end_a_line():
     text = "子育て世帯への臨時特別給付金事業における個人情報の本人以外からの収集について(報告)"
     lines = wrap_cells(text, 2 * text.index("(") + 2)  # the bracket would be the last of the first line
@@ -106,7 +98,7 @@ def test_ambiguous_characters_take_one_cell_in_the_log_and_two_columns_in_the_ex
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.text(alphabet="あいう漢字、。」「(ー…①○ abc😀\u3099\u0301\ufe0f\u200d", max_size=120), st.integers(2, 40))
+@given(st.text(alphabet="あいうえおかきくけこ漢字、。」「(ー…①○ abcXYZ😀\u3099\u0301\ufe0f\u200d", max_size=120), st.integers(2, 40))
 def test_the_log_keeps_the_text_and_the_cells(text, width):
     lines = wrap_cells(text, width)
     assert "".join(lines) == text
@@ -117,7 +109,7 @@ def test_the_log_keeps_the_text_and_the_cells(text, width):
 @given(st.text(alphabet="あいう漢字、。」』「(ー…①○ abc", max_size=120), st.integers(2, 40))
 def test_the_log_breaks_against_kinsoku_only_where_no_break_keeps_it(text, width):
     lines = wrap_cells(text, width)
-    for number, (line, after) in enumerate(zip(lines, lines[1:])):
+    for line, after in zip(lines, lines[1:]):
         if after[0] in NO_LINE_START or line[-1] in NO_LINE_END:
             # every place in the line would have broken a rule too
             joined = line + after[0]

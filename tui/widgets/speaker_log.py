@@ -37,7 +37,7 @@ from textual.widget import Widget
 from minutes.model import METHOD_NAMES, METHOD_ROLL, Event, Meeting, Note, Speech, Vote
 from minutes.render import event_line, note_line, speaker_label
 from minutes.safe_text import visible
-from minutes.textwidth import SIMPLE, Widths, wrap
+from minutes.textwidth import SIMPLE, Widths, bytes_width, wrap
 from minutes.votes import vote_tally
 from tui.widgets.messages import WidgetMessage
 
@@ -83,16 +83,6 @@ def vote_line(vote: Vote) -> str:
     if vote.chair_decides:
         text += "(可否同数のため裁決)"
     return text
-
-
-def estimate_cells(text: str) -> int:
-    """Roughly how many terminal cells ``text`` takes: fast, and exact for kana, kanji and ASCII.
-
-    A character of one UTF-8 byte (ASCII) takes one cell and one of three
-    bytes (kana, kanji, full-width forms) two, so (bytes + characters) / 2
-    counts both at C speed.
-    """
-    return (len(text.encode("utf-8", "surrogatepass")) + len(text)) // 2
 
 
 #: Cells on the terminal, as Textual counts them when it draws (Rich's table: …, ① and
@@ -490,12 +480,12 @@ class SpeakerLog(ScrollView, can_focus=True):
             speaker = (entry.label, entry.speaker_id)
             label_cells = self._label_cells.get(speaker)
             if label_cells is None:
-                label_cells = self._label_cells[speaker] = estimate_cells(self._paragraphs(entry)[0])
-            return max(1, -(-(estimate_cells(entry.text) + label_cells + 2) // avail))
+                label_cells = self._label_cells[speaker] = bytes_width(self._paragraphs(entry)[0])
+            return max(1, -(-(bytes_width(entry.text) + label_cells + 2) // avail))
         label, paragraphs = self._paragraphs(entry)
         height = 0
         for index, paragraph in enumerate(paragraphs):
-            cells = estimate_cells(paragraph) + (estimate_cells(label) + 2 if index == 0 else 2)
+            cells = bytes_width(paragraph) + (bytes_width(label) + 2 if index == 0 else 2)
             height += max(1, -(-cells // avail))
         return height
 
