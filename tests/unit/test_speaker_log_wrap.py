@@ -123,3 +123,32 @@ def test_a_speech_of_combining_marks_alone_is_wrapped_not_a_crash():
 def test_the_log_never_narrows_below_a_wide_character():
     assert wrap_cells("会議録", 1) == ["会", "議", "録"]
     assert wrap_cells("会議録", 0) == ["会", "議", "録"]
+
+
+# -- the log on screen breaks its entries with the engine ----------------------------
+async def test_the_log_on_screen_shows_each_speech_as_the_engine_breaks_it(tmp_path):
+    from minutes.safe_text import visible
+    from minutes.textwidth import SIMPLE
+    from tests.functional.appkit import demo_meeting_app, log_lines
+    from tui.widgets.speaker_log import TIME_WIDTH
+
+    app = demo_meeting_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        log = screen.log_view
+        lines = [line[TIME_WIDTH:] for line in log_lines(screen)]
+        avail = max(log._text_width() - TIME_WIDTH, 8)
+        shown = 0
+        for entry in screen.meeting.agenda[0].log[:12]:
+            if not getattr(entry, "paragraphs", None) or len(entry.paragraphs) != 1:
+                continue
+            label = log._paragraphs(entry)[0]
+            text = f"{label}　{visible(entry.text)}"
+            expected = wrap_cells(text, avail)
+            start = lines.index(expected[0])
+            assert lines[start : start + len(expected)] == expected
+            if len(expected) > 1 and SIMPLE.fullmatch(text):
+                assert expected == wrap(text, avail)  # and where the widths agree, as the export breaks it
+                shown += 1
+        assert shown >= 3
