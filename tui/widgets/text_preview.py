@@ -3,8 +3,9 @@
 Unlike a TextArea, it never treats the full-width space (U+3000) as a place
 to break and drop: every character of the export shows, in place, and the
 indents of the official text stay visible. Lines longer than the pane wrap
-at the pane's edge (the export itself is not changed). Control characters
-show as visible escapes.
+at the pane's edge, with the exports' own engine counted in terminal cells
+(kinsoku, words and numbers kept whole; the export itself is not changed).
+Control characters show as visible escapes.
 """
 
 from __future__ import annotations
