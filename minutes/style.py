@@ -101,12 +101,12 @@ def preset_source(name: str) -> StyleSource:
 _UNDEFINED = re.compile(r"'(?:[^']*)' (?:object )?has no attribute '([^']+)'|'([^']+)' is undefined")
 
 
-def _reason(error: BaseException) -> str:
+def template_error_reason(error: BaseException) -> str:
     """What went wrong, in Japanese (the library's own words kept for the details)."""
     from jinja2.exceptions import SecurityError, TemplateNotFound, TemplateSyntaxError, UndefinedError
 
     if isinstance(error, SecurityError):
-        return f"スタイルからは使えない機能です(ファイルや Python の内部には触れられません: {error})"
+        return f"テンプレートからは使えない機能です(ファイルや Python の内部には触れられません: {error})"
     if isinstance(error, TemplateNotFound):
         return (
             f"「{error.name}」は読めません(スタイルのフォルダの中のテンプレートだけを読み込めます)"
@@ -180,9 +180,52 @@ def _md_line(text: object) -> str:
     return md_escape(str(text))
 
 
-def _environment(source: StyleSource):
-    from jinja2 import BaseLoader, Environment, StrictUndefined, TemplateNotFound
+def template_environment(loader=None, *, sandboxed: bool = True, autoescape: bool = False, finalize=None):
+    """A Jinja2 environment with what every template of ours sees besides the facts.
+
+    Undefined names are errors (:class:`jinja2.StrictUndefined`), the filters
+    ``md``/``mdl`` and the globals ``SP``/``BR`` are there. ``sandboxed``: the
+    immutable sandbox, for every file a clerk can edit (the styles of the data
+    folder, a city's Word template). ``autoescape`` and ``finalize`` are for
+    Word templates, whose output is XML.
+    """
+    from jinja2 import Environment, StrictUndefined
     from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    kind = ImmutableSandboxedEnvironment if sandboxed else Environment
+    options = {"finalize": finalize} if finalize is not None else {}
+    env = kind(
+        loader=loader,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=autoescape,
+        auto_reload=False,
+        **options,
+    )
+    env.filters["md"] = _md_inline
+    env.filters["mdl"] = _md_line
+    env.globals.update(SP=SP, BR=BR)
+    return env
+
+
+def template_context(view, width: int | None) -> dict:
+    """The names a template sees: every fact of ``view`` (:class:`minutes.view.MeetingView`) and the layout functions."""
+    context = {name: getattr(view, name) for name in view.__dataclass_fields__}
+    context.update(_layout_functions(width))
+    return context
+
+
+def template_names() -> set[str]:
+    """Every name a template sees (facts, layout functions, globals): what a placeholder may be."""
+    from minutes.view import MeetingView
+
+    return set(MeetingView.__dataclass_fields__) | set(_layout_functions(None)) | {"SP", "BR"}
+
+
+def _environment(source: StyleSource):
+    from jinja2 import BaseLoader, TemplateNotFound
 
     class FolderLoader(BaseLoader):
         """Only the templates of the style's own folder, read once (no path reaches the disk)."""
@@ -195,20 +238,7 @@ def _environment(source: StyleSource):
     # The presets are part of the package, reviewed and tested like its code; the sandbox
     # guards against the styles of the data folder (a copied preset runs in it, with
     # the same output). Checking every attribute costs the sandbox about half of an export.
-    kind = Environment if source.preset else ImmutableSandboxedEnvironment
-    env = kind(
-        loader=FolderLoader(),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        autoescape=False,
-        auto_reload=False,
-    )
-    env.filters["md"] = _md_inline
-    env.filters["mdl"] = _md_line
-    env.globals.update(SP=SP, BR=BR)
-    return env
+    return template_environment(FolderLoader(), sandboxed=not source.preset)
 
 
 @dataclass
@@ -234,7 +264,7 @@ class Style:
     def _syntax_error(self, error) -> StyleError:
         paths = {self.source.path_of(f): f for f in self.source.files}
         file = paths.get(error.filename or "", error.name or "")
-        return StyleError(self.name, self.source.path_of(file), error.lineno, _reason(error))
+        return StyleError(self.name, self.source.path_of(file), error.lineno, template_error_reason(error))
 
     def compile(self, file: str):
         """The compiled template ``file``; :class:`StyleError` with its line when it cannot be read."""
@@ -258,10 +288,8 @@ class Style:
                 self.name, self.source.path_of(SETTINGS_FILE), None, f"形式「{fmt}」のテンプレートが [templates] にありません"
             )
         template = self.compile(file)
-        context = {name: getattr(view, name) for name in view.__dataclass_fields__}
-        context.update(_layout_functions(width))
         try:
-            return template.render(context)
+            return template.render(template_context(view, width))
         except TemplateSyntaxError as error:  # in a template imported or included while printing
             raise self._syntax_error(error) from None
         except Exception as error:  # noqa: BLE001 - anything a template does wrong is the style's error
@@ -269,7 +297,7 @@ class Style:
             if where is None:
                 raise  # not the template's doing: a bug of ours, not to be blamed on the clerk
             file, line = where
-            raise StyleError(self.name, self.source.path_of(file), line, _reason(error)) from None
+            raise StyleError(self.name, self.source.path_of(file), line, template_error_reason(error)) from None
 
 
 def _layout_functions(width: int | None) -> dict[str, Callable]:

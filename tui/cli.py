@@ -10,8 +10,8 @@
     kaigiroku [--data-dir DIR] export ID|FILE.json [--format …] [--style NAME] [--named]
                                    [--votes roll|summary] [--width N] [-o FILE]
                                    [--encoding utf-8|cp932] [--newline lf|crlf]
-                                   [--replace MARK]
-    kaigiroku [--data-dir DIR] styles [copy PRESET NAME]
+                                   [--replace MARK] [--template 様式.docx]
+    kaigiroku [--data-dir DIR] styles [copy PRESET NAME | word-template 様式.docx]
     kaigiroku [--data-dir DIR] backup [-o FILE.zip]
     kaigiroku [--data-dir DIR] restore FILE.zip
     kaigiroku --version
@@ -118,6 +118,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="書き出しのスタイル(既定: 会議の指定、なければ会議体の既定、なければ 要録。一覧は kaigiroku styles)",
     )
+    export.add_argument(
+        "--template",
+        metavar="様式.docx",
+        help="--format docx で、市の Word のひな形(差し込み項目 {{ date_line }} などを書いたもの)を埋めて書き出します"
+        "(書き方は docs/styles.md)",
+    )
     export.add_argument("--named", action="store_true", help="要録の呼び方ではなく氏名で書きます")
     export.add_argument(
         "--votes",
@@ -155,6 +161,10 @@ def build_parser() -> argparse.ArgumentParser:
     copy = styles_commands.add_parser("copy", help="プリセットをデータフォルダに写して、編集できるようにします")
     copy.add_argument("preset", metavar="PRESET", help="写すプリセット(要録、議会、要点)")
     copy.add_argument("name", metavar="NAME", help="新しいスタイルの名前")
+    word = styles_commands.add_parser(
+        "word-template", help="Word のひな形の見本(差し込み項目つきの .docx)を書き出します。市の様式に写して使います"
+    )
+    word.add_argument("output", metavar="様式.docx", help="書き出すファイル")
 
     backup = commands.add_parser("backup", help="データフォルダ全体をzipファイルに保存します")
     backup.add_argument("-o", "--output", metavar="FILE.zip", help="保存先(既定: 現在のフォルダ)")
@@ -325,6 +335,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.style and not fmt.styled:
         styled = "、".join(f.key for f in FORMATS.values() if f.styled)
         raise CommandError(f"--style は {styled} の書き出しにだけ使えます。")
+    if args.template is not None:
+        return _export_word_template(args, fmt)
     meeting = _load_for_export(args)
     style = export_style(args, meeting) if fmt.styled else None
     options = ExportOptions(named=args.named, votes=args.votes, width=args.width)
@@ -347,10 +359,48 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _export_word_template(args: argparse.Namespace, fmt) -> int:
+    """``export --format docx --template 様式.docx -o FILE``: the city's template filled in (the template is the style)."""
+    if fmt.key != "docx":
+        raise CommandError("--template(Word のひな形)は --format docx の書き出しにだけ使えます。")
+    if args.style:
+        raise CommandError(
+            "--template と --style は一緒に使えません。Word のひな形を使うときは、ひな形そのものが様式です。"
+        )
+    from minutes.docx_template import WordTemplateError, fill_word_template
+    from minutes.render import ExportOptions
+    from minutes.view import view_of
+    from storage.errors import StorageError
+    from storage.word_templates import read_word_template
+
+    try:
+        template = read_word_template(args.template)
+    except StorageError as error:
+        raise CommandError(error.message) from None
+    meeting = _load_for_export(args)
+    view = view_of(meeting, ExportOptions(named=args.named, votes=args.votes))
+    try:
+        data = fill_word_template(template, Path(args.template).name, view)
+    except WordTemplateError as error:
+        raise CommandError(error.message) from None
+    _data_dir(args).refuse_inside(args.output)  # never over a meeting file or the library
+    _write_out(data, args.output)
+    return EXIT_OK
+
+
 def cmd_styles(args: argparse.Namespace) -> int:
     from storage.styles import copy_preset, list_styles
 
     datadir = _data_dir(args)
+    if args.styles_command == "word-template":
+        from minutes.docx_template import example_template
+
+        if Path(args.output).exists():
+            raise CommandError(f"「{args.output}」はもうあります。上書きしないので、別の名前を指定してください。")
+        _write_out(example_template(), args.output)
+        print("Word で開いて、市の様式に合わせて直してください({{ }} と {%p %} の項目は残します。書き方は docs/styles.md)。")
+        print(f"使うには: kaigiroku export ID --format docx --template {args.output} -o 会議録.docx")
+        return EXIT_OK
     if args.styles_command == "copy":
         folder = copy_preset(datadir.root, args.preset, args.name)
         print(f"スタイル「{args.name}」を作りました: {folder}")

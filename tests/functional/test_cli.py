@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -638,7 +639,7 @@ started = time.perf_counter()
 from tui.cli import main
 code = main(sys.argv[2:])
 elapsed = time.perf_counter() - started
-loaded = {name: name in sys.modules for name in ("textual", "rich", "tinydb", "platformdirs", "filelock", "docx", "lxml")}
+loaded = {name: name in sys.modules for name in ("textual", "rich", "tinydb", "platformdirs", "filelock", "docx", "lxml", "docxtpl")}
 with open(sys.argv[1], "w", encoding="utf-8") as handle:
     json.dump({"code": code, "loaded": loaded, "seconds": elapsed}, handle)
 """
@@ -653,7 +654,9 @@ with open(sys.argv[1], "w", encoding="utf-8") as handle:
         ["export", "{id}", "--style", "議会"],
         ["export", "{id}", "--format", "json"],
         ["export", "{id}", "--format", "docx", "-o", "{tmp}/m.docx"],
+        ["export", "{id}", "--format", "docx", "--template", "{tmp}/様式.docx", "-o", "{tmp}/m.docx"],
         ["styles"],
+        ["styles", "word-template", "{tmp}/見本.docx"],
         ["export", "{example}", "--format", "json"],
         ["import", "{example}"],
         ["demo", "--no-open"],
@@ -666,6 +669,10 @@ def test_file_commands_do_not_import_textual(
 ):
     report = tmp_path / "modules.json"
     args = [word.format(id=demo_id, example=example_file, tmp=tmp_path) for word in command]
+    if "--template" in command:
+        from minutes.docx_template import example_template
+
+        (tmp_path / "様式.docx").write_bytes(example_template())
     code, out, err = run_command(
         [sys.executable, "-c", IMPORT_PROBE, str(report), "--data-dir", str(data_dir), *args],
         env=base_env(home),
@@ -683,8 +690,10 @@ def test_file_commands_do_not_import_textual(
     )
     assert not loaded["textual"], f"`kaigiroku {' '.join(command)}` imported Textual"
     assert not loaded["rich"], f"`kaigiroku {' '.join(command)}` imported Rich"
-    # python-docx and lxml load only when a Word file is asked for
-    assert loaded["docx"] == loaded["lxml"] == ("docx" in command), label
+    # python-docx and lxml load only when a Word file is asked for, docxtpl only for a city's template
+    word = "docx" in command or "word-template" in command
+    assert loaded["docx"] == loaded["lxml"] == word, label
+    assert loaded["docxtpl"] == ("--template" in command), label
 
 
 # -- Word output ---------------------------------------------------------------------------
@@ -729,6 +738,73 @@ def test_export_docx_refuses_a_terminal_and_text_options(kaigiroku, demo_id, wor
     status, out, err = kaigiroku("export", demo_id, "--format", "docx", *extra)
     assert_refused((status, out, err), mentions=mentions)
     assert out == "" and not (workdir / "x.docx").exists()
+
+
+def test_a_citys_word_template_is_filled_in(kaigiroku, demo_id, workdir):
+    import docx
+
+    out = ok(kaigiroku("styles", "word-template", "様式.docx"))
+    assert "--template 様式.docx" in out
+    template = docx.Document(str(workdir / "様式.docx"))
+    template.sections[0].footer.paragraphs[0].add_run("小平市 総務課")  # the city's own footer
+    template.save(str(workdir / "様式.docx"))
+    status, out, err = kaigiroku("export", demo_id, "--format", "docx", "--template", "様式.docx", "-o", "会議録.docx")
+    assert status == 0 and out == "", err
+    document = docx.Document(str(workdir / "会議録.docx"))
+    texts = [p.text for p in document.paragraphs]
+    assert texts[0].startswith("令和3年度第3回") and not any("{{" in t or "{%" in t for t in texts)
+    assert any(t.startswith("会長\u3000議事の1番目") for t in texts)
+    assert "小平市 総務課" in document.sections[0].footer.paragraphs[0].text
+    assert "小平市情報公開" in document.sections[0].header.paragraphs[0].text
+
+
+def test_styles_word_template_never_overwrites(kaigiroku, workdir):
+    (workdir / "様式.docx").write_bytes(b"the city's own")
+    assert_refused(kaigiroku("styles", "word-template", "様式.docx"), mentions=("様式.docx",))
+    assert (workdir / "様式.docx").read_bytes() == b"the city's own"
+
+
+def _template(workdir, *lines) -> str:
+    import docx
+
+    document = docx.Document()
+    for line in lines:
+        document.add_paragraph(line)
+    document.save(str(workdir / "様式.docx"))
+    return "様式.docx"
+
+
+def _written(workdir, data: bytes) -> str:
+    (workdir / "様式.docx").write_bytes(data)
+    return "様式.docx"
+
+
+def _huge(workdir) -> str:
+    """A template one byte over the limit (sparse: no disk used)."""
+    name = _template(workdir, "{{ title }}")
+    os.truncate(workdir / name, (20 << 20) + 1)
+    return name
+
+
+@pytest.mark.parametrize(
+    "setup, extra, mentions",
+    [
+        (lambda w: _template(w, "{{ 会議名 }}"), [], ("会議名", "様式.docx")),
+        (lambda w: _template(w, "{%p for item in items %}", "{{ item.title }}"), [], ("for item in items",)),
+        (lambda w: _written(w, b"not Word"), [], (".docx",)),
+        (lambda w: "ない.docx", [], ("ない.docx",)),
+        (lambda w: _huge(w), [], ("大きすぎ", "20 MB")),
+        (lambda w: _template(w, "{{ title }}"), ["--style", "議会"], ("--style",)),
+        (lambda w: _template(w, "{{ title }}"), ["--format", "text"], ("--format docx",)),
+    ],
+    ids=["unknown-placeholder", "unclosed-loop", "not-docx", "missing", "too-large", "with-style", "not-docx-format"],
+)
+def test_a_bad_word_template_is_refused_and_nothing_is_written(kaigiroku, demo_id, workdir, setup, extra, mentions):
+    name = setup(workdir)
+    args = ["--format", "docx", *extra] if "--format" not in extra else extra
+    status, out, err = kaigiroku("export", demo_id, *args, "--template", name, "-o", "会議録.docx")
+    assert_refused((status, out, err), mentions=mentions)
+    assert not (workdir / "会議録.docx").exists()
 
 
 def test_export_is_quick(kaigiroku, demo_id):

@@ -39,7 +39,7 @@ print(json.dumps(seen[0]))
 """
 
 
-def test_opening_a_meeting_loads_neither_tinydb_nor_the_interchange_format_nor_zip(tmp_path):
+def test_opening_a_meeting_loads_neither_tinydb_nor_the_interchange_format_nor_zip_nor_word(tmp_path):
     from minutes.demo import load_demo
     from storage import DataDir
 
@@ -53,5 +53,5 @@ def test_opening_a_meeting_loads_neither_tinydb_nor_the_interchange_format_nor_z
     loaded = set(json.loads(result.stdout))
     assert "storage.meetings" in loaded and "screens.meeting" in loaded  # the probe did open the meeting
     for name in ("tinydb", "minutes.interchange", "minutes.committee", "zipfile", "secrets", "filelock", "screens.meeting_list",
-                 "minutes.editing", "minutes.phrases"):
+                 "minutes.editing", "minutes.phrases", "docx", "lxml", "docxtpl", "minutes.docx_template"):
         assert name not in loaded, name
