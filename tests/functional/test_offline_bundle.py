@@ -140,6 +140,22 @@ def test_bundle_installs_with_no_index_and_exports_the_demo_as_cp932_crlf(tmp_pa
     assert code == 0, err
     assert "小平市情報公開・個人情報保護・公文書管理審議会" in out.decode("utf-8")
 
+    # And a city's own Word template fills in: docxtpl came with it.
+    template, filled = work / "様式.docx", work / "埋めた会議録.docx"
+    code, out, err = _run([app, "--data-dir", data, "styles", "word-template", template], env=env, cwd=work)
+    assert code == 0, err
+    code, out, err = _run(
+        [app, "--data-dir", data, "export", meeting_id, "--format", "docx", "--template", template, "-o", filled],
+        env=env, cwd=work,
+    )
+    assert code == 0, err
+    code, out, err = _run(
+        [python, "-c", "import sys, docx; print(docx.Document(sys.argv[1]).sections[0].header.paragraphs[0].text)", filled],
+        env=env, cwd=work,
+    )
+    assert code == 0, err
+    assert out.decode("utf-8").strip() == "小平市情報公開・個人情報保護・公文書管理審議会"
+
 
 # -- the script, without network ---------------------------------------------------------
 
@@ -301,6 +317,7 @@ def test_a_windows_bundle_built_on_linux_installs_without_an_index(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "Would install" in done.stdout and "kaigiroku" in done.stdout
     assert "python-docx" in done.stdout and "lxml" in done.stdout  # Word output on Windows
+    assert "docxtpl" in done.stdout  # and the city's own Word template
 
 
 # -- the lock: the same wheels, byte for byte, in every bundle ----------------------------------
