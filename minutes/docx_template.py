@@ -208,6 +208,7 @@ def example_template() -> bytes:
     table = document.add_table(rows=0, cols=2)
     table.style = "Table Grid"
     table.autofit = False
+    table.columns[0].width, table.columns[1].width = Mm(28), Mm(132)
     for label, value in _EXAMPLE_HEADER:
         cells = table.add_row().cells
         cells[0].text, cells[1].text = label, value

@@ -11,7 +11,12 @@ text is what goes to Word; only the typesetting is Word's:
 - A speech is one paragraph: its label is the first run and its further
   paragraphs follow as line breaks, hanging under the text after the label,
   so the label stands out at the margin as in a printed record.
-- Notes, events and header lines stay paragraphs of their own.
+- Notes, events and header lines stay paragraphs of their own. A line the
+  style printed with ``hang`` (a header line, an item heading) hangs: when it
+  wraps, it continues under its text, as the style's own wrapping does.
+- A style with ``[word] header = "table"`` (要点) gets its header as a table of
+  label and value instead; a section line (3　出席者) spans both columns.
+- A speech labelled the 要点 way, ``（会長）text``, hangs under its text too.
 - The footer carries a PAGE field (Word numbers the pages itself).
 
 python-docx writes the OOXML; it is imported only when a .docx is asked for.
@@ -21,16 +26,18 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Length, Mm, Pt
 
 from minutes.model import Meeting
 from minutes.render import ExportOptions
 from minutes.safe_text import visible
+from minutes.textwidth import display_width
 
 BODY_FONT = "游明朝"
 BODY_FALLBACK = "ＭＳ 明朝"
@@ -38,6 +45,9 @@ HEADING_FONT = "游ゴシック"
 BODY_SIZE = Pt(10.5)
 #: One full-width character at the body size: the unit of Japanese indents.
 EM = BODY_SIZE
+#: The width of the text on A4 with 25 mm margins, and the label column of a header table.
+TEXT_WIDTH = Mm(160)
+LABEL_COLUMN = Mm(35)
 
 _IDEOGRAPHIC_SPACE = "\u3000"
 #: ``　(1)　…``: an item heading (or a numbered line of the header).
@@ -89,8 +99,13 @@ def _speech_labels(view) -> set[str]:
 
 
 def _speech_label(line: str, labels: set[str]) -> str | None:
-    """The label a speech line starts with (``◎山川委員長``), or ``None`` when the line is not a speech."""
-    if not line or line[0] == _IDEOGRAPHIC_SPACE or _IDEOGRAPHIC_SPACE not in line:
+    """The label a speech line starts with (``◎山川委員長``, ``（会長）``), or ``None`` when the line is not a speech."""
+    if not line or line[0] == _IDEOGRAPHIC_SPACE:
+        return None
+    if line[0] == "（" and "）" in line:  # the 要点 way: （会長）text
+        label = line[: line.index("）") + 1]
+        return label if label[1:-1] in labels and len(label) < len(line) else None
+    if _IDEOGRAPHIC_SPACE not in line:
         return None
     label = line.split(_IDEOGRAPHIC_SPACE, 1)[0]
     if label in labels or label.lstrip(_LABEL_MARKS) in labels:
@@ -128,27 +143,114 @@ def _document():
     return document
 
 
-def _plain(document, line: str, style: str | None = None):
+def _plain(document, line: str, style: str | None = None, hang: str = ""):
+    """A paragraph of its own; ``hang``: the prefix its wrapped lines align under (a header line, a heading)."""
     paragraph = document.add_paragraph(style=style)
     if line:
         paragraph.add_run(line)
+    if hang:
+        _hang(paragraph, _columns(display_width(hang)))
     return paragraph
 
 
-def docx_bytes(lines: list[str], labels: set[str], headings: set[int]) -> bytes:
-    """The lines of a text export as a Word document (see the module docstring)."""
+def _columns(columns: int) -> Length:
+    """``columns`` terminal columns as a length: a full-width character (2 columns) is one EM."""
+    return Length(EM * columns // 2)
+
+
+def _hang(paragraph, indent) -> None:
+    """The first line at the margin, every wrapped line ``indent`` in (under the text after the label)."""
+    paragraph.paragraph_format.left_indent = indent
+    paragraph.paragraph_format.first_line_indent = -indent
+
+
+_NUMBERING = re.compile(r"^(?:[0-9０-９]+[.．]?|[(（][0-9０-９]+[)）]|[\u2460-\u2473])$")
+_PADDING = " \u3000"
+
+
+@dataclass
+class _Row:
+    label: str
+    value: str | None
+    """``None``: a line across both columns (a section such as 出席者, an item of 会次第)."""
+
+
+def _header_rows(lines: list[str], hangs: dict[str, str]) -> list[_Row]:
+    """The header lines as table rows: label and value where the style printed a label (``hang``), else the whole line."""
+    rows: list[_Row] = []
+    for line in lines:
+        if not line:
+            continue
+        prefix = hangs.get(line, "")
+        if not line.startswith(prefix):
+            prefix = ""
+        label = prefix.strip(_PADDING)
+        if prefix and not label:  # a wrapped value, or a list under a section: more lines of one value
+            if rows and rows[-1].value is not None:
+                rows[-1].value += "\n" + line[len(prefix):]
+            else:
+                rows.append(_Row("", line[len(prefix):]))
+        elif label and not _NUMBERING.match(label):
+            rows.append(_Row(prefix.rstrip(_PADDING + "：:"), line[len(prefix):]))
+        else:
+            rows.append(_Row(line, None))
+    return rows
+
+
+def _header_table(document, rows: list[_Row]) -> None:
+    """A two-column table (label, value) with grid lines; a section line spans both columns."""
+    table = document.add_table(rows=0, cols=2)
+    table.style = "Table Grid"
+    table.autofit = False
+    # The grid's widths (LibreOffice reads these) and each cell's (Word reads those).
+    table.columns[0].width, table.columns[1].width = LABEL_COLUMN, TEXT_WIDTH - LABEL_COLUMN
+    for row in rows:
+        cells = table.add_row().cells
+        cells[0].width, cells[1].width = LABEL_COLUMN, TEXT_WIDTH - LABEL_COLUMN
+        if row.value is None:
+            cells[0].merge(cells[1]).text = row.label
+        else:
+            cells[0].text, cells[1].text = row.label, row.value
+
+
+def _header_end(lines: list[str], start: int, headings: set[int]) -> int:
+    """Where the header ends: the first item heading, less the line just before it that opens the content (6　内容)."""
+    end = min((h for h in headings if h >= start), default=len(lines))
+    return end - 1 if end - 1 > start and lines[end - 1] else end
+
+
+def docx_bytes(
+    lines: list[str], labels: set[str], headings: set[int], hangs: dict[str, str] | None = None, *, header_table: bool = False
+) -> bytes:
+    """The lines of a text export as a Word document (see the module docstring).
+
+    ``hangs``: line → the prefix its wrapped lines align under (from the
+    style's ``hang``). ``header_table``: the header (between the title block
+    and the content) as a table of label and value.
+    """
+    hangs = hangs or {}
     document = _document()
     index = 0
     while index < len(lines) and lines[index]:  # the title block
         paragraph = _plain(document, lines[index], "Title")
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         index += 1
+    if header_table:
+        while index < len(lines) and not lines[index]:
+            _plain(document, "")
+            index += 1
+        end = _header_end(lines, index, headings)
+        rows = _header_rows(lines[index:end], hangs)
+        if rows:
+            _header_table(document, rows)
+            _plain(document, "")  # a table needs a paragraph after it before the next one
+            index = end
     while index < len(lines):
         line = lines[index]
         index += 1
         label = _speech_label(line, labels)
         if label is None or index - 1 in headings:
-            _plain(document, line, "Heading 2" if index - 1 in headings else None)
+            _plain(document, line, "Heading 2" if index - 1 in headings else None, hangs.get(line, ""))
             continue
         paragraph = document.add_paragraph()
         paragraph.add_run(label)
@@ -157,9 +259,7 @@ def docx_bytes(lines: list[str], labels: set[str], headings: set[int]) -> bytes:
             paragraph.add_run().add_break()
             paragraph.add_run(lines[index])
             index += 1
-        hang = EM * (len(label) + 1)
-        paragraph.paragraph_format.left_indent = hang
-        paragraph.paragraph_format.first_line_indent = -hang
+        _hang(paragraph, _columns(display_width(label if label.endswith("）") else label + _IDEOGRAPHIC_SPACE)))
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -189,8 +289,12 @@ def render_docx(meeting: Meeting, options: ExportOptions, style) -> bytes:
     from minutes.view import view_of
 
     view = view_of(meeting, options)
-    text = style.render("text", view, None)
+    printed: dict[str, str] = {}
+    text = style.render("text", view, None, hangs=printed)
     # Word cannot hold control characters (the file would not open) and a
     # bidi override would reorder the words: shown as visible escapes, as on a terminal.
     lines = [visible(line) for line in text.rstrip("\n").split("\n")]
-    return docx_bytes(lines, _speech_labels(view), _heading_lines(lines, view.items))
+    hangs = {visible(line): visible(prefix) for line, prefix in printed.items()}
+    return docx_bytes(
+        lines, _speech_labels(view), _heading_lines(lines, view.items), hangs, header_table=style.word_header == "table"
+    )

@@ -36,7 +36,10 @@ DEFAULT_STYLE = "要録"
 SETTINGS_FILE = "style.toml"
 TEMPLATE_SUFFIX = ".j2"
 #: The keys of ``style.toml``; anything else is refused (a typo must not be ignored).
-SETTINGS_KEYS = {"description": str, "templates": dict}
+SETTINGS_KEYS = {"description": str, "templates": dict, "word": dict}
+#: ``[word]``: how the Word export sets the style's text. ``header``: the header
+#: lines as paragraphs (``"lines"``) or as a table of label and value (``"table"``).
+WORD_SETTINGS = {"header": ("lines", "table")}
 #: The formats a style may print (the keys of ``[templates]``).
 STYLED_FORMATS = ("text", "markdown")
 
@@ -159,6 +162,13 @@ def _settings(source: StyleSource) -> dict:
             raise StyleError(source.name, file, _toml_line(text, key), f"「{key}」という設定はありません(使えるのは {known})")
         if not isinstance(value, SETTINGS_KEYS[key]):
             raise StyleError(source.name, file, _toml_line(text, key), f"「{key}」の値の種類が違います")
+    for key, value in data.get("word", {}).items():
+        if key not in WORD_SETTINGS:
+            known = "、".join(WORD_SETTINGS)
+            raise StyleError(source.name, file, _toml_line(text, key), f"[word] に「{key}」という設定はありません(使えるのは {known})")
+        if value not in WORD_SETTINGS[key]:
+            allowed = "、".join(f'"{v}"' for v in WORD_SETTINGS[key])
+            raise StyleError(source.name, file, _toml_line(text, key), f"[word] の {key} は {allowed} のどれかです")
     templates = data.get("templates", {})
     if not templates:
         raise StyleError(source.name, file, None, "[templates] に、書き出す形式とテンプレートのファイルを書いてください")
@@ -210,10 +220,10 @@ def template_environment(loader=None, *, sandboxed: bool = True, autoescape: boo
     return env
 
 
-def template_context(view, width: int | None) -> dict:
+def template_context(view, width: int | None, hangs: dict[str, str] | None = None) -> dict:
     """The names a template sees: every fact of ``view`` (:class:`minutes.view.MeetingView`) and the layout functions."""
     context = {name: getattr(view, name) for name in view.__dataclass_fields__}
-    context.update(_layout_functions(width))
+    context.update(_layout_functions(width, hangs))
     return context
 
 
@@ -256,6 +266,8 @@ class Style:
     files: dict[str, str]
     """Format key → template file (``[templates]``)."""
     environment: object = field(repr=False)
+    word_header: str = "lines"
+    """``[word] header``: the header lines in Word as paragraphs, or as a ``"table"``."""
 
     @property
     def formats(self) -> tuple[str, ...]:
@@ -275,10 +287,13 @@ class Style:
         except TemplateSyntaxError as error:
             raise self._syntax_error(error) from None
 
-    def render(self, fmt: str, view, width: int | None = None) -> str:
+    def render(self, fmt: str, view, width: int | None = None, *, hangs: dict[str, str] | None = None) -> str:
         """Print the facts ``view`` (:class:`minutes.view.MeetingView`) in format ``fmt``.
 
-        :class:`StyleError` when the template fails (the file and line where it did).
+        ``hangs``: filled with each line printed by ``hang`` (or ``para`` with an
+        indent) and the prefix its wrapped lines align under (the Word export
+        indents those paragraphs the same way). :class:`StyleError` when the
+        template fails (the file and line where it did).
         """
         from jinja2.exceptions import TemplateSyntaxError
 
@@ -289,7 +304,7 @@ class Style:
             )
         template = self.compile(file)
         try:
-            return template.render(template_context(view, width))
+            return template.render(template_context(view, width, hangs))
         except TemplateSyntaxError as error:  # in a template imported or included while printing
             raise self._syntax_error(error) from None
         except Exception as error:  # noqa: BLE001 - anything a template does wrong is the style's error
@@ -300,16 +315,23 @@ class Style:
             raise StyleError(self.name, self.source.path_of(file), line, template_error_reason(error)) from None
 
 
-def _layout_functions(width: int | None) -> dict[str, Callable]:
-    """Wrapping for plain text, at ``width`` columns (East Asian width, kinsoku); nothing when ``None``."""
+def _layout_functions(width: int | None, hangs: dict[str, str] | None = None) -> dict[str, Callable]:
+    """Wrapping for plain text, at ``width`` columns (East Asian width, kinsoku); nothing when ``None``.
+
+    ``hangs`` (given only without a width) records each line and the prefix its wrapped lines align under.
+    """
 
     def hang(prefix: str, text: str, prefer: str = "") -> str:
         """``prefix + text``; continuation lines aligned under ``text``."""
         prefix, text = str(prefix), str(text)
+        if hangs is not None and prefix:
+            hangs[prefix + text] = prefix
         return "\n".join(wrap(prefix + text, width, pad_to(display_width(prefix)), prefer))
 
     def para(text: str, indent: str = "", prefer: str = "") -> str:
         """``text``; continuation lines start with ``indent`` (the margin by default)."""
+        if hangs is not None and indent:
+            hangs[str(text)] = str(indent)
         return "\n".join(wrap(str(text), width, str(indent), prefer))
 
     def pad(prefix: str) -> str:
@@ -329,7 +351,7 @@ def compile_style(source: StyleSource, *, every_file: bool = True) -> Style:
     settings = _settings(source)
     style = Style(
         source.name, settings.get("description", ""), source.preset, source, dict(settings["templates"]),
-        _environment(source),
+        _environment(source), settings.get("word", {}).get("header", "lines"),
     )
     if every_file:
         for file in source.files:

@@ -132,6 +132,40 @@ def test_an_unknown_setting_is_refused_with_its_line():
     assert caught.value.line == 1 and "TOML" in caught.value.message
 
 
+@pytest.mark.parametrize(
+    "word, reason",
+    [('header = "tabel"', '"lines"、"table" のどれか'), ('font = "明朝"', "「font」という設定はありません")],
+    ids=["bad-value", "unknown-key"],
+)
+def test_the_word_settings_are_checked_with_their_line(word, reason):
+    settings = f'description = "x"\n[templates]\ntext = "text.j2"\n[word]\n{word}\n'
+    with pytest.raises(StyleError) as caught:
+        compile_style(source_with("x", settings))
+    assert caught.value.line == 5 and reason in caught.value.message
+
+
+def test_a_copied_style_can_set_its_header_as_a_table_in_word(capsys, data, tmp_path):
+    import docx
+
+    root, meeting_id = data
+    cli(capsys, root, "styles", "copy", "要録", "表の市")
+    settings = styles_dir(root) / "表の市" / "style.toml"
+    settings.write_text(settings.read_text(encoding="utf-8") + '\n[word]\nheader = "table"\n', encoding="utf-8")
+    code, _, err = cli(capsys, root, "export", meeting_id, "--style", "表の市", "--format", "docx", "-o", str(tmp_path / "表.docx"))
+    assert code == 0, err
+    document = docx.Document(str(tmp_path / "表.docx"))
+    rows = [[cell.text for cell in row.cells] for row in document.tables[0].rows]
+    assert rows[0] == ["1　開催日時", "令和4年3月15日(火曜日)午後5時30分から午後7時まで"]
+    staff = next(r for r in rows if r[0] == "　(3)　関係課")
+    assert staff[1].split("\n") == [
+        "市川課長、長峯課長補佐、中野主任(資源循環課)", "松尾課長、田中係長(市民協働・男女参画推進課)", "石野課長、鈴木係長(子育て支援課)",
+    ]
+    assert ["5　会次第"] * 2 in rows
+    assert "6　内容(要録)" in [p.text for p in document.paragraphs]  # the content starts after the table
+    code, plain, _ = cli(capsys, root, "export", meeting_id, "--style", "表の市")
+    assert plain == cli(capsys, root, "export", meeting_id)[1]  # the text export is not changed by it
+
+
 def test_a_broken_data_folder_style_stops_the_export_and_never_falls_back(capsys, data):
     root, meeting_id = data
     cli(capsys, root, "styles", "copy", "要録", "壊れた")
