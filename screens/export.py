@@ -4,7 +4,9 @@ The preview shows exactly what is copied or saved. Options change it live:
 the style (F12), names or 要録 labels (F2), votes by ballot or summary (F3),
 wrap width (F4), and for files the encoding (F5), line ends (F6) and a mark
 for characters Shift_JIS cannot hold (F10). F7 copies, F8 saves. The tabs and
-the file names come from the table of formats (:mod:`minutes.formats`).
+the file names come from the table of formats (:mod:`minutes.formats`). On
+the Word tab, ctrl+t chooses the city's own Word template, which F8 then
+fills in instead of setting the style's lines.
 
 A style that cannot be used shows why in place of the preview, and nothing
 is copied or saved until another style is chosen: never another style's
@@ -48,7 +50,9 @@ DOCX_NOTE = (
     "Word 文書(.docx)は F8 で保存します(コピーはできません)。\n"
     "中身は「公文書の文章」のタブと同じ行です: A4、本文は游明朝(ＭＳ 明朝)、題名と議事の見出しは游ゴシック、"
     "発言は発言者をぶら下げた1段落、フッターにページ番号。\n"
-    "折り返し・文字コード・改行・代替文字の設定は Word 文書には使いません。"
+    "折り返し・文字コード・改行・代替文字の設定は Word 文書には使いません。\n"
+    "ctrl+t: 市の Word のひな形(差し込み項目を書いた .docx)を選ぶと、F8 でそれを埋めて保存します"
+    "(書き方は docs/styles.md。もう一度 ctrl+t でひな形を使わない)。"
 )
 
 #: The wrap widths F4 cycles through (None: no wrapping, one paragraph per line).
@@ -87,6 +91,7 @@ class ExportScreen(Screen):
         Binding("f7", "copy", "コピー", priority=True),
         Binding("f8", "save", "ファイルに保存", priority=True),
         Binding("f12", "next_style", "スタイル", priority=True, id="export.style"),
+        Binding("ctrl+t", "word_template", "Word のひな形", priority=True, id="export.template", show=False),
         Binding("escape", "close", "戻る"),
     ]
 
@@ -126,6 +131,8 @@ class ExportScreen(Screen):
         self.replace: str | None = None
         self.outputs: dict[str, str] = {}
         """Format key → the text previewed (what copy and save take)."""
+        self.word_template: Path | None = None
+        """The city's Word template that F8 fills in on the Word tab (read again at each save)."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="options")
@@ -203,7 +210,9 @@ class ExportScreen(Screen):
             self.outputs = {}
         for fmt in screen_formats():
             shown = self.outputs.get(fmt.key, self.style_error or "")
-            if fmt.binary and not self.style_error:
+            if fmt.binary and self.word_template is not None:
+                shown = f"Word のひな形: {self.word_template}\nF8 でこのひな形を埋めて保存します(スタイルは使いません)。\n\n{DOCX_NOTE}"
+            elif fmt.binary and not self.style_error:
                 shown = DOCX_NOTE
             for _tab, _title, kind, widget_id in fmt.views:
                 if kind == VIEW_MARKDOWN:
@@ -322,9 +331,51 @@ class ExportScreen(Screen):
         name = self.current_format.file_name(self.meeting)
         return default_export_folder() / name
 
+    # -- the city's Word template ------------------------------------------------------
+    def action_word_template(self) -> None:
+        """Choose the Word template F8 fills in (tried on this meeting at once), or stop using it."""
+        if self.word_template is not None:
+            self.word_template = None
+            self.notify("Word 文書は、スタイルどおりに組んで保存します。", title="ひな形を使いません", timeout=10)
+            self.refresh_preview()
+            return
+        import os
+
+        self.app.push_screen(
+            PathDialog(
+                "Word のひな形(.docx)",
+                str(default_export_folder()) + os.sep,
+                "差し込み項目({{ date_line }} など)を書いた市の様式の .docx。Enter で決定 ・ Esc でやめる",
+            ),
+            self._template_chosen,
+        )
+
+    def _template_chosen(self, value: str | None) -> None:
+        if not value:
+            return
+        path = Path(value).expanduser()
+        if self._fill_template(path) is not None:
+            self.word_template = path
+            self.notify(f"Word 文書(F9 のタブ)は F8 で「{path.name}」を埋めて保存します。", title="ひな形", timeout=12)
+            self.refresh_preview()
+
+    def _fill_template(self, path: Path) -> bytes | None:
+        """The template at ``path`` filled in with this meeting; ``None`` (and why, aloud) when refused."""
+        from minutes.docx_template import WordTemplateError, fill_word_template
+        from minutes.view import view_of
+        from storage.word_templates import read_word_template
+
+        try:
+            data = read_word_template(path)
+            return fill_word_template(data, path.name, view_of(self.meeting, dataclasses.replace(self.options, width=None)))
+        except (StorageError, WordTemplateError) as error:
+            self.notify(error.message, title="このひな形は使えません", severity="error", timeout=20)
+            return None
+
     def action_save(self) -> None:
         """Ask where, then save the previewed text in the chosen encoding and line ends."""
-        if self._refuse_broken_style("保存"):
+        template_save = self.current_format.binary and self.word_template is not None
+        if not template_save and self._refuse_broken_style("保存"):
             return
         default = self._fallback_path()
         if self.current_format.binary:
@@ -340,6 +391,9 @@ class ExportScreen(Screen):
     def write_file(self, path: Path) -> bool:
         """Encode and write the file atomically; say what happened. True if written."""
         fmt = self.current_format
+        if fmt.binary and self.word_template is not None:
+            data = self._fill_template(self.word_template)  # read again: the clerk may have edited it meanwhile
+            return data is not None and self._write(path, data, None)
         if fmt.binary:
             from storage.styles import load_style
 

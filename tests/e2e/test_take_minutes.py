@@ -105,6 +105,42 @@ def test_a_keys_toml_in_the_data_folder_moves_f3s_speaker_to_f11(env, workdir, d
     assert text.rstrip("\n").endswith("委員　質問があります。")
 
 
+def test_ctrl_t_on_the_export_screen_fills_a_citys_word_template(env, workdir):
+    import docx
+
+    meeting_id = last_word(kaigiroku("demo", "--no-open", env=env, cwd=workdir))
+    kaigiroku("styles", "word-template", "様式.docx", env=env, cwd=workdir)
+    saved = workdir / "埋めた.docx"
+    with Tmux(f"{shlex.quote(str(SCRIPT))} open {meeting_id}", env=env, cwd=workdir) as term:
+        term.wait_for(["入力", "発言", "採決"], timeout=30)
+        term.wait_stable()
+        term.send_keys("C-s")
+        term.wait_for("スタイル(F12): 要録")
+        for _ in range(3):  # text, Markdown (shown), Markdown (source), Word
+            term.wait_stable()
+            term.send_keys("F9")
+        term.wait_for("F8 で保存します")
+        term.send_keys("C-t")
+        term.wait_for("Word のひな形(.docx)")
+        term.send_keys("C-u")
+        term.paste(str(workdir / "様式.docx"))
+        term.send_keys("Enter")
+        term.wait_for("Word のひな形: ")
+        term.send_keys("F8")
+        term.wait_for("保存するファイル")
+        term.send_keys("C-u")
+        term.paste(str(saved))
+        term.send_keys("Enter")
+        term.wait_for("保存しました")
+        term.send_keys("Escape")
+        term.wait_for(["入力", "発言", "採決"])
+        term.send_keys("C-q")
+        assert term.wait_for_exit(timeout=20) == 0
+    document = docx.Document(str(saved))
+    assert document.sections[0].header.paragraphs[0].text.startswith("小平市情報公開")
+    assert not any("{{" in p.text or "{%" in p.text for p in document.paragraphs)
+
+
 def test_f12_on_the_export_screen_switches_the_style(env, workdir):
     meeting_id = last_word(kaigiroku("demo", "--no-open", env=env, cwd=workdir))
     with Tmux(f"{shlex.quote(str(SCRIPT))} open {meeting_id}", env=env, cwd=workdir) as term:

@@ -243,3 +243,46 @@ async def test_the_word_tab_saves_a_docx_with_f8_and_refuses_to_copy(app, tmp_pa
         document = docx.Document(str(default))
         lines = [line for p in document.paragraphs for line in p.text.split("\n")]
         assert lines == render_text(load_demo()).rstrip("\n").split("\n")
+
+
+async def test_ctrl_t_chooses_a_citys_word_template_that_f8_fills_in(app, tmp_path):
+    import docx
+
+    from minutes.docx_template import example_template
+
+    template = tmp_path / "docs" / "様式.docx"
+    template.write_bytes(example_template())
+    (tmp_path / "docs" / "壊れ.docx").write_bytes(b"not Word")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_export(pilot)
+        for _ in range(3):
+            await pilot.press("f9")
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert isinstance(app.screen, PathDialog)
+        app.screen.query_one("#path").value = ""
+        await paste(pilot, str(tmp_path / "docs" / "壊れ.docx"))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert any("「壊れ.docx」を使えません" in message for message in notes(app))
+        assert screen.word_template is None  # refused: nothing chosen
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        app.screen.query_one("#path").value = ""
+        await paste(pilot, str(template))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.word_template == template
+        assert "様式.docx" in screen.query_one("#docx-preview").text
+        await pilot.press("f8")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        saved = tmp_path / "docs" / "2022-03-15_第54回_会議録.docx"
+        document = docx.Document(str(saved))
+        assert document.sections[0].header.paragraphs[0].text == load_demo().body  # the template's header, filled
+        rows = {row.cells[0].text: row.cells[1].text for row in document.tables[0].rows}
+        assert rows["開催場所"] == "市役所3階 庁議室"
+        await pilot.press("ctrl+t")  # again: back to the style's layout
+        await pilot.pause()
+        assert screen.word_template is None and "Word のひな形:" not in screen.query_one("#docx-preview").text
