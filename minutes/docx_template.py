@@ -87,6 +87,18 @@ def _snippet(error: BaseException) -> str:
     return f"「{text}」のあたり、" if text else ""
 
 
+def _no_files_loader():
+    from jinja2 import BaseLoader, TemplateNotFound
+
+    class NoFiles(BaseLoader):
+        """A Word template includes nothing: ``{% include %}`` and ``{% import %}`` find no file."""
+
+        def get_source(self, environment, template):
+            raise TemplateNotFound(template)
+
+    return NoFiles()
+
+
 def _word_text(value):
     """A value as it goes into the document: each line with its control characters shown, lines joined by a Word line break."""
     from markupsafe import Markup
@@ -99,20 +111,24 @@ def _word_text(value):
 
 
 def _reason(error: BaseException) -> str:
+    from jinja2.exceptions import TemplateNotFound
+
     from minutes.style import template_error_reason
 
+    if isinstance(error, TemplateNotFound):
+        return f"「{error.name}」は読めません(Word のひな形からは、ほかのファイルを読み込めません)"
     return _snippet(error) + template_error_reason(error)
 
 
 def _located(template, environment, error: BaseException) -> BaseException:
     """The same syntax error as met while filling in (with the template's words around it), else ``error``."""
-    from jinja2.exceptions import TemplateError
+    from jinja2.exceptions import TemplateSyntaxError
 
     try:
         template.render({}, environment, autoescape=True)
-    except TemplateError as located:
+    except TemplateSyntaxError as located:  # met before anything is printed: the same error
         return located
-    except Exception:  # noqa: BLE001 - only after the words around the error; anything else keeps the first error
+    except Exception:  # noqa: BLE001 - another error first (a part printed before the faulty one): keep the first
         pass
     return error
 
@@ -129,7 +145,7 @@ def fill_word_template(data: bytes, name: str, view) -> bytes:
 
     from minutes.style import template_context, template_environment, template_names
 
-    environment = template_environment(sandboxed=True, autoescape=True, finalize=_word_text)
+    environment = template_environment(_no_files_loader(), sandboxed=True, autoescape=True, finalize=_word_text)
     template = DocxTemplate(io.BytesIO(data))
     try:
         unknown = template.get_undeclared_template_variables(environment) - template_names()

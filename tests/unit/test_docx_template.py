@@ -143,6 +143,19 @@ def test_a_broken_loop_or_tag_is_refused_quoting_the_place(body, quoted):
     assert "テンプレートの書き方に誤りがあります" in message and quoted in message and "のあたり" in message
 
 
+@pytest.mark.parametrize("tag", ['{% include "/etc/passwd" %}', "{% import 'common.j2' as c %}"])
+def test_a_template_reads_no_file(tag):
+    with pytest.raises(WordTemplateError) as caught:
+        fill(template(tag, "{{ title }}"))
+    assert "ほかのファイルを読み込めません" in caught.value.message
+
+
+def test_a_syntax_error_in_the_footer_is_named_as_such_not_as_an_unknown_placeholder():
+    with pytest.raises(WordTemplateError) as caught:
+        fill(template("{{ title }}", footer="{{ body }"))
+    assert "テンプレートの書き方に誤りがあります" in caught.value.message
+
+
 def test_python_internals_are_out_of_reach():
     with pytest.raises(WordTemplateError) as caught:
         fill(template("{{ title.__class__.__mro__ }}"))
