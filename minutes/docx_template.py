@@ -166,6 +166,8 @@ def fill_word_template(data: bytes, name: str, view) -> bytes:
         template.save(out)
     except TemplateError as error:
         raise WordTemplateError(name, _reason(error)) from None
+    except MemoryError:
+        raise  # not the template's fault: the command line says so in its own words
     except Exception as error:  # noqa: BLE001 - a tag placed where Word's XML cannot take it
         raise WordTemplateError(
             name,
