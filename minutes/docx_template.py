@@ -1,7 +1,7 @@
 """The city's own Word template (.docx with placeholders) filled in with the facts of a meeting.
 
 The clerk (or the city's IT person) writes Jinja2 placeholders into the
-city's official Word document: ``{{ date_line }}``, ``{{ place }}``, a loop
+city's official Word document: ``{{ 日時 }}``, ``{{ place }}``, a loop
 over the speeches with docxtpl's paragraph tags (``{%p for item in items %}``
 … ``{%p endfor %}``), a table row per member (``{%tr for p in present_members %}``).
 docxtpl fills them in; everything else of the document (fonts, margins,
@@ -194,12 +194,12 @@ def _check_result(data: bytes, name: str) -> None:
 # -- the example a clerk starts from ---------------------------------------------------------
 #: The header of the example: a two-column table of label and placeholder.
 _EXAMPLE_HEADER = (
-    ("開催日時", "{{ date_line }}"),
-    ("開催場所", "{{ place }}"),
-    ("出席委員", '{{ present_members | map(attribute="named") | join("、") }}'),
-    ("欠席委員", '{{ absent_members | map(attribute="named") | join("、") if absent_members else "なし" }}'),
-    ("事務局", '{{ secretariat | map(attribute="named") | join("、") if secretariat else "なし" }}'),
-    ("傍聴者", "{{ observers_text }}"),
+    ("開催日時", "{{ 日時 }}"),
+    ("開催場所", "{{ 場所 }}"),
+    ("出席委員", "{{ 出席委員 }}"),
+    ("欠席委員", "{{ 欠席委員 }}"),
+    ("事務局", "{{ 事務局 }}"),
+    ("傍聴者", "{{ 傍聴者 }}"),
 )
 
 
@@ -216,9 +216,9 @@ def example_template() -> bytes:
 
     document = _document()
     header = document.sections[0].header.paragraphs[0]
-    header.text = "{{ body }}"
+    header.text = "{{ 会議体 }}"
     header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    title = document.add_paragraph("{{ title }}", style="Title")
+    title = document.add_paragraph("{{ 題名 }}", style="Title")
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     document.add_paragraph("{%p if serial %}")
     document.add_paragraph("{{ serial }}").alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -233,7 +233,7 @@ def example_template() -> bytes:
         cells[0].width, cells[1].width = Mm(28), Mm(132)  # the label column as wide as its longest label
     document.add_paragraph()
     document.add_paragraph("会議の内容", style="Heading 1")
-    document.add_paragraph("{%p for item in items %}")
+    document.add_paragraph("{%p for item in 議事 %}")
     document.add_paragraph("{{ item.number }}{{ SP }}{{ item.heading }}", style="Heading 2")
     document.add_paragraph("{%p for block in item.blocks %}")
     document.add_paragraph("{%p for turn in block.turns %}")

@@ -220,9 +220,35 @@ def template_environment(loader=None, *, sandboxed: bool = True, autoescape: boo
     return env
 
 
+#: Japanese names for the facts a clerk writes most (``{{ 日時 }}`` in a Word template):
+#: the same values as the English names, or those values joined into one text.
+JAPANESE_NAMES = (
+    "題名", "会議体", "日時", "開催日", "曜日", "開会", "閉会", "場所",
+    "出席者", "出席委員", "欠席委員", "事務局", "傍聴者", "議事",
+)
+
+
+def _japanese_names(view) -> dict:
+    def named(people) -> str:
+        return "、".join(p.named for p in people) or "なし"
+
+    attending = []
+    for group, lines in view.attendance:  # 要録's way: the group, then its lines under each other
+        prefix = group + SP
+        attending += [(prefix if n == 0 else pad_to(display_width(prefix))) + line for n, line in enumerate(lines)]
+    values = (
+        view.title, view.body, view.date_line, view.date, view.weekday, view.start, view.end, view.place,
+        "\n".join(attending), named(view.present_members), named(view.absent_members), named(view.secretariat),
+        view.observers_text, view.items,
+    )
+    return dict(zip(JAPANESE_NAMES, values, strict=True))
+
+
 def template_context(view, width: int | None, hangs: dict[str, str] | None = None) -> dict:
-    """The names a template sees: every fact of ``view`` (:class:`minutes.view.MeetingView`) and the layout functions."""
+    """The names a template sees: every fact of ``view`` (:class:`minutes.view.MeetingView`),
+    their Japanese names and the layout functions."""
     context = {name: getattr(view, name) for name in view.__dataclass_fields__}
+    context.update(_japanese_names(view))
     context.update(_layout_functions(width, hangs))
     return context
 
@@ -231,7 +257,7 @@ def template_names() -> set[str]:
     """Every name a template sees (facts, layout functions, globals): what a placeholder may be."""
     from minutes.view import MeetingView
 
-    return set(MeetingView.__dataclass_fields__) | set(_layout_functions(None)) | {"SP", "BR"}
+    return set(MeetingView.__dataclass_fields__) | set(JAPANESE_NAMES) | set(_layout_functions(None)) | {"SP", "BR"}
 
 
 def _environment(source: StyleSource):

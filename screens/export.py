@@ -345,7 +345,7 @@ class ExportScreen(Screen):
             PathDialog(
                 "Word のひな形(.docx)",
                 str(default_export_folder()) + os.sep,
-                "差し込み項目({{ date_line }} など)を書いた市の様式の .docx。Enter で決定 ・ Esc でやめる",
+                "差し込み項目({{ 日時 }} など)を書いた市の様式の .docx。Enter で決定 ・ Esc でやめる",
             ),
             self._template_chosen,
         )

@@ -121,7 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--template",
         metavar="様式.docx",
-        help="--format docx で、市の Word のひな形(差し込み項目 {{ date_line }} などを書いたもの)を埋めて書き出します"
+        help="--format docx で、市の Word のひな形(差し込み項目 {{ 日時 }} などを書いたもの)を埋めて書き出します"
         "(書き方は docs/styles.md)",
     )
     export.add_argument("--named", action="store_true", help="要録の呼び方ではなく氏名で書きます")

@@ -83,6 +83,17 @@ def test_placeholders_in_body_and_table_are_filled_and_the_citys_header_footer_f
     assert not any("{{" in t or "{%" in t for t in texts)
 
 
+def test_the_japanese_names_fill_in_too_and_a_list_of_lines_keeps_its_line_breaks():
+    document = fill(template("{{ 題名 }}", "日時{{ SP }}{{ 日時 }}", "{{ 出席者 }}", table=[("欠席委員", "{{ 欠席委員 }}")]))
+    view = view_of(load_demo())
+    texts = [p.text for p in document.paragraphs]
+    assert texts[:2] == [view.title, f"日時{SP}{view.date_line}"]
+    attending = texts[2].split("\n")  # one paragraph, a Word line break per line
+    assert attending[0] == f"委員{SP}" + view.attendance[0][1][0]
+    assert attending[-1].lstrip(SP) == "石野課長、鈴木係長(子育て支援課)" and attending[-1].startswith(SP * 4)
+    assert document.tables[0].rows[0].cells[1].text == "なし"
+
+
 def test_a_loop_over_the_speeches_carries_every_turn_of_the_seed_in_order():
     document = fill(template(*SPEECH_LOOP))
     lines = [p.text for p in document.paragraphs]
@@ -114,7 +125,7 @@ def test_speech_text_with_xml_characters_and_control_characters_stays_words():
 @pytest.mark.parametrize(
     "body, header, named",
     [
-        (("{{ title }}", "{% if false %}{{ 日時 }}{% endif %}"), "", "日時"),  # even in a branch not taken
+        (("{{ title }}", "{% if false %}{{ 会議名 }}{% endif %}"), "", "会議名"),  # even in a branch not taken
         (("{{ title }}",), "{{ kaigi_mei }}", "kaigi_mei"),  # in the header
         (("{%p for item in items %}", "{{ item.titel }}", "{%p endfor %}"), "", "titel"),
     ],
@@ -191,7 +202,7 @@ def test_a_zip_without_a_document_and_a_zip_bomb_are_refused_before_docxtpl_read
 def test_the_example_template_fills_in_for_the_seed_and_the_council():
     data = example_template()
     blank = Document(io.BytesIO(data))
-    assert blank.sections[0].header.paragraphs[0].text == "{{ body }}"
+    assert blank.sections[0].header.paragraphs[0].text == "{{ 会議体 }}"
     document = fill(data)
     view = view_of(load_demo())
     rows = {row.cells[0].text: row.cells[1].text for row in document.tables[0].rows}

@@ -122,6 +122,12 @@ def test_an_unknown_field_is_refused_with_its_line_when_printing():
     assert caught.value.line == 2
 
 
+def test_a_style_may_use_the_japanese_names():
+    style = compile_style(source_with("{{ 題名 }}\n{{ 日時 }}\n{{ 場所 }}\n{{ 欠席委員 }}\n{% for item in 議事 %}{{ item.number }}{% endfor %}\n"))
+    view = view_of(load_demo())
+    assert style.render("text", view).split("\n")[:5] == [view.title, view.date_line, view.place, "なし", "(1)(2)(3)(4)"]
+
+
 def test_an_unknown_setting_is_refused_with_its_line():
     settings = '# 私のスタイル\ndescription = "x"\nfont = "明朝"\n[templates]\ntext = "text.j2"\n'
     with pytest.raises(StyleError) as caught:
