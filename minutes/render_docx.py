@@ -262,7 +262,7 @@ def docx_bytes(
         rows = _header_rows(lines[index:end], hangs)
         if rows:
             _header_table(document, rows)
-            _plain(document, "")  # a table needs a paragraph after it before the next one
+            _plain(document, "")  # a blank line between the table and the content, as the text has after the title
             index = end
     body = _Appender(document)
     while index < len(lines):
