@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import re
 
-from rich.cells import cell_len
-
 from tests.functional.appkit import demo_meeting_app
+from tests.functional.terminal_model import Terminal
 from tui import overlay_text
 
 #: Long enough to wrap over the log's scrollbar and the borders of the log and vote panes.
@@ -20,57 +19,6 @@ MESSAGE = (
     "そちらを終了してから開き直してください。閲覧と書き出し(list / export)はこのままでも使えます。"
 )
 SIZE = (120, 36)
-_CONTROL = re.compile(r"\x1b\[([0-9;?]*)([A-Za-z])")
-
-
-class Terminal:
-    """Cells of a screen, written as a terminal writes them (SGR ignored)."""
-
-    def __init__(self, width: int, height: int) -> None:
-        self.width = width
-        self.cells = [[" "] * width for _ in range(height)]
-        self.x = self.y = 0
-
-    def _blank_halves(self, x: int) -> None:
-        row = self.cells[self.y]
-        if row[x] == "" and x > 0:  # the right half of a wide character: the character goes
-            row[x - 1] = " "
-        if x + 1 < self.width and row[x + 1] == "" and cell_len(row[x]) == 2:  # the left half
-            row[x + 1] = " "
-
-    def put(self, char: str) -> None:
-        width = cell_len(char)
-        if width == 0 or self.x >= self.width:
-            return
-        self._blank_halves(self.x)
-        if width == 2 and self.x + 1 < self.width:
-            self._blank_halves(self.x + 1)
-        self.cells[self.y][self.x] = char
-        if width == 2 and self.x + 1 < self.width:
-            self.cells[self.y][self.x + 1] = ""
-        self.x += width
-
-    def feed(self, data: str) -> None:
-        position = 0
-        for match in _CONTROL.finditer(data):
-            for char in data[position : match.start()]:
-                if char == "\n":
-                    self.y, self.x = min(self.y + 1, len(self.cells) - 1), 0
-                elif char != "\r":
-                    self.put(char)
-            position = match.end()
-            if match.group(2) == "H":
-                row, _, column = match.group(1).partition(";")
-                self.y, self.x = int(row or 1) - 1, int(column or 1) - 1
-        for char in data[position:]:
-            if char == "\n":
-                self.y, self.x = min(self.y + 1, len(self.cells) - 1), 0
-            elif char != "\r":
-                self.put(char)
-
-    def region_text(self, x: int, y: int, width: int, height: int) -> list[str]:
-        """The lines of a region of the screen, cell by cell."""
-        return ["".join(row[x : x + width]) for row in self.cells[y : y + height]]
 
 
 def _squeezed(text: str) -> str:

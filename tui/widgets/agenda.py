@@ -51,7 +51,13 @@ class AgendaPane(OptionList):
     def update_item(self, index: int) -> None:
         """Show one item again (its count changed): cheaper than :meth:`rebuild`."""
         if 0 <= index < self.option_count and self.option_count == len(self.meeting.agenda):
-            self.replace_option_prompt_at_index(index, self._prompt(index))
+            prompt = self._prompt(index)
+            shown = self.get_option_at_index(index).prompt
+            if isinstance(shown, Content) and (shown.plain, shown.spans) == (prompt.plain, prompt.spans):
+                # An edit that kept the count (a vote changed, a speaker, a move): replacing
+                # the prompt would make the list draw every line again, in the edit's frame.
+                return
+            self.replace_option_prompt_at_index(index, prompt)
         else:
             self.rebuild()
 

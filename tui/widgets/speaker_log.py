@@ -272,8 +272,12 @@ class SpeakerLog(ScrollView, can_focus=True):
     }
     """
 
-    cursor: reactive[tuple[int, int] | None] = reactive(None, init=False)
-    """The selected entry as (item index, entry index), or ``None``."""
+    cursor: reactive[tuple[int, int] | None] = reactive(None, init=False, repaint=False)
+    """The selected entry as (item index, entry index), or ``None``.
+
+    Not a repainting reactive: :meth:`watch_cursor` draws again only the lines
+    of the entries that lose and gain the highlight.
+    """
 
     class LaidOut(WidgetMessage):
         """The log was laid out for the first time (at its width), before it is first drawn."""
@@ -409,12 +413,45 @@ class SpeakerLog(ScrollView, can_focus=True):
         block = blocks.first[item_index] + 1 + start
         entries = item.log[start : start + inserted]
         height_of = self._height_of
+        before = self._starts[block + removed] - self._starts[block]
         self._heights[block : block + removed] = [height_of(entry) for entry in entries]
         self._entries[block : block + removed] = entries
         if inserted != removed:
             blocks.resize(item_index, inserted - removed)
         self._recount(block)
-        self.refresh()
+        if self._starts[block + inserted] - self._starts[block] == before:
+            # The same lines in the same place (a changed vote, a speaker, a move): only
+            # they are drawn again, not the whole pane.
+            self._refresh_blocks(block, block + inserted)
+        else:
+            self._refresh_blocks(block, None)  # the lines below moved
+
+    def _refresh_blocks(self, first: int, end: int | None) -> None:
+        """Draw again the lines of blocks ``first`` to ``end`` (``None``: to the bottom of the view).
+
+        Textual then renders only those lines of the log (and of what is drawn
+        over them), not the whole pane: an edit's frame stays small.
+        """
+        if not self._blocks or not self.size or not 0 <= first <= len(self._blocks):
+            self.refresh()
+            return
+        top = self._starts[first]
+        if end is None:
+            bottom = max(top, round(self.scroll_y) + self.size.height)
+        else:
+            bottom = self._starts[min(end, len(self._blocks))]
+        if bottom > top:
+            self.refresh_lines(top, bottom - top)
+
+    def _refresh_entry(self, cursor: tuple[int, int] | None) -> None:
+        """Draw again the lines of the entry at ``cursor`` (item index, entry index), if it is one."""
+        if cursor is None:
+            return
+        block = self._blocks.index_of(*cursor) if self._blocks else None
+        if block is None:
+            self.refresh()
+        else:
+            self._refresh_blocks(block, block + 1)
 
     def _recount(self, first: int = 0) -> None:
         """Recompute where each block starts, from block ``first`` on (the ones before it did not move)."""
@@ -707,7 +744,9 @@ class SpeakerLog(ScrollView, can_focus=True):
         return None
 
     def watch_cursor(self, old: tuple[int, int] | None, new: tuple[int, int] | None) -> None:
-        self.refresh()
+        # Only the entries that lose and gain the highlight change (a scroll redraws all).
+        self._refresh_entry(old)
+        self._refresh_entry(new)
         if (old is None) != (new is None):
             self.refresh_bindings()  # the keys for a selected entry come or go (the key bar)
         if new is not None:
