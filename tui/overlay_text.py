@@ -19,6 +19,13 @@ wrong (textual#6357, open).
   update (the log's scrollbar under a notification, on every Enter), a piece
   could end in half a full-width character, and the terminal blanks the whole.
 
+A partial update also draws less than Textual's: Textual draws every line of
+every widget in the box around all the regions to update, so that an edit
+which changes one line of the log, the vote pane and the entry bar drew the
+agenda and the whole log too. Here a widget draws only the lines where it
+meets one of those regions; on the other lines its pieces are held (empty),
+so that no widget behind takes them.
+
 A line without overlapping widgets has no cut inside any widget: it is composed
 as before (a partial update may write a few more cells of it). Only Textual 8's compositor is changed (the methods are
 private; :func:`apply` checks their shape first); the tests check the patch is
@@ -27,7 +34,7 @@ in place for the Textual installed (pinned in pyproject.toml).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 
 from rich.console import Console
 from rich.control import Control
@@ -42,13 +49,15 @@ _applied = False
 
 
 def _render_chops(
-    self: Compositor, crop: Region, is_rendered_line: Callable[[int], bool]
+    self: Compositor,
+    crop: Region,
+    is_rendered_line: Callable[[int], bool],
+    regions: Collection[Region] | None = None,
 ) -> Sequence[Mapping[int, Strip | None]]:
     cuts = self.cuts
     chops: list[dict[int, Strip | None]] = [dict.fromkeys(cut_set[:-1]) for cut_set in cuts]
     intersection = Region.intersection
-    for region, clip, strips in self._get_renders(crop):
-        render_region = intersection(region, clip)
+    for region, clip, render_region, strips in _renders(self, crop, regions):
         render_x = render_region.x
         first_cut, last_cut = render_region.column_span
         for y, strip in zip(render_region.line_range, strips):
@@ -61,6 +70,13 @@ def _render_chops(
                 continue
             # Painting front to back: a piece still empty is this widget's.
             free = [line.get(line_cuts[index]) is None for index in range(count)]
+            if strip is None:
+                # Not drawn (nothing of it changed on this line): its pieces are held, so that
+                # no widget behind takes them and joins them into a piece that is written.
+                for index in range(count):
+                    if free[index]:
+                        line[line_cuts[index]] = _EMPTY
+                continue
             # Divide only where that changes (and at the end).
             ends = [index for index in range(1, count) if free[index] != free[index - 1]] + [count]
             pieces = strip.divide([line_cuts[end] - render_x for end in ends])
@@ -74,6 +90,48 @@ def _render_chops(
     return chops
 
 
+def _renders(
+    self: Compositor, crop: Region, regions: Collection[Region] | None
+) -> Iterator[tuple[Region, Region, Region, Sequence[Strip | None]]]:
+    """Each visible widget in ``crop``, front to back: its region, clip, the screen region drawn and its lines.
+
+    With ``regions`` (a partial update), a widget draws only the lines where it
+    meets one of them; its other lines in ``crop`` are ``None`` (not drawn). An
+    edit that changes two lines of the log and the vote pane no longer draws
+    every line of every widget across the screen: the update's crop is the
+    box around all its regions.
+    """
+    intersection = Region.intersection
+    if regions is None:
+        for region, clip, strips in self._get_renders(crop):
+            yield region, clip, intersection(region, clip), strips
+        return
+    for widget, (region, clip) in self.visible_widgets.items():
+        shown = intersection(region, clip)
+        # Whole lines of the widget, never cut at the crop's sides (a piece cut there could
+        # end in half a full-width character); only the lines outside the crop are dropped.
+        # A widget beside the crop is kept too: its pieces are held like those of one
+        # that did not change.
+        first, last = max(shown.y, crop.y), min(shown.bottom, crop.bottom)
+        if last <= first or not shown.width:
+            continue
+        shown = Region(shown.x, first, shown.width, last - first)
+        top = bottom = None
+        for dirty in regions:
+            meet = intersection(shown, dirty)
+            if meet:
+                top = meet.y if top is None else min(top, meet.y)
+                bottom = meet.bottom if bottom is None else max(bottom, meet.bottom)
+        if top is None:
+            yield region, clip, shown, [None] * shown.height
+            continue
+        x, _, width, _ = shown
+        drawn = widget.render_lines(Region(x - region.x, top - region.y, width, bottom - top))
+        lines: list[Strip | None] = [None] * (top - shown.y)
+        lines.extend(drawn)
+        yield region, clip, shown, lines
+
+
 class WholePieces(ChopsUpdate):
     """A partial update that writes each piece of a line it touches whole, never cropped."""
 
@@ -85,7 +143,7 @@ class WholePieces(ChopsUpdate):
         last_y = self.spans[-1][0]
         for y, x1, x2 in self.spans:
             for end, (x, strip) in zip(self.chop_ends[y], self.chops[y].items()):
-                if strip is None or x > x2 or end <= x1:
+                if strip is None or x >= x2 or end <= x1:  # spans end before x2
                     continue
                 append(move_to(x, y).segment.text)
                 append(strip.render(console))
@@ -103,7 +161,7 @@ def _render_partial_update(self: Compositor) -> ChopsUpdate | None:
     crop = Region.from_union(update_regions).intersection(screen_region)
     spans = list(self._regions_to_spans(update_regions))
     is_rendered_line = {y for y, _, _ in spans}.__contains__
-    chops = self._render_chops(crop, is_rendered_line)
+    chops = _render_chops(self, crop, is_rendered_line, update_regions)
     chop_ends = [
         [x + strip.cell_length if strip is not None else end for (x, strip), end in zip(line.items(), cut_set[1:])]
         for line, cut_set in zip(chops, self.cuts)
