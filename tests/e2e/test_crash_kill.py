@@ -29,6 +29,12 @@ entry only *after* the entry is written to disk (atomically, fsynced). So:
 * after every cycle, and at the end, every file in the data folder reads:
   the library, the meeting, every backup, the draft (and ``list`` and
   ``export`` in all three formats answer with status 0).
+
+Edits of the log are records of the same journal: a second test makes a
+deletion, a move, a change of speaker, a changed roll-call vote and an undo
+through their keys, each acknowledged by the log showing it, kills the app
+(sometimes with one more deletion racing the kill), and checks that the
+meeting read back, and the app reopened on it, hold every edit exactly.
 """
 
 from __future__ import annotations
@@ -45,6 +51,7 @@ from pathlib import Path
 
 import pytest
 
+from minutes.model import Vote
 from tests.conftest import base_env, last_word, run_command
 from tests.e2e.tmux import Tmux, tmux_available
 
@@ -419,3 +426,151 @@ def test_sigkill_at_random_moments_loses_nothing_acknowledged(script, data_dir, 
     print(f"\ncrash test: seed {SEED}, {cycles} kills {ledger.kills}, "
           f"{len(ledger.sent)} entries sent, {sum(s.acked for s in ledger.sent)} acknowledged, "
           f"{len(on_disk)} on disk, {time.monotonic() - started:.1f}s")
+
+
+# -- edits of the log, then the kill ----------------------------------------------------
+#
+# An edit (a deletion, a move, a change of speaker, a changed vote, an undo) is one
+# record appended to the meeting's journal, like an entry; the app shows the edit only
+# after that record is fsynced. So an edit seen on the screen before the kill must be in
+# the meeting afterwards, exactly, and one whose key was sent just before the kill is
+# there whole or not at all.
+
+#: The markers of the entries typed for the edits, in the order they are typed.
+EDITED = ["【E-1】", "【E-2】", "【E-3】", "【E-4】"]
+#: The demo's chair (F2, and who speaks when the meeting opens) and what F5 makes a speech.
+CHAIR = ("p1", None)
+SECRETARIAT = (None, "事務局")
+
+
+def log_pane(screen: str) -> list[str]:
+    """The lines of the panes above the entry bar (the log among them)."""
+    return split_screen(screen)[0].splitlines()
+
+
+def line_of(screen: str, marker: str) -> str | None:
+    """The line of the panes that shows ``marker`` (an entry's first line), if one does."""
+    return next((line for line in log_pane(screen) if marker in line), None)
+
+
+def order_on_screen(screen: str) -> list[str]:
+    """The markers of :data:`EDITED` in the order the log shows them."""
+    text = split_screen(screen)[0]
+    return sorted((marker for marker in EDITED if marker in text), key=text.index)
+
+
+def select_from_last(app: App, steps: int) -> None:
+    """Back to the entry bar, then the log with its last entry selected, then ``steps`` entries up."""
+    # Escape on its own: a terminal sends it as a lone ESC, which read together with the
+    # next key would make one alt+key of both.
+    app.term.send_keys("Escape")
+    app.term.wait_until(lambda screen: "^e 時刻" not in screen, what="the entry bar focused")
+    app.term.send_keys("C-l")
+    app.term.wait_for("^e 時刻")  # the log has the focus, an entry selected
+    if steps:
+        app.term.send_keys(*["Up"] * steps)
+        # F2–F9 are the screen's priority keys: the app takes one as it arrives, before the
+        # log has handled the arrow keys queued for it. The selection shows only in the
+        # colours, so the screen is read with them until it stops changing.
+        app.term.wait_stable(quiet=0.3, escapes=True)
+
+
+def test_sigkill_after_edits_of_the_log_keeps_every_edit_seen(script, data_dir, home, workdir):
+    env = base_env(home)
+    code, out, err = run_command([str(script), "--data-dir", str(data_dir), "demo", "--no-open"], env=env, cwd=workdir)
+    assert code == 0, err
+    meeting_id = last_word(out)
+    rng = random.Random(SEED)
+    from storage import DataDir
+    from storage.journal import journal_path, read_records
+
+    before = DataDir(data_dir).load_meeting(meeting_id)
+    item_index = 3  # the demo opens on its last item with entries (その他): new entries go there
+    original = list(before.agenda[item_index].log)
+    raced = None
+
+    with App(data_dir, meeting_id, env, workdir) as app:
+        app.wait_ready()
+        ledger = Ledger()
+        for marker in EDITED:
+            app.commit(f"{marker}編集のための発言です。", ledger)
+        # A roll-call vote, all 承認, after them (F12, then Enter in the vote pane).
+        app.term.send_keys("F12")
+        app.term.wait_for("Enter 記録")
+        app.term.send_keys("Enter")
+        app.term.wait_for("採決　承認5・不承認0・保留0")
+        # The log is now: the demo's 3 speeches, E-1, E-2, E-3, E-4, the vote.
+
+        # Delete E-2 (up from the vote: E-4, E-3, E-2).
+        select_from_last(app, 3)
+        app.term.send_keys("DC")
+        app.term.wait_until(lambda s: "【E-2】" not in split_screen(s)[0], what="E-2 deleted from the log")
+        # Move E-4 above E-3.
+        select_from_last(app, 1)
+        app.term.send_keys("C-Up")
+        app.term.wait_until(lambda s: order_on_screen(s) == ["【E-1】", "【E-4】", "【E-3】"], what="E-4 moved above E-3")
+        # E-1 said by the secretariat (F5), not the chair (up from the vote: E-3, E-4, E-1).
+        select_from_last(app, 3)
+        app.term.send_keys("F5")
+        app.term.wait_until(lambda s: "事務局" in (line_of(s, "【E-1】") or ""), what="E-1 given to 事務局")
+        # The vote changed: its first voter 不承認.
+        select_from_last(app, 0)
+        app.term.send_keys("Enter")
+        app.term.wait_for("Enter 記録")
+        app.term.send_keys("Right", "Enter")
+        app.term.wait_for("採決　承認4・不承認1・保留0")
+        # E-3 given to the secretariat, then ctrl+z: back to the chair.
+        select_from_last(app, 1)
+        app.term.send_keys("F5")
+        app.term.wait_until(lambda s: "事務局" in (line_of(s, "【E-3】") or ""), what="E-3 given to 事務局")
+        app.term.send_keys("C-z")
+        app.term.wait_until(lambda s: "会長" in (line_of(s, "【E-3】") or ""), what="E-3 back to the chair (undo)")
+
+        # Every edit is in the journal, not yet in the meeting file: the kill leaves them there.
+        records = read_records(journal_path(DataDir(data_dir).meeting_path(meeting_id)))
+        assert sum(record.get("op") == "splice" for record in records) >= 6, records
+        # One more edit raced against the kill: E-3 deleted, its key sent just before.
+        if rng.random() < 0.5:
+            select_from_last(app, 1)
+            app.term.send_keys("DC")
+            raced = "【E-3】"
+            time.sleep(rng.choice([0.0, 0.005, 0.01, 0.02, 0.05]))
+        app.kill()
+
+    def check(meeting, context: str) -> None:
+        log = meeting.agenda[item_index].log
+        assert log[: len(original)] == original, f"{context}: the demo's own entries changed"
+        ours = log[len(original) :]
+        texts = [marker_of(entry.text) for entry in ours[:-1]]
+        allowed = [["【E-1】", "【E-4】", "【E-3】"]]
+        if raced:
+            allowed.append(["【E-1】", "【E-4】"])  # the raced deletion may or may not have been saved
+        assert texts in allowed, f"{context}: our entries are {texts}, expected one of {allowed}"
+        speakers = {marker_of(entry.text): (entry.speaker_id, entry.label) for entry in ours[:-1]}
+        assert speakers["【E-1】"] == SECRETARIAT, f"{context}: E-1's speaker {speakers['【E-1】']}"
+        assert speakers["【E-4】"] == CHAIR, f"{context}: E-4's speaker {speakers['【E-4】']}"
+        if "【E-3】" in speakers:
+            assert speakers["【E-3】"] == CHAIR, f"{context}: the undone change of E-3's speaker {speakers['【E-3】']}"
+        vote = ours[-1]
+        assert isinstance(vote, Vote), f"{context}: the last entry is {vote!r}, not the vote"
+        assert sorted(vote.ballots.values()) == ["不承認", "承認", "承認", "承認", "承認"], vote.ballots
+        assert vote.result == "承認"
+        for other_index, item in enumerate(meeting.agenda):
+            if other_index != item_index:
+                assert item.log == before.agenda[other_index].log, f"{context}: item {other_index} changed"
+
+    # Read back as every reader reads it (the file, then the journal replayed over it).
+    check(DataDir(data_dir).load_meeting(meeting_id), "after the kill")
+    check_every_file_reads(data_dir, meeting_id, "after the kill")
+
+    # Reopened: the app shows every edit, and a clean exit folds the journal into the file.
+    with App(data_dir, meeting_id, env, workdir) as app:
+        screen = app.wait_ready()
+        assert "【E-2】" not in split_screen(screen)[0]
+        assert order_on_screen(screen) in (["【E-1】", "【E-4】", "【E-3】"], ["【E-1】", "【E-4】"]), screen
+        assert "事務局" in line_of(screen, "【E-1】"), screen
+        assert "採決　承認4・不承認1・保留0" in screen, screen
+        app.term.send_keys("C-q")
+        assert app.term.wait_for_exit(timeout=15) == 0
+    assert not journal_path(DataDir(data_dir).meeting_path(meeting_id)).exists()
+    check(DataDir(data_dir).load_meeting(meeting_id), "after the reopened app closed")

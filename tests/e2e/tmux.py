@@ -175,9 +175,9 @@ class Tmux:
         self._tmux("set-buffer", "-b", buffer, "--", text)
         self._tmux("paste-buffer", "-p", "-d", "-b", buffer, "-t", SESSION)
 
-    def capture(self) -> str:
-        """The visible screen as text, one line per row (trailing spaces trimmed)."""
-        return self._tmux("capture-pane", "-p", "-t", SESSION)
+    def capture(self, escapes: bool = False) -> str:
+        """The visible screen as text, one line per row (trailing spaces trimmed); ``escapes``: with its colours and attributes."""
+        return self._tmux("capture-pane", "-p", *(["-e"] if escapes else []), "-t", SESSION)
 
     def pane_info(self) -> tuple[bool, int | None]:
         """(the command has ended, its exit status if known: -N when killed by signal N)."""
@@ -274,18 +274,18 @@ class Tmux:
         """Poll until the screen differs from ``before``; the new screen."""
         return self.wait_until(lambda screen: screen != before, timeout=timeout, what="a change of screen")
 
-    def wait_stable(self, quiet: float = 0.3, timeout: float = 15) -> str:
+    def wait_stable(self, quiet: float = 0.3, timeout: float = 15, escapes: bool = False) -> str:
         """Poll until the screen stays the same for ``quiet`` seconds; the screen.
 
         For the moment after the first paint, when the app may still be
         settling (scrolling, moving the focus) and a key could be undone.
         """
         deadline = time.monotonic() + timeout
-        screen = self.capture()
+        screen = self.capture(escapes)
         since = time.monotonic()
         while True:
             time.sleep(POLL)
-            current = self.capture()
+            current = self.capture(escapes)
             now = time.monotonic()
             if current != screen:
                 screen, since = current, now
