@@ -653,7 +653,7 @@ class MeetingScreen(Screen):
             result_text=given.result_text, rule=rule, chair_decides=chair_decides if given.counts is not None else None,
         )
         if editing_uid is not None:
-            found = self.meeting.find_entry(editing_uid)
+            found = self._entry_by_uid(editing_uid)
             if found is None:
                 return
             owner, index = found
@@ -819,8 +819,9 @@ class MeetingScreen(Screen):
 
     def _show_last_vote(self) -> None:
         item = self.current_item
-        votes = [entry for entry in item.log if isinstance(entry, Vote)] if item else []
-        self.query_one(VotePane).show_vote(votes[-1] if votes else None)
+        # From the end: the last vote is near it, and an item may hold thousands of entries.
+        vote = next((entry for entry in reversed(item.log) if isinstance(entry, Vote)), None) if item else None
+        self.query_one(VotePane).show_vote(vote)
 
     def action_next_item(self) -> None:
         """Move to the next agenda item."""
@@ -1135,6 +1136,14 @@ class MeetingScreen(Screen):
         question = "。".join(unusual) + f"。それでも全員承認({len(voters)}名)の採決を記録しますか?"
         self.app.push_screen(Confirm(question, title="全員承認", yes="記録する"), answered)
 
+    def _entry_by_uid(self, uid: str):
+        """(item, index) of the entry with this uid: the selected entry when it is the one (a vote
+        opened from the log), else found by walking the meeting (10,000 entries take a millisecond)."""
+        found = self._selected()
+        if found is not None and found[2].uid == uid:
+            return found[0], found[1]
+        return self.meeting.find_entry(uid)
+
     def on_vote_pane_record(self, event: VotePane.Record) -> None:
         event.stop()
         self.record_vote(event.ballots, event.editing_uid)
@@ -1210,7 +1219,7 @@ class MeetingScreen(Screen):
         if item is None or result is None:
             return
         if editing_uid is not None:
-            found = self.meeting.find_entry(editing_uid)
+            found = self._entry_by_uid(editing_uid)
             if found is None:
                 return
             owner, index = found

@@ -414,11 +414,19 @@ class SpeakerLog(ScrollView, can_focus=True):
         entries = item.log[start : start + inserted]
         height_of = self._height_of
         before = self._starts[block + removed] - self._starts[block]
-        self._heights[block : block + removed] = [height_of(entry) for entry in entries]
+        heights = [height_of(entry) for entry in entries]
+        self._heights[block : block + removed] = heights
         self._entries[block : block + removed] = entries
         if inserted != removed:
             blocks.resize(item_index, inserted - removed)
-        self._recount(block)
+        if inserted == removed and sum(heights) == before:
+            # The blocks after these start where they did: only these starts are computed again
+            # (not the rest of a 10,000-entry log).
+            starts = self._starts
+            for offset, height in enumerate(heights[:-1]):
+                starts[block + offset + 1] = starts[block + offset] + height
+        else:
+            self._recount(block)
         if self._starts[block + inserted] - self._starts[block] == before:
             # The same lines in the same place (a changed vote, a speaker, a move): only
             # they are drawn again, not the whole pane.
