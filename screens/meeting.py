@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -167,6 +168,8 @@ class MeetingScreen(Screen):
         self._draft_timer = None
         self._saved_draft: tuple = ("",)
         self._agenda_pending: set[int] = set()
+        #: What waits for the frame that shows the last change of the log (see _after_change_shown).
+        self._change_followups: list[Callable[[], object]] = []
 
     # -- layout --------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -282,7 +285,32 @@ class MeetingScreen(Screen):
 
     def on_speaker_log_entry_drawn(self, event: SpeakerLog.EntryDrawn) -> None:
         event.stop()
+        self._run_after_change_shown()
         collect_garbage_if_due()
+
+    def _after_change_shown(self, callback: Callable[..., object], *args: object) -> None:
+        """Run ``callback`` once the frame that shows a change of the log is out.
+
+        For what the change does not need in its own frame (an item's count in
+        the agenda, which draws its whole list again; a notice, which lays the
+        screen out). Textual's ``call_after_refresh`` can run before that frame
+        (when the screen idles before the widgets' repaints reach it); the log
+        says when it drew the change (``EntryDrawn``). A change the log does not
+        draw (out of view) gets its follow-up a moment later all the same.
+        """
+        if not self._change_followups:
+            self._followup_timer = self.set_timer(0.25, self._run_after_change_shown)
+        self._change_followups.append(partial(callback, *args))
+
+    _followup_timer = None
+
+    def _run_after_change_shown(self) -> None:
+        if self._followup_timer is not None:
+            self._followup_timer.stop()
+            self._followup_timer = None
+        followups, self._change_followups = self._change_followups, []
+        for followup in followups:
+            followup()
 
     def _initial_item(self) -> int:
         """The item to start on: the last item that has entries."""
@@ -389,7 +417,7 @@ class MeetingScreen(Screen):
 
     def _notify_after_frame(self, message: str) -> None:
         """Say what was done once the frame that shows it is out (a notice costs a layout of the screen)."""
-        self.call_after_refresh(self.notify, message)
+        self._after_change_shown(self.notify, message)
 
     def _agenda_counts_later(self, index: int) -> None:
         """Update an item's entry count in the agenda pane in the frame after the entry's own
@@ -406,7 +434,7 @@ class MeetingScreen(Screen):
                 pane.update_item(changed)
             self._agenda_pending.clear()
 
-        self.call_after_refresh(update)
+        self._after_change_shown(update)
 
     def _refresh_views(self) -> None:
         self.query_one(MeetingHeader).refresh()

@@ -283,7 +283,11 @@ class SpeakerLog(ScrollView, can_focus=True):
         """The log was laid out for the first time (at its width), before it is first drawn."""
 
     class EntryDrawn(WidgetMessage):
-        """A frame showing the entry added last (:meth:`entry_appended`) has just been drawn."""
+        """A frame showing the log's last change has just been drawn.
+
+        The change: an entry added (:meth:`entry_appended`), or entries replaced,
+        moved or deleted (:meth:`entries_replaced`). Handled once the frame is out.
+        """
 
     class Selected(WidgetMessage):
         """The clerk chose an entry (Enter) to open it."""
@@ -433,6 +437,7 @@ class SpeakerLog(ScrollView, can_focus=True):
             self._refresh_blocks(block, block + inserted)
         else:
             self._refresh_blocks(block, None)  # the lines below moved
+        self._entry_to_announce = True
 
     def _refresh_blocks(self, first: int, end: int | None) -> None:
         """Draw again the lines of blocks ``first`` to ``end`` (``None``: to the bottom of the view).
