@@ -38,7 +38,8 @@ def collect_garbage_if_due() -> None:
     entries). Left to itself it falls in the middle of drawing the next frame,
     where most objects are made: in the benchmark (bench/run.py) a full
     collection was in every one of the slowest commits. Called once the frame
-    that shows a new entry is out (:class:`SpeakerLog.EntryDrawn`), when no
+    that shows a change of the log (a new entry, an edit) is out
+    (:class:`SpeakerLog.EntryDrawn`), when no
     frame is waiting, it runs the collection that is one or two young
     collections away: the same work, a little sooner and a little more often,
     out of the next keystroke's way.
