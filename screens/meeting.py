@@ -707,7 +707,10 @@ class MeetingScreen(Screen):
         current = self.bar.text
         if current == committed:
             self.bar.set_text("")
-            self._clear_draft()
+            # The saved draft (now in the log) is removed once the entry is shown: its unlink
+            # and the folder's fsync are a second wait on the disk, which Enter's frame
+            # need not hold. save_draft then saves whatever the bar holds by then instead.
+            self._after_change_shown(self.save_draft)
         elif current.startswith(committed):
             self.bar.set_text(current[len(committed) :])
             self.save_draft()
