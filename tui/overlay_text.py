@@ -49,11 +49,18 @@ _applied = False
 
 
 def _render_chops(
+    self: Compositor, crop: Region, is_rendered_line: Callable[[int], bool]
+) -> Sequence[Mapping[int, Strip | None]]:
+    return _chops(self, crop, is_rendered_line, None)
+
+
+def _chops(
     self: Compositor,
     crop: Region,
     is_rendered_line: Callable[[int], bool],
-    regions: Collection[Region] | None = None,
+    regions: Collection[Region] | None,
 ) -> Sequence[Mapping[int, Strip | None]]:
+    """The pieces of each line (see :func:`_render_chops`); with ``regions``, drawn as :func:`_renders` says."""
     cuts = self.cuts
     chops: list[dict[int, Strip | None]] = [dict.fromkeys(cut_set[:-1]) for cut_set in cuts]
     intersection = Region.intersection
@@ -161,7 +168,7 @@ def _render_partial_update(self: Compositor) -> ChopsUpdate | None:
     crop = Region.from_union(update_regions).intersection(screen_region)
     spans = list(self._regions_to_spans(update_regions))
     is_rendered_line = {y for y, _, _ in spans}.__contains__
-    chops = _render_chops(self, crop, is_rendered_line, update_regions)
+    chops = _chops(self, crop, is_rendered_line, update_regions)
     chop_ends = [
         [x + strip.cell_length if strip is not None else end for (x, strip), end in zip(line.items(), cut_set[1:])]
         for line, cut_set in zip(chops, self.cuts)
