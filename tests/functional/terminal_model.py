@@ -80,3 +80,17 @@ class Terminal:
     def styled_lines(self) -> list[list[tuple[str, str]]]:
         """Every line of the screen, cell by cell: (character, attributes)."""
         return [list(zip(row, attributes)) for row, attributes in zip(self.cells, self.attributes)]
+
+
+def watch(app, width: int, height: int) -> Terminal:
+    """A terminal that plays every update ``app`` writes (its ``_display`` wrapped), from now on."""
+    terminal = Terminal(width, height)
+    display = app._display
+
+    def shown(screen, update) -> None:
+        display(screen, update)
+        if update is not None:
+            terminal.feed(update.render_segments(app.console))
+
+    app._display = shown
+    return terminal

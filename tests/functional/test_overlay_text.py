@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from tests.functional.appkit import demo_meeting_app
-from tests.functional.terminal_model import Terminal
+from tests.functional.terminal_model import watch
 from tui import overlay_text
 
 #: Long enough to wrap over the log's scrollbar and the borders of the log and vote panes.
@@ -29,15 +29,7 @@ def _squeezed(text: str) -> str:
 async def test_a_notification_over_the_panes_keeps_every_character(tmp_path):
     assert overlay_text.apply()  # in place for the Textual installed (the pinned release)
     app = demo_meeting_app(tmp_path)
-    terminal = Terminal(*SIZE)
-    display = app._display
-
-    def shown(screen, update) -> None:
-        display(screen, update)
-        if update is not None:
-            terminal.feed(update.render_segments(app.console))
-
-    app._display = shown
+    terminal = watch(app, *SIZE)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()
         app.screen.query_one("#entry-bar").display = False  # as in read-only mode: the toast lies over the panes

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from minutes.model import Vote
 from tests.functional.appkit import add_meeting, demo_dict, make_app
-from tests.functional.terminal_model import Terminal
+from tests.functional.terminal_model import watch
 from tui.widgets.entry_bar import EntryText
 from tui.widgets.vote_pane import VotePane
 
@@ -32,15 +32,7 @@ def _difference(before: list, after: list) -> str:
 async def test_every_edit_leaves_the_terminal_as_a_whole_redraw_draws_it(root):
     meeting_id = add_meeting(root, demo_dict())
     app = make_app(root, meeting_id)
-    terminal = Terminal(*SIZE)
-    display = app._display
-
-    def shown(screen, update) -> None:
-        display(screen, update)
-        if update is not None:
-            terminal.feed(update.render_segments(app.console))
-
-    app._display = shown
+    terminal = watch(app, *SIZE)
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         screen.query_one(EntryText).cursor_blink = False  # a blink is no change of ours
