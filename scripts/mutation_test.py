@@ -80,6 +80,8 @@ TARGETS: dict[str, list[str]] = {
         "tests/unit/test_storage_datadir.py", "tests/unit/test_storage_backups.py", "tests/unit/test_storage_journal.py",
         "tests/unit/test_storage_links.py",
     ],
+    "storage/keys_file.py": ["tests/unit/test_keymap.py", "tests/functional/test_keys_file.py"],
+    "storage/styles.py": ["tests/unit/test_styles.py", "tests/functional/test_export_screen.py"],
 }
 
 #: Survivors that cannot change what a user sees or gets: (file, part of the line's code, part of the
@@ -159,6 +161,9 @@ class Mutant:
     code: str = ""  # the line of source the fault is put into
     status: str = "pending"  # killed, survived, timeout, explained
     seconds: float = 0.0
+    span: list[int] | None = None  # the lines whose running runs the fault (None: module level, every test)
+    tests: int = 0  # how many tests ran it (the ones whose run reaches those lines); 0: no test does
+    killed_by: str = ""  # the first test that failed
 
     @property
     def key(self) -> str:
@@ -172,12 +177,20 @@ class _Mutator(ast.NodeTransformer):
     def __init__(self, target: int | None = None) -> None:
         self.target = target
         self.count = 0
-        self.points: list[tuple[int, str, str]] = []
+        self.points: list[tuple[int, str, str, tuple[int, int] | None]] = []
         self.in_function = 0
+        self.statements: list[tuple[int, int]] = []  # the lines of the statements being walked, innermost last
 
     def _point(self, node: ast.AST, kind: str, detail: str) -> bool:
-        """Register a mutation point; True when it is the one to apply."""
-        self.points.append((getattr(node, "lineno", 0), kind, detail))
+        """Register a mutation point; True when it is the one to apply.
+
+        Each point keeps the lines whose running means the fault ran: those of its innermost statement
+        (only the header of an ``if``/``for``/``with``…), or None at module level, where a fault acts at import
+        and so on every test.
+        """
+        line = getattr(node, "lineno", 0)
+        span = self.statements[-1] if self.statements and self.in_function else None
+        self.points.append((line, kind, detail, span))
         hit = self.count == self.target
         self.count += 1
         return hit
@@ -199,12 +212,16 @@ class _Mutator(ast.NodeTransformer):
             for index, statement in enumerate(body):
                 docstring = index == 0 and isinstance(statement, ast.Expr) and isinstance(
                     getattr(statement, "value", None), ast.Constant) and isinstance(statement.value.value, str)
-                if self.in_function and isinstance(statement, _DELETABLE) and not docstring:
-                    text = ast.unparse(statement).split("\n")[0][:60]
-                    if self._point(statement, "delete", text):
-                        new_body.append(ast.copy_location(ast.Pass(), statement))
-                        continue
-                new_body.append(self.visit(statement))
+                self.statements.append(_header_lines(statement))
+                try:
+                    if self.in_function and isinstance(statement, _DELETABLE) and not docstring:
+                        text = ast.unparse(statement).split("\n")[0][:60]
+                        if self._point(statement, "delete", text):
+                            new_body.append(ast.copy_location(ast.Pass(), statement))
+                            continue
+                    new_body.append(self.visit(statement))
+                finally:
+                    self.statements.pop()
             setattr(node, field, new_body)
         for handler in getattr(node, "handlers", []) or []:
             self.visit(handler)
@@ -223,10 +240,15 @@ class _Mutator(ast.NodeTransformer):
 
     def _handler(self, node: ast.ExceptHandler):
         if isinstance(node.type, ast.Tuple) and len(node.type.elts) > 1:
-            for index, element in enumerate(list(node.type.elts)):
-                if self._point(node, "except", f"drop {ast.unparse(element)}"):
-                    node.type.elts = node.type.elts[:index] + node.type.elts[index + 1:]
-                    break
+            # An exception that reaches the handler runs its ``except`` line: those are the tests to run.
+            self.statements.append((node.lineno, node.lineno))
+            try:
+                for index, element in enumerate(list(node.type.elts)):
+                    if self._point(node, "except", f"drop {ast.unparse(element)}"):
+                        node.type.elts = node.type.elts[:index] + node.type.elts[index + 1:]
+                        break
+            finally:
+                self.statements.pop()
         return self._statements(node)
 
     def visit_Compare(self, node):
@@ -282,6 +304,16 @@ class _Mutator(ast.NodeTransformer):
         return argument if pieces is None else argument
 
 
+def _header_lines(statement: ast.stmt) -> tuple[int, int]:
+    """The lines a statement runs before its body: all of a simple one, the header of a compound one."""
+    first = statement.lineno
+    last = statement.end_lineno or first
+    body = getattr(statement, "body", None)
+    if isinstance(body, list) and body:
+        last = max(first, body[0].lineno - 1)
+    return first, last
+
+
 def _is_string_concat(node: ast.BinOp) -> bool:
     return any(isinstance(side, (ast.Constant, ast.JoinedStr)) and isinstance(getattr(side, "value", ""), str)
                for side in (node.left, node.right))
@@ -293,8 +325,9 @@ def mutants_of(file: str) -> tuple[str, list[Mutant]]:
     counter.visit(ast.parse(source))
     lines = source.splitlines()
     return source, [
-        Mutant(file, line, kind, detail, index, lines[line - 1].strip() if 0 < line <= len(lines) else "")
-        for index, (line, kind, detail) in enumerate(counter.points)
+        Mutant(file, line, kind, detail, index, lines[line - 1].strip() if 0 < line <= len(lines) else "",
+               span=list(span) if span else None)
+        for index, (line, kind, detail, span) in enumerate(counter.points)
     ]
 
 
@@ -329,26 +362,142 @@ def _module_name(file: str) -> str:
     return file[:-3].replace("/", ".").removesuffix(".__init__")
 
 
-def _run_child(mutant: Mutant, source: str, tests: list[str], timeout: float, basetemp: str) -> None:
-    """In the forked child: import the faulty module from memory, run the tests, exit with their status."""
-    import importlib.util  # noqa: F401  (spec_from_loader)
+class _Select:
+    """A pytest plugin for the children: keeps only the chosen tests, in the chosen order, and notes the first
+    test that fails (``-x`` stops there) and each test's time."""
 
+    def __init__(self, order: list[str] | None, report: str | None) -> None:
+        self.order = order
+        self.report = report
+        self.failed: str = ""
+
+    def pytest_collection_modifyitems(self, session, config, items):
+        if self.order is None:
+            return
+        rank = {nodeid: index for index, nodeid in enumerate(self.order)}
+        chosen = sorted((item for item in items if item.nodeid in rank), key=lambda item: rank[item.nodeid])
+        config.hook.pytest_deselected(items=[item for item in items if item.nodeid not in rank])
+        items[:] = chosen
+
+    def pytest_runtest_logreport(self, report):
+        if report.failed and not self.failed:
+            self.failed = report.nodeid
+            if self.report:
+                Path(self.report).write_text(report.nodeid, encoding="utf-8")
+
+
+def _quiet() -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
-    signal.alarm(int(timeout))
+
+
+def _pytest_args(files: list[str], basetemp: str) -> list[str]:
+    return [*files, "-q", "-p", "no:randomly", "--basetemp", basetemp, "-W", "ignore", "--no-header"]
+
+
+def _run_child(mutant: Mutant, source: str, files: list[str], order: list[str] | None, timeout: float,
+               basetemp: str) -> None:
+    """In the forked child: import the faulty module from memory, run the tests, exit with their status."""
+    import importlib.util  # noqa: F401  (spec_from_loader)
+
+    _quiet()
+    signal.alarm(max(1, int(timeout)))
     sys.meta_path.insert(0, _Finder(_module_name(mutant.file), REPO / mutant.file, source))
     import pytest
 
-    code = pytest.main([
-        *tests, "-x", "-q", "-p", "no:randomly", "--basetemp", basetemp,
-        "-W", "ignore", "--no-header",
-    ])
+    code = pytest.main([*_pytest_args(files, basetemp), "-x"], plugins=[_Select(order, basetemp + ".failed")])
     os._exit(int(code))
 
 
+def _coverage_child(files: list[str], targets: list[str], basetemp: str, out: str) -> None:
+    """In a forked child: run the tests once, unchanged, under coverage with one context per test; write
+    which tests run each line of the targets, how long each test took and which failed, to ``out``."""
+    import coverage
+    import pytest
+
+    _quiet()
+    measured = [str(REPO / file) for file in targets]
+    cov = coverage.Coverage(data_file=None, include=measured, config_file=False)
+    durations: dict[str, float] = {}
+    failed: list[str] = []
+
+    class Contexts:
+        @pytest.hookimpl(hookwrapper=True)
+        def pytest_runtest_protocol(self, item, nextitem):
+            cov.switch_context(item.nodeid)
+            started = time.perf_counter()
+            yield
+            durations[item.nodeid] = time.perf_counter() - started
+            cov.switch_context("")
+
+        def pytest_runtest_logreport(self, report):
+            if report.failed:
+                failed.append(report.nodeid)
+
+    cov.start()
+    try:
+        pytest.main(_pytest_args(files, basetemp), plugins=[Contexts()])
+    finally:
+        cov.stop()
+    data = cov.get_data()
+    lines: dict[str, dict[int, list[str]]] = {}
+    for file in targets:
+        by_line = data.contexts_by_lineno(str(REPO / file)) if str(REPO / file) in data.measured_files() else {}
+        lines[file] = {int(line): sorted(contexts) for line, contexts in by_line.items()}
+    Path(out).write_text(json.dumps({"lines": lines, "durations": durations, "failed": failed}), encoding="utf-8")
+    os._exit(0)
+
+
+@dataclass
+class _TestMap:
+    """Which tests run which lines of each target, from one unchanged run under coverage."""
+
+    lines: dict[str, dict[int, list[str]]]
+    durations: dict[str, float]
+    failed: list[str]
+
+    def tests_for(self, mutant: Mutant) -> list[str] | None:
+        """The target's tests that run the mutant's lines (None: every one of them)."""
+        if mutant.span is None:
+            return None
+        allowed = tuple(TARGETS[mutant.file])
+        found: set[str] = set()
+        by_line = self.lines.get(mutant.file, {})
+        for line in range(mutant.span[0], mutant.span[1] + 1):
+            for context in by_line.get(line, ()):
+                if context == "":  # run at import: it shapes what every test meets
+                    return None
+                found.add(context)
+        return [t for t in found if t.split("::")[0] in allowed and t not in self.failed]
+
+
+def _map_tests(files: list[str], targets: list[str], scratch: str) -> _TestMap:
+    out = os.path.join(scratch, "coverage.json")
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover (the child)
+        try:
+            _coverage_child(files, targets, os.path.join(scratch, "coverage"), out)
+        finally:
+            os._exit(3)
+    os.waitpid(pid, 0)
+    if not os.path.exists(out):
+        raise SystemExit("the tests did not run under coverage (is coverage installed? pip install -e '.[test]')")
+    raw = json.loads(Path(out).read_text(encoding="utf-8"))
+    lines = {file: {int(line): contexts for line, contexts in by_line.items()}
+             for file, by_line in raw["lines"].items()}
+    return _TestMap(lines, raw["durations"], raw["failed"])
+
+
 def run(mutants: list[Mutant], sources: dict[str, str], jobs: int, timeout: float, budget: float | None,
-        progress: bool) -> None:
+        progress: bool, select: bool = True, save=None) -> None:
+    """Run each mutant's tests in a forked child.
+
+    With ``select`` (the default), the targets' tests first run once unchanged under coverage; then a mutant
+    whose lines no test runs survives at once, and the others run only the tests that reach their lines,
+    those that have killed most faults of the module so far first, then the quickest (``-x`` stops at the
+    first failure). Without it, every mutant runs all its module's tests in the order :data:`TARGETS` gives.
+    """
     import importlib.util  # noqa: F401
 
     # Loaded once here, shared by every child (a fork copies them): the tests' start is short.
@@ -362,36 +511,77 @@ def run(mutants: list[Mutant], sources: dict[str, str], jobs: int, timeout: floa
     started = time.monotonic()
     queue = list(mutants)
     running: dict[int, tuple[Mutant, float, str]] = {}
+    kills: dict[tuple[str, str], int] = {}
+    last_save = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="mutants-") as scratch:
+        test_map = None
+        if select:
+            targets = sorted({m.file for m in mutants})
+            files = list(dict.fromkeys(test for target in targets for test in TARGETS[target]))
+            test_map = _map_tests(files, targets, scratch)
+            if progress:
+                print(f"{len(test_map.durations)} tests mapped to the lines they run, in "
+                      f"{time.monotonic() - started:.0f} s", flush=True)
+            if test_map.failed and progress:
+                print(f"left out, failing without any fault: {', '.join(test_map.failed)}")
         while queue or running:
             while queue and len(running) < jobs and (budget is None or time.monotonic() - started < budget):
                 mutant = queue.pop(0)
+                order = None
+                files = TARGETS[mutant.file]
+                if test_map is not None:
+                    chosen = test_map.tests_for(mutant)
+                    if chosen is not None:
+                        mutant.tests = len(chosen)
+                        if not chosen:  # no test runs the fault: nothing can see it
+                            _settle(mutant, "survived", progress)
+                            continue
+                        order = sorted(chosen, key=lambda t: (-kills.get((mutant.file, t), 0),
+                                                              test_map.durations.get(t, 0.0), t))
+                        files = [f for f in files if any(t.split("::")[0] == f for t in chosen)]
+                    else:
+                        order = [t for t in test_map.durations if t.split("::")[0] in files
+                                 and t not in test_map.failed]
+                        mutant.tests = len(order)
                 source = mutated_source(sources[mutant.file], mutant.index)
                 basetemp = os.path.join(scratch, str(mutant.index) + mutant.file.replace("/", "_"))
                 pid = os.fork()
                 if pid == 0:  # pragma: no cover (the child)
                     try:
-                        _run_child(mutant, source, TARGETS[mutant.file], timeout, basetemp)
+                        _run_child(mutant, source, files, order, timeout, basetemp)
                     finally:
                         os._exit(3)
                 running[pid] = (mutant, time.monotonic(), basetemp)
             if not running:
                 break
             pid, status = os.wait()
-            mutant, since, _ = running.pop(pid)
+            mutant, since, basetemp = running.pop(pid)
             mutant.seconds = round(time.monotonic() - since, 2)
             if os.WIFSIGNALED(status):
-                mutant.status = "timeout"
+                _settle(mutant, "timeout", progress)
             else:
                 code = os.WEXITSTATUS(status)
-                mutant.status = "survived" if code == 0 else "killed"
-            if mutant.status == "survived" and explanation(mutant):
-                mutant.status = "explained"
-            if progress:
-                mark = {"killed": ".", "timeout": "T", "survived": "S", "explained": "e"}[mutant.status]
-                print(mark, end="", flush=True)
+                if code == 5:  # pytest ran no test: a selection that matched nothing, never a kill
+                    print(f"\nno test ran for {mutant.key}", flush=True)
+                _settle(mutant, "survived" if code in (0, 5) else "killed", progress)
+            failed = Path(basetemp + ".failed")
+            if failed.exists():
+                mutant.killed_by = failed.read_text(encoding="utf-8")
+                kills[(mutant.file, mutant.killed_by)] = kills.get((mutant.file, mutant.killed_by), 0) + 1
+            if save is not None and time.monotonic() - last_save > 10:
+                save()
+                last_save = time.monotonic()
     if progress:
         print()
+
+
+def _settle(mutant: Mutant, status: str, progress: bool) -> None:
+    mutant.status = status
+    if status == "survived" and explanation(mutant):
+        mutant.status = "explained"
+    if progress:
+        mark = {"killed": ".", "timeout": "T", "survived": "S", "explained": "e"}[mutant.status]
+        print(mark, end="", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -404,6 +594,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--list", action="store_true", help="only list the mutants")
     parser.add_argument("--sample", type=int, default=None,
                         help="run this many mutants drawn at random (seed 17) from the files: an estimate")
+    parser.add_argument("--all-tests", action="store_true",
+                        help="run every test of the module against every mutant (slow; no coverage run first)")
+    parser.add_argument("--survivors-of", metavar="JSON",
+                        help="run only the mutants that survived in this earlier --json file")
     args = parser.parse_args(argv)
     files = args.files or list(TARGETS)
     unknown = [f for f in files if f not in TARGETS]
@@ -418,12 +612,23 @@ def main(argv: list[str] | None = None) -> int:
         import random
 
         mutants = sorted(random.Random(17).sample(mutants, args.sample), key=lambda m: (m.file, m.index))
+    if args.survivors_of:
+        earlier = json.loads(Path(args.survivors_of).read_text(encoding="utf-8"))
+        again = {f"{m['file']} | {m['code']} | {m['kind']}: {m['detail']}" for m in earlier
+                 if m["status"] == "survived"}
+        mutants = [m for m in mutants if m.key in again]
     if args.list:
         for mutant in mutants:
             print(f"{mutant.file}:{mutant.line}  {mutant.key}")
         print(f"{len(mutants)} mutants")
         return 0
-    run(mutants, sources, args.jobs, args.timeout, args.budget, progress=True)
+    def save() -> None:
+        if args.json:
+            Path(args.json).write_text(json.dumps([asdict(m) for m in mutants], ensure_ascii=False, indent=1),
+                                       encoding="utf-8")
+
+    run(mutants, sources, args.jobs, args.timeout, args.budget, progress=True, select=not args.all_tests,
+        save=save)
     done = [m for m in mutants if m.status != "pending"]
     print(f"{'module':32} {'mutants':>7} {'killed':>7} {'explained':>9} {'survived':>8} {'rate':>7}")
     for file in files:
@@ -442,12 +647,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"({not_run} mutants not run: the budget ran out)")
     survivors = [m for m in done if m.status == "survived"]
     for mutant in survivors:
-        print(f"SURVIVED {mutant.file}:{mutant.line}  {mutant.key}")
+        unseen = "  (no test runs this line)" if mutant.span is not None and mutant.tests == 0 else ""
+        print(f"SURVIVED {mutant.file}:{mutant.line}  {mutant.key}{unseen}")
     for mutant in (m for m in done if m.status == "explained"):
         print(f"explained {mutant.file}:{mutant.line}  {mutant.kind}: {mutant.detail} — {explanation(mutant)}")
-    if args.json:
-        Path(args.json).write_text(json.dumps([asdict(m) for m in mutants], ensure_ascii=False, indent=1),
-                                   encoding="utf-8")
+    save()
     return 1 if survivors else 0
 
 
