@@ -105,6 +105,38 @@ EXPLAINED: list[tuple[str, str, str, str]] = [
      "POSIX has no O_BINARY: the default 1 is O_WRONLY, already among the append flags"),
     ("storage/journal.py", "error.errno == errno.ELOOP", "",
      "without this early answer, os.path.islink gives the same one for a link at the journal's place"),
+    ("storage/journal.py", "return True", "delete: return True",
+     "without this early answer, os.path.islink gives the same one for a link at the journal's place"),
+    ("storage/journal.py", "if len(line) < 10 or", "constant: 10 → 11",
+     "a record is a JSON object, '{}' at the least: a 10-byte line has a 1-byte body, never an object, "
+     "and is skipped below all the same"),
+    ("storage/journal.py", "if len(line) < 10 or", "compare: Lt → LtE",
+     "a record is a JSON object, '{}' at the least: a 10-byte line has a 1-byte body, never an object, "
+     "and is skipped below all the same"),
+    ("storage/journal.py", "int(line[:8], 16)", "constant: 8 → 9",
+     "the ninth byte is the space checked above, and int() ignores blanks around the digits: the same number"),
+    ("storage/journal.py", "except (ValueError, UnicodeDecodeError)", "drop UnicodeDecodeError",
+     "UnicodeDecodeError is a ValueError: the first name catches it all the same"),
+    ("storage/journal.py", "if seq <= folded:", "compare: LtE → Lt",
+     "the record numbered `folded` is the last one the file holds already, and a record replayed onto its own "
+     "result changes nothing: an append's uid is there, a splice's removed uids are gone and its inserted "
+     "ones stand where it put them (the replay tests apply splices by uid over other copies)"),
+    ("storage/journal.py", "if 0 <= at <= len(log) - count and all(", "constant: 0 → 1",
+     "a narrower quick path: the entries are then found by uid, at the same places (a uid stands once in a "
+     "meeting), only more slowly"),
+    ("storage/journal.py", "if 0 <= at <= len(log) - count and all(", "compare: LtE → Lt",
+     "a narrower quick path: the entries are then found by uid, at the same places (a uid stands once in a "
+     "meeting), only more slowly"),
+    ("storage/journal.py", "last = max(last, seq)", "delete",
+     "its one caller hands the number to Journal(), which takes the largest record number itself"),
+    ("storage/journal.py", "if not _NOFOLLOW and _is_link(self.path)", "boolop",
+     "on POSIX the look then comes before an O_NOFOLLOW open that refuses the same link with the same error"),
+    ("storage/journal.py", "if atomic.POSIX and created:", "boolop",
+     "the mode is then set to 0600 on every append, not only the first: 0600 either way, as the app never "
+     "changes it"),
+    ("storage/atomic.py", "for attempt in range(10):", "constant: 10 → 11",
+     "the loop gives up at attempt 9 itself ('if attempt == 9: raise'): a longer range is never reached "
+     "(tested: ten tries, nine pauses)"),
     ("storage/atomic.py", '"O_BINARY", "O_NOFOLLOW", "O_CLOEXEC"', "",
      "O_EXCL already refuses any existing name, a link included; O_BINARY is Windows only; O_CLOEXEC "
      "matters only if a child process starts during a write (the app starts none)"),
@@ -118,8 +150,6 @@ EXPLAINED: list[tuple[str, str, str, str]] = [
      "after the rename the temporary name is gone: removing it again is a quiet no-op"),
     ("storage/atomic.py", "if temp is not None and not replaced", "",
      "after the rename the temporary name is gone: removing it again is a quiet no-op"),
-    ("storage/atomic.py", "if current.parent == current", "",
-     "reached only when not even the root folder exists"),
     ("storage/atomic.py", "isjunction", "", "junctions are Windows folder links (Python 3.12+); POSIX has none"),
     ("storage/atomic.py", "return bool(checker and checker(path))", "",
      "junctions are Windows folder links (Python 3.12+); POSIX has none"),

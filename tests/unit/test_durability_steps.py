@@ -343,9 +343,10 @@ def test_a_failed_chmod_of_the_temporary_file_leaves_nothing(tmp_path, monkeypat
     real_close = os.close
     monkeypatch.setattr(os, "fchmod", lambda fd, mode: (_ for _ in ()).throw(OSError(errno.EPERM, "no")))
     monkeypatch.setattr(os, "close", lambda fd: closed.append(fd) or real_close(fd))
-    with pytest.raises(WriteFailedError):
+    with pytest.raises(WriteFailedError) as caught:
         atomic_write_bytes(tmp_path / "f", b"x")
     assert os.listdir(tmp_path) == [] and len(closed) == 1
+    assert caught.value.errno == errno.EPERM  # the message gives the real reason
 
 
 def test_the_windows_replace_tries_ten_times_with_a_pause(tmp_path, monkeypatch):
@@ -386,8 +387,9 @@ def test_folders_are_made_inside_an_existing_data_folder_only(tmp_path, monkeypa
         atomic.ensure_private_dir(tmp_path / "gone" / "backups", within=tmp_path / "gone")
     assert caught.value.errno == errno.ENOENT and not (tmp_path / "gone").exists()
     monkeypatch.setattr(os, "mkdir", lambda *a, **k: (_ for _ in ()).throw(OSError(errno.EACCES, "denied")))
-    with pytest.raises(WriteFailedError):
+    with pytest.raises(WriteFailedError) as caught:
         atomic.ensure_private_dir(tmp_path / "x", within=tmp_path)
+    assert caught.value.errno == errno.EACCES  # the message gives the real reason, not what failed after it
 
 
 @posix_only
@@ -416,3 +418,164 @@ def test_a_folder_that_cannot_be_looked_at_is_a_write_failure(tmp_path, monkeypa
     monkeypatch.setattr(os, "lstat", lambda *a, **k: (_ for _ in ()).throw(OSError(errno.EACCES, "denied")))
     with pytest.raises(WriteFailedError):
         atomic.check_real_folders(tmp_path / "a", tmp_path)
+
+
+# -- replaying edits over another copy of the file (a restored backup, a journal left behind) --------------
+
+
+def lines(*uids: str) -> list[dict]:
+    return [{"uid": uid, "entry": {"text": f"{uid}の発言"}} for uid in uids]
+
+
+def splice(item: str, at, remove: list, insert: list) -> dict:
+    return {"item": item, "at": at, "remove": remove, "insert": insert}
+
+
+def new(uid: str, text: str | None = None) -> dict:
+    return {"uid": uid, "entry": {"text": text or f"{uid}の発言"}}
+
+
+def replayed(logs: dict[str, list[str]], records: list[dict]) -> tuple[dict[str, list[str]], int]:
+    """The logs (uids per item) after replaying ``records`` onto them, and how many records were applied."""
+    tables = {"items": {str(n): {"id": item, "log": lines(*uids)} for n, (item, uids) in enumerate(logs.items())}}
+    applied = apply_records(tables, records, "items")
+    return {doc["id"]: [line["uid"] for line in doc["log"]] for doc in tables["items"].values()}, applied
+
+
+def splices(*parts: dict, seq: int | None = None) -> dict:
+    return {"op": "splice", "splices": list(parts), **({"seq": seq} if seq is not None else {})}
+
+
+@pytest.mark.parametrize(
+    "logs, record, expected",
+    [
+        # The deleted entry is not where the record says (this copy differs): found by its uid, nothing else goes.
+        ({"a1": ["A", "B", "C"]}, splice("a1", 0, ["B"], []), ["A", "C"]),
+        # This copy is shorter and lacks the entry: nothing changes, and no crash.
+        ({"a1": ["X"]}, splice("a1", 1, ["Y"], []), ["X"]),
+        # Two entries merged into one, in a copy where they stand the other way round, one place earlier.
+        ({"a1": ["P", "B", "A", "Q"]}, splice("a1", 2, ["A", "B"], [new("N")]), ["P", "N", "Q"]),
+        # An entry edited in place, found by uid elsewhere: it keeps the place it has in this copy.
+        ({"a1": ["A", "B", "C"]}, splice("a1", 0, ["C"], [new("C", "直した")]), ["A", "B", "C"]),
+        # The entries to replace are gone from this copy: the new one goes where the record says.
+        ({"a1": ["A", "B"]}, splice("a1", 0, ["Z"], [new("N")]), ["N", "A", "B"]),
+        ({"a1": ["A", "B"]}, splice("a1", 9, ["Z"], [new("N")]), ["A", "B", "N"]),
+    ],
+)
+def test_a_splice_over_another_copy_of_a_log_is_applied_by_uid(logs, record, expected):
+    after, applied = replayed(logs, [splices(record)])
+    assert after["a1"] == expected and applied == 1
+
+
+def test_an_edit_replayed_by_uid_keeps_its_new_text():
+    tables = {"items": {"1": {"id": "a1", "log": lines("A", "B", "C")}}}
+    apply_records(tables, [splices(splice("a1", 0, ["C"], [new("C", "直した発言")]))], "items")
+    assert [line["entry"]["text"] for line in tables["items"]["1"]["log"]] == ["Aの発言", "Bの発言", "直した発言"]
+
+
+def test_damaged_or_orphaned_splices_are_skipped_and_the_rest_is_applied():
+    records = [
+        splices(splice("gone", 0, [], [new("N1")])),  # its item was deleted
+        splices(splice("a1", None, [], [new("N2")])),  # no position
+        splices(splice("a1", 0, "A", [new("N3")])),  # remove is not a list
+        splices(splice("a1", 0, [], {"uid": "N4"})),  # insert is not a list
+        {"op": "splice", "splices": "damaged"},
+        {"op": "splice"},
+        splices(splice("a1", 0, [], [new("OK")])),
+    ]
+    after, _ = replayed({"a1": ["A"]}, records)
+    assert after["a1"] == ["OK", "A"]
+
+
+def test_a_uid_stands_once_in_a_meeting_whatever_the_journal_says():
+    records = [
+        splices(splice("a2", 1, [], [new("A")])),  # A stands in a1 already
+        splices(splice("a2", 0, [], [{"entry": {"text": "uid のない行"}}, "not a line", {"uid": 5, "entry": {}}])),
+        splices(splice("a2", 0, [], [{"uid": "M"}])),  # a move whose entry this copy does not have
+        splices(splice("a2", 0, [], [new("N")])),
+        {"op": "append", "item": "a1", "uid": "N", "entry": {"text": "二度目"}},  # N was inserted just above
+    ]
+    after, _ = replayed({"a1": ["A"], "a2": ["B"]}, records)
+    assert after == {"a1": ["A"], "a2": ["N", "B"]}
+
+
+def test_a_record_of_a_kind_this_version_does_not_know_is_not_applied():
+    # A newer kaigiroku may write other kinds of record: one carrying splices is not misread as an edit.
+    after, applied = replayed({"a1": ["A", "B"]}, [{"op": "redact", "splices": [splice("a1", 0, ["A"], [])]}])
+    assert after["a1"] == ["A", "B"] and applied == 0
+
+
+def test_splices_count_as_applied_records():
+    after, applied = replayed({"a1": ["A"]}, [splices(splice("a1", 1, [], [new("B")])), record(9)])
+    assert applied == 2 and after["a1"] == ["A", "B", "u9"]
+
+
+def test_records_are_numbered_one_after_another_and_the_numbering_goes_on_after_a_reopen(tmp_path):
+    # A gap in the numbers tells a reader the file is older than the journal: every reader would read twice.
+    journal = Journal(tmp_path / "m.json")
+    for n in (1, 2, 3):
+        journal.append(record(n))
+    reopened = Journal(tmp_path / "m.json")
+    reopened.append(record(4))
+    assert [r["seq"] for r in read_records(journal.path)] == [1, 2, 3, 4]
+    assert reopened.seq == 4 and reopened.count == 4
+
+
+def test_a_journal_line_holds_the_speech_as_readable_text(tmp_path):
+    # A journal kept in trash/ after a restore is for the clerk to read: Japanese is stored as UTF-8, not escapes.
+    journal = Journal(tmp_path / "m.json")
+    journal.append(record(1))
+    assert "発言1。".encode("utf-8") in journal.path.read_bytes()
+
+
+@posix_only
+def test_a_journal_made_under_a_umask_that_hides_the_owners_write_bit_can_still_be_appended_to(tmp_path):
+    old = os.umask(0o277)  # files would be made r-------- : the second append could not open the journal
+    try:
+        journal = Journal(tmp_path / "m.json")
+        journal.append(record(1))
+        journal.append(record(2))
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(journal.path.stat().st_mode) == 0o600
+    assert [r["uid"] for r in read_records(journal.path)] == ["u1", "u2"]
+
+
+# -- the atomic writer: what the second mutation run found ---------------------------------------------------
+
+
+@posix_only
+def test_a_pipe_at_the_place_of_the_file_is_never_replaced(tmp_path):
+    from storage.errors import SpecialFileError
+
+    pipe = tmp_path / "fifo"
+    os.mkfifo(pipe)
+    with pytest.raises(SpecialFileError):
+        atomic_write_bytes(pipe, b"x")
+    assert stat.S_ISFIFO(os.lstat(pipe).st_mode)
+    assert sorted(os.listdir(tmp_path)) == ["fifo"]
+
+
+def test_a_folder_at_the_place_of_the_file_is_a_write_failure_and_stays(tmp_path):
+    (tmp_path / "f").mkdir()
+    with pytest.raises(WriteFailedError):
+        atomic_write_bytes(tmp_path / "f", b"x")
+    assert (tmp_path / "f").is_dir() and os.listdir(tmp_path) == ["f"]
+
+
+def test_a_drive_that_is_gone_altogether_is_a_write_failure_not_a_hang(tmp_path, monkeypatch):
+    # On Windows a pulled stick takes its drive letter away: not even "E:\\" is a folder any more.
+    monkeypatch.setattr(Path, "is_dir", lambda self: False)
+    with pytest.raises(WriteFailedError):
+        atomic.ensure_private_dir(tmp_path / "kaigiroku" / "backups")
+
+
+def test_a_moved_entry_is_journaled_by_its_uid_alone_whatever_its_length():
+    # A move is a change of place, not of text: its record stays small however long the speech.
+    from storage.journal import splice_record
+
+    speech = {"uid": "A", "text": "長い発言。" * 2000}
+    moved = splice_record([("a1", 0, [speech], []), ("a2", 3, [], [speech])], lambda e: {"text": e["text"]},
+                          lambda e: e["uid"])
+    assert moved["splices"][1]["insert"] == [{"uid": "A"}]
+    assert len(encode_record(moved)) < 200

@@ -174,3 +174,20 @@ def test_restoring_a_backup_with_an_unreadable_journal_says_so_and_keeps_it(open
     done = datadir.restore_meeting_backup(backup, meeting_id)
     assert done.left_out is None and "ジャーナルが読めなかった" in done.message
     assert load_meeting_readonly(store.path).agenda[-1].log == load_meeting_readonly(backup).agenda[-1].log
+
+
+def test_restoring_a_backup_keeps_an_edit_that_is_only_in_the_journal(opened):
+    import dataclasses
+
+    from minutes.editing import LogEditor
+
+    datadir, meeting_id, store = opened
+    backup = datadir.backups.newest_backup(meeting_id)  # taken on open, before the correction below
+    item = store.meeting.agenda[0]
+    corrected = dataclasses.replace(item.log[0], text="直した発言。")
+    store.save_change(LogEditor(store.meeting).replace(item.id, 0, corrected).splices)
+    store.path.write_bytes(store.path.read_bytes()[:50])  # the meeting file is damaged
+    store.closed = True  # (the process died)
+    done = datadir.restore_meeting_backup(backup, meeting_id)
+    assert done.replayed == 1
+    assert load_meeting_readonly(store.path).agenda[0].log[0].text == "直した発言。"
