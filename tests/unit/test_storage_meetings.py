@@ -341,3 +341,63 @@ def test_a_damaged_line_layout_file_is_refused(path, damage):
     path.write_text(damage(path.read_text(encoding="utf-8")), encoding="utf-8")
     with pytest.raises(DamagedFileError):
         load_meeting_readonly(path)
+
+
+def big_meeting():
+    """Every kind of entry, speakers by id and by label, and more entries than one batch of the line reader."""
+    from minutes.model import Event, Note
+
+    meeting = make_meeting()
+    meeting.agenda[1].log += [Note("「異議なし」の声あり", time="18:20"), Event("閉会", "18:30")]
+    meeting.agenda[1].log += [Speech(f"発言{n}。", label="委員", time="18:31:00") if n % 2 else
+                              Speech(f"発言{n}。", speaker_id="p2") for n in range(1300)]
+    return meeting
+
+
+def test_a_meeting_file_the_app_wrote_is_read_line_by_line_never_whole(path, monkeypatch):
+    # A long meeting must open without its file and all its tables in memory at once: the app's own files
+    # are read a few hundred lines at a time, whatever they hold (a journal number, notes, events, votes).
+    path.parent.mkdir()
+    meeting = big_meeting()
+    store = MeetingStore(path, meeting=meeting)
+    extra = Speech("閉会後の発言。", label="事務局")
+    meeting.agenda[0].log.append(extra)
+    store.append_entry(meeting.agenda[0], extra)
+    store.close()  # folded: the file now carries the journal's number
+    assert '"journal": ' in path.read_text(encoding="utf-8").splitlines()[0]
+
+    def whole(*args, **kwargs):
+        raise AssertionError("the meeting file was read as a whole")
+
+    monkeypatch.setattr(meetings_module, "decode_document", whole)
+    monkeypatch.setattr(meetings_module, "read_file_once", whole)
+    loaded = load_meeting_readonly(path)
+    assert loaded == meeting and uids(loaded) == uids(meeting)
+    reopened = MeetingStore(path)
+    assert reopened.meeting == meeting
+    reopened.close()
+
+
+def test_the_speakers_of_a_long_meeting_are_held_once_each(path):
+    # 10,000 speeches of one speaker hold one copy of its id or label, not 10,000.
+    path.parent.mkdir()
+    MeetingStore(path, meeting=big_meeting()).close()
+    log = load_meeting_readonly(path).agenda[1].log[3:]
+    assert len({id(entry.label) for entry in log if entry.label}) == 1
+    assert len({id(entry.speaker_id) for entry in log if entry.speaker_id}) == 1
+
+
+def test_a_file_of_an_older_kaigiroku_without_the_newer_fields_loads_with_their_defaults(path):
+    path.parent.mkdir()
+    MeetingStore(path, meeting=make_meeting()).close()
+    tables = json.loads(path.read_text(encoding="utf-8"))
+    for doc in tables["people"].values():
+        for key in ("online", "present", "votes", "arrived"):
+            doc["person"].pop(key, None)
+    for doc in tables["meta"].values():
+        doc.pop("observers", None)
+        doc.pop("record_style", None)
+    path.write_text(json.dumps(tables, ensure_ascii=False), encoding="utf-8")
+    loaded = load_meeting_readonly(path)
+    assert [(p.online, p.present) for p in loaded.people] == [(False, True)] * len(loaded.people)
+    assert loaded.observers == 0 and loaded.record_style == "要録"
