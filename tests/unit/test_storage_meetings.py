@@ -401,3 +401,41 @@ def test_a_file_of_an_older_kaigiroku_without_the_newer_fields_loads_with_their_
     loaded = load_meeting_readonly(path)
     assert [(p.online, p.present) for p in loaded.people] == [(False, True)] * len(loaded.people)
     assert loaded.observers == 0 and loaded.record_style == "要録"
+
+
+def test_the_first_entry_of_a_new_meeting_survives_a_crash(path):
+    path.parent.mkdir()
+    meeting = make_meeting()
+    store = MeetingStore(path, meeting=meeting)
+    assert '"journal"' not in path.read_text(encoding="utf-8").splitlines()[0]  # absent for none, as documented
+    entry = Speech("最初の発言。", label="委員")
+    meeting.agenda[0].log.append(entry)
+    store.append_entry(meeting.agenda[0], entry)  # journal record number 1
+    # the process dies here: no close()
+    assert load_meeting_readonly(path).agenda[0].log[-1] == entry
+    assert MeetingStore(path).meeting.agenda[0].log[-1] == entry
+
+
+@pytest.mark.parametrize("number", ['"5"', "-3", "true", "2.5", "null"])
+def test_a_damaged_journal_number_in_the_file_is_read_as_none(path, number):
+    from storage.journal import encode_record, journal_path
+
+    path.parent.mkdir()
+    MeetingStore(path, meeting=make_meeting()).close()
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[0] = lines[0].replace('"version": 2}', f'"version": 2, "journal": {number}}}')
+    path.write_text("".join(lines), encoding="utf-8")
+    record = {"seq": 1, "op": "append", "item": "a1", "uid": "u-first", "entry": {"speaker": {"label": "委員"}, "text": "残る発言。"}}
+    journal_path(path).write_bytes(encode_record(record))
+    assert load_meeting_readonly(path).agenda[0].log[-1].text == "残る発言。"
+
+
+def test_the_tables_are_laid_out_as_the_module_says(path):
+    path.parent.mkdir()
+    MeetingStore(path, meeting=make_meeting()).close()
+    tables = json.loads(path.read_text(encoding="utf-8"))
+    assert tables["_schema"] == {"1": {"kind": "meeting", "version": 2}}
+    assert list(tables["meta"]) == ["1"] and not {"people", "agenda"} & set(tables["meta"]["1"])
+    assert [doc["order"] for doc in tables["people"].values()] == list(range(5))
+    assert [(doc["id"], doc["order"]) for doc in tables["items"].values()] == [("a1", 0), ("a9", 1)]
+    assert "log" not in tables["items"]["1"]["item"]
