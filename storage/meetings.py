@@ -764,6 +764,7 @@ class MeetingStore:
             self._journal = Journal(self.path, folded=last, records=records)
             #: The copy of the file as it was before a migration to the current schema, if one was made.
             self.migrated_from: Path | None = None
+            fold_error: StorageError | None = None
             if version < SCHEMA_VERSION:
                 self._migrate(version)
             elif self._journal.count:
@@ -774,8 +775,11 @@ class MeetingStore:
                     self._journal.clear()
                 except StorageError as error:
                     self.needs_full_save = True
-                    self.secondary_error = error
+                    fold_error = error
             self._after_save("open")
+            if fold_error is not None and self.secondary_error is None:
+                # _after_save starts from no error: the failed fold must still reach the clerk.
+                self.secondary_error = fold_error
         else:
             if self.path.exists():
                 raise FileExistsError(self.path)

@@ -191,3 +191,48 @@ def test_restoring_a_backup_keeps_an_edit_that_is_only_in_the_journal(opened):
     done = datadir.restore_meeting_backup(backup, meeting_id)
     assert done.replayed == 1
     assert load_meeting_readonly(store.path).agenda[0].log[0].text == "直した発言。"
+
+
+def test_the_entries_of_a_crashed_session_are_in_the_file_as_soon_as_it_is_opened_again(opened):
+    datadir, meeting_id, store = opened
+    entries = [add(store, f"発言{n}。") for n in range(3)]
+    # the process dies: no close(); it is opened again, and dies again before any save
+    reopened = MeetingStore(store.path)
+    assert reopened.secondary_error is None and reopened.migrated_from is None
+    assert not journal_path(store.path).exists()
+    assert load_meeting_readonly(store.path).agenda[-1].log[-3:] == entries
+
+
+def test_a_fold_that_fails_on_opening_keeps_the_journal_and_says_so(opened, monkeypatch):
+    import errno
+
+    from storage import atomic
+
+    datadir, meeting_id, store = opened
+    entries = [add(store, f"発言{n}。") for n in range(2)]
+    journal = journal_path(store.path).read_bytes()
+
+    def full(step):
+        if step == "written":
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(atomic, "_fault_hook", full)
+    reopened = MeetingStore(store.path)  # the disk is full: the file cannot be rewritten
+    monkeypatch.undo()
+    assert reopened.meeting.agenda[-1].log[-2:] == entries
+    assert isinstance(reopened.secondary_error, WriteFailedError)  # the clerk is told
+    assert journal_path(store.path).read_bytes() == journal  # nothing was thrown away
+    assert reopened.needs_full_save
+    reopened.close()  # the disk has room again: everything is written
+    assert load_meeting_readonly(store.path).agenda[-1].log[-2:] == entries
+
+
+def test_a_meeting_made_where_a_stale_journal_lay_does_not_take_its_entries(tmp_path):
+    from tests.unit.test_storage_support import make_meeting
+
+    path = tmp_path / "m.json"
+    stale = {"seq": 7, "op": "append", "item": "a1", "uid": "u-stale", "entry": {"speaker": {"label": "委員"}, "text": "前の会議の発言。"}}
+    journal_path(path).write_bytes(encode_record(stale))
+    MeetingStore(path, meeting=make_meeting())
+    assert not journal_path(path).exists()
+    assert "前の会議の発言。" not in [entry.text for entry in load_meeting_readonly(path).agenda[0].log if hasattr(entry, "text")]
