@@ -208,7 +208,7 @@ class Mutant:
     code: str = ""  # the line of source the fault is put into
     status: str = "pending"  # killed, survived, timeout, explained
     seconds: float = 0.0
-    span: list[int] | None = None  # the lines whose running runs the fault (None: module level, every test)
+    span: list[int] | None = None  # the lines whose running runs the fault (None: module level)
     tests: int = 0  # how many tests ran it (the ones whose run reaches those lines); 0: no test does
     killed_by: str = ""  # the first test that failed
 
@@ -504,23 +504,39 @@ class _TestMap:
     durations: dict[str, float]
     failed: list[str]
 
-    def tests_for(self, mutant: Mutant) -> list[str] | None:
-        """The target's tests that run the mutant's lines (None: every one of them)."""
-        if mutant.span is None:
-            return None
+    def tests_for(self, mutant: Mutant) -> list[str]:
+        """The target's tests that run the mutant's lines.
+
+        A fault at module level, or in a line run at import, acts on every use of the module: its tests are
+        all those that run any of the module's code.
+        """
         allowed = tuple(TARGETS[mutant.file])
-        found: set[str] = set()
         by_line = self.lines.get(mutant.file, {})
-        for line in range(mutant.span[0], mutant.span[1] + 1):
-            for context in by_line.get(line, ()):
-                if context == "":  # run at import: it shapes what every test meets
-                    return None
-                found.add(context)
+        if mutant.span is None:
+            lines = list(by_line)
+        else:
+            lines = range(mutant.span[0], mutant.span[1] + 1)
+            if any("" in by_line.get(line, ()) for line in lines):
+                lines = list(by_line)
+        found = {context for line in lines for context in by_line.get(line, ()) if context}
         return [t for t in found if t.split("::")[0] in allowed and t not in self.failed]
 
 
-def _map_tests(files: list[str], targets: list[str], scratch: str) -> _TestMap:
+def _map_tests(files: list[str], targets: list[str], scratch: str, cache: str | None = None) -> _TestMap:
     out = os.path.join(scratch, "coverage.json")
+    if cache and os.path.exists(cache):
+        out = cache
+    else:
+        _run_coverage(files, targets, scratch, out)
+        if cache:
+            Path(cache).write_bytes(Path(out).read_bytes())
+    raw = json.loads(Path(out).read_text(encoding="utf-8"))
+    lines = {file: {int(line): contexts for line, contexts in by_line.items()}
+             for file, by_line in raw["lines"].items()}
+    return _TestMap(lines, raw["durations"], raw["failed"])
+
+
+def _run_coverage(files: list[str], targets: list[str], scratch: str, out: str) -> None:
     pid = os.fork()
     if pid == 0:  # pragma: no cover (the child)
         try:
@@ -530,18 +546,15 @@ def _map_tests(files: list[str], targets: list[str], scratch: str) -> _TestMap:
     os.waitpid(pid, 0)
     if not os.path.exists(out):
         raise SystemExit("the tests did not run under coverage (is coverage installed? pip install -e '.[test]')")
-    raw = json.loads(Path(out).read_text(encoding="utf-8"))
-    lines = {file: {int(line): contexts for line, contexts in by_line.items()}
-             for file, by_line in raw["lines"].items()}
-    return _TestMap(lines, raw["durations"], raw["failed"])
 
 
 def run(mutants: list[Mutant], sources: dict[str, str], jobs: int, timeout: float, budget: float | None,
-        progress: bool, select: bool = True, save=None) -> None:
+        progress: bool, select: bool = True, save=None, coverage_cache: str | None = None) -> None:
     """Run each mutant's tests in a forked child.
 
     With ``select`` (the default), the targets' tests first run once unchanged under coverage; then a mutant
-    whose lines no test runs survives at once, and the others run only the tests that reach their lines,
+    whose lines no test runs survives at once, and the others run only the tests that reach their lines (a
+    fault at module level: the tests that run any of its code),
     those that have killed most faults of the module so far first, then the quickest (``-x`` stops at the
     first failure). Without it, every mutant runs all its module's tests in the order :data:`TARGETS` gives.
     """
@@ -565,7 +578,7 @@ def run(mutants: list[Mutant], sources: dict[str, str], jobs: int, timeout: floa
         if select:
             targets = sorted({m.file for m in mutants})
             files = list(dict.fromkeys(test for target in targets for test in TARGETS[target]))
-            test_map = _map_tests(files, targets, scratch)
+            test_map = _map_tests(files, targets, scratch, coverage_cache)
             if progress:
                 print(f"{len(test_map.durations)} tests mapped to the lines they run, in "
                       f"{time.monotonic() - started:.0f} s", flush=True)
@@ -578,18 +591,13 @@ def run(mutants: list[Mutant], sources: dict[str, str], jobs: int, timeout: floa
                 files = TARGETS[mutant.file]
                 if test_map is not None:
                     chosen = test_map.tests_for(mutant)
-                    if chosen is not None:
-                        mutant.tests = len(chosen)
-                        if not chosen:  # no test runs the fault: nothing can see it
-                            _settle(mutant, "survived", progress)
-                            continue
-                        order = sorted(chosen, key=lambda t: (-kills.get((mutant.file, t), 0),
-                                                              test_map.durations.get(t, 0.0), t))
-                        files = [f for f in files if any(t.split("::")[0] == f for t in chosen)]
-                    else:
-                        order = [t for t in test_map.durations if t.split("::")[0] in files
-                                 and t not in test_map.failed]
-                        mutant.tests = len(order)
+                    mutant.tests = len(chosen)
+                    if not chosen:  # no test runs the fault: nothing can see it
+                        _settle(mutant, "survived", progress)
+                        continue
+                    order = sorted(chosen, key=lambda t: (-kills.get((mutant.file, t), 0),
+                                                          test_map.durations.get(t, 0.0), t))
+                    files = [f for f in files if any(t.split("::")[0] == f for t in chosen)]
                 source = mutated_source(sources[mutant.file], mutant.index)
                 basetemp = os.path.join(scratch, str(mutant.index) + mutant.file.replace("/", "_"))
                 pid = os.fork()
@@ -643,6 +651,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="run this many mutants drawn at random (seed 17) from the files: an estimate")
     parser.add_argument("--all-tests", action="store_true",
                         help="run every test of the module against every mutant (slow; no coverage run first)")
+    parser.add_argument("--coverage", metavar="JSON",
+                        help="keep the map of tests to lines here, and reuse it when it exists (only while "
+                             "the tests and the code are unchanged)")
     parser.add_argument("--survivors-of", metavar="JSON",
                         help="run only the mutants that survived in this earlier --json file")
     args = parser.parse_args(argv)
@@ -675,7 +686,7 @@ def main(argv: list[str] | None = None) -> int:
                                        encoding="utf-8")
 
     run(mutants, sources, args.jobs, args.timeout, args.budget, progress=True, select=not args.all_tests,
-        save=save)
+        save=save, coverage_cache=args.coverage)
     done = [m for m in mutants if m.status != "pending"]
     print(f"{'module':32} {'mutants':>7} {'killed':>7} {'explained':>9} {'survived':>8} {'rate':>7}")
     for file in files:
