@@ -598,12 +598,16 @@ def run(mutants: list[Mutant], sources: dict[str, str], jobs: int, timeout: floa
                     order = sorted(chosen, key=lambda t: (-kills.get((mutant.file, t), 0),
                                                           test_map.durations.get(t, 0.0), t))
                     files = [f for f in files if any(t.split("::")[0] == f for t in chosen)]
+                limit = timeout
+                if order is not None:
+                    # Hung means far slower than the same tests ran unchanged (under load, many tests take long).
+                    limit += 5 * sum(test_map.durations.get(t, 1.0) for t in order)
                 source = mutated_source(sources[mutant.file], mutant.index)
                 basetemp = os.path.join(scratch, str(mutant.index) + mutant.file.replace("/", "_"))
                 pid = os.fork()
                 if pid == 0:  # pragma: no cover (the child)
                     try:
-                        _run_child(mutant, source, files, order, timeout, basetemp)
+                        _run_child(mutant, source, files, order, limit, basetemp)
                     finally:
                         os._exit(3)
                 running[pid] = (mutant, time.monotonic(), basetemp)
@@ -643,7 +647,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("files", nargs="*", help="modules to mutate (default: every target)")
     parser.add_argument("--jobs", type=int, default=max(1, (os.cpu_count() or 2) - 0))
-    parser.add_argument("--timeout", type=float, default=120, help="seconds before a mutant's tests count as hung")
+    parser.add_argument("--timeout", type=float, default=120,
+                        help="seconds before a mutant's tests count as hung (plus five times the time the "
+                             "chosen tests took unchanged)")
     parser.add_argument("--budget", type=float, default=None, help="stop starting mutants after this many seconds")
     parser.add_argument("--json", help="write every mutant and its fate here")
     parser.add_argument("--list", action="store_true", help="only list the mutants")
@@ -655,7 +661,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="keep the map of tests to lines here, and reuse it when it exists (only while "
                              "the tests and the code are unchanged)")
     parser.add_argument("--survivors-of", metavar="JSON",
-                        help="run only the mutants that survived in this earlier --json file")
+                        help="run only the mutants that survived in this earlier --json file, or were not run")
     args = parser.parse_args(argv)
     files = args.files or list(TARGETS)
     unknown = [f for f in files if f not in TARGETS]
@@ -673,7 +679,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.survivors_of:
         earlier = json.loads(Path(args.survivors_of).read_text(encoding="utf-8"))
         again = {f"{m['file']} | {m['code']} | {m['kind']}: {m['detail']}" for m in earlier
-                 if m["status"] == "survived"}
+                 if m["status"] in ("survived", "pending")}
         mutants = [m for m in mutants if m.key in again]
     if args.list:
         for mutant in mutants:
