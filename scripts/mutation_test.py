@@ -209,6 +209,7 @@ class Mutant:
     status: str = "pending"  # killed, survived, timeout, explained
     seconds: float = 0.0
     span: list[int] | None = None  # the lines whose running runs the fault (None: module level)
+    uses: list[int] | None = None  # at module level: the lines in functions that read the names it sets
     tests: int = 0  # how many tests ran it (the ones whose run reaches those lines); 0: no test does
     killed_by: str = ""  # the first test that failed
 
@@ -371,11 +372,36 @@ def mutants_of(file: str) -> tuple[str, list[Mutant]]:
     counter = _Mutator()
     counter.visit(ast.parse(source))
     lines = source.splitlines()
+    uses = _uses_of_module_names(ast.parse(source))
     return source, [
         Mutant(file, line, kind, detail, index, lines[line - 1].strip() if 0 < line <= len(lines) else "",
-               span=list(span) if span else None)
+               span=list(span) if span else None, uses=None if span else uses.get(line))
         for index, (line, kind, detail, span) in enumerate(counter.points)
     ]
+
+
+def _uses_of_module_names(tree: ast.Module) -> dict[int, list[int]]:
+    """For each line of a module-level assignment, the lines inside functions that read the names it sets.
+
+    A fault in ``LIMIT = 256`` acts where ``LIMIT`` is read: the tests that run those lines are the ones to
+    run (a name read nowhere in a function gets none here, and its fault runs every test of the module).
+    """
+    reads: dict[str, set[int]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Load):
+                    reads.setdefault(inner.id, set()).add(inner.lineno)
+    uses: dict[int, list[int]] = {}
+    for statement in tree.body:
+        if isinstance(statement, (ast.Assign, ast.AnnAssign)):
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            names = [t.id for t in targets if isinstance(t, ast.Name)]
+            found = sorted({line for name in names for line in reads.get(name, ())})
+            if names and found:
+                for line in range(statement.lineno, (statement.end_lineno or statement.lineno) + 1):
+                    uses[line] = found
+    return uses
 
 
 def mutated_source(source: str, index: int) -> str:
@@ -513,7 +539,7 @@ class _TestMap:
         allowed = tuple(TARGETS[mutant.file])
         by_line = self.lines.get(mutant.file, {})
         if mutant.span is None:
-            lines = list(by_line)
+            lines = mutant.uses if mutant.uses else list(by_line)
         else:
             lines = range(mutant.span[0], mutant.span[1] + 1)
             if any("" in by_line.get(line, ()) for line in lines):

@@ -115,10 +115,10 @@ def test_a_line_no_test_runs_survives_without_running_anything(selected):
     assert "(no test runs this line)" in stdout
 
 
-def test_a_fault_at_module_level_runs_every_test(selected):
+def test_a_fault_at_module_level_runs_the_tests_that_read_what_it_sets(selected):
     _, _, fates = selected
     limit = fates["LIMIT = 3 | constant: 3 → 4"]
-    assert limit["status"] == "killed" and limit["tests"] == 3
+    assert limit["status"] == "killed" and limit["tests"] == 1  # only under_limit reads LIMIT
 
 
 def test_only_the_tests_that_reach_a_line_run_against_its_fault(selected):
