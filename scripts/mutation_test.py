@@ -542,8 +542,8 @@ class _TestMap:
             lines = mutant.uses if mutant.uses else list(by_line)
         else:
             lines = range(mutant.span[0], mutant.span[1] + 1)
-            if any("" in by_line.get(line, ()) for line in lines):
-                lines = list(by_line)
+        if any("" in by_line.get(line, ()) for line in lines):  # run at import (a default argument...)
+            lines = list(by_line)
         found = {context for line in lines for context in by_line.get(line, ()) if context}
         return [t for t in found if t.split("::")[0] in allowed and t not in self.failed]
 
