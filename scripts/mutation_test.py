@@ -151,6 +151,30 @@ EXPLAINED: list[tuple[str, str, str, str]] = [
     ("storage/journal.py", "if atomic.POSIX and created:", "boolop",
      "the mode is then set to 0600 on every append, not only the first: 0600 either way, as the app never "
      "changes it"),
+    ("storage/meetings.py", "READABLE_VERSIONS = (1, SCHEMA_VERSION)", "constant: 1 → 2",
+     "a file of the previous release then goes to the whole-file reader, which reads it the same (it is read "
+     "so once: opening it for writing rewrites it at the current version)"),
+    ("storage/meetings.py", "JOURNAL_LIMIT = 256", "constant",
+     "a tuning value (fold after so many records); the tests read it from the module, and one record more "
+     "before a fold is nothing anyone can see"),
+    ("storage/meetings.py", "_BATCH = 512", "constant",
+     "how many entry lines are parsed at once: any size gives the same entries (more than one batch is tested)"),
+    ("storage/meetings.py", "return value if type(value) is int and value > 0 else 0", "compare: Gt → GtE",
+     "for 0 both answer 0"),
+    ("storage/meetings.py", "value = schema.get(JOURNAL_KEY, 0) if isinstance(schema, dict) else 0",
+     "constant: 0 → 1",
+     "the second 0 is for a schema that is not an object: the line reader then hands the file to the whole-file "
+     "reader, which refuses such a file as damaged before the number is used"),
+    ("storage/backups.py", "return None", "delete: return None",
+     "in _read_bytes's except: without it the function returns None all the same"),
+    ("storage/backups.py", "_CHUNK = 1 << 20", "constant",
+     "how much is compared and copied at a time: any size gives the same bytes (files larger than one chunk "
+     "are not in the tests, but the loop is the same for any count of chunks)"),
+    ("storage/backups.py", "if os.stat(one).st_size != os.stat(other).st_size:", "delete",
+     "a quick answer: the comparison chunk by chunk below finds files of different sizes different too"),
+    ("storage/backups.py", "return False", "delete: return False",
+     "after the size check, a quick answer (the comparison chunk by chunk finds the same difference); in the "
+     "except, the None that falls out is as false (the one in the chunk loop is killed by the tests)"),
     ("storage/atomic.py", "for attempt in range(10):", "constant: 10 → 11",
      "the loop gives up at attempt 9 itself ('if attempt == 9: raise'): a longer range is never reached "
      "(tested: ten tries, nine pauses)"),

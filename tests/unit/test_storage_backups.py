@@ -314,3 +314,21 @@ def test_the_checks_accept_the_zip_kaigiroku_writes(datadir, tmp_path):
     with zipfile.ZipFile(tmp_path / "good.zip") as archive:
         library = json.loads(archive.read("library.json"))
     assert library["_schema"]["1"]["kind"] == "library"
+
+
+def test_a_clock_without_a_time_zone_is_read_as_utc_on_a_machine_in_japan(tmp_path, monkeypatch):
+    # Backup names are in UTC (…Z): a naive time must not be shifted by the machine's zone (JST, +9 h).
+    import time
+    from datetime import datetime
+
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    try:
+        source = tmp_path / "m.json"
+        source.write_bytes(b"{}")
+        backups = Backups(tmp_path / "backups", clock=lambda: datetime(2026, 1, 1, 12, 0, 0))
+        made = backups.backup_now("20260101-abcd", source)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert made.name == "20260101T120000Z-000001.json"
