@@ -710,6 +710,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--coverage", metavar="JSON",
                         help="keep the map of tests to lines here, and reuse it when it exists (only while "
                              "the tests and the code are unchanged)")
+    parser.add_argument("--merge", nargs="+", metavar="JSON",
+                        help="run nothing: report the fates recorded in these --json files (later ones win)")
     parser.add_argument("--survivors-of", metavar="JSON",
                         help="run only the mutants that survived in this earlier --json file, or were not run")
     args = parser.parse_args(argv)
@@ -741,8 +743,23 @@ def main(argv: list[str] | None = None) -> int:
             Path(args.json).write_text(json.dumps([asdict(m) for m in mutants], ensure_ascii=False, indent=1),
                                        encoding="utf-8")
 
-    run(mutants, sources, args.jobs, args.timeout, args.budget, progress=True, select=not args.all_tests,
-        save=save, coverage_cache=args.coverage)
+    if args.merge:
+        # The fates found by earlier runs (a later file's fate wins): a fault the tests killed stays killed as
+        # tests are added; survivors are explained (or not) by today's EXPLAINED.
+        fates: dict[str, dict] = {}
+        for earlier in args.merge:
+            for m in json.loads(Path(earlier).read_text(encoding="utf-8")):
+                if m["status"] != "pending":
+                    fates[f"{m['file']} | {m['code']} | {m['kind']}: {m['detail']}"] = m
+        for mutant in mutants:
+            fate = fates.get(mutant.key)
+            if fate is not None:
+                mutant.status, mutant.killed_by, mutant.tests = fate["status"], fate.get("killed_by", ""), fate.get("tests", 0)
+                if mutant.status in ("survived", "explained"):
+                    mutant.status = "explained" if explanation(mutant) else "survived"
+    else:
+        run(mutants, sources, args.jobs, args.timeout, args.budget, progress=True, select=not args.all_tests,
+            save=save, coverage_cache=args.coverage)
     done = [m for m in mutants if m.status != "pending"]
     print(f"{'module':32} {'mutants':>7} {'killed':>7} {'explained':>9} {'survived':>8} {'rate':>7}")
     for file in files:
@@ -758,7 +775,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{sum(m.status == 'survived' for m in done):8} {killed / max(1, len(done)):7.1%}")
     not_run = len(mutants) - len(done)
     if not_run:
-        print(f"({not_run} mutants not run: the budget ran out)")
+        print(f"({not_run} mutants not run: the budget ran out, or the merged runs did not reach them)")
     survivors = [m for m in done if m.status == "survived"]
     for mutant in survivors:
         unseen = "  (no test runs this line)" if mutant.span is not None and mutant.tests == 0 else ""
