@@ -175,6 +175,12 @@ EXPLAINED: list[tuple[str, str, str, str]] = [
     ("storage/backups.py", "return False", "delete: return False",
      "after the size check, a quick answer (the comparison chunk by chunk finds the same difference); in the "
      "except, the None that falls out is as false (the one in the chunk loop is killed by the tests)"),
+    ("storage/meetings.py", 'vote["ballots"] = dict(vote["ballots"])', "delete",
+     "a copy of a dictionary the JSON parser has just made for this entry: nothing else holds it"),
+    ("storage/meetings.py", 'if header["extra"] is not None:', "",
+     "a copy of what the JSON parser has just made for this file: nothing else holds it (deepcopy(None) is None)"),
+    ("storage/meetings.py", 'header["extra"] = copy.deepcopy(header["extra"])', "delete",
+     "a copy of what the JSON parser has just made for this file: nothing else holds it"),
     ("storage/atomic.py", "for attempt in range(10):", "constant: 10 → 11",
      "the loop gives up at attempt 9 itself ('if attempt == 9: raise'): a longer range is never reached "
      "(tested: ten tries, nine pauses)"),

@@ -439,3 +439,33 @@ def test_the_tables_are_laid_out_as_the_module_says(path):
     assert [doc["order"] for doc in tables["people"].values()] == list(range(5))
     assert [(doc["id"], doc["order"]) for doc in tables["items"].values()] == [("a1", 0), ("a9", 1)]
     assert "log" not in tables["items"]["1"]["item"]
+
+
+def test_every_field_of_the_header_and_a_counted_vote_come_back_from_the_file(path):
+    from minutes.model import METHOD_HANDS, Disclosure, Document
+
+    path.parent.mkdir()
+    meeting = make_meeting()
+    meeting.disclosure = Disclosure("一部公開", reason="個人情報を含むため")
+    meeting.documents = [Document("資料1", "アンケート調査票"), Document("", "参考資料")]
+    meeting.signers = ["昼間守仁", "大川強"]
+    meeting.agenda[1].log.append(Vote(ballots={}, result="承認", method=METHOD_HANDS, counts={"賛成": 5, "反対": 1}))
+    MeetingStore(path, meeting=meeting).close()
+    for loaded in (load_meeting_readonly(path), MeetingStore(path).meeting):
+        assert loaded == meeting
+        assert isinstance(loaded.disclosure, Disclosure) and all(isinstance(d, Document) for d in loaded.documents)
+
+
+@pytest.mark.parametrize("counts", ['{"賛成": "5"}', '{"賛成": 5.0}', '[5]'])
+def test_a_vote_with_damaged_counts_in_the_file_is_refused_as_damaged(path, counts):
+    from minutes.model import METHOD_HANDS
+
+    path.parent.mkdir()
+    meeting = make_meeting()
+    meeting.agenda[1].log.append(Vote(ballots={}, result="承認", method=METHOD_HANDS, counts={"賛成": 5}))
+    MeetingStore(path, meeting=meeting).close()
+    text = path.read_text(encoding="utf-8")
+    assert '"counts": {"賛成": 5}' in text
+    path.write_text(text.replace('"counts": {"賛成": 5}', f'"counts": {counts}'), encoding="utf-8")
+    with pytest.raises(DamagedFileError):
+        load_meeting_readonly(path)
