@@ -236,3 +236,13 @@ def test_a_meeting_made_where_a_stale_journal_lay_does_not_take_its_entries(tmp_
     MeetingStore(path, meeting=make_meeting())
     assert not journal_path(path).exists()
     assert "前の会議の発言。" not in [entry.text for entry in load_meeting_readonly(path).agenda[0].log if hasattr(entry, "text")]
+
+
+def test_restoring_a_backup_when_there_is_no_journal_says_nothing_of_one(opened):
+    datadir, meeting_id, store = opened
+    backup = datadir.backups.newest_backup(meeting_id)
+    store.close()  # folded: no journal left
+    assert not journal_path(store.path).exists()
+    done = datadir.restore_meeting_backup(backup, meeting_id)
+    assert (done.replayed, done.left_out, done.journal_kept) == (0, 0, None)
+    assert "ジャーナル" not in done.message

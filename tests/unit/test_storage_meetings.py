@@ -469,3 +469,37 @@ def test_a_vote_with_damaged_counts_in_the_file_is_refused_as_damaged(path, coun
     path.write_text(text.replace('"counts": {"賛成": 5}', f'"counts": {counts}'), encoding="utf-8")
     with pytest.raises(DamagedFileError):
         load_meeting_readonly(path)
+
+
+def _first_item(data):
+    return next(iter(data["items"].values()))
+
+
+@pytest.mark.parametrize(
+    "breakage, said",
+    [
+        (lambda data: next(iter(data["people"].values())).pop("order"), "表の順番(order)"),
+        (lambda data: next(iter(data["people"].values())).update(order="1"), "表の順番(order)"),
+        (lambda data: _first_item(data).update(item=5), "agenda[0]: オブジェクトではありません"),
+        (lambda data: _first_item(data)["log"].__setitem__(0, 5), "agenda[0].log[0]: オブジェクトではありません"),
+        (lambda data: _first_item(data)["log"][0]["entry"].update(text=None), "agenda[0].log[0]"),
+    ],
+    ids=["people-without-order", "people-order-mixed", "item-not-an-object", "log-line-not-an-object", "text-null"],
+)
+def test_a_damaged_table_is_named_where_it_is_damaged(store, path, breakage, said):
+    # The clerk (or whoever helps) is told what is wrong and where, not just that something is.
+    data = json.loads(path.read_text(encoding="utf-8"))
+    breakage(data)
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(DamagedFileError) as caught:
+        load_meeting_readonly(path)
+    assert said in caught.value.message
+
+
+def test_a_log_line_that_is_not_an_object_is_named_in_the_line_layout_too(store, path):
+    text = path.read_text(encoding="utf-8")
+    first = next(line for line in text.splitlines() if line.startswith('{"uid": '))
+    path.write_text(text.replace(first, "5,", 1), encoding="utf-8")
+    with pytest.raises(DamagedFileError) as caught:
+        load_meeting_readonly(path)
+    assert "agenda[0].log[0]: オブジェクトではありません" in caught.value.message
