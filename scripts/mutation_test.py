@@ -477,10 +477,22 @@ class _Select:
     """A pytest plugin for the children: keeps only the chosen tests, in the chosen order, and notes the first
     test that fails (``-x`` stops there) and each test's time."""
 
-    def __init__(self, order: list[str] | None, report: str | None) -> None:
+    def __init__(self, order: list[str] | None, report: str | None, limits: dict[str, float] | None = None,
+                 limit: float = 0) -> None:
         self.order = order
         self.report = report
         self.failed: str = ""
+        self.limits = limits or {}
+        self.limit = limit
+
+    def timed(self, item, nextitem):  # pytest_runtest_protocol, a hook wrapper (marked in the child)
+        # Each test gets its own time: a fault that makes one test hang is caught in that test's time,
+        # not after the sum of all of them (SIGALRM ends the child: a timeout, counted as killed).
+        if self.limit:
+            signal.alarm(max(1, int(self.limit + self.limits.get(item.nodeid, 1.0))))
+        yield
+        if self.limit:
+            signal.alarm(0)
 
     def pytest_collection_modifyitems(self, session, config, items):
         if self.order is None:
@@ -508,16 +520,22 @@ def _pytest_args(files: list[str], basetemp: str) -> list[str]:
 
 
 def _run_child(mutant: Mutant, source: str, files: list[str], order: list[str] | None, timeout: float,
-               basetemp: str) -> None:
-    """In the forked child: import the faulty module from memory, run the tests, exit with their status."""
+               basetemp: str, limits: dict[str, float] | None = None) -> None:
+    """In the forked child: import the faulty module from memory, run the tests, exit with their status.
+
+    With ``limits`` (each test's time unchanged, times five), each test gets ``timeout`` plus its own limit;
+    without, the whole run gets ``timeout``.
+    """
     import importlib.util  # noqa: F401  (spec_from_loader)
 
     _quiet()
-    signal.alarm(max(1, int(timeout)))
+    signal.alarm(max(1, int(timeout)))  # the start and the collection
     sys.meta_path.insert(0, _Finder(_module_name(mutant.file), REPO / mutant.file, source))
     import pytest
 
-    code = pytest.main([*_pytest_args(files, basetemp), "-x"], plugins=[_Select(order, basetemp + ".failed")])
+    _Select.pytest_runtest_protocol = pytest.hookimpl(hookwrapper=True)(_Select.timed)
+    select = _Select(order, basetemp + ".failed", limits, timeout if limits is not None else 0)
+    code = pytest.main([*_pytest_args(files, basetemp), "-x"], plugins=[select])
     os._exit(int(code))
 
 
@@ -662,16 +680,16 @@ def run(mutants: list[Mutant], sources: dict[str, str], jobs: int, timeout: floa
                     order = sorted(chosen, key=lambda t: (-kills.get((mutant.file, t), 0),
                                                           test_map.durations.get(t, 0.0), t))
                     files = [f for f in files if any(t.split("::")[0] == f for t in chosen)]
-                limit = timeout
+                limits = None
                 if order is not None:
-                    # Hung means far slower than the same tests ran unchanged (under load, many tests take long).
-                    limit += 5 * sum(test_map.durations.get(t, 1.0) for t in order)
+                    # Hung means far slower than the same test ran unchanged (under load, tests take longer).
+                    limits = {t: 5 * test_map.durations.get(t, 1.0) for t in order}
                 source = mutated_source(sources[mutant.file], mutant.index)
                 basetemp = os.path.join(scratch, str(mutant.index) + mutant.file.replace("/", "_"))
                 pid = os.fork()
                 if pid == 0:  # pragma: no cover (the child)
                     try:
-                        _run_child(mutant, source, files, order, limit, basetemp)
+                        _run_child(mutant, source, files, order, timeout, basetemp, limits)
                     finally:
                         os._exit(3)
                 running[pid] = (mutant, time.monotonic(), basetemp)
@@ -712,8 +730,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("files", nargs="*", help="modules to mutate (default: every target)")
     parser.add_argument("--jobs", type=int, default=max(1, (os.cpu_count() or 2) - 0))
     parser.add_argument("--timeout", type=float, default=120,
-                        help="seconds before a mutant's tests count as hung (plus five times the time the "
-                             "chosen tests took unchanged)")
+                        help="seconds before a mutant's tests count as hung (with the coverage run: before "
+                             "one test does, plus five times the time it took unchanged)")
     parser.add_argument("--budget", type=float, default=None, help="stop starting mutants after this many seconds")
     parser.add_argument("--json", help="write every mutant and its fate here")
     parser.add_argument("--list", action="store_true", help="only list the mutants")
