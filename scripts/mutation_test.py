@@ -189,6 +189,15 @@ EXPLAINED: list[tuple[str, str, str, str]] = [
      "a replay of no records applies none and leaves none out: the same (0, 0)"),
     ("storage/meetings.py", "return 0, 0", "delete",
      "a replay of no records applies none and leaves none out: the same (0, 0)"),
+    ("storage/meetings.py", "f\"{_LINE_PEOPLE.decode()}", "constant: 1 → 2",
+     "the people table's document ids: TinyDB's keys, which no reader uses (people are sorted by their order)"),
+    ("storage/meetings.py", "item_dict = interchange.item_to_dict(item, with_log=False)", "constant: False → True",
+     "the log is popped from the item's dictionary on the next line"),
+    ("storage/meetings.py", 'item_dict.pop("log", None)', "delete",
+     "with_log=False leaves no log to pop: the line guards against a writer that adds one anyway"),
+    ("storage/backups.py", "return False", "constant: False → True",
+     "in _same_content's except: reached only when a file vanishes between the size check and the read (a race "
+     "with another program; untested)"),
     ("storage/atomic.py", "for attempt in range(10):", "constant: 10 → 11",
      "the loop gives up at attempt 9 itself ('if attempt == 9: raise'): a longer range is never reached "
      "(tested: ten tries, nine pauses)"),

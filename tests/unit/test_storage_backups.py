@@ -332,3 +332,19 @@ def test_a_clock_without_a_time_zone_is_read_as_utc_on_a_machine_in_japan(tmp_pa
         monkeypatch.undo()
         time.tzset()
     assert made.name == "20260101T120000Z-000001.json"
+
+
+def test_a_change_beyond_the_first_chunk_of_a_file_of_the_same_size_is_backed_up(tmp_path, monkeypatch):
+    # Files are compared a chunk at a time: a meeting whose last entry was edited (same size, same start)
+    # has changed and gets its backup.
+    from storage import backups as backups_module
+
+    monkeypatch.setattr(backups_module, "_CHUNK", 4)
+    source = tmp_path / "m.json"
+    source.write_bytes(b"0123456789abcdef")
+    backups = Backups(tmp_path / "backups", clock=FakeClock())
+    first = backups.backup_now("20260101-abcd", source)
+    source.write_bytes(b"0123456789abcdeX")
+    second = backups.backup_now("20260101-abcd", source)
+    assert second is not None and second != first and second.read_bytes() == b"0123456789abcdeX"
+    assert backups.backup_now("20260101-abcd", source) is None  # unchanged now: no third
