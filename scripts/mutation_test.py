@@ -195,9 +195,6 @@ EXPLAINED: list[tuple[str, str, str, str]] = [
      "the log is popped from the item's dictionary on the next line"),
     ("storage/meetings.py", 'item_dict.pop("log", None)', "delete",
      "with_log=False leaves no log to pop: the line guards against a writer that adds one anyway"),
-    ("storage/backups.py", "return False", "constant: False → True",
-     "in _same_content's except: reached only when a file vanishes between the size check and the read (a race "
-     "with another program; untested)"),
     ("storage/atomic.py", "for attempt in range(10):", "constant: 10 → 11",
      "the loop gives up at attempt 9 itself ('if attempt == 9: raise'): a longer range is never reached "
      "(tested: ten tries, nine pauses)"),
