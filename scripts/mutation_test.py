@@ -592,22 +592,25 @@ class _TestMap:
     durations: dict[str, float]
     failed: list[str]
 
-    def tests_for(self, mutant: Mutant) -> list[str]:
-        """The target's tests that run the mutant's lines.
+    def tests_for(self, mutant: Mutant) -> tuple[list[str], set[str]]:
+        """The target's tests that can see the mutant, and those among them to run first.
 
-        A fault at module level, or in a line run at import, acts on every use of the module: its tests are
-        all those that run any of the module's code.
+        A fault inside a function is seen only by the tests that run its lines. A fault at module level, or
+        in a line run at import (a default argument), acts on every use of the module, including a test that
+        only reads a constant: every test of the target can see it, and the tests that run the lines reading
+        the names it sets go first.
         """
         allowed = tuple(TARGETS[mutant.file])
+        everything = [t for t in self.durations if t.split("::")[0] in allowed and t not in self.failed]
         by_line = self.lines.get(mutant.file, {})
         if mutant.span is None:
-            lines = mutant.uses if mutant.uses else list(by_line)
-        else:
-            lines = range(mutant.span[0], mutant.span[1] + 1)
-        if any("" in by_line.get(line, ()) for line in lines):  # run at import (a default argument...)
-            lines = list(by_line)
+            first = {c for line in (mutant.uses or ()) for c in by_line.get(line, ()) if c}
+            return everything, first
+        lines = range(mutant.span[0], mutant.span[1] + 1)
+        if any("" in by_line.get(line, ()) for line in lines):
+            return everything, set()
         found = {context for line in lines for context in by_line.get(line, ()) if context}
-        return [t for t in found if t.split("::")[0] in allowed and t not in self.failed]
+        return [t for t in found if t.split("::")[0] in allowed and t not in self.failed], set()
 
 
 def _map_tests(files: list[str], targets: list[str], scratch: str, cache: str | None = None) -> _TestMap:
@@ -678,12 +681,12 @@ def run(mutants: list[Mutant], sources: dict[str, str], jobs: int, timeout: floa
                 order = None
                 files = TARGETS[mutant.file]
                 if test_map is not None:
-                    chosen = test_map.tests_for(mutant)
+                    chosen, first = test_map.tests_for(mutant)
                     mutant.tests = len(chosen)
                     if not chosen:  # no test runs the fault: nothing can see it
                         _settle(mutant, "survived", progress)
                         continue
-                    order = sorted(chosen, key=lambda t: (-kills.get((mutant.file, t), 0),
+                    order = sorted(chosen, key=lambda t: (t not in first, -kills.get((mutant.file, t), 0),
                                                           test_map.durations.get(t, 0.0), t))
                     files = [f for f in files if any(t.split("::")[0] == f for t in chosen)]
                 limits = None

@@ -19,6 +19,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 TINY = '''\
 LIMIT = 3
+WORDS = frozenset('ab')
 
 
 def clamp(x):
@@ -36,7 +37,11 @@ def nobody_calls(a):
 '''
 
 TINY_TESTS = '''\
-from tiny import clamp, under_limit
+from tiny import WORDS, clamp, under_limit
+
+
+def test_words_written_out_by_hand():
+    assert WORDS == {"a", "b"}
 
 
 def test_clamp_keeps_positives():
@@ -103,7 +108,7 @@ def test_faults_the_tests_cannot_see_survive_and_make_the_run_fail(selected):
     code, stdout, fates = selected
     # clamp(0) is 0 with < and with <=: no test can tell them apart.
     assert fates["if x < 0: | compare: Lt → LtE"]["status"] == "survived"
-    assert "SURVIVED tiny.py:5  tiny.py | if x < 0: | compare: Lt → LtE" in stdout
+    assert "SURVIVED tiny.py:6  tiny.py | if x < 0: | compare: Lt → LtE" in stdout
     assert code == 1
 
 
@@ -115,10 +120,17 @@ def test_a_line_no_test_runs_survives_without_running_anything(selected):
     assert "(no test runs this line)" in stdout
 
 
-def test_a_fault_at_module_level_runs_the_tests_that_read_what_it_sets(selected):
+def test_a_fault_at_module_level_can_be_seen_by_every_test_first_by_those_that_read_what_it_sets(selected):
     _, _, fates = selected
     limit = fates["LIMIT = 3 | constant: 3 → 4"]
-    assert limit["status"] == "killed" and limit["tests"] == 1  # only under_limit reads LIMIT
+    assert limit["status"] == "killed" and limit["tests"] == 4
+    assert limit["killed_by"] == "test_tiny.py::test_under_limit"
+
+
+def test_a_constant_a_test_only_reads_is_still_guarded(selected):
+    # The test reads the constant itself and runs none of the module's lines: the fault is still seen.
+    _, _, fates = selected
+    assert fates["WORDS = frozenset('ab') | charset: drop 'b'"]["status"] == "killed"
 
 
 def test_only_the_tests_that_reach_a_line_run_against_its_fault(selected):
