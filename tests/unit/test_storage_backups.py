@@ -348,3 +348,51 @@ def test_a_change_beyond_the_first_chunk_of_a_file_of_the_same_size_is_backed_up
     second = backups.backup_now("20260101-abcd", source)
     assert second is not None and second != first and second.read_bytes() == b"0123456789abcdeX"
     assert backups.backup_now("20260101-abcd", source) is None  # unchanged now: no third
+
+
+def test_the_zip_backup_leaves_out_stray_files_and_folders(datadir, tmp_path):
+    first, second = fill(datadir)
+    (datadir.root / "meetings" / "メモ.txt").write_text("関係のないメモ", encoding="utf-8")
+    (datadir.root / "meetings" / "20260101-abcd.json").mkdir()  # a folder with a meeting's name
+    datadir.backup_zip(tmp_path / "backup.zip")
+    assert zipped_names(tmp_path / "backup.zip") == sorted(
+        ["library.json", f"meetings/{first}.json", f"meetings/{second}.json", f"drafts/{first}.json"]
+    )
+
+
+def test_a_file_where_a_meetings_backup_folder_should_be_means_no_backups_yet(tmp_path):
+    (tmp_path / "backups").mkdir()
+    (tmp_path / "backups" / "20260101-abcd").write_text("x", encoding="utf-8")
+    assert Backups(tmp_path / "backups").list_backups("20260101-abcd") == []
+
+
+def test_backups_on_open_and_after_a_save_say_which_file_they_made(tmp_path):
+    clock = FakeClock()
+    source = tmp_path / "m.json"
+    source.write_bytes(b"1")
+    backups = Backups(tmp_path / "backups", clock=clock)
+    made = backups.backup_on_open("20260101-abcd", str(source))  # a path given as text too
+    assert made is not None and made.read_bytes() == b"1"
+    source.write_bytes(b"2")
+    clock.advance(minutes=6)
+    later = backups.maybe_backup("20260101-abcd", source)
+    assert later is not None and later.read_bytes() == b"2"
+    assert backups.backup_now("20260101-abcd", tmp_path / "gone.json") is None  # no file: nothing made
+    assert len(backups.list_backups("20260101-abcd")) == 2
+
+
+def test_a_backup_that_cannot_be_rotated_away_is_a_write_failure_and_the_new_one_stays(tmp_path, monkeypatch):
+    from storage.errors import WriteFailedError
+
+    clock = FakeClock()
+    source = tmp_path / "m.json"
+    backups = Backups(tmp_path / "backups", clock=clock, keep=1)
+    source.write_bytes(b"1")
+    backups.backup_now("20260101-abcd", source)
+    source.write_bytes(b"2")
+    clock.advance(minutes=6)
+    monkeypatch.setattr(os, "unlink", lambda path: (_ for _ in ()).throw(PermissionError(13, "Permission denied")))
+    with pytest.raises(WriteFailedError):
+        backups.backup_now("20260101-abcd", source)
+    monkeypatch.undo()
+    assert [path.read_bytes() for path in backups.list_backups("20260101-abcd")] == [b"2", b"1"]
