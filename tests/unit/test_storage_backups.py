@@ -396,3 +396,73 @@ def test_a_backup_that_cannot_be_rotated_away_is_a_write_failure_and_the_new_one
         backups.backup_now("20260101-abcd", source)
     monkeypatch.undo()
     assert [path.read_bytes() for path in backups.list_backups("20260101-abcd")] == [b"2", b"1"]
+
+
+# -- restore refusals, in the process (the harness's faults are seen only by tests that run here) ----------
+
+
+def good_zip(datadir, tmp_path):
+    fill(datadir)
+    datadir.backup_zip(tmp_path / "good.zip")
+    with zipfile.ZipFile(tmp_path / "good.zip") as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def write_zip(path, members):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a duplicate name, on purpose
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, data in members:
+                archive.writestr(name, data)
+    return path
+
+
+def refusal(path) -> str:
+    with pytest.raises(RestoreRefusedError) as caught:
+        read_restore_zip(path)
+    return caught.value.message
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a pipe")
+def test_restoring_from_a_pipe_is_refused_in_japanese(tmp_path):
+    os.mkfifo(tmp_path / "pipe.zip")
+    assert "ふつうのファイルではありません" in refusal(tmp_path / "pipe.zip")
+
+
+def test_a_member_twice_in_the_zip_is_refused(datadir, tmp_path):
+    members = good_zip(datadir, tmp_path)
+    name = next(n for n in members if n.startswith("meetings/"))
+    path = write_zip(tmp_path / "twice.zip", [*members.items(), (name, members[name])])
+    assert f"「{name}」が二重に入っています" in refusal(path)
+
+
+def test_a_member_larger_than_the_limit_is_refused_before_it_is_unpacked(datadir, tmp_path, monkeypatch):
+    from storage import backups as backups_module
+
+    members = good_zip(datadir, tmp_path)
+    path = write_zip(tmp_path / "big.zip", members.items())
+    monkeypatch.setattr(backups_module, "MAX_FILE_BYTES", max(len(data) for data in members.values()) - 1)
+    assert "大きすぎ" in refusal(path)
+
+
+def test_a_zip_that_unpacks_to_more_than_the_limit_is_refused(datadir, tmp_path, monkeypatch):
+    from storage import backups as backups_module
+
+    members = good_zip(datadir, tmp_path)
+    path = write_zip(tmp_path / "bomb.zip", members.items())
+    monkeypatch.setattr(backups_module, "MAX_RESTORE_BYTES", sum(len(data) for data in members.values()) - 1)
+    assert "中身が大きすぎます" in refusal(path)
+
+
+def test_a_damaged_member_is_refused_in_japanese(datadir, tmp_path):
+    members = good_zip(datadir, tmp_path)
+    path = write_zip(tmp_path / "damaged.zip", members.items())
+    raw = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo("library.json")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    raw[start + 10] ^= 0xFF  # the compressed bytes of library.json
+    path.write_bytes(bytes(raw))
+    assert "「library.json」を取り出せません" in refusal(path)
