@@ -466,3 +466,17 @@ def test_a_damaged_member_is_refused_in_japanese(datadir, tmp_path):
     raw[start + 10] ^= 0xFF  # the compressed bytes of library.json
     path.write_bytes(bytes(raw))
     assert "「library.json」を取り出せません" in refusal(path)
+
+
+def test_a_zip_backup_leaves_out_a_damaged_meeting_that_has_a_journal_and_takes_paths_as_text(datadir, tmp_path):
+    from storage.backups import backup_zip
+    from storage.journal import encode_record, journal_path
+
+    first, second = fill(datadir)
+    path = datadir.meeting_path(second)
+    path.write_bytes(b"{broken")
+    journal_path(path).write_bytes(encode_record({"seq": 1, "op": "append", "item": "a1", "uid": "u", "entry": {}}))
+    report = backup_zip(str(datadir.root), str(tmp_path / "b.zip"))
+    assert [member for member, _ in report.skipped] == [f"meetings/{second}.json"]
+    assert f"meetings/{first}.json" in zipped_names(tmp_path / "b.zip")
+    read_restore_zip(tmp_path / "b.zip")
