@@ -480,3 +480,11 @@ def test_a_zip_backup_leaves_out_a_damaged_meeting_that_has_a_journal_and_takes_
     assert [member for member, _ in report.skipped] == [f"meetings/{second}.json"]
     assert f"meetings/{first}.json" in zipped_names(tmp_path / "b.zip")
     read_restore_zip(tmp_path / "b.zip")
+
+
+def test_a_zip_backup_leaves_out_a_draft_it_cannot_read_and_names_it(datadir, tmp_path):
+    first, second = fill(datadir)
+    (datadir.root / "drafts" / f"{first}.json").write_bytes(b"not json")
+    report = datadir.backup_zip(tmp_path / "b.zip")
+    assert [member for member, _ in report.skipped] == [f"drafts/{first}.json"]
+    read_restore_zip(tmp_path / "b.zip")
