@@ -800,13 +800,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.merge:
         # The fates found by earlier runs (a later file's fate wins): a fault the tests killed stays killed as
         # tests are added; survivors are explained (or not) by today's EXPLAINED.
-        fates: dict[str, dict] = {}
+        # Faults with the same key (the same change to two lines of the same code) are told apart by their order.
+        fates: dict[tuple[str, int], dict] = {}
         for earlier in args.merge:
+            seen: dict[str, int] = {}
             for m in json.loads(Path(earlier).read_text(encoding="utf-8")):
+                key = f"{m['file']} | {m['code']} | {m['kind']}: {m['detail']}"
+                seen[key] = seen.get(key, 0) + 1
                 if m["status"] != "pending":
-                    fates[f"{m['file']} | {m['code']} | {m['kind']}: {m['detail']}"] = m
+                    fates[(key, seen[key])] = m
+        seen = {}
         for mutant in mutants:
-            fate = fates.get(mutant.key)
+            seen[mutant.key] = seen.get(mutant.key, 0) + 1
+            fate = fates.get((mutant.key, seen[mutant.key]))
             if fate is not None:
                 mutant.status, mutant.killed_by, mutant.tests = fate["status"], fate.get("killed_by", ""), fate.get("tests", 0)
                 if mutant.status in ("survived", "explained"):
