@@ -8,6 +8,7 @@ is shown and kept is the same as before (text, undo history, line breaks).
 
 from __future__ import annotations
 
+import dataclasses
 from itertools import accumulate
 
 import pytest
@@ -100,6 +101,44 @@ async def test_lines_drawn_before_are_redrawn_when_the_look_changes(root, long_i
         app.theme = "textual-light" if app.theme != "textual-light" else "textual-dark"
         await pilot.pause()
         assert log.render_lines(log.size.region) != first_strip
+
+
+async def test_the_bar_takes_its_theme_from_the_css_again_only_when_the_look_can_change(root, long_id, monkeypatch):
+    from textual._text_area_theme import TextAreaTheme
+
+    app = make_app(root, long_id)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        area = screen.bar.text_area
+        await paste(pilot, "短い発言です。")
+        await pilot.pause()
+        restyled = Counter(monkeypatch, TextAreaTheme, "apply_css")
+
+        await pilot.press("enter")  # the bar is drawn again, empty, in the same colours
+        await pilot.pause()
+        assert screen.bar.text == "" and restyled.calls == 0
+
+        def styles_drawn_with() -> dict:
+            area.render_lines(area.size.region)
+            return {field.name: getattr(area._theme, field.name) for field in dataclasses.fields(area._theme)}
+
+        def styles_from_the_css() -> dict:
+            area._theme.apply_css(area)  # what TextArea itself does before every paint
+            return {field.name: getattr(area._theme, field.name) for field in dataclasses.fields(area._theme)}
+
+        focused = styles_drawn_with()
+        assert focused == styles_from_the_css()
+        await pilot.press("ctrl+l")  # the focus leaves the bar
+        await pilot.pause()
+        unfocused = styles_drawn_with()
+        assert unfocused == styles_from_the_css()
+        area.focus()
+        await pilot.pause()
+        assert styles_drawn_with() == styles_from_the_css() == focused
+        app.theme = "textual-light" if app.theme != "textual-light" else "textual-dark"
+        await pilot.pause()
+        other_theme = styles_drawn_with()
+        assert other_theme == styles_from_the_css() and other_theme != focused
 
 
 async def test_log_line_starts_stay_exact_as_entries_are_added_to_several_items(root, long_id):

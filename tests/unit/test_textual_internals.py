@@ -47,6 +47,8 @@ METHODS = [
     (Screen, "_push_result_callback", ["self", "requester", "callback", "future"]),
     (TextArea, "_on_key", ["self", "event"]),
     (TextArea, "_refresh_size", ["self"]),
+    (TextArea, "render_lines", ["self", "crop"]),
+    (Widget, "_pseudo_classes_cache_key", ["self"]),
     (Widget, "_refresh_scrollbars", ["self"]),
     (Widget, "vertical_scrollbar", ["self"]),
     (ScrollView, "_scroll_update", ["self", "virtual_size"]),
@@ -60,6 +62,8 @@ INSTANCE_ATTRIBUTES = [
     (CommandPalette, "_no_matches_timer"),
     (Widget, "_vertical_scrollbar"),
     (DOMNode, "_bindings"),
+    (DOMNode, "_component_styles"),
+    (TextArea, "_theme"),
 ]
 
 
@@ -92,6 +96,20 @@ def test_the_installed_textual_is_the_pinned_one():
         f"pyproject says {pin!r}, the environment has textual {version('textual')}: the private parts above "
         "were checked against the pinned release"
     )
+
+
+def test_textarea_render_lines_is_still_the_theme_then_the_lines():
+    # EntryText.render_lines does what TextArea's does (the theme's styles, then the lines
+    # of ScrollView) but re-reads the styles only when they can have changed: it must not
+    # skip anything else TextArea does there.
+    body = inspect.getsource(TextArea.render_lines).split("\n", 1)[1]  # after the def line
+    statements = [line.strip() for line in body.splitlines() if line.strip() and not line.strip().startswith("#")]
+    assert statements == [
+        "theme = self._theme",
+        "if theme:",
+        "theme.apply_css(self)",
+        "return super().render_lines(crop)",
+    ], "TextArea.render_lines changed: see EntryText.render_lines"
 
 
 def _attribute_names(path: Path) -> set[str]:
