@@ -9,6 +9,8 @@ from textual.widgets.option_list import Option
 
 from minutes.model import Meeting
 from minutes.safe_text import visible
+from minutes.textwidth import wrap
+from tui.widgets.speaker_log import TERMINAL
 
 CURRENT_MARK = "▸"
 
@@ -38,15 +40,33 @@ class AgendaPane(OptionList):
     def on_mount(self) -> None:
         self.rebuild()
 
+    def _text_width(self) -> int | None:
+        """Cells an option's text has (the pane less its gutter and the options' padding); None before layout."""
+        width = self.scrollable_content_region.width
+        if width <= 0:
+            return None
+        padding = self.get_component_styles("option-list--option").padding
+        return width - self._get_left_gutter_width() - padding.width
+
     def _prompt(self, index: int) -> Content:
         item = self.meeting.agenda[index]
         mark = CURRENT_MARK if index == self.current else " "
         heading = item.title if item.is_bare_heading else item.heading
-        return Content.assemble(
-            (f"{mark}({index + 1})", "bold" if index == self.current else ""),
-            visible(heading),
-            (f" {len(item.log)}件", "dim"),
-        )
+        number = f"{mark}({index + 1})"
+        count = f"{len(item.log)}件"
+        width = self._text_width()
+        # The list's own wrap neither keeps kinsoku nor hangs a long title under its text
+        # (it could end a line with "(" and go on at the left edge); the exports' engine does both.
+        lines = wrap(f"{number}{visible(heading)} {count}", width, " " * TERMINAL(number), widths=TERMINAL)
+        text = "\n".join(lines)
+        content = Content(text)
+        if index == self.current:
+            content = content.stylize("bold", 0, len(number))
+        return content.stylize("dim", len(text) - len(count), len(text))
+
+    def on_resize(self) -> None:
+        if self.option_count:
+            self.rebuild()
 
     def update_item(self, index: int) -> None:
         """Show one item again (its count changed): cheaper than :meth:`rebuild`."""
