@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from minutes.kinsoku import NO_LINE_END, NO_LINE_START
 from tests.functional.appkit import add_meeting, demo_dict, make_app
 from tui.widgets.agenda import AgendaPane
-from tui.widgets.speaker_log import TERMINAL
+from tui.widgets.cells import TERMINAL
 
 
 def _long_item_meeting() -> dict:
@@ -15,13 +17,17 @@ def _long_item_meeting() -> dict:
     return data
 
 
+@pytest.fixture
+def long_item_id(root):
+    return add_meeting(root, _long_item_meeting())
+
+
 def _prompt_lines(pane: AgendaPane) -> list[list[str]]:
     return [pane.get_option_at_index(i).prompt.plain.split("\n") for i in range(pane.option_count)]
 
 
-async def test_a_long_item_keeps_kinsoku_and_hangs_under_its_title(root):
-    meeting_id = add_meeting(root, _long_item_meeting())
-    app = make_app(root, meeting_id)
+async def test_a_long_item_keeps_kinsoku_and_hangs_under_its_title(root, long_item_id):
+    app = make_app(root, long_item_id)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         pane = app.screen.query_one(AgendaPane)
@@ -45,9 +51,8 @@ async def test_a_long_item_keeps_kinsoku_and_hangs_under_its_title(root):
         assert pane.virtual_size.height == sum(len(lines) for lines in prompts)
 
 
-async def test_the_agenda_is_broken_again_for_a_new_width(root):
-    meeting_id = add_meeting(root, _long_item_meeting())
-    app = make_app(root, meeting_id)
+async def test_the_agenda_is_broken_again_for_a_new_width(root, long_item_id):
+    app = make_app(root, long_item_id)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         pane = app.screen.query_one(AgendaPane)

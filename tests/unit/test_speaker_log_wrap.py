@@ -7,7 +7,7 @@ from rich.cells import cell_len
 
 from minutes.kinsoku import NO_LINE_END, NO_LINE_START
 from minutes.textwidth import wrap
-from tui.widgets.speaker_log import wrap_cells
+from tui.widgets.cells import wrap_cells
 
 
 def test_punctuation_does_not_start_a_line():

@@ -215,7 +215,7 @@ _MIXED = "aZ 1~,.あア漢第年、。」「(ー〰　！ｶ\u3099\u0301\u302a�
 def test_the_fast_path_for_simple_lines_breaks_where_measuring_every_character_does(text, width, indent):
     from rich.cells import cell_len
 
-    from tui.widgets.speaker_log import TERMINAL
+    from tui.widgets.cells import TERMINAL
 
     assert wrap(text, width, indent) == wrap(text, width, indent, widths=Widths(display_width))
     assert wrap(text, width, indent, widths=TERMINAL) == wrap(text, width, indent, widths=Widths(cell_len))

@@ -9,8 +9,7 @@ from textual.widgets.option_list import Option
 
 from minutes.model import Meeting
 from minutes.safe_text import visible
-from minutes.textwidth import wrap
-from tui.widgets.speaker_log import TERMINAL
+from tui.widgets.cells import TERMINAL, wrap_cells
 
 CURRENT_MARK = "▸"
 
@@ -57,7 +56,8 @@ class AgendaPane(OptionList):
         width = self._text_width()
         # The list's own wrap neither keeps kinsoku nor hangs a long title under its text
         # (it could end a line with "(" and go on at the left edge); the exports' engine does both.
-        lines = wrap(f"{number}{visible(heading)} {count}", width, " " * TERMINAL(number), widths=TERMINAL)
+        line = f"{number}{visible(heading)} {count}"
+        lines = [line] if width is None else wrap_cells(line, width, " " * TERMINAL(number))
         text = "\n".join(lines)
         content = Content(text)
         if index == self.current:

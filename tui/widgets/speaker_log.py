@@ -22,7 +22,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 
-from rich.cells import cell_len
 from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style
@@ -37,8 +36,9 @@ from textual.widget import Widget
 from minutes.model import METHOD_NAMES, METHOD_ROLL, Event, Meeting, Note, Speech, Vote
 from minutes.render import event_line, note_line, speaker_label
 from minutes.safe_text import visible
-from minutes.textwidth import SIMPLE, Widths, bytes_width, wrap
+from minutes.textwidth import bytes_width
 from minutes.votes import vote_tally
+from tui.widgets.cells import wrap_cells
 from tui.widgets.messages import WidgetMessage
 
 #: Columns before the text of an entry: ``17:30 `` (time) is drawn in them.
@@ -83,21 +83,6 @@ def vote_line(vote: Vote) -> str:
     if vote.chair_decides:
         text += "(可否同数のため裁決)"
     return text
-
-
-#: Cells on the terminal, as Textual counts them when it draws (Rich's table: …, ① and
-#: ○ take one cell here where the exports' Japanese font takes two columns).
-TERMINAL = Widths(cell_len, SIMPLE)
-
-
-def wrap_cells(text: str, width: int) -> list[str]:
-    """Split ``text`` into lines of at most ``width`` terminal cells.
-
-    The exports' wrapping (:func:`minutes.textwidth.wrap`: kinsoku by 追い出し,
-    words and numbers kept whole), counted in terminal cells. At least two
-    cells: a line narrower than a wide character cannot show one.
-    """
-    return wrap(text, max(width, 2), widths=TERMINAL)
 
 
 class Blocks(Sequence):

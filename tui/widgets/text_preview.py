@@ -18,7 +18,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from minutes.safe_text import visible
-from tui.widgets.speaker_log import wrap_cells
+from tui.widgets.cells import wrap_cells
 
 
 class TextPreview(ScrollView, can_focus=True):
