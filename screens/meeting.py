@@ -170,6 +170,7 @@ class MeetingScreen(Screen):
         self._agenda_pending: set[int] = set()
         #: What waits for the frame that shows the last change of the log (see _after_change_shown).
         self._change_followups: list[Callable[[], object]] = []
+        self._followup_timer = None  # the timer that runs them when the log draws nothing
 
     # -- layout --------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -301,8 +302,6 @@ class MeetingScreen(Screen):
         if not self._change_followups:
             self._followup_timer = self.set_timer(0.25, self._run_after_change_shown)
         self._change_followups.append(partial(callback, *args))
-
-    _followup_timer = None
 
     def _run_after_change_shown(self) -> None:
         if self._followup_timer is not None:

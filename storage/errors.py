@@ -140,9 +140,14 @@ class WriteFailedError(StorageError, OSError):
         return _write_failure_message(self._write_path, self.error, command_line=True)
 
 
-def os_error_reason(error: OSError) -> str:
-    """A short Japanese reason for an OS error (for messages about files the clerk chose)."""
+def os_error_reason(error: OSError, *, reading: bool = False) -> str:
+    """A short Japanese reason for an OS error (for messages about files the clerk chose).
+
+    ``reading``: the error came from reading, so a refused permission is the right to read.
+    """
     code = error.errno
+    if reading and code in (errno.EACCES, errno.EPERM):
+        return "読む権限がありません"
     reasons = {
         errno.ENOSPC: "ディスクの空きがありません",
         getattr(errno, "EDQUOT", errno.ENOSPC): "ディスクの空きがありません",

@@ -8,7 +8,6 @@ bytes hold is checked by :mod:`minutes.docx_template`.
 
 from __future__ import annotations
 
-import errno
 from pathlib import Path
 
 from storage.errors import StorageError, os_error_reason
@@ -43,11 +42,6 @@ def read_word_template(path: Path | str) -> bytes:
         ) from None
     except OSError as error:
         raise WordTemplateFileError(
-            f"Word のひな形「{path}」を読めません({_read_reason(error)})。何も書き出していません。", path=path
+            f"Word のひな形「{path}」を読めません({os_error_reason(error, reading=True)})。何も書き出していません。", path=path
         ) from None
 
-
-def _read_reason(error: OSError) -> str:
-    if error.errno in (errno.EACCES, errno.EPERM):
-        return "読む権限がありません"
-    return os_error_reason(error)
