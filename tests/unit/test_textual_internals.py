@@ -5,7 +5,8 @@ its API and may change in any release): the compositor's line pieces
 (``tui/overlay_text.py``), the command palette's "no matches" countdown
 (``tui/commands.py``), a screen's result callback (``tui/app.py``), the entry
 bar's key and size hooks (``tui/widgets/entry_bar.py``), the log's own
-scrollbar (``tui/widgets/speaker_log.py``) and a node's bindings before the
+scrollbar (``tui/widgets/speaker_log.py``), the styling of a widget's lines
+(``tui/widgets/styled_lines.py``) and a node's bindings before the
 keymap (``tui/widgets/key_bar.py``). ``pyproject.toml`` pins Textual to
 the release these were written against; when the pin moves, this test names
 each part that moved.
@@ -22,6 +23,7 @@ from pathlib import Path
 
 import pytest
 from textual._compositor import ChopsUpdate, Compositor
+from textual._styles_cache import StylesCache
 from textual.app import App
 from textual.command import CommandPalette
 from textual.dom import DOMNode
@@ -53,6 +55,16 @@ METHODS = [
     (Widget, "vertical_scrollbar", ["self"]),
     (ScrollView, "_scroll_update", ["self", "virtual_size"]),
     (App, "_start_widget", ["self", "parent", "widget"]),
+    (Widget, "_get_title_style_information", ["self", "background"]),
+    (Widget, "_get_subtitle_style_information", ["self", "background"]),
+    (
+        StylesCache,
+        "render_line",
+        [
+            "self", "styles", "y", "size", "content_size", "padding", "base_background", "background",
+            "render_content_line", "border_title", "border_subtitle", "opacity", "ansi_theme", "native_ansi",
+        ],
+    ),
 ]
 
 #: Attributes Textual sets on its objects that the app reads or sets: (class, attribute).
@@ -64,6 +76,10 @@ INSTANCE_ATTRIBUTES = [
     (DOMNode, "_bindings"),
     (DOMNode, "_component_styles"),
     (TextArea, "_theme"),
+    (Widget, "_styles_cache"),
+    (Widget, "_border_title"),
+    (Widget, "_border_subtitle"),
+    (StylesCache, "_simple_strip"),
 ]
 
 
@@ -110,6 +126,17 @@ def test_textarea_render_lines_is_still_the_theme_then_the_lines():
         "theme.apply_css(self)",
         "return super().render_lines(crop)",
     ], "TextArea.render_lines changed: see EntryText.render_lines"
+
+
+def test_styles_cache_render_is_still_each_line_then_the_filters_then_the_crop():
+    # StyledLines.render does what StylesCache.render does for each line (render_line, then
+    # the widget's line filters, then the crop at the sides); the rows it keeps by row are
+    # the only other thing there, and StyledLines keeps lines by their content instead.
+    source = inspect.getsource(StylesCache.render)
+    calls = re.findall(r"\b(render_line|apply_filter|strip\.crop)\(", source)
+    assert calls == ["render_line", "apply_filter", "strip.crop"], "StylesCache.render changed: see StyledLines.render"
+    widget_source = inspect.getsource(StylesCache.render_widget)
+    assert "widget.get_line_filters()" in widget_source and "style_links" in widget_source
 
 
 def _attribute_names(path: Path) -> set[str]:

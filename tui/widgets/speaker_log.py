@@ -40,6 +40,7 @@ from minutes.textwidth import bytes_width
 from minutes.votes import vote_tally
 from tui.widgets.cells import wrap_cells
 from tui.widgets.messages import WidgetMessage
+from tui.widgets.styled_lines import StyledLines
 
 #: Columns before the text of an entry: ``17:30 `` (time) is drawn in them.
 TIME_WIDTH = 6
@@ -307,6 +308,10 @@ class SpeakerLog(ScrollView, can_focus=True):
         #: Drawn lines by (id of their row, selected): the row (rows are never changed, only replaced) and its strip.
         self._strips: dict[tuple[int, bool], tuple[Row, Strip]] = {}
         self._strips_drawn_with: tuple | None = None
+        #: The drawn lines with the log's CSS laid over them, by drawn line.
+        self._styled = StyledLines(KEPT_STRIPS)
+        #: The styles a paint uses (:meth:`_paint_style_set`), until the log's styles change.
+        self._paint_style_set: dict | None = None
 
     @property
     def vertical_scrollbar(self) -> ScrollBar:
@@ -641,13 +646,7 @@ class SpeakerLog(ScrollView, can_focus=True):
         if self.show_vertical_scrollbar and self.vertical_scrollbar.position != self.scroll_y:
             # The view may have moved (settling, or before the scrollbar showed): keep the thumb with it.
             self.vertical_scrollbar.position = self.scroll_y
-        # The styles of this paint, looked up once rather than for every line.
-        base = self.rich_style
-        self._paint_styles = {
-            name: base + self.get_component_rich_style(f"speaker-log--{name}")
-            for name in ("time", "label", "heading", "vote", "cursor", "name")
-        }
-        self._paint_styles["base"] = base
+        self._paint_styles = self._current_styles()
         # Lines drawn before are reused while they would be drawn the same: after Enter
         # the log moves up and every line in view is drawn again, most of them
         # unchanged. Anything a line's look depends on besides its row is in this key.
@@ -656,7 +655,8 @@ class SpeakerLog(ScrollView, can_focus=True):
             self._strips.clear()
             self._strips_drawn_with = drawn_with
         try:
-            return super().render_lines(crop)
+            lines = self._styled.render(self, crop, self.render_line)
+            return lines if lines is not None else super().render_lines(crop)
         finally:
             self._paint_styles = None
             if self._entry_to_announce:
@@ -666,15 +666,29 @@ class SpeakerLog(ScrollView, can_focus=True):
     _paint_styles: dict | None = None
     _entry_to_announce = False
 
-    def _styles(self, selected: bool) -> dict:
-        styles = self._paint_styles
-        if styles is None:  # render_line called on its own
+    def _current_styles(self) -> dict:
+        """The log's style and its parts' (time, label …) over it; looked up again only when the styles change."""
+        styles = self._paint_style_set
+        if styles is None:
             base = self.rich_style
             styles = {
                 name: base + self.get_component_rich_style(f"speaker-log--{name}")
                 for name in ("time", "label", "heading", "vote", "cursor", "name")
             }
             styles["base"] = base
+            self._paint_style_set = styles
+        return styles
+
+    def notify_style_update(self) -> None:
+        # Focus, theme, CSS: the parts' styles and the styled lines are made again.
+        super().notify_style_update()
+        self._paint_style_set = None
+        self._styled.clear()
+
+    def _styles(self, selected: bool) -> dict:
+        styles = self._paint_styles
+        if styles is None:  # render_line called on its own
+            styles = self._current_styles()
         if not selected:
             return styles
         cursor = styles["cursor"]
