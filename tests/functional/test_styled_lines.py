@@ -1,6 +1,6 @@
 """Widgets that style their own lines draw exactly what Textual would have drawn.
 
-The log (and the vote pane) lay their CSS over their lines with Textual's own
+The log and the vote pane lay their CSS over their lines with Textual's own
 code but remember the result per content line (``tui/widgets/styled_lines.py``),
 so that lines which only move are not styled again. A remembered line kept past
 a change of focus, theme, size or border would show the clerk an old colour or
@@ -69,3 +69,34 @@ async def test_the_log_and_the_vote_pane_draw_what_textual_draws_in_every_state(
         await check("another theme")
         await pilot.resize_terminal(100, 30)
         await check("a smaller terminal")
+
+
+async def test_the_vote_pane_breaks_its_lines_where_textual_breaks_them(tmp_path):
+    # The pane lays out its own rows (pieces of text) instead of a Content: each line must
+    # break where Textual's Content would have broken it, at every width the pane can have.
+    from textual.content import Content
+
+    app = demo_meeting_app(tmp_path)
+    async with app.run_test(size=SIZE):
+        pane = app.screen.query_one(VotePane)
+        lines = [
+            (("F12 採決 ・ ctrl+r 全員承認", "dim"),),
+            (("承認12 不承認3 保留1", ""),),
+            (("▸", ""), ("承認  ", "bold"), (" ", ""), ("長谷川左右衛門之助 太郎兵衛", "reverse")),
+            (("挙手により採決 賛成多数(賛成 12、反対 3)", ""),),
+            (("記録済み ", ""), ("原案のとおり可決", "bold")),
+            (("Enter 記録 ・ m 挙手など ・ Esc 戻る", "dim"),),
+            (),
+        ]
+        pane._lines = lines
+        for width in range(4, 40):
+            pane._rows = None
+            rows = pane.rows(width)
+            expected = [
+                row.plain for line in lines for row in Content.assemble(*(text for text, _ in line)).wrap(width)
+            ]
+            assert ["".join(text for text, _ in row) for row in rows] == expected, f"width {width}"
+            # Each piece keeps its style across a break.
+            for row in rows:
+                for text, style in row:
+                    assert any(text in piece and style == kind for line in lines for piece, kind in line)

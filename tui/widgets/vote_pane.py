@@ -7,9 +7,15 @@ focus, up/down choose a voter and left/right (or space) change the ballot:
 
 from __future__ import annotations
 
+from rich._wrap import divide_line
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
 from textual.binding import Binding
 from textual.content import Content
+from textual.geometry import Region, Size
 from textual.reactive import reactive
+from textual.strip import Strip
 from textual.widget import Widget
 
 from minutes.model import (
@@ -27,6 +33,13 @@ from minutes.render import vote_summary
 from minutes.safe_text import visible
 from minutes.votes import chair_title, decide, is_tie, quorum_present, quorum_required, tally
 from tui.widgets.messages import WidgetMessage
+from tui.widgets.styled_lines import StyledLines
+
+#: A line of the pane: its pieces, each (text, style): "" plain, or "bold", "reverse", "dim".
+Line = tuple[tuple[str, str], ...]
+
+#: The pieces' styles, over the pane's own.
+PIECE_STYLES = {"": Style(), "bold": Style(bold=True), "reverse": Style(reverse=True), "dim": Style(dim=True)}
 
 #: Ballots as the pane shows them, padded to one width so the names line up.
 BALLOT_MARKS = {APPROVE: "承認  ", DISAPPROVE: "不承認", ABSTAIN: "保留  "}
@@ -96,6 +109,13 @@ class VotePane(Widget, can_focus=True):
         self.last_vote: Vote | None = None
         self.moment: str | None = None
         """The time of the vote being taken (``HH:MM``): who has left by then does not vote."""
+        self._lines: list[Line] | None = None
+        self._rows: tuple[int, list[Line]] | None = None
+        #: Drawn rows by row (``None``: below the text), with the pane's style they were drawn in
+        #: (a ballot changes one row).
+        self._drawn: dict[Line | None, Strip] = {}
+        self._drawn_in: Style | None = None
+        self._styled = StyledLines(64)
 
     @property
     def voters(self):
@@ -132,8 +152,16 @@ class VotePane(Widget, can_focus=True):
     def _content_changed(self) -> None:
         # A pane of a fixed height (the meeting screen's) is only drawn again: a layout
         # of the whole screen (tens of milliseconds) is needed only when it sizes itself.
+        self._lines = self._rows = None
         height = self.styles.height
         self.refresh(layout=height is None or height.is_auto)
+
+    def watch_cursor(self) -> None:
+        self._lines = self._rows = None
+
+    def watch_has_focus(self, value: bool) -> None:
+        super().watch_has_focus(value)
+        self._lines = self._rows = None  # the chosen voter is marked only while the pane has focus
 
     @property
     def voting(self) -> bool:
@@ -193,52 +221,125 @@ class VotePane(Widget, can_focus=True):
         self.post_message(self.Leave(self))
 
     # -- drawing ---------------------------------------------------------
-    def render(self) -> Content:
+    # The pane draws its rows itself, as a few pieces of text each, rather than as one
+    # Content that Textual lays out: recording a vote moves the focus, which changes
+    # every row's background, and Textual's layout of the whole pane was a millisecond
+    # of the frame that shows the vote recorded. Rows are broken where Textual breaks them.
+    def lines(self) -> list[Line]:
+        """The pane's lines as they are shown now (before they are broken to its width)."""
+        if self._lines is not None:
+            return self._lines
         meeting = self.meeting
         members = meeting.members
         present = sum(1 for m in members if m.present)
         required = self.quorum or quorum_required(len(members))
         quorum = "成立" if quorum_present(meeting, required) else "不成立"
-        lines: list[Content] = [
-            Content(f"出席委員 {present}/{len(members)}名"),
-            Content(f"定足数 {required}名 {quorum}"),
-            Content(f"規則 {RULE_NAMES.get(self.rule, self.rule)}"),
-            Content(""),
+        lines: list[Line] = [
+            ((f"出席委員 {present}/{len(members)}名", ""),),
+            ((f"定足数 {required}名 {quorum}", ""),),
+            ((f"規則 {RULE_NAMES.get(self.rule, self.rule)}", ""),),
+            (),
         ]
         voting = self.voting
         ballots = self.ballots if voting else (self.last_vote.ballots if self.last_vote else {})
         shown = self._shown_voters() if voting else (
             [p for p in meeting.people if p.id in ballots] if self.last_vote else self.voters
         )
+        focused = self.has_focus
         for index, person in enumerate(shown):
-            ballot = ballots.get(person.id, "")
-            marker = "▸" if voting and index == self.cursor and self.has_focus else " "
-            style = "reverse" if voting and index == self.cursor and self.has_focus else ""
+            chosen = voting and index == self.cursor and focused
             lines.append(
-                Content.assemble(
-                    marker,
-                    (BALLOT_MARKS.get(ballot, NO_BALLOT), "bold"),
-                    " ",
-                    (visible(person.name), style),
+                (
+                    ("▸" if chosen else " ", ""),
+                    (BALLOT_MARKS.get(ballots.get(person.id, ""), NO_BALLOT), "bold"),
+                    (" ", ""),
+                    (visible(person.name), "reverse" if chosen else ""),
                 )
             )
-        lines.append(Content(""))
+        lines.append(())
         if voting:
             counts = tally(ballots)
-            lines.append(Content(f"承認{counts.approve} 不承認{counts.disapprove} 保留{counts.abstain}"))
+            lines.append(((f"承認{counts.approve} 不承認{counts.disapprove} 保留{counts.abstain}", ""),))
             result = decide(self.rule, counts)
             if result is None and is_tie(self.rule, counts):
-                lines.append(Content.styled(f"可否同数: {visible(chair_title(meeting.people))}の決定が必要", "bold"))
+                lines.append(((f"可否同数: {visible(chair_title(meeting.people))}の決定が必要", "bold"),))
             else:
-                lines.append(Content.assemble("結果 ", (result or "", "bold")))
-            lines.append(Content.styled("Enter 記録 ・ m 挙手など ・ Esc 戻る", "dim"))
+                lines.append((("結果 ", ""), (result or "", "bold")))
+            lines.append((("Enter 記録 ・ m 挙手など ・ Esc 戻る", "dim"),))
         elif self.last_vote is not None and self.last_vote.method != METHOD_ROLL:
-            lines.append(Content(visible(vote_summary(self.last_vote))))
-            lines.append(Content.assemble("記録済み ", (visible(self.last_vote.result_words), "bold")))
+            lines.append(((visible(vote_summary(self.last_vote)), ""),))
+            lines.append((("記録済み ", ""), (visible(self.last_vote.result_words), "bold")))
         elif self.last_vote is not None:
             counts = tally(self.last_vote.ballots)
-            lines.append(Content(f"承認{counts.approve} 不承認{counts.disapprove} 保留{counts.abstain}"))
-            lines.append(Content.assemble("記録済み ", (self.last_vote.result, "bold")))
+            lines.append(((f"承認{counts.approve} 不承認{counts.disapprove} 保留{counts.abstain}", ""),))
+            lines.append((("記録済み ", ""), (self.last_vote.result, "bold")))
         else:
-            lines.append(Content.styled("F12 採決 ・ ctrl+r 全員承認", "dim"))
-        return Content("\n").join(lines)
+            lines.append((("F12 採決 ・ ctrl+r 全員承認", "dim"),))
+        self._lines = lines
+        return lines
+
+    def render(self) -> Content:
+        """The pane as text."""
+        return Content("\n").join(
+            Content.assemble(*((text, style) if style else text for text, style in line)) for line in self.lines()
+        )
+
+    def rows(self, width: int) -> list[Line]:
+        """The lines broken to ``width`` cells, as Textual breaks text (at spaces, else anywhere)."""
+        if self._rows is not None and self._rows[0] == width:
+            return self._rows[1]
+        rows: list[Line] = []
+        for line in self.lines():
+            text = "".join(piece for piece, _ in line)
+            if cell_len(text) <= width:
+                rows.append(line)
+                continue
+            bounds = [0, *divide_line(text, max(width, 1), fold=True), len(text)]
+            for number, (start, end) in enumerate(zip(bounds, bounds[1:])):
+                row: list[tuple[str, str]] = []
+                offset = 0
+                for piece, style in line:
+                    part = piece[max(start - offset, 0) : max(end - offset, 0)]
+                    if part:
+                        row.append((part, style))
+                    offset += len(piece)
+                if number < len(bounds) - 2:
+                    while row and not row[-1][0].rstrip():
+                        row.pop()  # the spaces a row breaks at are not drawn
+                    if row:
+                        row[-1] = (row[-1][0].rstrip(), row[-1][1])
+                rows.append(tuple(row))
+        self._rows = (width, rows)
+        return rows
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self.rows(width))
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._drawn_in = None
+        self._styled.clear()
+
+    def render_line(self, y: int) -> Strip:
+        base = self.rich_style
+        if base != self._drawn_in:
+            self._drawn.clear()
+            self._drawn_in = base
+        width = self.content_region.width
+        rows = self.rows(width)
+        row = rows[y] if y < len(rows) else None
+        strip = self._drawn.get(row)
+        if strip is None:
+            if row is None:
+                strip = Strip.blank(width, base)  # below the text, as Textual fills it
+            else:
+                strip = Strip([Segment(text, base + PIECE_STYLES[style]) for text, style in row if text])
+                strip = strip.adjust_cell_length(width, Style(bgcolor=base.bgcolor))
+            self._drawn[row] = strip
+            if len(self._drawn) > 256:
+                del self._drawn[next(iter(self._drawn))]  # the oldest
+        return strip
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        lines = self._styled.render(self, crop, self.render_line)
+        return lines if lines is not None else super().render_lines(crop)
