@@ -163,3 +163,14 @@ def test_every_private_textual_name_in_the_source_is_listed_here():
                 if any(hasattr(cls, name) for cls in (Compositor, CommandPalette, Screen, TextArea, Widget, App, ScrollView, DOMNode)):
                     textual_private.add(name)
     assert textual_private <= listed, f"not checked here: {sorted(textual_private - listed)}"
+
+
+def test_rich_still_breaks_text_where_textual_content_does():
+    # The vote pane breaks its rows with rich's divide_line because Textual's Content does
+    # (Content._wrap_and_format): if Textual stops using it, the pane's rows would break
+    # elsewhere than Textual's text does.
+    from rich._wrap import divide_line
+    from textual import content
+
+    assert list(inspect.signature(divide_line).parameters)[:3] == ["text", "width", "fold"]
+    assert content.divide_line is divide_line
