@@ -320,12 +320,14 @@ class VotePane(Widget, can_focus=True):
         self._drawn_in = None
         self._styled.clear()
 
+    #: The pane's style and width for the rows of one paint (looked up once, not per row).
+    _paint: tuple[Style, int] | None = None
+
     def render_line(self, y: int) -> Strip:
-        base = self.rich_style
+        base, width = self._paint or (self.rich_style, self.content_region.width)
         if base != self._drawn_in:
             self._drawn.clear()
             self._drawn_in = base
-        width = self.content_region.width
         rows = self.rows(width)
         row = rows[y] if y < len(rows) else None
         strip = self._drawn.get(row)
@@ -341,5 +343,9 @@ class VotePane(Widget, can_focus=True):
         return strip
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        lines = self._styled.render(self, crop, self.render_line)
-        return lines if lines is not None else super().render_lines(crop)
+        self._paint = (self.rich_style, self.content_region.width)
+        try:
+            lines = self._styled.render(self, crop, self.render_line)
+            return lines if lines is not None else super().render_lines(crop)
+        finally:
+            self._paint = None
