@@ -58,6 +58,9 @@ if TYPE_CHECKING:  # imported when first used: the first frame does not wait for
 
 #: Seconds of quiet typing after which the draft is saved.
 DRAFT_DELAY = 0.5
+#: Seconds without a change or a keystroke in the bar after which a journal that is nearly
+#: due is folded into the meeting file (:meth:`MeetingStore.fold_soon`).
+FOLD_DELAY = 2.0
 
 
 def speaker_key_number(action: str) -> int | None:
@@ -166,6 +169,7 @@ class MeetingScreen(Screen):
         self.speaker = chair(meeting)
         self._department_cycle = 0
         self._draft_timer = None
+        self._fold_timer = None
         self._saved_draft: tuple = ("",)
         self._agenda_pending: set[int] = set()
         #: What waits for the frame that shows the last change of the log (see _after_change_shown).
@@ -364,6 +368,7 @@ class MeetingScreen(Screen):
         except (StorageError, OSError) as error:
             self._say_not_saved(error)
             return False
+        self._fold_later()
         secondary = getattr(self.store, "secondary_error", None)
         if secondary is not None:
             self.store.secondary_error = None
@@ -757,6 +762,40 @@ class MeetingScreen(Screen):
         if not isinstance(event.text_area, EntryText):
             return
         self._draft_later()
+        if self._fold_timer is not None:
+            self._fold_later()  # still typing: later
+
+    # -- folding the journal while the clerk pauses ---------------------------------
+    # The change that finds the journal full (or old) rewrites the whole meeting file
+    # before its frame: at 10,000 entries that Enter waited about a tenth of a second,
+    # every few minutes. When the journal is nearly due, the rewrite is done instead
+    # once the clerk has stopped typing for a moment.
+    def _fold_later(self) -> None:
+        if self._fold_timer is not None:
+            self._fold_timer.stop()
+            self._fold_timer = None
+        store = self.store
+        if store is not None and not self.read_only and store.fold_soon():
+            self._fold_timer = self.set_timer(FOLD_DELAY, self._fold_now)
+
+    def _fold_now(self) -> None:
+        self._fold_timer = None
+        store = self.store
+        if store is None or self.read_only or not store.fold_soon():
+            return
+        try:
+            store.fold()
+        except (StorageError, OSError) as error:
+            self._say_not_saved(
+                error,
+                title="会議ファイルの書き直しができませんでした(記録はジャーナルに保存済みです)",
+                severity="warning",
+            )
+            return
+        secondary = store.secondary_error
+        if secondary is not None:
+            store.secondary_error = None
+            self.notify(secondary.message, title="バックアップまたは一覧の更新", severity="warning", timeout=12)
 
     def _draft_later(self) -> None:
         if self._draft_timer is not None:
