@@ -277,6 +277,13 @@ class MeetingScreen(Screen):
     def _after_first_frame(self) -> None:
         self._load_settings()
         self._show_recess()
+        if not self.read_only:
+            # What the first Enter and the first edit would import (about 40 ms), now, while
+            # the clerk looks at the meeting just opened, and before the heap is frozen.
+            from storage.meetings import prepare_saves
+
+            prepare_saves()
+            _ = self.editor
         self._heap_settled = True
         settle_heap()
 
