@@ -163,11 +163,15 @@ async def test_long_text_in_the_bar_scrolls_without_layout_and_enter_empties_it(
     async with app.run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
         area = screen.bar.text_area
-        await paste(pilot, "長い説明。" * 60)  # more lines than the bar's three: its scrollbar shows
+        reflows = Counter(monkeypatch, screen._compositor, "reflow")
+        width_empty = area.scrollable_content_region.width
+        await paste(pilot, "長い説明。" * 60)  # more lines than the bar's three
         await pilot.pause()
         assert area.show_vertical_scrollbar
+        # The scrollbar was there before: the text is not wrapped again narrower, nor the screen laid out.
+        assert area.scrollable_content_region.width == width_empty
+        assert reflows.calls == 0, "a speech longer than the bar laid out the whole screen"
         height = area.virtual_size.height
-        reflows = Counter(monkeypatch, screen._compositor, "reflow")
         await paste(pilot, "さらに続く説明。" * 20)
         await pilot.pause()
         assert area.virtual_size.height > height
@@ -178,7 +182,9 @@ async def test_long_text_in_the_bar_scrolls_without_layout_and_enter_empties_it(
         await pilot.press("enter")
         await pilot.pause()
         assert area.text == ""
-        assert area.virtual_size.height == 1 and not area.show_vertical_scrollbar
+        assert area.virtual_size.height == 1
+        assert reflows.calls == 0, "the Enter that emptied the bar laid out the whole screen"
+        assert area.scrollable_content_region.width == width_empty
         assert round(area.scroll_y) == 0
         await pilot.press("ctrl+z")  # the committed text is not in the bar's undo history
         await pilot.pause()

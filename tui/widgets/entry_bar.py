@@ -48,6 +48,16 @@ class EntryText(TextArea):
         height: 3;
         border: none;
         padding: 0;
+        /* The scrollbar is always there (one column): a speech reaching its
+           fourth line is not wrapped again narrower as the scrollbar appears,
+           and the Enter that empties the bar does not lay the screen out again
+           (a scrollbar that comes and goes does, every other Enter). */
+        overflow-y: scroll;
+        scrollbar-size-vertical: 1;
+        /* Its track is the bar's own colour: only the thumb of a long speech shows. */
+        scrollbar-background: $surface;
+        scrollbar-background-hover: $surface;
+        scrollbar-background-active: $surface;
     }
     """
 
