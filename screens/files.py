@@ -100,7 +100,7 @@ def check_backup(path: Path) -> tuple[bool, str]:
     except DamagedFileError as error:
         return False, f"読めません({error.reason})"
     except OSError as error:
-        return False, f"読めません({os_error_reason(error)})"
+        return False, f"読めません({os_error_reason(error, reading=True)})"
     return True, f"発言・採決{meeting.entry_count()}件"
 
 

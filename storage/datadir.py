@@ -325,7 +325,7 @@ class DataDir:
             data = read_file_at_most(backup)  # (TooLargeError: refused unread, with its own message)
         except OSError as error:
             raise StorageError(
-                f"バックアップ「{backup}」を読めません({os_error_reason(error)})。"
+                f"バックアップ「{backup}」を読めません({os_error_reason(error, reading=True)})。"
                 "ファイルの名前と場所を確かめてください。何も変えていません。",
                 path=backup,
             ) from None

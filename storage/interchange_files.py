@@ -34,7 +34,7 @@ def read_interchange_file(path: Path | str) -> Meeting:
     except IsADirectoryError:
         raise InterchangeFileError(f"「{path}」はフォルダです。JSONファイルを指定してください。", path=path) from None
     except OSError as error:
-        raise InterchangeFileError(f"ファイル「{path}」を読めません({os_error_reason(error)})。", path=path) from None
+        raise InterchangeFileError(f"ファイル「{path}」を読めません({os_error_reason(error, reading=True)})。", path=path) from None
     try:
         return parse_meeting(data, source=str(path))
     except FormatError as error:

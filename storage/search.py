@@ -395,7 +395,7 @@ class SearchIndex:
                     result.skipped.append((meeting_id, error.message))
                     continue
                 except OSError as error:
-                    result.skipped.append((meeting_id, f"読めません({os_error_reason(error)})"))
+                    result.skipped.append((meeting_id, f"読めません({os_error_reason(error, reading=True)})"))
                     continue
                 result.files_read += fresh
                 if not self._search_one(row, doc, needle, result, limit):

@@ -335,6 +335,24 @@ async def test_f6_lists_a_damaged_meetings_backups_newest_first_and_restores_one
     assert [p.read_bytes() for p in trashed] == [b"\x00" * 10], "the damaged file is kept in trash/, untouched"
 
 
+def test_a_backup_that_may_not_be_read_is_listed_with_the_right_to_read(tmp_path, monkeypatch):
+    import errno
+
+    from screens.files import check_backup
+
+    backup = tmp_path / "20260101T120000Z-000001.json"
+    backup.write_bytes(b"{}")
+    real_read_bytes = Path.read_bytes
+
+    def refused(path):
+        if path == backup:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", refused)
+    assert check_backup(backup) == (False, "読めません(読む権限がありません)")
+
+
 # -- a second copy -----------------------------------------------------------------------------
 
 

@@ -13,7 +13,7 @@ import pytest
 from minutes.model import Speech
 from storage import DataDir
 from storage.backups import Backups, read_restore_zip
-from storage.errors import LockRequiredError, RestoreRefusedError
+from storage.errors import LockRequiredError, RestoreRefusedError, StorageError
 from tests.unit.test_storage_support import FakeClock, data_dir, make_meeting, snapshot  # noqa: F401
 
 NAME = re.compile(r"^\d{8}T\d{6}Z-\d{6}\.json$")
@@ -488,3 +488,26 @@ def test_a_zip_backup_leaves_out_a_draft_it_cannot_read_and_names_it(datadir, tm
     report = datadir.backup_zip(tmp_path / "b.zip")
     assert [member for member, _ in report.skipped] == [f"drafts/{first}.json"]
     read_restore_zip(tmp_path / "b.zip")
+
+
+def test_a_backup_that_may_not_be_read_is_refused_with_the_right_to_read(datadir, monkeypatch):
+    import errno
+
+    import storage.datadir
+
+    meeting_id = datadir.add_meeting(make_meeting())
+    datadir.open_meeting(meeting_id).close()
+    newest = datadir.backups.newest_backup(meeting_id)
+    path = datadir.meeting_path(meeting_id)
+    before = path.read_bytes()
+
+    def refused(path, *args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied", str(path))
+
+    monkeypatch.setattr(storage.datadir, "read_file_at_most", refused)
+    with pytest.raises(StorageError) as caught:
+        datadir.restore(newest)
+    assert caught.value.message == (
+        f"バックアップ「{newest}」を読めません(読む権限がありません)。ファイルの名前と場所を確かめてください。何も変えていません。"
+    )
+    assert path.read_bytes() == before

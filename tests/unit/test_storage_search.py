@@ -320,3 +320,27 @@ def test_entries_still_in_the_journal_are_found(root):
         store.close()
     result = datadir.search("ジャーナルの発言")
     assert [hit.entry_uid for hit in result.hits] == [e.uid for e in entries]
+
+
+def test_a_meeting_whose_journal_may_not_be_read_is_named_with_the_right_to_read(root, monkeypatch):
+    import errno
+
+    import storage.search
+
+    meeting_id = _add(root, _demo())
+    datadir = DataDir(root)
+    with datadir.write_lock():
+        store = datadir.open_meeting(meeting_id)
+        item = store.meeting.agenda[1]
+        entry = Speech(text="ジャーナルの発言。", label="委員")
+        item.log.append(entry)
+        store.append_entry(item, entry)
+
+        def refused(path):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+
+        monkeypatch.setattr(storage.search, "read_records", refused)
+        result = datadir.search("ジャーナルの発言")
+        store.close()
+    assert result.hits == []
+    assert result.skipped == [(meeting_id, "読めません(読む権限がありません)")]
