@@ -58,7 +58,9 @@ TARGETS: dict[str, list[str]] = {
         "tests/unit/test_durability_steps.py", "tests/unit/test_storage_atomic.py", "tests/unit/test_storage_links.py",
         "tests/unit/test_private_files.py",
     ],
-    "storage/limits.py": ["tests/functional/test_sizes.py", "tests/unit/test_storage_backups.py"],
+    "storage/limits.py": [
+        "tests/unit/test_storage_limits.py", "tests/functional/test_sizes.py", "tests/unit/test_storage_backups.py",
+    ],
     "storage/drafts.py": ["tests/unit/test_storage_datadir.py", "tests/unit/test_storage_links.py"],
     "storage/paths.py": ["tests/unit/test_storage_datadir.py", "tests/unit/test_storage_support.py"],
     "storage/lock.py": ["tests/unit/test_storage_lock.py", "tests/unit/test_storage_links.py"],

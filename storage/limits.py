@@ -99,7 +99,8 @@ def open_data_file(path: Path | str) -> BinaryIO:
         if error.errno == errno.ELOOP:
             raise LinkRefusedError(path) from None
         raise
-    handle = os.fdopen(fd, "rb")
+    # Checked before the descriptor becomes a file object: os.fdopen refuses a folder itself, with the
+    # descriptor's number for a name, and leaves the descriptor open.
     try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
@@ -109,6 +110,6 @@ def open_data_file(path: Path | str) -> BinaryIO:
         if info.st_size > MAX_FILE_BYTES:
             raise ValueError(f"大きすぎます({_megabytes(info.st_size)}、上限は {_megabytes(MAX_FILE_BYTES)})")
     except BaseException:
-        handle.close()
+        os.close(fd)
         raise
-    return handle
+    return os.fdopen(fd, "rb")

@@ -1,0 +1,150 @@
+"""How much a file may hold (storage/limits.py), in process: the limits the README states, each refusal's
+words, and that a read stops one byte past the limit (an endless file is never held whole)."""
+
+from __future__ import annotations
+
+import errno
+import gc
+import io
+import os
+
+import pytest
+
+from storage import limits
+from storage.errors import LinkRefusedError
+from storage.limits import TooLargeError, open_data_file, read_at_most, read_file_at_most
+
+
+class Endless(io.RawIOBase):
+    """/dev/zero that counts what was taken from it."""
+
+    def __init__(self) -> None:
+        self.taken = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        assert size >= 0, "an endless file must never be read to its end"
+        self.taken += size
+        return b"\0" * size
+
+
+def test_the_limits_are_those_the_readme_states():
+    # README: 1ファイル・zip の1メンバー 64 MB まで、zip 全体で展開 1 GB まで
+    assert limits.MAX_FILE_BYTES == 64 * 1024 * 1024
+    assert limits.MAX_RESTORE_BYTES == 1024 * 1024 * 1024
+    assert "上限は 64 MB" in TooLargeError("x.json").message
+    assert "上限は 1,024 MB" in TooLargeError("x.zip", limits.MAX_RESTORE_BYTES).message
+
+
+def test_a_refusal_names_the_file_its_size_and_the_limit():
+    assert TooLargeError("会議.json", 10, 11).message == (
+        "「会議.json」は大きすぎます(11 バイト、上限は 10 バイト)。会議のファイルとしては大きすぎるため、"
+        "読み込まずにやめました。何も変えていません。ファイルを確かめてください。"
+    )
+    assert "(上限は 1,048,575 バイト)" in TooLargeError("m", (1 << 20) - 1).message
+    assert "(3 MB、上限は 1 MB)" in TooLargeError("m", 1 << 20, 3 << 20).message
+    assert TooLargeError("m", 5).limit == 5
+
+
+def test_a_stream_of_exactly_the_limit_is_read_whole_and_one_byte_more_is_refused():
+    data = bytes(range(256)) * 10
+    assert read_at_most(io.BytesIO(data), "m", len(data)) == data
+    assert read_at_most(io.BytesIO(b""), "m", 10) == b""
+    with pytest.raises(TooLargeError) as caught:
+        read_at_most(io.BytesIO(data + b"!"), "会議.json", len(data))
+    assert caught.value.message.startswith(f"「会議.json」は大きすぎます(上限は {len(data):,} バイト)")
+
+
+def test_a_stream_larger_than_a_piece_comes_back_whole_and_is_counted():
+    data = os.urandom((2 << 20) + 12345)  # more than two pieces
+    counted: list[int] = []
+    assert read_at_most(io.BytesIO(data), "m", len(data), counted.append) == data
+    assert sum(counted) == len(data) and len(counted) == 3
+
+
+def test_an_endless_stream_is_read_one_byte_past_the_limit_and_no_further():
+    for limit in (10, (2 << 20) + 10):
+        endless = Endless()
+        counted: list[int] = []
+        with pytest.raises(TooLargeError):
+            read_at_most(endless, "/dev/zero", limit, counted.append)
+        assert endless.taken == limit + 1
+        assert sum(counted) == limit + 1
+
+
+def test_a_regular_file_over_the_limit_is_refused_unread_with_its_size(tmp_path, monkeypatch):
+    path = tmp_path / "m.json"
+    path.write_bytes(b"x" * 11)
+    monkeypatch.setattr(limits, "read_at_most", lambda *args: pytest.fail("read"))
+    with pytest.raises(TooLargeError) as caught:
+        read_file_at_most(path, 10)
+    assert f"「{path}」は大きすぎます(11 バイト、上限は 10 バイト)" in caught.value.message
+    monkeypatch.undo()
+    path.write_bytes(b"x" * 10)
+    assert read_file_at_most(path, 10) == b"x" * 10
+    assert read_file_at_most(str(path)) == b"x" * 10
+
+
+def test_a_device_is_read_up_to_the_limit(tmp_path):
+    if not os.path.exists("/dev/zero"):
+        pytest.skip("needs /dev/zero")
+    with pytest.raises(TooLargeError) as caught:
+        read_file_at_most("/dev/zero", 1000)
+    assert "(上限は 1,000 バイト)" in caught.value.message
+
+
+# -- a file of the data folder -------------------------------------------------------------------
+
+
+def descriptors() -> int:
+    gc.collect()
+    return len(os.listdir("/proc/self/fd"))
+
+
+def test_a_data_file_is_opened_for_reading(tmp_path):
+    path = tmp_path / "m.json"
+    path.write_bytes(b'{"a": 1}')
+    with open_data_file(path) as handle:
+        assert handle.read() == b'{"a": 1}'
+    big = tmp_path / "big.json"
+    with open(big, "wb") as handle:
+        handle.truncate(limits.MAX_FILE_BYTES)  # sparse: exactly the limit is still ours
+    with open_data_file(big) as handle:
+        assert handle.read(4) == b"\0" * 4
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts descriptors in /proc")
+def test_what_is_not_a_data_file_is_refused_in_words_and_closed(tmp_path):
+    big = tmp_path / "big.json"
+    with open(big, "wb") as handle:
+        handle.truncate(limits.MAX_FILE_BYTES + 1)
+    before = descriptors()
+    for _ in range(3):
+        with pytest.raises(ValueError) as caught:
+            open_data_file(big)
+        assert str(caught.value) == "大きすぎます(64 MB、上限は 64 MB)"
+        with pytest.raises(ValueError) as caught:
+            open_data_file("/dev/null")
+        assert str(caught.value) == "通常のファイルではありません(装置やパイプなど)"
+        with pytest.raises(IsADirectoryError) as caught:
+            open_data_file(tmp_path)
+        assert caught.value.errno == errno.EISDIR and caught.value.filename == str(tmp_path)
+        with pytest.raises(FileNotFoundError):
+            open_data_file(tmp_path / "ない.json")
+    assert descriptors() == before
+
+
+@pytest.mark.parametrize("nofollow", [True, False], ids=["posix", "no O_NOFOLLOW (Windows)"])
+def test_a_link_is_refused_not_followed(tmp_path, monkeypatch, nofollow):
+    target = tmp_path / "outside.json"
+    target.write_bytes(b"{}")
+    link = tmp_path / "m.json"
+    os.symlink(target, link)
+    if not nofollow:
+        monkeypatch.delattr(os, "O_NOFOLLOW", raising=False)  # as on Windows: looked at before opening
+    with pytest.raises(LinkRefusedError):
+        open_data_file(link)
+    with open_data_file(target) as handle:  # a plain file still opens, for reading
+        assert handle.read() == b"{}"
