@@ -90,20 +90,17 @@ def write_draft(path: Path, text: str, speaker_id: str | None = None, label: str
 
 
 def read_draft_record(path: Path) -> Draft | None:
-    """The draft with its speaker and item; ``None`` if there is none or it cannot be read."""
+    """The draft with its speaker and item; ``None`` if there is none or it cannot be read (a draft is expendable)."""
+    from storage.limits import open_data_file
+
     try:
-        with open(path, "rb") as handle:
+        with open_data_file(path) as handle:  # not through a link, not a device, not a huge file
             return decode_draft_record(handle.read())
     except (OSError, ValueError):
         return None
 
 
 def read_draft(path: Path) -> str | None:
-    """The draft's text; ``None`` if there is none or it cannot be read (a draft is expendable)."""
-    from storage.limits import open_data_file
-
-    try:
-        with open_data_file(path) as handle:  # not through a link, not a device, not a huge file
-            return decode_draft(handle.read())
-    except (OSError, ValueError):
-        return None
+    """The draft's text; ``None`` if there is none or it cannot be read."""
+    record = read_draft_record(path)
+    return None if record is None else record.text

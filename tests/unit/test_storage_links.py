@@ -181,6 +181,20 @@ def test_a_meeting_file_too_large_to_be_ours_is_named_and_not_read(folders):
     assert "大きすぎます" in caught.value.message and str(path) in caught.value.message
 
 
+def test_a_draft_planted_as_a_link_is_not_brought_into_the_entry_bar(folders):
+    # The meeting screen reads the draft with its speaker: a link to another file must not put that file's
+    # words (or a device's endless bytes) into the entry bar.
+    from storage.drafts import encode_draft
+
+    datadir, meeting_id, outside = folders
+    (outside / "draft.json").write_bytes(encode_draft("外の文章", speaker_id="p1", item="a1"))
+    drafts = datadir.root / "drafts"
+    drafts.mkdir(exist_ok=True)
+    os.symlink(outside / "draft.json", drafts / f"{meeting_id}.json")
+    assert datadir.load_draft_record(meeting_id) is None
+    assert datadir.load_draft(meeting_id) is None
+
+
 def test_a_draft_or_lock_note_planted_as_a_link_to_a_device_is_ignored(folders):
     # Both are notes the app can do without: read as "none", never read without end.
     from storage.lock import read_lock_info
