@@ -39,6 +39,20 @@ def test_the_command_line_wins_then_the_environment_then_the_platform(tmp_path, 
     assert resolve_data_dir(None) == tmp_path / "platform"
 
 
+def test_an_empty_data_dir_option_falls_back_to_the_environment(tmp_path, monkeypatch):
+    # ``--data-dir "$FOLDER"`` with the variable unset passes "": not the current folder.
+    monkeypatch.setenv("KAIGIROKU_DATA_DIR", str(tmp_path / "from-env"))
+    assert resolve_data_dir("") == tmp_path / "from-env"
+
+
+def test_a_meeting_id_is_a_plain_file_name():
+    from storage.paths import is_valid_meeting_id
+
+    assert is_valid_meeting_id("20220315-abcd") and is_valid_meeting_id("a" * 100)
+    for bad in ("../20220315", "a/b", ".hidden", "-x", "a" * 101, "", "会議", None, 20220315):
+        assert not is_valid_meeting_id(bad), bad
+
+
 def test_the_platform_folder_is_asked_for_kaigiroku_without_an_author(monkeypatch):
     monkeypatch.delenv("KAIGIROKU_DATA_DIR", raising=False)
     asked = []
