@@ -61,7 +61,9 @@ TARGETS: dict[str, list[str]] = {
     "storage/limits.py": [
         "tests/unit/test_storage_limits.py", "tests/functional/test_sizes.py", "tests/unit/test_storage_backups.py",
     ],
-    "storage/drafts.py": ["tests/unit/test_storage_datadir.py", "tests/unit/test_storage_links.py"],
+    "storage/drafts.py": [
+        "tests/unit/test_storage_drafts.py", "tests/unit/test_storage_datadir.py", "tests/unit/test_storage_links.py",
+    ],
     "storage/paths.py": ["tests/unit/test_storage_datadir.py", "tests/unit/test_storage_support.py"],
     "storage/lock.py": ["tests/unit/test_storage_lock.py", "tests/unit/test_storage_links.py"],
     "storage/errors.py": [
@@ -207,6 +209,13 @@ EXPLAINED: list[tuple[str, str, str, str]] = [
      "_check_member's two callers pass only names that matched _MEMBER already: the guard is never reached"),
     ("storage/backups.py", 'raise ValueError(f"不明なファイル名です: {member}")', "delete",
      "_check_member's two callers pass only names that matched _MEMBER already: the guard is never reached"),
+    ("storage/lock.py", "os.lseek(fd, 0, os.SEEK_SET)", "delete",
+     "nothing reads or writes the lock file through its descriptor: its position is still 0, where the byte "
+     "was locked (a seek to 1 is killed: the unlock then misses the locked byte)"),
+    ("storage/lock.py", 'getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0), FILE_MODE', "constant: 0 → 1",
+     "the default is for an OS without O_NOFOLLOW; POSIX has the flag (a link is refused by ELOOP, tested)"),
+    ("storage/lock.py", 'return f"DataDirLock(', "delete",
+     "how the object looks in a debugger or a traceback: nothing the app shows or writes uses it"),
     ("storage/atomic.py", "for attempt in range(10):", "constant: 10 → 11",
      "the loop gives up at attempt 9 itself ('if attempt == 9: raise'): a longer range is never reached "
      "(tested: ten tries, nine pauses)"),

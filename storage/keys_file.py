@@ -36,10 +36,15 @@ def read_keys_text(root: Path | str) -> str | None:
         raise
     except OSError as error:
         raise KeysFileError(f"「{path}」を開けません({error.strerror or error})。ファイルの権限を確かめてください。") from None
-    with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # replaced between the look and the open
+    # Looked at before the descriptor becomes a file object: os.fdopen refuses a folder itself, in English,
+    # and leaves the descriptor open.
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # replaced between the look and the open
             raise KeysFileError(f"「{path}」は普通のファイルではありません。キーの割り当てを書いたテキストファイルにしてください。")
-        data = handle.read(MAX_KEYS_BYTES + 1)
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(MAX_KEYS_BYTES + 1)
+    finally:
+        os.close(fd)
     if len(data) > MAX_KEYS_BYTES:
         raise KeysFileError(f"「{path}」が大きすぎます({MAX_KEYS_BYTES // 1024} KiB まで)。キーの割り当てだけを書いてください。")
     try:

@@ -140,6 +140,51 @@ def test_a_folder_named_keys_toml_is_refused(tmp_path):
         read_keys_text(tmp_path)
 
 
+def test_a_file_of_64_kib_is_read_and_one_byte_more_is_refused_by_its_size(tmp_path):
+    line = "# 委員は F11 にする\n"
+    text = line * (64 * 1024 // len(line.encode("utf-8")))
+    text += "#" * (64 * 1024 - len(text.encode("utf-8")))
+    (tmp_path / "keys.toml").write_text(text, encoding="utf-8")
+    assert read_keys_text(tmp_path) == text
+    (tmp_path / "keys.toml").write_text(text + "#", encoding="utf-8")
+    with pytest.raises(KeysFileError) as caught:
+        read_keys_text(tmp_path)
+    assert str(caught.value) == f"「{tmp_path / 'keys.toml'}」が大きすぎます(64 KiB まで)。キーの割り当てだけを書いてください。"
+
+
+def test_a_file_that_cannot_be_opened_says_why_and_what_to_do(tmp_path, monkeypatch):
+    import errno
+
+    (tmp_path / "keys.toml").write_text("[keys]\n", encoding="utf-8")
+
+    def refused(path, *args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied", str(path))
+
+    monkeypatch.setattr(os, "open", refused)
+    with pytest.raises(KeysFileError) as caught:
+        read_keys_text(tmp_path)
+    assert str(caught.value) == f"「{tmp_path / 'keys.toml'}」を開けません(Permission denied)。ファイルの権限を確かめてください。"
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts descriptors in /proc")
+def test_a_keys_file_replaced_by_a_folder_after_the_look_is_refused_in_words(tmp_path, monkeypatch):
+    import gc
+
+    # The look (lstat) saw a plain file; by the open, a folder stood there.
+    plain = tmp_path / "plain.toml"
+    plain.write_text("[keys]\n", encoding="utf-8")
+    (tmp_path / "keys.toml").mkdir()
+    real_lstat = os.lstat
+    monkeypatch.setattr(os, "lstat", lambda path, *a, **k: real_lstat(plain))
+    gc.collect()
+    before = len(os.listdir("/proc/self/fd"))
+    for _ in range(3):
+        with pytest.raises(KeysFileError, match="は普通のファイルではありません"):
+            read_keys_text(tmp_path)
+    gc.collect()
+    assert len(os.listdir("/proc/self/fd")) == before
+
+
 def test_an_app_wide_key_must_not_take_a_key_of_another_screen():
     start_screen = [Binding("f5", "duplicate", "次回"), Binding("f24", "other", "別")]
     keymap, problems = parse_keys('[keys]\n"app.quit" = "f5"\n"speaker.member" = "f24"\n', BINDINGS, start_screen)
