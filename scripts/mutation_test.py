@@ -75,7 +75,9 @@ TARGETS: dict[str, list[str]] = {
     ],
     "storage/tinystore.py": ["tests/unit/test_storage_tinystore.py", "tests/unit/test_storage_meetings.py"],
     "storage/library.py": ["tests/unit/test_storage_datadir.py", "tests/unit/test_storage_tinystore.py"],
-    "storage/committees.py": ["tests/unit/test_storage_datadir.py", "tests/functional/test_committees.py"],
+    "storage/committees.py": [
+        "tests/unit/test_committee.py", "tests/unit/test_storage_datadir.py", "tests/functional/test_committees.py",
+    ],
     "storage/backups.py": [
         "tests/unit/test_storage_backups.py", "tests/unit/test_storage_links.py", "tests/functional/test_sizes.py",
     ],

@@ -48,22 +48,6 @@ def list_committees(library: Library) -> list[Committee]:
     return read_committees(library)[0]
 
 
-def get_committee(library: Library, committee_id: str) -> Committee | None:
-    """The committee with this id, or ``None``."""
-    for committee in list_committees(library):
-        if committee.id == committee_id:
-            return committee
-    return None
-
-
-def find_by_name(library: Library, name: str) -> Committee | None:
-    """The committee with this name, or ``None``."""
-    for committee in list_committees(library):
-        if committee.name == name:
-            return committee
-    return None
-
-
 def _stored_id(data: Any) -> Any:
     return data.get("id") if isinstance(data, dict) else None
 

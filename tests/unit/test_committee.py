@@ -364,6 +364,52 @@ def test_a_committee_that_cannot_be_read_is_reported_and_kept(tmp_path):
         assert [d["id"] for d in library.committees()] == ["bad", "c1"]
 
 
+def test_each_committee_that_cannot_be_read_is_named_by_name_or_place(tmp_path):
+    datadir = DataDir(tmp_path / "data")
+    with datadir.write_lock():
+        datadir.library.set_committees(
+            [sample().to_dict(), {"id": "x", "name": "", "rule": "?"}, {"id": "z", "name": 7, "rule": "?"},
+             {"id": "y", "name": "規則が変", "rule": "?"}]
+        )
+        committees, problems = datadir.committees_and_problems()
+        assert [c.id for c in committees] == ["c1"]
+        assert [problem.split(": ", 1)[0] for problem in problems] == [
+            "会議体2番目を読めません", "会議体3番目を読めません", "会議体「規則が変」を読めません",
+        ]
+        assert all(problem.split(": ", 1)[1] for problem in problems)  # and why
+    assert [c.id for c in DataDir(tmp_path / "data").committees()] == ["c1"]  # read from the file too
+
+
+def test_a_committee_keeps_its_place_and_its_own_name_when_edited(tmp_path):
+    datadir = DataDir(tmp_path / "data")
+    with datadir.write_lock():
+        library = datadir.library
+        library.set_committees([{"id": "bad", "name": "読めない", "rule": "?"}, {"id": "c0", "name": "最初の会議体"}])
+        add_committee(library, sample())
+        add_committee(library, Committee(id="c2", name="別の審議会"))
+        changed = sample()
+        changed.place = "第二庁舎"
+        stored = update_committee(library, changed)  # the same name, its own: not "はもうあります"
+        assert stored == changed
+        assert [d["id"] for d in library.committees()] == ["bad", "c0", "c1", "c2"]
+        assert library.committees()[2]["place"] == "第二庁舎"
+        with pytest.raises(CommitteeError) as caught:
+            update_committee(library, Committee(id="c2", name=sample().name))
+        assert caught.value.message == (
+            f"会議体「{sample().name}」はもうあります。名前を変えるか、今ある会議体を編集してください。"
+        )
+        with pytest.raises(CommitteeError) as caught:
+            add_committee(library, Committee(id="c2", name="三つ目"))
+        assert caught.value.message == "会議体のID「c2」はもう使われています。"
+        with pytest.raises(CommitteeError) as caught:
+            update_committee(library, Committee(id="zz", name="ない会議体"))
+        assert caught.value.message == "会議体「ない会議体」が見つかりません。一覧を開き直してください。"
+        assert delete_committee(library, "c0") is True
+        assert delete_committee(library, "c0") is False
+        assert [d["id"] for d in library.committees()] == ["bad", "c1", "c2"]
+    assert [c.id for c in DataDir(tmp_path / "data").committees()] == ["c1", "c2"]
+
+
 def test_previous_meeting_is_the_newest_of_the_body(tmp_path):
     datadir = DataDir(tmp_path / "data")
     with datadir.write_lock():
