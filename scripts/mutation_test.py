@@ -90,6 +90,7 @@ TARGETS: dict[str, list[str]] = {
     ],
     "storage/keys_file.py": ["tests/unit/test_keymap.py", "tests/functional/test_keys_file.py"],
     "storage/styles.py": ["tests/unit/test_styles.py", "tests/functional/test_export_screen.py"],
+    "storage/word_templates.py": ["tests/unit/test_storage_word_templates.py", "tests/unit/test_docx_template.py"],
 }
 
 #: Every storage module is guarded by the storage tests at large too: a fault in one module is often seen
