@@ -27,7 +27,7 @@ from storage.errors import DataDirLockedError, LinkRefusedError, WriteFailedErro
 from storage.paths import LOCK_FILE, LOCK_INFO_FILE
 
 
-if os.name == "nt":  # pragma: no cover - exercised on Windows
+if os.name == "nt":  # pragma: no cover - Windows (the tests load it on POSIX too, with a model of msvcrt)
     import msvcrt
 
     def _try_lock(fd: int) -> bool:
