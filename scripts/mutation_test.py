@@ -67,7 +67,7 @@ TARGETS: dict[str, list[str]] = {
     "storage/paths.py": ["tests/unit/test_storage_datadir.py", "tests/unit/test_storage_support.py"],
     "storage/lock.py": ["tests/unit/test_storage_lock.py", "tests/unit/test_storage_links.py"],
     "storage/errors.py": [
-        "tests/unit/test_storage_support.py", "tests/functional/test_command_line_words.py",
+        "tests/unit/test_storage_errors.py", "tests/unit/test_storage_support.py", "tests/functional/test_command_line_words.py",
         "tests/unit/test_storage_atomic.py", "tests/unit/test_storage_lock.py",
     ],
     "storage/interchange_files.py": [
