@@ -89,7 +89,9 @@ TARGETS: dict[str, list[str]] = {
         "tests/unit/test_storage_links.py",
     ],
     "storage/keys_file.py": ["tests/unit/test_keymap.py", "tests/functional/test_keys_file.py"],
-    "storage/styles.py": ["tests/unit/test_styles.py", "tests/functional/test_export_screen.py"],
+    "storage/styles.py": [
+        "tests/unit/test_storage_styles.py", "tests/unit/test_styles.py", "tests/functional/test_export_screen.py",
+    ],
     "storage/word_templates.py": ["tests/unit/test_storage_word_templates.py", "tests/unit/test_docx_template.py"],
 }
 
