@@ -74,7 +74,9 @@ TARGETS: dict[str, list[str]] = {
         "tests/unit/test_storage_interchange_files.py", "tests/functional/test_sizes.py", "tests/unit/test_hostile_input.py",
     ],
     "storage/tinystore.py": ["tests/unit/test_storage_tinystore.py", "tests/unit/test_storage_meetings.py"],
-    "storage/library.py": ["tests/unit/test_storage_datadir.py", "tests/unit/test_storage_tinystore.py"],
+    "storage/library.py": [
+        "tests/unit/test_storage_library.py", "tests/unit/test_storage_datadir.py", "tests/unit/test_storage_tinystore.py",
+    ],
     "storage/committees.py": [
         "tests/unit/test_committee.py", "tests/unit/test_storage_datadir.py", "tests/functional/test_committees.py",
     ],
