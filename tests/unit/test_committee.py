@@ -377,6 +377,7 @@ def test_each_committee_that_cannot_be_read_is_named_by_name_or_place(tmp_path):
             "会議体2番目を読めません", "会議体3番目を読めません", "会議体「規則が変」を読めません",
         ]
         assert all(problem.split(": ", 1)[1] for problem in problems)  # and why
+        assert [c.id for c in datadir.committees()] == ["c1"]  # with the library open
     assert [c.id for c in DataDir(tmp_path / "data").committees()] == ["c1"]  # read from the file too
 
 

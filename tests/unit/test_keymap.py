@@ -185,6 +185,14 @@ def test_a_keys_file_replaced_by_a_folder_after_the_look_is_refused_in_words(tmp
     assert len(os.listdir("/proc/self/fd")) == before
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+def test_a_pipe_named_keys_toml_is_refused_without_waiting_for_a_writer(tmp_path):
+    # Opening a pipe for reading waits until something writes to it: the app would never start.
+    os.mkfifo(tmp_path / "keys.toml")
+    with pytest.raises(KeysFileError, match="は普通のファイルではありません"):
+        read_keys_text(tmp_path)
+
+
 def test_an_app_wide_key_must_not_take_a_key_of_another_screen():
     start_screen = [Binding("f5", "duplicate", "次回"), Binding("f24", "other", "別")]
     keymap, problems = parse_keys('[keys]\n"app.quit" = "f5"\n"speaker.member" = "f24"\n', BINDINGS, start_screen)

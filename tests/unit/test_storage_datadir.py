@@ -45,6 +45,14 @@ def test_an_empty_data_dir_option_falls_back_to_the_environment(tmp_path, monkey
     assert resolve_data_dir("") == tmp_path / "from-env"
 
 
+def test_a_zip_backup_is_named_by_the_moment_it_is_made():
+    from datetime import datetime
+
+    from storage.paths import backup_zip_name
+
+    assert backup_zip_name(datetime(2022, 3, 5, 8, 5, 9)) == "kaigiroku-backup-20220305-080509.zip"
+
+
 def test_a_meeting_id_is_a_plain_file_name():
     from storage.paths import is_valid_meeting_id
 
