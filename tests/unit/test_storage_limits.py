@@ -27,6 +27,8 @@ class Endless(io.RawIOBase):
     def read(self, size: int = -1) -> bytes:
         assert size >= 0, "an endless file must never be read to its end"
         self.taken += size
+        # A reader that did not stop would hold the machine's memory before the test's time ran out.
+        assert self.taken <= 8 << 20, "read on far past the limit"
         return b"\0" * size
 
 
@@ -85,14 +87,6 @@ def test_a_regular_file_over_the_limit_is_refused_unread_with_its_size(tmp_path,
     path.write_bytes(b"x" * 10)
     assert read_file_at_most(path, 10) == b"x" * 10
     assert read_file_at_most(str(path)) == b"x" * 10
-
-
-def test_a_device_is_read_up_to_the_limit(tmp_path):
-    if not os.path.exists("/dev/zero"):
-        pytest.skip("needs /dev/zero")
-    with pytest.raises(TooLargeError) as caught:
-        read_file_at_most("/dev/zero", 1000)
-    assert "(上限は 1,000 バイト)" in caught.value.message
 
 
 # -- a file of the data folder -------------------------------------------------------------------
