@@ -235,6 +235,13 @@ EXPLAINED: list[tuple[str, str, str, str]] = [
      "nothing assigns to a Draft's fields: frozen only keeps a future caller from doing so"),
     ("storage/drafts.py", "return None", "delete: return None\n",
      "in read_draft_record's except: without it the function returns None all the same"),
+    ("storage/library.py", "except (ValueError, AttributeError) as error:", "drop AttributeError",
+     "both callers hand over tables from decode_tables, which refuses a table whose rows are not objects first "
+     "(tested: 表「meetings」の形が正しくありません): a row without .get never arrives"),
+    ("storage/library.py", "self._db.close()", "delete",
+     "the storage's close does nothing (every change is on disk already): TinyDB only marks itself closed"),
+    ("storage/library.py", "path = Path(path)", "delete",
+     "in committees_in_file: the reader, Library and the error take a path given as text the same"),
     ("storage/atomic.py", "for attempt in range(10):", "constant: 10 → 11",
      "the loop gives up at attempt 9 itself ('if attempt == 9: raise'): a longer range is never reached "
      "(tested: ten tries, nine pauses)"),

@@ -85,7 +85,6 @@ class Library:
         read_only: bool = False,
     ) -> None:
         self.path = Path(path)
-        self.read_only = read_only
         self._db = open_db(self.path, kind=KIND_LIBRARY, backup_finder=backup_finder, read_only=read_only)
         rows = rows_from_tables(self._db.storage.read() or {}, self.path, backup_finder)
         self._rows: dict[str, dict[str, Any]] = {row["id"]: row for row in rows}

@@ -67,6 +67,28 @@ def test_a_meeting_is_indexed_once_and_updated_in_place(library, tmp_path):
     assert [r["id"] for r in Library(tmp_path / "library.json", read_only=True).list_meetings()] == ["20220401-bbbb"]
 
 
+def test_an_update_is_checked_like_an_addition_and_changes_nothing_when_wrong(library, tmp_path):
+    library.add_row(row())
+    before = (tmp_path / "library.json").read_bytes()
+    with pytest.raises(ValueError, match="「entry_count」が正しくありません"):
+        library.update_row(row(entry_count="43"))
+    assert (tmp_path / "library.json").read_bytes() == before
+    assert library.get_row("20220315-aaaa") == row()
+    library.update_row({**row(title="新しい題"), "extra": "not kept"})
+    assert Library(tmp_path / "library.json", read_only=True).get_row("20220315-aaaa") == row(title="新しい題")
+
+
+def test_a_library_opened_for_reading_refuses_to_write(library, tmp_path):
+    library.add_row(row())
+    before = (tmp_path / "library.json").read_bytes()
+    reader = Library(tmp_path / "library.json", read_only=True)
+    for write in (lambda: reader.add_row(row("20220401-bbbb")), lambda: reader.set_settings({"a": 1}),
+                  lambda: reader.remove_row("20220315-aaaa")):
+        with pytest.raises(PermissionError):
+            write()
+    assert (tmp_path / "library.json").read_bytes() == before
+
+
 @pytest.mark.parametrize(
     ("change", "said"),
     [
