@@ -242,6 +242,17 @@ EXPLAINED: list[tuple[str, str, str, str]] = [
      "the storage's close does nothing (every change is on disk already): TinyDB only marks itself closed"),
     ("storage/library.py", "path = Path(path)", "delete",
      "in committees_in_file: the reader, Library and the error take a path given as text the same"),
+    ("storage/library.py", "return None if at < 0 else decoder.raw_decode(text, at + len(key))[0]", "",
+     "a key is looked for only in a text that starts with '{' (checked just before), and the key starts with a "
+     "line break: it is never found at 0, so 'at < 1' and 'at <= 0' answer as 'at < 0'"),
+    ("storage/library.py", "library = Library(path, backup_finder=backup_finder, read_only=True)", "constant: True → False",
+     "the library is only read and closed here: opening it writable writes nothing by itself (the version is current)"),
+    ("storage/library.py", "library.close()", "delete",
+     "the storage's close does nothing (every change is on disk already): TinyDB only marks itself closed"),
+    ("storage/word_templates.py", "path = Path(path)", "delete",
+     "the reader and the messages take a path given as text the same, and StorageError makes its .path a Path"),
+    ("storage/errors.py", "super().__init__(message)", "delete",
+     "only Exception.args would be empty: str() gives .message itself, and nothing reads args or pickles the error"),
     ("storage/atomic.py", "for attempt in range(10):", "constant: 10 → 11",
      "the loop gives up at attempt 9 itself ('if attempt == 9: raise'): a longer range is never reached "
      "(tested: ten tries, nine pauses)"),

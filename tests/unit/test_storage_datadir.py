@@ -372,6 +372,37 @@ def test_the_committees_of_a_damaged_library_are_refused(data_dir):
         committees_in_file(path)
 
 
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda text: text[: text.index('"committees": {')] + '"committees": {"1": {"name": "x"}}\n',  # cut short
+        lambda text: text.replace('"committees": {', '"committees": [{', 1).replace("\n  }\n}\n", "\n  }]\n}\n"),
+    ],
+    ids=["cut short after the committees", "committees as a list"],
+)
+def test_the_committees_of_a_library_damaged_after_its_start_are_refused_not_half_read(data_dir, damage):
+    from storage.library import committees_in_file
+    from storage.paths import LIBRARY_FILE
+
+    datadir = DataDir(data_dir)
+    with datadir.write_lock():
+        datadir.add_meeting(make_meeting())
+        datadir.library.set_committees(_committee_dicts(1))
+    path = data_dir / LIBRARY_FILE
+    text = path.read_text(encoding="utf-8")
+    assert text.index('"committees"') > text.index('"_schema"')
+    path.write_text(damage(text), encoding="utf-8")
+    with pytest.raises(DamagedFileError):
+        committees_in_file(path)
+    with pytest.raises(DamagedFileError):
+        DataDir(data_dir).committees()
+
+
+def test_a_data_folder_without_a_library_has_no_committees(tmp_path):
+    assert DataDir(tmp_path / "new").committees() == []
+    assert not (tmp_path / "new").exists()
+
+
 # -- files for the clerk are never written into the data folder ------------------------------
 
 
