@@ -253,6 +253,10 @@ EXPLAINED: list[tuple[str, str, str, str]] = [
      "the reader and the messages take a path given as text the same, and StorageError makes its .path a Path"),
     ("storage/errors.py", "super().__init__(message)", "delete",
      "only Exception.args would be empty: str() gives .message itself, and nothing reads args or pickles the error"),
+    ("storage/errors.py", "self.args = (self.message,)", "delete",
+     "only Exception.args would keep the general message: str() gives .message itself, and nothing reads args"),
+    ("storage/styles.py", "data = handle.read(MAX_FILE_BYTES + 1)", "constant: 1 → 2",
+     "one byte past the limit is enough to see a file is over it: reading two gives the same refusal"),
     ("storage/atomic.py", "for attempt in range(10):", "constant: 10 → 11",
      "the loop gives up at attempt 9 itself ('if attempt == 9: raise'): a longer range is never reached "
      "(tested: ten tries, nine pauses)"),

@@ -9,7 +9,6 @@ folder: a style folder or file that is a symbolic link is refused.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +27,7 @@ from minutes.style import (
     preset_source,
 )
 from storage.atomic import atomic_write_bytes, ensure_private_dir
-from storage.errors import StorageError
+from storage.errors import StorageError, os_error_reason
 
 STYLES_DIR = "styles"
 MAX_FILE_BYTES = 256 * 1024
@@ -91,7 +90,7 @@ def read_style_source(root: Path, name: str) -> StyleSource:
             with open(entry, "rb") as handle:
                 data = handle.read(MAX_FILE_BYTES + 1)
         except OSError as error:
-            raise StyleError(name, str(entry), None, f"読めません({os.strerror(error.errno or 0)})") from None
+            raise StyleError(name, str(entry), None, f"読めません({os_error_reason(error, reading=True)})") from None
         if len(data) > MAX_FILE_BYTES:
             raise StyleError(name, str(entry), None, f"ファイルが大きすぎます({MAX_FILE_BYTES // 1024}KBまで)")
         try:

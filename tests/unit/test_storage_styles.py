@@ -140,7 +140,23 @@ def test_a_file_that_cannot_be_read_is_refused_with_the_reason(root):
     folder = own_style(root, **{"text.j2": None})
     (folder / "text.j2").mkdir()  # a folder where the template should be
     error = refusal(root)
-    assert error.reason == f"読めません({os.strerror(21)})" and error.file == str(folder / "text.j2")
+    assert error.reason == "読めません(同じ名前のフォルダがあります)" and error.file == str(folder / "text.j2")
+
+
+def test_a_template_that_may_not_be_read_says_so_in_japanese(root, monkeypatch):
+    import builtins
+    import errno
+
+    folder = own_style(root)
+    real_open = builtins.open
+
+    def refused(path, *args, **kwargs):
+        if str(path) == str(folder / "text.j2"):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", refused)
+    assert refusal(root).reason == "読めません(読む権限がありません)"
 
 
 def test_the_list_says_what_is_wrong_with_each_own_style(root):
