@@ -257,6 +257,8 @@ EXPLAINED: list[tuple[str, str, str, str]] = [
      "only Exception.args would keep the general message: str() gives .message itself, and nothing reads args"),
     ("storage/styles.py", "data = handle.read(MAX_FILE_BYTES + 1)", "constant: 1 → 2",
      "one byte past the limit is enough to see a file is over it: reading two gives the same refusal"),
+    ("storage/styles.py", "@dataclass(frozen=True)", "constant: True → False",
+     "nothing assigns to a StyleEntry's fields: frozen only keeps a future caller from doing so"),
     ("storage/atomic.py", "for attempt in range(10):", "constant: 10 → 11",
      "the loop gives up at attempt 9 itself ('if attempt == 9: raise'): a longer range is never reached "
      "(tested: ten tries, nine pauses)"),

@@ -192,3 +192,47 @@ def test_a_copy_is_refused_over_an_existing_folder_or_link(root, tmp_path):
     with pytest.raises(StyleNameError) as caught:
         copy_preset(root, "ない", "新しい")
     assert caught.value.message == f"プリセット「ない」はありません。使えるのは {'、'.join(PRESETS)} です。"
+
+
+def test_a_folder_whose_name_cannot_be_a_style_is_listed_with_a_problem_not_a_crash(root):
+    own_style(root, "市:委員会")  # a name Linux allows and Windows does not
+    entries = {entry.name: entry for entry in list_styles(root) if not entry.preset}
+    assert entries["市:委員会"].problem == UnknownStyleError("市:委員会").message
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX modes")
+def test_a_copied_style_can_be_shared_by_copying_its_folder(root):
+    # The folder (inside the private data folder) is the clerk's; its files take the usual mode, so a copy
+    # of the folder handed to a colleague is readable by them.
+    saved = os.umask(0o022)
+    try:
+        folder = copy_preset(root, "要録", "うちの市")
+    finally:
+        os.umask(saved)
+    assert {(folder / name).stat().st_mode & 0o777 for name in os.listdir(folder)} == {0o644}
+
+
+def test_a_meetings_default_style_is_its_committees_as_stored_now_else_as_the_meeting_carries_it(root):
+    from minutes.committee import Committee
+    from minutes.meeting_settings import EXTRA_COMMITTEE
+    from storage import DataDir
+    from storage.styles import committee_default_style
+    from tests.unit.test_storage_support import make_meeting
+
+    meeting = make_meeting()
+    assert committee_default_style(None, meeting) is None
+    meeting.extra = {EXTRA_COMMITTEE: {"id": "c1", "export_style": "議会"}}
+    assert committee_default_style(None, meeting) == "議会"  # no data folder: as the meeting carries it
+    assert committee_default_style(DataDir(root / "none"), meeting) == "議会"
+    assert committee_default_style(DataDir(root), meeting) == "議会"  # no committees yet
+    datadir = DataDir(root)
+    with datadir.write_lock():
+        datadir.save_committee(Committee(id="c1", name="別名の審議会", export_style="要点"))
+        assert committee_default_style(datadir, meeting) == "要点"  # the library open
+    assert committee_default_style(DataDir(root), meeting) == "要点"  # read from the file
+    with datadir.write_lock():
+        datadir.library.set_committees([{"id": "c1", "name": "別名の審議会", "export_style": "  "}])
+    assert committee_default_style(DataDir(root), meeting) is None  # the committee has none now
+    with datadir.write_lock():
+        datadir.library.set_committees([{"id": "c1", "name": "別名の審議会"}])
+    assert committee_default_style(DataDir(root), meeting) is None
