@@ -84,7 +84,10 @@ TARGETS: dict[str, list[str]] = {
         "tests/unit/test_storage_backups.py", "tests/unit/test_storage_links.py", "tests/functional/test_sizes.py",
     ],
     "storage/trash.py": ["tests/unit/test_storage_trash.py", "tests/unit/test_storage_links.py"],
-    "storage/meetings.py": ["tests/unit/test_storage_meetings.py", "tests/unit/test_storage_journal.py"],
+    "storage/meetings.py": [
+        "tests/unit/test_storage_meetings.py", "tests/unit/test_storage_meeting_lines.py",
+        "tests/unit/test_storage_journal.py",
+    ],
     "storage/search.py": ["tests/unit/test_storage_search.py", "tests/unit/test_durability_steps.py"],
     "storage/datadir.py": [
         "tests/unit/test_storage_datadir.py", "tests/unit/test_storage_backups.py", "tests/unit/test_storage_journal.py",

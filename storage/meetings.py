@@ -262,7 +262,8 @@ def _meeting_from_lines(
         schema = next(iter(schema_table.values())) if isinstance(schema_table, dict) and len(schema_table) == 1 else None
         folded = journal_number(schema)
         version = schema.get("version") if isinstance(schema, dict) else None
-        if version not in READABLE_VERSIONS or schema != {
+        # type(): true and 1.0 equal 1 in Python, but they are no version (the whole-file reader refuses them).
+        if type(version) is not int or version not in READABLE_VERSIONS or schema != {
             "kind": KIND_MEETING, "version": version, **({JOURNAL_KEY: folded} if folded else {})
         }:
             raise _NotLines  # any other schema: the whole-file reader says what is wrong
