@@ -86,7 +86,7 @@ TARGETS: dict[str, list[str]] = {
     "storage/trash.py": ["tests/unit/test_storage_trash.py", "tests/unit/test_storage_links.py"],
     "storage/meetings.py": [
         "tests/unit/test_storage_meetings.py", "tests/unit/test_storage_meeting_lines.py",
-        "tests/unit/test_storage_journal.py",
+        "tests/unit/test_storage_meeting_store.py", "tests/unit/test_storage_journal.py",
     ],
     "storage/search.py": ["tests/unit/test_storage_search.py", "tests/unit/test_durability_steps.py"],
     "storage/datadir.py": [

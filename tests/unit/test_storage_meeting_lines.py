@@ -222,3 +222,24 @@ def test_an_item_with_an_empty_log_between_two_others(path):
     assert b'"id": "a2"' in path.read_bytes() and b', "log": [\n]}\n' in path.read_bytes()
     loaded = load_meeting_readonly(path)
     assert loaded == meeting and [len(item.log) for item in loaded.agenda] == [4, 0, 1]
+
+
+def test_a_broken_entry_line_is_refused_with_its_line(path, lines):
+    lines[FIRST + 2] = lines[FIRST + 2].replace(b'"entry": {', b'"entry": [', 1)
+    write(path, lines)
+    assert f"JSONとして壊れているか途中で切れています: {FIRST + 3}行" in refused(path)
+
+
+def test_an_item_joined_by_a_space_instead_of_a_comma_is_refused(path, lines):
+    lines[SECOND] = b" " + lines[SECOND][1:]
+    write(path, lines)
+    assert f"JSONとして壊れているか途中で切れています: {SECOND + 1}行" in refused(path)
+
+
+@pytest.mark.parametrize("order", [None, '"1"', "null"], ids=["missing", "text", "null"])
+def test_an_item_without_a_number_for_its_order_is_named(path, lines, order):
+    new = b"" if order is None else f'"order": {order}, '.encode()
+    lines[SECOND] = lines[SECOND].replace(b'"order": 1, ', new, 1)
+    write(path, lines)
+    message = refused(path)
+    assert "会議の表の形が正しくありません" in message and "表の順番(order)が正しくありません" in message

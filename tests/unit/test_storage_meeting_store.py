@@ -1,0 +1,134 @@
+"""MeetingStore's life: what goes to the journal and when the file is rewritten, closing, and saves refused."""
+
+from __future__ import annotations
+
+import pytest
+
+from minutes.model import Item, Speech
+from storage import meetings as meetings_module
+from storage.errors import DamagedFileError
+from storage.journal import journal_path
+from storage.meetings import JOURNAL_MAX_AGE, MeetingStore, load_meeting_readonly
+from tests.unit.test_storage_support import make_meeting
+
+
+class Clock:
+    """time.monotonic for the store: moves only when told."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    clock = Clock()
+    monkeypatch.setattr(meetings_module.time, "monotonic", clock.monotonic)
+    return clock
+
+
+@pytest.fixture
+def path(tmp_path):
+    folder = tmp_path / "meetings"
+    folder.mkdir()
+    return folder / "20220315-abcd.json"
+
+
+def add(store, text, item=None):
+    item = item or store.meeting.agenda[0]
+    entry = Speech(text, label="委員")
+    item.log.append(entry)
+    store.append_entry(item, entry)
+    return entry
+
+
+def test_an_old_journal_is_folded_by_the_next_enter(path, clock):
+    # The file is rewritten at least every JOURNAL_MAX_AGE seconds of typing, so that a backup can follow it.
+    store = MeetingStore(path, meeting=make_meeting())
+    add(store, "一つ目。")
+    clock.now += JOURNAL_MAX_AGE - 1
+    add(store, "二つ目。")
+    assert store.journal_length == 2 and journal_path(path).exists()
+    clock.now += 2
+    add(store, "三つ目。")
+    assert store.journal_length == 0 and not journal_path(path).exists()
+    assert [e.text for e in load_meeting_readonly(path).agenda[0].log[-3:]] == ["一つ目。", "二つ目。", "三つ目。"]
+    add(store, "四つ目。")  # the age counts again from that rewrite
+    assert store.journal_length == 1
+    store.close()
+
+
+def test_an_old_journal_is_folded_by_the_next_edit_too(path, clock):
+    from minutes.editing import LogEditor
+
+    store = MeetingStore(path, meeting=make_meeting())
+    add(store, "直す前。")
+    clock.now += JOURNAL_MAX_AGE + 1
+    item = store.meeting.agenda[0]
+    change = LogEditor(store.meeting).replace(item.id, len(item.log) - 1, Speech("直した後。", label="委員"))
+    store.save_change(change.splices)
+    assert store.journal_length == 0 and not journal_path(path).exists()
+    assert load_meeting_readonly(path).agenda[0].log[-1].text == "直した後。"
+
+
+def test_an_entry_of_an_item_the_file_does_not_have_yet_rewrites_the_file(path, clock):
+    # The journal's records name their item: an item only in memory would have nothing to replay onto.
+    store = MeetingStore(path, meeting=make_meeting())
+    store.meeting.agenda.append(Item(id="a10", title="追加の議事"))
+    add(store, "新しい議事の発言。", store.meeting.agenda[-1])
+    assert store.journal_length == 0
+    assert load_meeting_readonly(path).agenda[-1].log[-1].text == "新しい議事の発言。"
+    add(store, "次の発言。", store.meeting.agenda[-1])  # now it is in the file: the journal again
+    assert store.journal_length == 1
+
+
+def test_append_entry_saves_only_the_last_entry_of_its_item(path):
+    store = MeetingStore(path, meeting=make_meeting())
+    item = store.meeting.agenda[0]
+    before = path.read_bytes()
+    with pytest.raises(ValueError):
+        store.append_entry(item, item.log[0])
+    empty = store.meeting.agenda[1]
+    empty.log.clear()
+    with pytest.raises(ValueError):
+        store.append_entry(empty, item.log[0])
+    assert store.journal_length == 0 and not journal_path(path).exists() and path.read_bytes() == before
+
+
+def test_a_closed_store_saves_nothing(path):
+    closes = []
+    store = MeetingStore(path, meeting=make_meeting(), on_close=closes.append)
+    store.close()
+    before = path.read_bytes()
+    item = store.meeting.agenda[0]
+    entry = Speech("閉じた後の発言。", label="委員")
+    item.log.append(entry)
+    for save in (lambda: store.append_entry(item, entry), store.save_header, store.save_all,
+                 lambda: store.save_item(item), lambda: store.save_change([])):
+        with pytest.raises(ValueError):
+            save()
+    assert path.read_bytes() == before and not journal_path(path).exists()
+    store.close()  # a second close does nothing, and says nothing again
+    assert closes == [store]
+
+
+def test_the_store_closes_at_the_end_of_a_with_block(path):
+    closes = []
+    with MeetingStore(path, meeting=make_meeting(), on_close=closes.append) as store:
+        entry = add(store, "閉じる前の発言。")
+        assert journal_path(path).exists()
+    assert store.closed and closes == [store]
+    assert not journal_path(path).exists()  # folded on closing
+    assert load_meeting_readonly(path).agenda[0].log[-1] == entry
+
+
+def test_a_folder_where_the_meeting_file_should_be_is_named_as_a_folder(path):
+    path.mkdir()
+    with pytest.raises(DamagedFileError) as caught:
+        load_meeting_readonly(path)
+    assert "ファイルではなくフォルダです" in caught.value.message
+    with pytest.raises(DamagedFileError):
+        MeetingStore(path)
+    assert path.is_dir()
