@@ -297,9 +297,8 @@ def _meeting_from_line_tables(lines: Iterator[bytes], metas: dict, people_table:
         if match is None or not line.endswith(_LOG_OPEN) or match.group(1) in keys:
             raise _NotLines
         keys.add(match.group(1))
+        # Always an object when it parses: the text ends with the "}" that closes it.
         doc = loads(line[match.end() : -len(_LOG_OPEN)] + b"}")
-        if not isinstance(doc, dict):
-            raise _NotLines
         where = f"agenda[{len(docs)}]"
         item = _item_from(doc, where)
         log = item.log
@@ -322,7 +321,7 @@ def _meeting_from_line_tables(lines: Iterator[bytes], metas: dict, people_table:
             if closing:
                 break
         else:
-            raise _NotLines
+            raise _NotLines  # the file ends inside a log
         docs.append((doc, item))
         line = next(lines)
     if next(lines, b"") != b"":
