@@ -219,6 +219,9 @@ EXPLAINED: list[tuple[str, str, str, str]] = [
     ("storage/meetings.py", "if batch and (closing or len(batch) == _BATCH):", "compare: Eq → NotEq",
      "each entry line is then parsed alone instead of a few hundred at once: the same entries, more calls of "
      "the parser (a line that is not a whole entry fails either way and goes to the whole-file reader)"),
+    ("storage/meetings.py", "READ_ATTEMPTS = 20", "constant",
+     "a tuning value: how often a reader reads again while the app keeps rewriting the file; after the last "
+     "try it keeps what it read, so one try more differs only after twenty rewrites during one read"),
     ("storage/backups.py", "dest = Path(dest)", "delete",
      "atomic_write and the report's message take a path given as text the same (a test passes text)"),
     ("storage/backups.py", "data = None", "delete: data = None",
