@@ -222,6 +222,12 @@ EXPLAINED: list[tuple[str, str, str, str]] = [
     ("storage/meetings.py", "READ_ATTEMPTS = 20", "constant",
      "a tuning value: how often a reader reads again while the app keeps rewriting the file; after the last "
      "try it keeps what it read, so one try more differs only after twenty rewrites during one read"),
+    ("storage/meetings.py", "path = Path(path)", "delete",
+     "in _read_meeting: what it hands the path to (journal_path, os.stat, the file reader, the messages) takes "
+     "a path given as text the same"),
+    ("storage/meetings.py", "if type(seq) is int and seq > folded]", "compare: Gt → GtE",
+     "a gap only makes the reader read the pair once more: counting a record the file holds already (left by a "
+     "fold whose journal could not be removed) costs a read, never an entry"),
     ("storage/backups.py", "dest = Path(dest)", "delete",
      "atomic_write and the report's message take a path given as text the same (a test passes text)"),
     ("storage/backups.py", "data = None", "delete: data = None",

@@ -132,3 +132,50 @@ def test_a_folder_where_the_meeting_file_should_be_is_named_as_a_folder(path):
     with pytest.raises(DamagedFileError):
         MeetingStore(path)
     assert path.is_dir()
+
+
+def test_a_reader_reads_again_when_the_journal_skips_numbers_on_a_disk_that_cannot_tell_two_files_apart(
+    path, monkeypatch
+):
+    # On a disk whose clock is coarse (a FAT stick: two seconds) a rewrite of the same size can look like the
+    # file already read. The journal's numbers still show the fold: a first record after a gap means the file
+    # read is older than the journal, so export and backup read both again instead of losing what was folded.
+    store = MeetingStore(path, meeting=make_meeting())
+    add(store, "畳まれる発言。")  # journal record 1
+    monkeypatch.setattr(meetings_module, "_identity", lambda stat: "the same as before")
+    real = meetings_module.read_records
+    folds = []
+
+    def fold_meanwhile(journal):
+        if not folds:
+            folds.append(journal)
+            store.save_header()  # the app folds record 1 into the file and removes the journal
+            add(store, "その後の発言。")  # record 2 starts the next journal
+        return real(journal)
+
+    monkeypatch.setattr(meetings_module, "read_records", fold_meanwhile)
+    loaded = load_meeting_readonly(path)
+    assert folds
+    assert [entry.text for entry in loaded.agenda[0].log[-2:]] == ["畳まれる発言。", "その後の発言。"]
+
+
+def test_a_meeting_moved_away_while_it_is_read_is_said_to_be_gone(tmp_path, monkeypatch):
+    from storage import DataDir
+    from storage.errors import UnknownMeetingError
+
+    datadir = DataDir(tmp_path / "data")
+    datadir.acquire_lock()
+    meeting_id = datadir.add_meeting(make_meeting())
+    path = datadir.meeting_path(meeting_id)
+    real = meetings_module.read_records
+
+    def moved_meanwhile(journal):
+        if path.exists():
+            path.rename(tmp_path / "elsewhere.json")  # the app moves it to the trash between the two reads
+        return real(journal)
+
+    monkeypatch.setattr(meetings_module, "read_records", moved_meanwhile)
+    with pytest.raises(UnknownMeetingError) as caught:
+        datadir.load_meeting(meeting_id)
+    assert meeting_id in caught.value.message
+    datadir.release_lock()
