@@ -228,6 +228,11 @@ EXPLAINED: list[tuple[str, str, str, str]] = [
     ("storage/meetings.py", "if type(seq) is int and seq > folded]", "compare: Gt → GtE",
      "a gap only makes the reader read the pair once more: counting a record the file holds already (left by a "
      "fold whose journal could not be removed) costs a read, never an entry"),
+    ("storage/meetings.py", "return bool(numbers) and min(numbers) != folded + 1", "binop: Add → Sub",
+     "a gap then shows almost always: the reader reads the pair once more, the same entries (a missed gap is "
+     "tested)"),
+    ("storage/meetings.py", 'vote["counts"] = dict(counts)', "delete",
+     "a copy of a dictionary the JSON parser has just made for this entry: nothing else holds it"),
     ("storage/backups.py", "dest = Path(dest)", "delete",
      "atomic_write and the report's message take a path given as text the same (a test passes text)"),
     ("storage/backups.py", "data = None", "delete: data = None",

@@ -243,3 +243,18 @@ def test_an_item_without_a_number_for_its_order_is_named(path, lines, order):
     write(path, lines)
     message = refused(path)
     assert "会議の表の形が正しくありません" in message and "表の順番(order)が正しくありません" in message
+
+
+@pytest.mark.parametrize("layout", ["lines", "whole"])
+def test_a_speech_with_a_key_this_kaigiroku_does_not_use_loads_with_its_speaker(path, lines, layout):
+    # The shape is checked key by key: a key nobody reads is left aside, the speech and its speaker stay.
+    lines[FIRST + 1] = lines[FIRST + 1].replace(b'"text": ', b'"mood": "calm", "text": ', 1)
+    lines[FIRST + 2] = lines[FIRST + 2].replace(b'"text": ', b'"mood": "calm", "text": ', 1)
+    write(path, lines)
+    if layout == "whole":
+        import json
+
+        path.write_text(json.dumps(json.loads(path.read_text(encoding="utf-8")), indent=1), encoding="utf-8")
+    first, second = load_meeting_readonly(path).agenda[0].log[:2]
+    assert (first.speaker_id, first.label, first.text) == ("p1", None, "議事の1番目の諮問です。\n担当課から説明をお願いします。")
+    assert (second.speaker_id, second.label, second.time) == (None, "資源循環課", "17:35:10")

@@ -179,3 +179,43 @@ def test_a_meeting_moved_away_while_it_is_read_is_said_to_be_gone(tmp_path, monk
         datadir.load_meeting(meeting_id)
     assert meeting_id in caught.value.message
     datadir.release_lock()
+
+
+class FlakyHandle:
+    """A meeting file whose reading line by line fails partway (EIO: a USB stick pulled and put back)."""
+
+    def __init__(self, handle):
+        self.handle = handle
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.handle.close()
+
+    def fileno(self):
+        return self.handle.fileno()
+
+    def __iter__(self):
+        yield next(self.handle)
+        raise OSError(5, "Input/output error")
+
+
+def eio(*args):
+    raise OSError(5, "Input/output error")
+
+
+@pytest.mark.parametrize("fails", ["at-open", "partway"])
+def test_a_read_that_fails_is_tried_once_more_whole(path, monkeypatch, fails):
+    from storage import limits
+
+    meeting = make_meeting()
+    MeetingStore(path, meeting=meeting).close()
+    flaky = eio if fails == "at-open" else (lambda p: FlakyHandle(limits.open_data_file(p)))
+    monkeypatch.setattr(meetings_module, "open_data_file", flaky)
+    assert load_meeting_readonly(path) == meeting  # the second, whole read went through
+
+    monkeypatch.setattr(limits, "open_data_file", eio)
+    with pytest.raises(DamagedFileError) as caught:
+        load_meeting_readonly(path)
+    assert "読み込みに失敗しました" in caught.value.message
