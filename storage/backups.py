@@ -28,9 +28,9 @@ from minutes.safe_text import visible
 from storage.atomic import atomic_write, atomic_write_bytes, ensure_private_dir, fsync_dir
 from storage.drafts import decode_draft
 from storage.journal import JOURNAL_SUFFIX
-from storage.errors import DamagedFileError, RestoreRefusedError, WriteFailedError
+from storage.errors import DamagedFileError, LinkRefusedError, RestoreRefusedError, WriteFailedError
 from storage.library import rows_from_tables
-from storage.limits import MAX_FILE_BYTES, MAX_RESTORE_BYTES, TooLargeError, read_at_most
+from storage.limits import MAX_FILE_BYTES, MAX_RESTORE_BYTES, TooLargeError, open_data_file, read_at_most
 from storage.meetings import meeting_from_bytes
 from storage.paths import (
     BACKUPS_DIR,
@@ -67,8 +67,9 @@ def _as_utc(moment: datetime) -> datetime:
 
 
 def _read_bytes(path: Path) -> bytes | None:
+    """The file's bytes (None when it is gone); a link or a device raises as :func:`open_data_file` does."""
     try:
-        with open(path, "rb") as handle:
+        with open_data_file(path) as handle:
             return handle.read()
     except FileNotFoundError:
         return None
@@ -277,7 +278,11 @@ def backup_zip(root: Path | str, dest: Path | str) -> ZipReport:
             except (DamagedFileError, OSError):
                 data = None
         if data is None:
-            data = _read_bytes(path)
+            try:
+                data = _read_bytes(path)
+            except (LinkRefusedError, ValueError) as error:  # never read through a link, nor a device
+                report.skipped.append((member, str(error)))
+                continue
         if data is None:
             continue
         try:

@@ -706,11 +706,13 @@ def merged_meeting_bytes(path: Path | str) -> bytes:
     """The meeting file's bytes with its journal folded in (for a zip backup), read as a consistent pair.
 
     A file without a journal is given as it is. :class:`FileNotFoundError`
-    for a missing file, :class:`DamagedFileError` for an unreadable one.
+    for a missing file, :class:`DamagedFileError` for an unreadable one,
+    :class:`~storage.errors.LinkRefusedError` for a link and :class:`ValueError`
+    for a device or a file too large to be a meeting (never read).
     """
     path = Path(path)
     for _ in range(READ_ATTEMPTS):
-        with open(path, "rb") as handle:
+        with open_data_file(path) as handle:  # a link planted for a meeting is refused, not read through
             before = _identity(os.fstat(handle.fileno()))
             raw = handle.read()
         if journal_path(path).exists():

@@ -208,3 +208,28 @@ def test_a_draft_or_lock_note_planted_as_a_link_to_a_device_is_ignored(folders):
     info.unlink(missing_ok=True)
     os.symlink("/dev/zero", info)
     assert read_lock_info(datadir.root) is None
+
+
+@pytest.mark.parametrize("planted", ["meetings/20990101-zzzz.json", "library.json", "drafts/20990101-zzzz.json"])
+def test_a_file_planted_as_a_link_is_left_out_of_a_backup_zip_and_named(folders, tmp_path, planted):
+    # The zip would carry a file from outside the data folder (a meeting file elsewhere, anything readable).
+    import zipfile
+
+    from storage.backups import backup_zip
+    from storage.meetings import MeetingStore
+
+    datadir, meeting_id, outside = folders
+    elsewhere = outside / "elsewhere.json"
+    other = load_demo()
+    other.body = "データフォルダの外の会議"
+    MeetingStore(elsewhere, meeting=other).close()
+    link = datadir.root / planted
+    link.parent.mkdir(exist_ok=True)
+    link.unlink(missing_ok=True)
+    os.symlink(elsewhere, link)
+    report = backup_zip(datadir.root, tmp_path / "backup.zip")
+    assert planted not in report.members and f"meetings/{meeting_id}.json" in report.members
+    assert [member for member, _ in report.skipped] == [planted]
+    assert "リンク" in dict(report.skipped)[planted] and "たどって読み書きしません" in dict(report.skipped)[planted]
+    with zipfile.ZipFile(tmp_path / "backup.zip") as archive:
+        assert all("データフォルダの外の会議".encode() not in archive.read(name) for name in archive.namelist())
