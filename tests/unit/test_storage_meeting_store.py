@@ -219,3 +219,70 @@ def test_a_read_that_fails_is_tried_once_more_whole(path, monkeypatch, fails):
     with pytest.raises(DamagedFileError) as caught:
         load_meeting_readonly(path)
     assert "読み込みに失敗しました" in caught.value.message
+
+
+def disk_full(monkeypatch):
+    import errno
+
+    from storage import atomic
+
+    def full(step):
+        if step == "written":
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(atomic, "_fault_hook", full)
+
+
+def test_opening_and_closing_a_meeting_without_a_change_leaves_its_file_alone(path, monkeypatch):
+    meeting = make_meeting()
+    MeetingStore(path, meeting=meeting).close()
+    before = path.read_bytes()
+    saved = []
+    store = MeetingStore(path, on_saved=saved.append)
+    disk_full(monkeypatch)  # any write would fail now
+    store.close()
+    assert store.closed and store.secondary_error is None and saved == []
+    assert path.read_bytes() == before
+
+
+def test_a_close_that_cannot_fold_keeps_the_journal_and_says_so(path, monkeypatch):
+    from storage.errors import WriteFailedError
+
+    store = MeetingStore(path, meeting=make_meeting())
+    entry = add(store, "閉じる前の発言。")
+    journal = journal_path(path).read_bytes()
+    disk_full(monkeypatch)
+    store.close()  # never raises: everything committed is on disk already
+    monkeypatch.undo()
+    assert store.closed
+    assert isinstance(store.secondary_error, WriteFailedError) and "空き" in store.secondary_error.message
+    assert journal_path(path).read_bytes() == journal
+    assert load_meeting_readonly(path).agenda[0].log[-1] == entry
+    reopened = MeetingStore(path)  # the disk has room again: folded on opening
+    assert reopened.meeting.agenda[0].log[-1] == entry and not journal_path(path).exists()
+    reopened.close()
+
+
+@pytest.mark.parametrize("layout", ["indented", "version-1"])
+def test_a_zip_backup_keeps_a_meeting_file_without_a_journal_byte_for_byte(tmp_path, layout):
+    # Nothing to fold in: the backup is the file as it is, not the file rewritten by this kaigiroku.
+    import json
+    import zipfile
+
+    from storage import DataDir
+    from storage.backups import backup_zip
+
+    datadir = DataDir(tmp_path / "data")
+    datadir.acquire_lock()
+    meeting_id = datadir.add_meeting(make_meeting())
+    datadir.release_lock()
+    path = datadir.meeting_path(meeting_id)
+    tables = json.loads(path.read_text(encoding="utf-8"))
+    if layout == "version-1":
+        tables["_schema"]["1"]["version"] = 1
+    path.write_text(json.dumps(tables, ensure_ascii=False, indent=2 if layout == "indented" else None),
+                    encoding="utf-8")
+    report = backup_zip(datadir.root, tmp_path / "backup.zip")
+    assert report.skipped == []
+    with zipfile.ZipFile(tmp_path / "backup.zip") as archive:
+        assert archive.read(f"meetings/{meeting_id}.json") == path.read_bytes()
