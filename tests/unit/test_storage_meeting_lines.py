@@ -258,3 +258,11 @@ def test_a_speech_with_a_key_this_kaigiroku_does_not_use_loads_with_its_speaker(
     first, second = load_meeting_readonly(path).agenda[0].log[:2]
     assert (first.speaker_id, first.label, first.text) == ("p1", None, "議事の1番目の諮問です。\n担当課から説明をお願いします。")
     assert (second.speaker_id, second.label, second.time) == (None, "資源循環課", "17:35:10")
+
+
+@pytest.mark.parametrize("signers", [b"[5]", b'["\\u6620", null]'], ids=["number", "null"])
+def test_signers_that_are_not_a_list_of_names_are_named(path, lines, signers):
+    lines[META] = lines[META].replace(b'"signers": []', b'"signers": ' + signers, 1)
+    write(path, lines)
+    message = refused(path)
+    assert "meta.signers" in message and "文字列の配列ではありません" in message
