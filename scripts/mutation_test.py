@@ -233,6 +233,8 @@ EXPLAINED: list[tuple[str, str, str, str]] = [
      "tested)"),
     ("storage/meetings.py", 'vote["counts"] = dict(counts)', "delete",
      "a copy of a dictionary the JSON parser has just made for this entry: nothing else holds it"),
+    ("storage/meetings.py", "tables = tables or {}", "delete",
+     "both callers pass the dictionary decode_document returns, never None: the same tables either way"),
     ("storage/backups.py", "dest = Path(dest)", "delete",
      "atomic_write and the report's message take a path given as text the same (a test passes text)"),
     ("storage/backups.py", "data = None", "delete: data = None",
