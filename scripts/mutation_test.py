@@ -223,8 +223,8 @@ EXPLAINED: list[tuple[str, str, str, str]] = [
      "a tuning value: how often a reader reads again while the app keeps rewriting the file; after the last "
      "try it keeps what it read, so one try more differs only after twenty rewrites during one read"),
     ("storage/meetings.py", "path = Path(path)", "delete",
-     "in _read_meeting: what it hands the path to (journal_path, os.stat, the file reader, the messages) takes "
-     "a path given as text the same"),
+     "in _read_meeting and merged_meeting_bytes: what they hand the path to (journal_path, os.stat, "
+     "open_data_file, _read_meeting, the messages) takes a path given as text the same"),
     ("storage/meetings.py", "if type(seq) is int and seq > folded]", "compare: Gt → GtE",
      "a gap only makes the reader read the pair once more: counting a record the file holds already (left by a "
      "fold whose journal could not be removed) costs a read, never an entry"),
@@ -235,6 +235,9 @@ EXPLAINED: list[tuple[str, str, str, str]] = [
      "a copy of a dictionary the JSON parser has just made for this entry: nothing else holds it"),
     ("storage/meetings.py", "tables = tables or {}", "delete",
      "both callers pass the dictionary decode_document returns, never None: the same tables either way"),
+    ("storage/meetings.py", "self.secondary_error: StorageError | None = None", "delete",
+     "both ways through __init__ end in _after_save, which sets it first (an exception before that leaves no "
+     "store to read it from)"),
     ("storage/backups.py", "dest = Path(dest)", "delete",
      "atomic_write and the report's message take a path given as text the same (a test passes text)"),
     ("storage/backups.py", "data = None", "delete: data = None",

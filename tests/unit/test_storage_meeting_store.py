@@ -302,3 +302,34 @@ def test_a_journal_record_naming_its_item_by_a_list_refuses_the_meeting_and_chan
             read(path)
         assert str(path) in caught.value.message and "会議の表の形が正しくありません" in caught.value.message
     assert (path.read_bytes(), journal_path(path).read_bytes()) == before
+
+
+class FailingBackups:
+    """Backups whose every copy fails (the disk is full)."""
+
+    def __init__(self):
+        from storage.errors import StorageError
+
+        self.error = StorageError("バックアップを保存できませんでした(ディスクの空きが足りません)")
+
+    def backup_on_open(self, meeting_id, source):
+        raise self.error
+
+    def maybe_backup(self, meeting_id, source):
+        raise self.error
+
+
+def test_when_the_fold_and_the_backup_on_opening_both_fail_the_backup_is_what_the_clerk_is_told_last(
+    path, monkeypatch
+):
+    # The fold's failure is told when it is the only one; when the backup after it fails too, that later
+    # failure is the one shown (the records stay in the journal either way, and the next save writes all).
+    store = MeetingStore(path, meeting=make_meeting())
+    entry = add(store, "落ちる前の発言。")
+    disk_full(monkeypatch)
+    backups = FailingBackups()
+    reopened = MeetingStore(path, backups=backups)
+    monkeypatch.undo()
+    assert reopened.secondary_error is backups.error
+    assert reopened.needs_full_save and journal_path(path).exists()
+    assert reopened.meeting.agenda[0].log[-1] == entry
