@@ -238,6 +238,9 @@ EXPLAINED: list[tuple[str, str, str, str]] = [
     ("storage/meetings.py", "self.secondary_error: StorageError | None = None", "delete",
      "both ways through __init__ end in _after_save, which sets it first (an exception before that leaves no "
      "store to read it from)"),
+    ("storage/meetings.py", "or time.monotonic() - self._last_full_write > JOURNAL_MAX_AGE", "compare: Gt → GtE",
+     "differs only at exactly JOURNAL_MAX_AGE seconds after the last rewrite, an instant no keystroke can aim "
+     "at; a moment before or after, both agree (tested on each side)"),
     ("storage/backups.py", "dest = Path(dest)", "delete",
      "atomic_write and the report's message take a path given as text the same (a test passes text)"),
     ("storage/backups.py", "data = None", "delete: data = None",

@@ -333,3 +333,53 @@ def test_when_the_fold_and_the_backup_on_opening_both_fail_the_backup_is_what_th
     assert reopened.secondary_error is backups.error
     assert reopened.needs_full_save and journal_path(path).exists()
     assert reopened.meeting.agenda[0].log[-1] == entry
+
+
+def test_a_clean_enter_or_edit_after_a_failed_backup_clears_the_warning(path):
+    # The screen shows secondary_error after each save: once a save goes through cleanly, the warning goes.
+    from minutes.editing import LogEditor
+
+    meeting = make_meeting()
+    MeetingStore(path, meeting=meeting).close()
+    backups = FailingBackups()
+    backups.backup_on_open = lambda meeting_id, source: None
+    store = MeetingStore(path, backups=backups)
+    store.save_header()
+    assert store.secondary_error is backups.error
+    add(store, "ちゃんと保存された発言。")
+    assert store.journal_length == 1 and store.secondary_error is None
+    store.save_header()
+    assert store.secondary_error is backups.error
+    item = store.meeting.agenda[0]
+    editor = LogEditor(store.meeting)
+    store.save_change(editor.replace(item.id, 0, Speech("直した発言。", label="委員")).splices)
+    assert store.journal_length == 1 and store.secondary_error is None
+
+
+def test_an_undo_given_as_any_iterable_of_splices_is_saved(path):
+    from minutes.editing import LogEditor
+
+    store = MeetingStore(path, meeting=make_meeting())
+    item = store.meeting.agenda[0]
+    editor = LogEditor(store.meeting)
+    change = editor.replace(item.id, 0, Speech("直した発言。", label="委員"))
+    store.save_change(iter(change.splices))
+    undo = editor.undo()
+    store.save_change((splice for splice in undo.splices), undone=True)
+    assert store.journal_length == 2
+    assert load_meeting_readonly(path).agenda[0].log[0].text == "議事の1番目の諮問です。\n担当課から説明をお願いします。"
+
+
+def test_an_edit_that_finds_the_journal_full_rewrites_the_file(path):
+    from minutes.editing import LogEditor
+
+    from storage.meetings import JOURNAL_LIMIT
+
+    store = MeetingStore(path, meeting=make_meeting())
+    for n in range(JOURNAL_LIMIT):
+        add(store, f"発言{n}。")
+    assert store.journal_length == JOURNAL_LIMIT
+    item = store.meeting.agenda[0]
+    store.save_change(LogEditor(store.meeting).replace(item.id, 0, Speech("直した発言。", label="委員")).splices)
+    assert store.journal_length == 0 and not journal_path(path).exists()
+    assert load_meeting_readonly(path).agenda[0].log[0].text == "直した発言。"
