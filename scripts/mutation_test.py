@@ -87,6 +87,7 @@ TARGETS: dict[str, list[str]] = {
     "storage/meetings.py": [
         "tests/unit/test_storage_meetings.py", "tests/unit/test_storage_meeting_lines.py",
         "tests/unit/test_storage_meeting_store.py", "tests/unit/test_storage_journal.py",
+        "tests/unit/test_journal_fold.py",
     ],
     "storage/search.py": ["tests/unit/test_storage_search.py", "tests/unit/test_durability_steps.py"],
     "storage/datadir.py": [
