@@ -240,8 +240,8 @@ EXPLAINED: list[tuple[str, str, str, str]] = [
      "both ways through __init__ end in _after_save, which sets it first (an exception before that leaves no "
      "store to read it from)"),
     ("storage/meetings.py", "or time.monotonic() - self._last_full_write > JOURNAL_MAX_AGE", "compare: Gt → GtE",
-     "differs only at exactly JOURNAL_MAX_AGE seconds after the last rewrite, an instant no keystroke can aim "
-     "at; a moment before or after, both agree (tested on each side)"),
+     "differs only at the exact instant the age limit is reached (JOURNAL_MAX_AGE, or its share for fold_soon), "
+     "which no keystroke can aim at; a moment before or after, both agree (tested on each side)"),
     ("storage/meetings.py", "_interchange()", "delete: _interchange()\n",
      "prepare_saves only imports early what the first save imports anyway: the same saves, the import's time "
      "moved (tests/unit/test_start_imports.py checks when, in a child process the harness cannot reach)"),
