@@ -383,3 +383,55 @@ def test_an_edit_that_finds_the_journal_full_rewrites_the_file(path):
     store.save_change(LogEditor(store.meeting).replace(item.id, 0, Speech("直した発言。", label="委員")).splices)
     assert store.journal_length == 0 and not journal_path(path).exists()
     assert load_meeting_readonly(path).agenda[0].log[0].text == "直した発言。"
+
+
+def test_a_closed_store_that_could_not_fold_has_nothing_due(path, monkeypatch):
+    # The screen's idle timer asks fold_soon: a closed store must never be asked to fold (fold would refuse).
+    store = MeetingStore(path, meeting=make_meeting())
+    add(store, "閉じる前の発言。")
+    disk_full(monkeypatch)
+    store.close()
+    monkeypatch.undo()
+    assert store.closed and store.needs_full_save and journal_path(path).exists()
+    assert store.fold_soon() is False
+
+
+def test_the_first_save_after_a_failed_one_is_reported_as_a_save_of_everything(path, monkeypatch):
+    # The data folder refreshes the meeting's row in the list unless a save was only an item's: after a failed
+    # header save, the next save, whatever it is, carries the header too and must be reported so.
+    saved = []
+    MeetingStore(path, meeting=make_meeting()).close()
+    store = MeetingStore(path, on_saved=saved.append)
+    store.meeting.title = "新しい題"
+    disk_full(monkeypatch)
+    with pytest.raises(Exception):
+        store.save_header()
+    monkeypatch.undo()
+    store.save_item(store.meeting.agenda[0])
+    assert saved == ["all"]
+    assert load_meeting_readonly(path).title == "新しい題"
+
+
+def test_opening_a_version_1_file_folds_its_journal_into_the_rewritten_file(path):
+    store = MeetingStore(path, meeting=make_meeting())
+    entry = add(store, "移行の前の発言。")  # only in the journal: the process dies here
+    path.write_bytes(path.read_bytes().replace(b'"version": 2', b'"version": 1', 1))
+    reopened = MeetingStore(path)
+    assert reopened.migrated_from is not None
+    assert reopened.journal_length == 0 and not journal_path(path).exists()
+    assert load_meeting_readonly(path).agenda[0].log[-1] == entry
+
+
+def test_a_journal_with_only_a_torn_line_is_removed_by_the_next_save(path):
+    # A crash in the middle of the first Enter's write leaves half a record: nothing to replay, nothing to keep.
+    from storage.journal import encode_record
+
+    MeetingStore(path, meeting=make_meeting()).close()
+    record = {"seq": 1, "op": "append", "item": "a1", "uid": "u1", "entry": {"speaker": {"label": "委員"}, "text": "x"}}
+    journal_path(path).write_bytes(encode_record(record)[:20])
+    store = MeetingStore(path)
+    assert store.journal_length == 0 and journal_path(path).exists()
+    store.meeting.place = "第二会議室"
+    store.save_header()
+    assert not journal_path(path).exists()
+    assert load_meeting_readonly(path).place == "第二会議室"
