@@ -330,7 +330,7 @@ def _open_zip(src: Path):
         return zipfile.ZipFile(src)
     except FileNotFoundError:
         raise RestoreRefusedError(src, "ファイルが見つかりません") from None
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError):  # (a zip format version it does not know)
         raise RestoreRefusedError(src, "ZIPファイルとして読めません") from None
 
 
@@ -363,6 +363,7 @@ def _read_member(src: Path, archive, info, counted: list[int]) -> bytes:
     (the sizes a zip declares can lie: the bytes that come out are counted).
     """
     import zipfile
+    import zlib
 
     name = info.filename
 
@@ -376,8 +377,8 @@ def _read_member(src: Path, archive, info, counted: list[int]) -> bytes:
             data = read_at_most(handle, name, MAX_FILE_BYTES, count)
     except TooLargeError as error:
         raise RestoreRefusedError(src, error.message) from None
-    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError, EOFError):
-        # zipfile's own words are English: say it in Japanese
+    except (zipfile.BadZipFile, zlib.error, OSError, ValueError, NotImplementedError, RuntimeError, EOFError):
+        # zipfile's own words are English: say it in Japanese (a damaged deflate stream is zlib's error, unwrapped)
         raise RestoreRefusedError(src, f"「{name}」を取り出せません: 壊れているか、暗号化か未対応の圧縮方式です") from None
     try:
         _check_member(name, data)

@@ -201,6 +201,8 @@ class AtomicJSONStorage:
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         """Update the cache, then write the whole file atomically (at the end of a batch)."""
         if self.read_only:
+            # TinyDB has changed the cached tables in place already: take them back from the disk.
+            self._revert()
             raise PermissionError(f"{self.path} is opened read-only")
         self._cache = data
         if self._batch_depth:

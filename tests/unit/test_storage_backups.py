@@ -7,6 +7,7 @@ import json
 import os
 import re
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -511,3 +512,239 @@ def test_a_backup_that_may_not_be_read_is_refused_with_the_right_to_read(datadir
         f"バックアップ「{newest}」を読めません(読む権限がありません)。ファイルの名前と場所を確かめてください。何も変えていません。"
     )
     assert path.read_bytes() == before
+
+
+# -- zips damaged in each way zipfile can meet: refused in Japanese, never a traceback -------------------
+
+
+def _library_zip(method=zipfile.ZIP_DEFLATED) -> bytearray:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", method) as archive:
+        archive.writestr("library.json", ("会議録の一覧" * 100).encode())
+    return bytearray(buffer.getvalue())
+
+
+def _central_entry(raw: bytearray) -> int:
+    """Where library.json's entry in the zip's central directory starts."""
+    return raw.rfind(b"PK\x01\x02")
+
+
+def _set(raw: bytearray, at: int, fmt: str, value: int) -> bytearray:
+    import struct
+
+    struct.pack_into(fmt, raw, at, value)
+    return raw
+
+
+def _encrypted(raw):
+    return _set(raw, _central_entry(raw) + 8, "<H", 1)  # the "encrypted" flag
+
+
+def _unknown_method(raw):
+    return _set(raw, _central_entry(raw) + 10, "<H", 99)  # AES, which zipfile cannot unpack
+
+
+def _invalid_block(raw):
+    raw[30 + len("library.json")] |= 0b110  # the deflate stream's first block type: 3, reserved
+    return raw
+
+
+def _before_the_file(raw):
+    import struct
+
+    end = raw.rfind(b"PK\x05\x06")
+    # The central directory said to start later than it does: the members' offsets fall before the file.
+    return _set(raw, end + 16, "<I", struct.unpack_from("<I", raw, end + 16)[0] + 40)
+
+
+def _ends_early(raw):
+    import struct
+
+    at = _central_entry(raw)
+    size = struct.unpack_from("<I", raw, at + 24)[0]
+    return _set(_set(raw, at + 20, "<I", size + 5000), at + 24, "<I", size + 5000)  # past the end of the file
+
+
+@pytest.mark.parametrize("damage, method", [
+    (_encrypted, zipfile.ZIP_DEFLATED),  # zipfile: RuntimeError
+    (_unknown_method, zipfile.ZIP_DEFLATED),  # NotImplementedError
+    (_invalid_block, zipfile.ZIP_DEFLATED),  # zlib.error
+    (_before_the_file, zipfile.ZIP_DEFLATED),  # ValueError (a negative seek)
+    (_ends_early, zipfile.ZIP_STORED),  # EOFError
+])
+def test_a_member_that_cannot_be_unpacked_is_refused_in_japanese(tmp_path, damage, method):
+    path = tmp_path / "damaged.zip"
+    path.write_bytes(bytes(damage(_library_zip(method))))
+    assert "「library.json」を取り出せません: 壊れているか、暗号化か未対応の圧縮方式です" in refusal(path)
+
+
+def test_a_zip_of_a_version_zipfile_does_not_know_is_refused_in_japanese(tmp_path):
+    raw = _set(_library_zip(), _central_entry(_library_zip()) + 6, "<H", 137)  # "needs version 13.7"
+    path = tmp_path / "future.zip"
+    path.write_bytes(bytes(raw))
+    assert "ZIPファイルとして読めません" in refusal(path)
+
+
+def test_a_disk_error_while_unpacking_is_refused_in_japanese(tmp_path, monkeypatch):
+    import errno
+
+    path = tmp_path / "b.zip"
+    path.write_bytes(bytes(_library_zip()))
+
+    def failing_open(self, *args, **kwargs):
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(zipfile.ZipFile, "open", failing_open)
+    assert "「library.json」を取り出せません" in refusal(path)
+
+
+@pytest.mark.parametrize("name", ["a-file.txt/backup.zip", "nul\0in-the-name.zip"])
+def test_a_path_that_cannot_name_a_zip_is_refused_in_japanese(tmp_path, name):
+    (tmp_path / "a-file.txt").write_text("x", encoding="utf-8")
+    assert "ZIPファイルとして読めません" in refusal(tmp_path / name)
+
+
+def test_a_folder_entry_other_than_meetings_and_drafts_is_refused(datadir, tmp_path):
+    members = good_zip(datadir, tmp_path)
+    path = write_zip(tmp_path / "folder.zip", [("notes/", b""), *members.items()])
+    assert "kaigirokuのバックアップにないファイル「notes/」が入っています" in refusal(path)
+
+
+# -- the edges of the rules ------------------------------------------------------------------------------
+
+
+def test_a_backup_is_taken_when_exactly_one_interval_has_passed(tmp_path):
+    clock = FakeClock()
+    source = tmp_path / "m.json"
+    source.write_bytes(b"1")
+    backups = Backups(tmp_path / "backups", clock=clock)
+    backups.backup_on_open("20260101-abcd", source)
+    source.write_bytes(b"2")
+    clock.advance(minutes=4, seconds=59)
+    assert backups.maybe_backup("20260101-abcd", source) is None
+    clock.advance(seconds=1)  # "at least five minutes old"
+    made = backups.maybe_backup("20260101-abcd", source)
+    assert made is not None and made.read_bytes() == b"2"
+
+
+def test_a_save_that_changed_nothing_does_not_put_off_the_next_backup(tmp_path):
+    clock = FakeClock()
+    source = tmp_path / "m.json"
+    source.write_bytes(b"1")
+    backups = Backups(tmp_path / "backups", clock=clock)
+    backups.backup_on_open("20260101-abcd", source)
+    clock.advance(minutes=6)
+    assert backups.maybe_backup("20260101-abcd", source) is None  # the same bytes: nothing to keep
+    source.write_bytes(b"2")
+    clock.advance(minutes=1)  # seven minutes after the last backup that was made
+    made = backups.maybe_backup("20260101-abcd", source)
+    assert made is not None and made.read_bytes() == b"2"
+
+
+def test_a_newest_backup_removed_while_it_is_compared_means_a_new_backup(tmp_path, monkeypatch):
+    clock = FakeClock()
+    source = tmp_path / "m.json"
+    source.write_bytes(b"1")
+    backups = Backups(tmp_path / "backups", clock=clock)
+    newest = backups.backup_now("20260101-abcd", source)
+    real_stat = os.stat
+
+    def stat(path, *args, **kwargs):
+        if str(path) == str(newest):  # someone removed it by hand just then
+            raise FileNotFoundError(2, "No such file or directory")
+        return real_stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", stat)
+    clock.advance(minutes=6)
+    made = backups.backup_now("20260101-abcd", source)
+    monkeypatch.undo()
+    assert made is not None and made != newest and made.read_bytes() == b"1"
+
+
+def test_members_and_a_zip_of_exactly_the_limits_restore(datadir, tmp_path, monkeypatch):
+    from storage import backups as backups_module
+
+    members = good_zip(datadir, tmp_path)
+    path = write_zip(tmp_path / "exact.zip", members.items())
+    monkeypatch.setattr(backups_module, "MAX_FILE_BYTES", max(len(data) for data in members.values()))
+    monkeypatch.setattr(backups_module, "MAX_RESTORE_BYTES", sum(len(data) for data in members.values()))
+    assert sorted(datadir.restore_zip(path)) == sorted(members)
+    for name, data in members.items():
+        assert (datadir.root / name).read_bytes() == data
+
+
+def test_the_refusal_of_a_member_too_large_names_the_size_the_zip_declares(datadir, tmp_path, monkeypatch):
+    from storage import backups as backups_module
+
+    members = good_zip(datadir, tmp_path)
+    path = write_zip(tmp_path / "big.zip", members.items())
+    largest = max(len(data) for data in members.values())
+    monkeypatch.setattr(backups_module, "MAX_FILE_BYTES", largest - 1)
+    assert f"は大きすぎます({largest:,} バイト、上限は {largest - 1:,} バイト)" in refusal(path)
+
+
+# -- a restore's moves aside: said when they fail, made durable when they succeed -------------------------
+
+
+def _failing_replace(monkeypatch, when):
+    real_replace = os.replace
+
+    def replace(source, target, *args, **kwargs):
+        if when(str(source), str(target)):
+            raise PermissionError(13, "Permission denied")
+        return real_replace(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", replace)
+
+
+def test_a_journal_that_cannot_be_set_aside_stops_the_restore_before_any_file_is_written(datadir, tmp_path, clock):
+    from storage.errors import WriteFailedError
+    from storage.journal import journal_path
+
+    first, _ = fill(datadir)
+    datadir.backup_zip(tmp_path / "backup.zip")
+    clock.advance(minutes=30)
+    store = datadir.open_meeting(first)
+    item = store.meeting.agenda[0]
+    entry = Speech(text="zipにはない発言", speaker_id="p1")
+    item.log.append(entry)
+    store.append_entry(item, entry)  # into the journal, which stays while the store is open
+    journal = journal_path(datadir.meeting_path(first))
+    assert journal.exists()
+    before = data_files(datadir.root)
+    with pytest.MonkeyPatch.context() as patch:
+        _failing_replace(patch, lambda source, target: source.endswith(".journal"))
+        with pytest.raises(WriteFailedError) as caught:
+            datadir.restore_zip(tmp_path / "backup.zip")
+    assert caught.value.path == journal
+    assert data_files(datadir.root) == before  # no member of the zip was written over the folder
+    assert journal.exists()
+
+
+def test_a_meeting_that_cannot_be_moved_to_the_trash_is_a_failed_restore_and_a_retry_finishes(datadir, tmp_path, clock):
+    from storage.errors import WriteFailedError
+
+    fill(datadir)
+    datadir.backup_zip(tmp_path / "backup.zip")
+    third = datadir.add_meeting(make_meeting())  # not in the zip: it goes to the trash
+    with pytest.MonkeyPatch.context() as patch:
+        _failing_replace(patch, lambda source, target: f"{os.sep}trash{os.sep}" in target)
+        with pytest.raises(WriteFailedError) as caught:
+            datadir.restore_zip(tmp_path / "backup.zip")
+    assert caught.value.path == datadir.meeting_path(third)
+    datadir.restore_zip(tmp_path / "backup.zip")
+    assert not datadir.meeting_path(third).exists()
+    assert len(list((datadir.root / "trash").rglob(f"{third}.json"))) == 1
+
+
+def test_a_restore_makes_the_moves_to_the_trash_durable(datadir, tmp_path, monkeypatch):
+    from storage import backups as backups_module
+
+    fill(datadir)
+    datadir.backup_zip(tmp_path / "backup.zip")
+    datadir.add_meeting(make_meeting())
+    synced = []
+    real_fsync_dir = backups_module.fsync_dir
+    monkeypatch.setattr(backups_module, "fsync_dir", lambda folder: (synced.append(Path(folder)), real_fsync_dir(folder)))
+    datadir.restore_zip(tmp_path / "backup.zip")
+    assert datadir.root / "meetings" in synced and datadir.root / "drafts" in synced

@@ -11,7 +11,7 @@ import pytest
 from tinydb import TinyDB
 
 from storage import tinystore
-from storage.errors import DamagedFileError, NewerSchemaError
+from storage.errors import DamagedFileError, NewerSchemaError, WriteFailedError
 from storage.tinystore import KIND_MEETING, AtomicJSONStorage, open_db, schema_version
 from tests.unit.test_storage_support import Boom, fail_at
 
@@ -196,3 +196,200 @@ def test_a_folder_in_place_of_the_file_is_damaged_not_a_crash(tmp_path):
     (tmp_path / "m.json").mkdir()
     with pytest.raises(DamagedFileError):
         open_db(tmp_path / "m.json", kind="meeting")
+
+
+# -- what a damaged file's message says, and the shapes that are refused -----------------------------------
+
+
+def _refusal(tmp_path, raw: bytes) -> str:
+    path = tmp_path / "m.json"
+    path.write_bytes(raw)
+    with pytest.raises(DamagedFileError) as caught:
+        open_db(path, kind="meeting")
+    assert path.read_bytes() == raw
+    return caught.value.message
+
+
+def test_the_message_points_at_the_byte_that_is_not_utf8(tmp_path):
+    assert "UTF-8の文字として読めない箇所があります: 3バイト目" in _refusal(tmp_path, b'{"\xff": 1}')
+
+
+def test_the_message_points_at_the_line_and_column_where_the_json_breaks(tmp_path):
+    assert "JSONとして壊れているか途中で切れています: 2行7列" in _refusal(tmp_path, b'{\n  "a" 1}')
+
+
+def _with_schema(schema_table, **tables) -> bytes:
+    return json.dumps({"_schema": schema_table, **tables}).encode()
+
+
+SCHEMA = {"kind": "meeting", "version": 2}
+
+REFUSED_SCHEMAS = {
+    "no_document": ({}, "_schema)がありません"),
+    "two_documents": ({"1": SCHEMA, "2": SCHEMA}, "_schema)がありません"),
+    "not_a_table": ([SCHEMA], "_schema)がありません"),
+    "no_kind": ({"1": {"version": 2}}, "_schema)がありません"),
+    "no_version": ({"1": {"kind": "meeting"}}, "_schema)がありません"),
+    "version_0": ({"1": {"kind": "meeting", "version": 0}}, "形式の版 0 が正しくありません"),
+    "version_true": ({"1": {"kind": "meeting", "version": True}}, "形式の版 True が正しくありません"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED_SCHEMAS))
+def test_a_schema_record_of_the_wrong_shape_is_refused(tmp_path, name):
+    schema_table, words = REFUSED_SCHEMAS[name]
+    assert words in _refusal(tmp_path, _with_schema(schema_table))
+
+
+def test_a_table_whose_documents_are_not_objects_is_refused(tmp_path):
+    assert "表「items」の形が正しくありません" in _refusal(tmp_path, _with_schema({"1": SCHEMA}, items={"1": 5}))
+
+
+def test_a_file_of_the_current_and_of_an_older_version_opens(tmp_path):
+    for version in (1, 2):
+        path = tmp_path / f"v{version}.json"
+        path.write_bytes(_with_schema({"1": {"kind": "meeting", "version": version}}, items={"1": {"id": "a1"}}))
+        assert open_db(path, kind="meeting").table("items").all() == [{"id": "a1"}]
+    library = tmp_path / "library.json"
+    library.write_bytes(json.dumps({"_schema": {"1": {"kind": "library", "version": 1}}}).encode())
+    assert open_db(library, kind="library").tables() == set()
+    assert json.loads(_good_bytes(tmp_path))["_schema"]["1"]["version"] == 2
+    assert tinystore.schema_version("library") == 1
+
+
+# -- reading: a device, a read error -----------------------------------------------------------------------
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() != 0, reason="making a device file needs root")
+def test_a_device_in_place_of_the_file_is_damaged_and_left_alone(tmp_path):
+    import stat
+
+    path = tmp_path / "m.json"
+    os.mknod(path, stat.S_IFCHR | 0o600, os.makedev(1, 3))  # /dev/null's numbers
+    with pytest.raises(DamagedFileError) as caught:
+        open_db(path, kind="meeting", backup_finder=lambda: None)
+    assert "通常のファイルではありません" in caught.value.message
+    assert stat.S_ISCHR(os.stat(path).st_mode)
+
+
+def test_a_read_error_is_a_damaged_file_that_says_why(tmp_path, monkeypatch):
+    import errno
+
+    from storage import limits
+
+    path = tmp_path / "m.json"
+    path.write_bytes(_good_bytes(tmp_path))
+
+    def failing_open(name):
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(limits, "open_data_file", failing_open)
+    with pytest.raises(DamagedFileError) as caught:
+        open_db(path, kind="meeting")
+    assert "読み込みに失敗しました" in caught.value.message
+
+
+# -- writes: when the file is written, and what memory holds after a failure ---------------------------------
+
+
+def count_writes(monkeypatch) -> list[bytes]:
+    writes: list[bytes] = []
+    real = tinystore.atomic_write_bytes
+
+    def write(path, data):
+        writes.append(data)
+        real(path, data)
+
+    monkeypatch.setattr(tinystore, "atomic_write_bytes", write)
+    return writes
+
+
+def test_a_batch_without_changes_writes_nothing(tmp_path, monkeypatch, db_file):
+    writes = count_writes(monkeypatch)
+    new = open_db(tmp_path / "new.json", kind="meeting")
+    with new.storage.batch():
+        pass
+    assert writes == [] and not (tmp_path / "new.json").exists()
+    db = open_db(db_file, kind="meeting")
+    with db.storage.batch():
+        db.table("items").insert({"id": "a2"})
+    with db.storage.batch():
+        pass
+    with pytest.raises(Boom):
+        with db.storage.batch():
+            db.table("items").insert({"id": "a3"})
+            raise Boom("half way")
+    with db.storage.batch():
+        pass
+    assert len(writes) == 1  # the first batch's, and no other
+
+
+def test_batches_within_a_batch_write_once_at_the_end_of_the_outer_one(db_file, monkeypatch):
+    writes = count_writes(monkeypatch)
+    db = open_db(db_file, kind="meeting")
+    with db.storage.batch():
+        db.table("items").insert({"id": "a2"})
+        with db.storage.batch():
+            db.table("items").insert({"id": "a3"})
+        with pytest.raises(Boom):
+            with db.storage.batch():
+                db.table("items").insert({"id": "a4"})
+                raise Boom("inner")
+        assert writes == []
+        db.table("items").insert({"id": "a5"})
+    assert len(writes) == 1
+    assert [doc["id"] for doc in json.loads(writes[0])["items"].values()] == ["a1", "a2", "a3", "a4", "a5"]
+
+
+def test_a_failed_first_write_of_a_new_file_leaves_memory_empty(tmp_path, monkeypatch):
+    db = open_db(tmp_path / "new.json", kind="meeting")
+    fail_at(monkeypatch, "fsynced")
+    with pytest.raises(Boom):
+        db.table("items").insert({"id": "a1"})
+    monkeypatch.undo()
+    assert db.tables() == set() and not (tmp_path / "new.json").exists()
+
+
+def test_a_failed_write_after_the_first_leaves_memory_as_the_disk(tmp_path, monkeypatch):
+    path = tmp_path / "new.json"
+    db = open_db(path, kind="meeting")
+    db.table("items").insert({"id": "a1"})  # the file is made here
+    fail_at(monkeypatch, "fsynced")
+    with pytest.raises(Boom):
+        db.table("items").insert({"id": "a2"})
+    monkeypatch.undo()
+    assert [doc["id"] for doc in db.table("items").all()] == ["a1"]
+
+
+def test_a_refused_write_to_a_read_only_file_leaves_memory_unchanged(db_file):
+    db = open_db(db_file, kind="meeting", read_only=True)
+    with pytest.raises(PermissionError):
+        db.table("items").insert({"id": "x"})
+    assert [doc["id"] for doc in db.table("items").all()] == ["a1"]
+    with pytest.raises(PermissionError):
+        db.storage.flush()
+
+
+def test_a_failed_write_is_said_as_it_failed_even_when_the_file_cannot_be_read_back(db_file, monkeypatch):
+    # The write fails, and the file cannot be read back either (damaged meanwhile, or its folder gone):
+    # the caller hears of the failed write, and memory keeps what was there.
+    db = open_db(db_file, kind="meeting")
+    db_file.write_bytes(b"{broken")
+    fail_at(monkeypatch, "fsynced")
+    with pytest.raises(Boom):
+        db.table("items").insert({"id": "a2"})
+    monkeypatch.undo()
+    folder = db_file.parent / "gone"
+    db = open_db(_moved(db_file, folder), kind="meeting")
+    import shutil
+
+    shutil.rmtree(folder)  # the stick was pulled out
+    with pytest.raises(WriteFailedError):
+        db.table("items").insert({"id": "a3"})
+
+
+def _moved(path: Path, folder: Path) -> Path:
+    folder.mkdir()
+    target = folder / path.name
+    target.write_bytes(_good_bytes(folder.parent))
+    return target

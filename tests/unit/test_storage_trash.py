@@ -286,3 +286,204 @@ def test_a_journal_left_by_a_crash_goes_to_the_trash_and_back(root, datadir):
     datadir.restore_from_trash(meeting_id)
     assert journal.exists()
     assert datadir.load_meeting(meeting_id).agenda[0].log[-1].text == "落ちる直前の発言。"
+
+
+# -- records the trash does not take as entries, and how the list reads the ones it does -----------------
+def _deleted(root: Path, datadir: DataDir) -> tuple[str, Path, dict]:
+    meeting_id = _add(datadir)
+    datadir.delete_meeting(meeting_id, WHEN)
+    folder = root / TRASH_DIR / meeting_id
+    return meeting_id, folder, json.loads((folder / RECORD_FILE).read_text(encoding="utf-8"))
+
+
+def _write_record(folder: Path, record) -> None:
+    (folder / RECORD_FILE).write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+
+
+def test_the_record_is_version_1_in_readable_utf8(root, datadir):
+    meeting_id, folder, record = _deleted(root, datadir)
+    assert record["kind"] == "trash" and record["version"] == 1 and record["file_missing"] is False
+    text = (folder / RECORD_FILE).read_text(encoding="utf-8")
+    assert record["row"]["title"] in text  # Japanese as it is, for a clerk who opens the file
+
+
+UNREAD_RECORDS = {
+    "not_an_object": lambda record: [record],
+    "another_kind": lambda record: {**record, "kind": "backup"},
+    "no_kind": lambda record: {k: v for k, v in record.items() if k != "kind"},
+    "newer_version": lambda record: {**record, "version": 2},
+    "version_0": lambda record: {**record, "version": 0},
+    "version_as_text": lambda record: {**record, "version": "1"},
+    "version_true": lambda record: {**record, "version": True},
+    "bad_id": lambda record: {**record, "id": "../meetings"},
+    "deleted_not_text": lambda record: {**record, "deleted": 20260105},
+    "row_not_an_object": lambda record: {**record, "row": ["a"]},
+    "row_with_a_wrong_field": lambda record: {**record, "row": {**record["row"], "entry_count": "42"}},
+}
+
+
+@pytest.mark.parametrize("damage", sorted(UNREAD_RECORDS))
+def test_a_record_this_kaigiroku_cannot_read_is_not_an_entry_and_restores_nothing(root, datadir, damage):
+    meeting_id, folder, record = _deleted(root, datadir)
+    _write_record(folder, UNREAD_RECORDS[damage](record))
+    assert datadir.trash_list() == []
+    with pytest.raises(TrashError):
+        datadir.restore_from_trash(meeting_id)
+    assert (folder / MEETING_FILE).exists() and not _meeting_file(root, meeting_id).exists()
+
+
+def test_file_missing_counts_only_when_it_is_true(root, datadir):
+    meeting_id, folder, record = _deleted(root, datadir)
+    (folder / MEETING_FILE).unlink()
+    _write_record(folder, {**record, "file_missing": "yes"})
+    assert datadir.trash_list() == []  # its file should be there and is not: a delete that stopped half-way
+
+
+def test_the_row_of_an_entry_holds_the_index_fields_only(root, datadir):
+    meeting_id, folder, record = _deleted(root, datadir)
+    _write_record(folder, {**record, "row": {**record["row"], "note": "手で書き足した欄"}})
+    [entry] = datadir.trash_list()
+    assert entry.row == record["row"]
+    datadir.restore_from_trash(meeting_id)
+    assert datadir.library.get_row(meeting_id) == record["row"]
+
+
+def test_an_entry_whose_time_cannot_be_read_is_listed_last(root, datadir):
+    first = _add(datadir, date="2022-03-15")
+    second = _add(datadir, date="2021-03-15")
+    datadir.delete_meeting(first, WHEN)
+    datadir.delete_meeting(second, WHEN - timedelta(days=1))
+    folder = root / TRASH_DIR / first
+    record = json.loads((folder / RECORD_FILE).read_text(encoding="utf-8"))
+    _write_record(folder, {**record, "deleted": "昨日の夕方"})
+    entries = datadir.trash_list()
+    assert [e.meeting_id for e in entries] == [second, first]
+    assert entries[1].deleted_at is None and entries[1].deleted == "昨日の夕方"
+
+
+def test_a_key_that_leads_out_of_the_trash_is_refused(root, datadir):
+    # An entry planted beside the data folder, complete with its record and file: never read, never moved.
+    meeting_id, folder, record = _deleted(root, datadir)
+    outside = root.parent / "planted"
+    outside.mkdir()
+    for name in (RECORD_FILE, MEETING_FILE):
+        (outside / name).write_bytes((folder / name).read_bytes())
+    (folder / MEETING_FILE).unlink()
+    (folder / RECORD_FILE).unlink()
+    with pytest.raises(TrashError):
+        datadir.restore_from_trash("../../planted")
+    assert (outside / MEETING_FILE).exists() and not _meeting_file(root, meeting_id).exists()
+
+
+def test_a_deletion_without_a_draft_says_so(root, datadir):
+    meeting_id = _add(datadir)
+    entry = datadir.delete_meeting(meeting_id, WHEN)
+    assert entry.has_draft is False
+    assert datadir.trash_list()[0].has_draft is False
+
+
+def test_a_newer_draft_typed_under_the_same_id_is_kept_on_restore(root, datadir):
+    meeting_id = _add(datadir)
+    datadir.save_draft(meeting_id, "消す前の下書き")
+    datadir.delete_meeting(meeting_id, WHEN)
+    datadir.save_draft(meeting_id, "あとで打った下書き")
+    datadir.restore_from_trash(meeting_id)
+    assert datadir.load_draft(meeting_id) == "あとで打った下書き"
+    left = json.loads((root / TRASH_DIR / meeting_id / DRAFT_FILE).read_text(encoding="utf-8"))
+    assert left["text"] == "消す前の下書き"  # the older one stays in the trash folder
+
+
+def test_a_restore_recreates_the_meetings_and_drafts_folders(root, datadir):
+    meeting_id = _add(datadir)
+    datadir.save_draft(meeting_id, "下書き")
+    datadir.delete_meeting(meeting_id, WHEN)
+    (root / MEETINGS_DIR).rmdir()
+    (root / DRAFTS_DIR).rmdir()
+    datadir.restore_from_trash(meeting_id)
+    assert datadir.load_meeting(meeting_id).body == _demo()["body"]
+    assert datadir.load_draft(meeting_id) == "下書き"
+
+
+# -- failures put everything back; successes are made durable ----------------------------------------------
+def _spy_fsync(monkeypatch) -> list[Path]:
+    from storage import trash
+
+    synced: list[Path] = []
+    real = trash.fsync_dir
+    monkeypatch.setattr(trash, "fsync_dir", lambda folder: (synced.append(Path(folder)), real(folder)))
+    return synced
+
+
+def test_a_delete_and_a_restore_make_every_move_durable(root, datadir, monkeypatch):
+    meeting_id = _add(datadir)
+    datadir.save_draft(meeting_id, "下書き")
+    synced = _spy_fsync(monkeypatch)
+    datadir.delete_meeting(meeting_id, WHEN)
+    trash, folder = root / TRASH_DIR, root / TRASH_DIR / meeting_id
+    assert {trash, folder, root / MEETINGS_DIR, root / DRAFTS_DIR} <= set(synced)
+    assert synced.index(trash) < synced.index(folder)  # the entry's folder is named for good before files move in
+    synced.clear()
+    datadir.restore_from_trash(meeting_id)
+    assert {trash, folder, root / MEETINGS_DIR, root / DRAFTS_DIR} <= set(synced)
+    assert synced[-1] == trash  # its emptied folder gone for good
+
+
+def test_a_move_that_fails_half_way_puts_file_journal_and_draft_back(root, datadir, monkeypatch):
+    from storage import trash
+    from storage.journal import journal_path
+
+    meeting_id = _add(datadir)
+    datadir.save_draft(meeting_id, "下書き")
+    journal = journal_path(_meeting_file(root, meeting_id))
+    journal.write_bytes(b"")  # (its content is not read here)
+    (root / TRASH_DIR).mkdir()
+    before = sorted(p.relative_to(root).as_posix() for p in root.rglob("*"))
+    real = trash._replace
+
+    def replace(source, target):
+        if Path(target).name == DRAFT_FILE:
+            raise OSError(28, "No space left on device")
+        return real(source, target)
+
+    monkeypatch.setattr(trash, "_replace", replace)
+    synced = _spy_fsync(monkeypatch)
+    with pytest.raises(WriteFailedError):
+        datadir.delete_meeting(meeting_id, WHEN)
+    assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*")) == before
+    assert datadir.library.get_row(meeting_id) is not None
+    assert {root / MEETINGS_DIR, root / DRAFTS_DIR, root / TRASH_DIR} <= set(synced)
+
+
+def test_a_record_that_cannot_be_written_leaves_no_trace(root, datadir, monkeypatch):
+    from tests.unit.test_storage_support import Boom, fail_at
+
+    meeting_id = _add(datadir)
+    (root / TRASH_DIR).mkdir()
+    fail_at(monkeypatch, "fsynced")
+    with pytest.raises(Boom):
+        datadir.delete_meeting(meeting_id, WHEN)
+    monkeypatch.undo()
+    assert list((root / TRASH_DIR).iterdir()) == []
+    assert _meeting_file(root, meeting_id).exists()
+    assert [r["id"] for r in datadir.list_meetings()] == [meeting_id]
+
+
+def test_a_restore_that_fails_puts_file_and_journal_back_in_the_trash(root, datadir, monkeypatch):
+    from storage.journal import journal_path
+
+    meeting_id = _add(datadir)
+    journal = journal_path(_meeting_file(root, meeting_id))
+    journal.write_bytes(b"")
+    datadir.delete_meeting(meeting_id, WHEN)
+    folder = root / TRASH_DIR / meeting_id
+    synced = _spy_fsync(monkeypatch)
+
+    def fail(*args, **kwargs):
+        raise WriteFailedError(root / "library.json", OSError(28, "No space left on device"))
+
+    monkeypatch.setattr(datadir.library, "update_row", fail)
+    with pytest.raises(WriteFailedError):
+        datadir.restore_from_trash(meeting_id)
+    assert not _meeting_file(root, meeting_id).exists() and not journal.exists()
+    assert (folder / MEETING_FILE).exists() and (folder / "meeting.journal").exists()
+    assert {root / MEETINGS_DIR, folder} <= set(synced)
