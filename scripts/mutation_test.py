@@ -296,6 +296,16 @@ EXPLAINED: list[tuple[str, str, str, str]] = [
      "one byte past the limit is enough to see a file is over it: reading two gives the same refusal"),
     ("storage/styles.py", "@dataclass(frozen=True)", "constant: True → False",
      "nothing assigns to a StyleEntry's fields: frozen only keeps a future caller from doing so"),
+
+
+    ("storage/backups.py", "raise RestoreRefusedError(src, error.message) from None", "delete",
+     "never reached: a member whose declared size is over the limit is refused before it is opened, and zipfile "
+     "stops at the declared size (a longer stream is a CRC error), so read_at_most never finds more"),
+    ("storage/backups.py", "src = Path(src)", "delete",
+     "os.stat, zipfile and the refusal's message take a path given as text the same (a test passes text)"),
+    ("storage/backups.py", "NotImplementedError, RuntimeError, EOFError)", "drop NotImplementedError",
+     "NotImplementedError is a RuntimeError: the RuntimeError in the same tuple catches it (an unknown "
+     "compression method is tested)"),
     ("storage/atomic.py", "for attempt in range(10):", "constant: 10 → 11",
      "the loop gives up at attempt 9 itself ('if attempt == 9: raise'): a longer range is never reached "
      "(tested: ten tries, nine pauses)"),

@@ -557,6 +557,12 @@ def _before_the_file(raw):
     return _set(raw, end + 16, "<I", struct.unpack_from("<I", raw, end + 16)[0] + 40)
 
 
+def _name_not_utf8(raw):
+    raw[7] |= 0x08  # the local header's flag "the name is UTF-8" (bit 11)...
+    raw[30 + len("library")] = 0xAD  # ...over a name that is not: UnicodeDecodeError
+    return raw
+
+
 def _ends_early(raw):
     import struct
 
@@ -569,7 +575,8 @@ def _ends_early(raw):
     (_encrypted, zipfile.ZIP_DEFLATED),  # zipfile: RuntimeError
     (_unknown_method, zipfile.ZIP_DEFLATED),  # NotImplementedError
     (_invalid_block, zipfile.ZIP_DEFLATED),  # zlib.error
-    (_before_the_file, zipfile.ZIP_DEFLATED),  # ValueError (a negative seek)
+    (_before_the_file, zipfile.ZIP_DEFLATED),  # OSError (EINVAL: a seek before the start)
+    (_name_not_utf8, zipfile.ZIP_DEFLATED),  # ValueError
     (_ends_early, zipfile.ZIP_STORED),  # EOFError
 ])
 def test_a_member_that_cannot_be_unpacked_is_refused_in_japanese(tmp_path, damage, method):
@@ -719,6 +726,11 @@ def test_a_journal_that_cannot_be_set_aside_stops_the_restore_before_any_file_is
     assert caught.value.path == journal
     assert data_files(datadir.root) == before  # no member of the zip was written over the folder
     assert journal.exists()
+    datadir.restore_zip(tmp_path / "backup.zip")  # again, with the journal movable
+    assert not journal.exists()
+    assert len(list((datadir.root / "trash").glob(f"restore-*/meetings/{journal.name}"))) == 1
+    texts = [getattr(entry, "text", None) for entry in datadir.load_meeting(first).agenda[0].log]
+    assert "zipにはない発言" not in texts  # the old journal is not replayed onto the restored file
 
 
 def test_a_meeting_that_cannot_be_moved_to_the_trash_is_a_failed_restore_and_a_retry_finishes(datadir, tmp_path, clock):
@@ -748,3 +760,37 @@ def test_a_restore_makes_the_moves_to_the_trash_durable(datadir, tmp_path, monke
     monkeypatch.setattr(backups_module, "fsync_dir", lambda folder: (synced.append(Path(folder)), real_fsync_dir(folder)))
     datadir.restore_zip(tmp_path / "backup.zip")
     assert datadir.root / "meetings" in synced and datadir.root / "drafts" in synced
+
+
+def test_a_meeting_removed_while_the_zip_is_made_is_left_out_and_the_zip_is_made(datadir, tmp_path, monkeypatch):
+    from storage import meetings
+
+    first, second = fill(datadir)
+    real = meetings.merged_meeting_bytes
+
+    def merged(path):
+        if path == datadir.meeting_path(second):
+            os.unlink(path)  # moved to the trash by the running app just now
+        return real(path)
+
+    monkeypatch.setattr(meetings, "merged_meeting_bytes", merged)
+    report = datadir.backup_zip(tmp_path / "b.zip")
+    assert zipped_names(tmp_path / "b.zip") == sorted(["library.json", f"meetings/{first}.json", f"drafts/{first}.json"])
+    assert report.skipped == []
+
+
+def test_a_restore_takes_its_paths_as_text(datadir, tmp_path):
+    from storage.backups import restore_zip
+
+    first, second = fill(datadir)
+    datadir.backup_zip(tmp_path / "backup.zip")
+    restored = restore_zip(str(datadir.root), str(tmp_path / "backup.zip"), datadir.backups)
+    assert sorted(restored) == zipped_names(tmp_path / "backup.zip")
+
+
+def test_a_name_that_is_not_kaigirokus_is_named_visibly_in_the_refusal(datadir, tmp_path):
+    members = good_zip(datadir, tmp_path)
+    path = write_zip(tmp_path / "odd.zip", [*members.items(), ("meetings/\x1b[2Jnotes.json", b"{}")])
+    message = refusal(path)
+    assert "kaigirokuのバックアップにないファイル「meetings/" in message
+    assert "\x1b" not in message  # the escape is shown, never sent to the terminal

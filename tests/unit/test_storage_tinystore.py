@@ -393,3 +393,21 @@ def _moved(path: Path, folder: Path) -> Path:
     target = folder / path.name
     target.write_bytes(_good_bytes(folder.parent))
     return target
+
+
+@pytest.mark.parametrize("name", ["総務委員会", "総務委員会\ud800"])  # the second has no UTF-8 form: \u escapes
+def test_the_layout_written_is_the_one_the_quick_committee_reader_reads(tmp_path, monkeypatch, name):
+    # The minute-taking screen reads a library's committees without building its index: that quick
+    # reader relies on the layout written here (two-space indent, each table at the start of a line).
+    from storage import library as library_module
+
+    path = tmp_path / "library.json"
+    library = library_module.Library(path)
+    library.set_committees([{"name": name}])
+    library.close()
+
+    def not_the_slow_way(*args, **kwargs):
+        raise AssertionError("the whole library was built")
+
+    monkeypatch.setattr(library_module, "Library", not_the_slow_way)
+    assert library_module.committees_in_file(path) == [{"name": name}]
