@@ -306,6 +306,13 @@ EXPLAINED: list[tuple[str, str, str, str]] = [
     ("storage/backups.py", "NotImplementedError, RuntimeError, EOFError)", "drop NotImplementedError",
      "NotImplementedError is a RuntimeError: the RuntimeError in the same tuple catches it (an unknown "
      "compression method is tested)"),
+    ("storage/trash.py", "has_draft: bool = False", "constant",
+     "a default never used: both places that make a TrashEntry (a deletion, a record read back) pass it"),
+    ("storage/trash.py", "file_missing: bool = False", "constant",
+     "a default never used: both places that make a TrashEntry (a deletion, a record read back) pass it"),
+    ("storage/trash.py", "@dataclass(frozen=True)", "constant",
+     "nothing assigns to an entry's fields or hashes an entry (the screen keeps them in a list): frozen only "
+     "stops a later writer"),
     ("storage/atomic.py", "for attempt in range(10):", "constant: 10 → 11",
      "the loop gives up at attempt 9 itself ('if attempt == 9: raise'): a longer range is never reached "
      "(tested: ten tries, nine pauses)"),
