@@ -313,6 +313,23 @@ EXPLAINED: list[tuple[str, str, str, str]] = [
     ("storage/trash.py", "@dataclass(frozen=True)", "constant",
      "nothing assigns to an entry's fields or hashes an entry (the screen keeps them in a list): frozen only "
      "stops a later writer"),
+    ("storage/trash.py", "return None", "delete: return None",
+     "in deleted_at's except: without it the property returns None all the same"),
+    ("storage/trash.py", "if not isinstance(key, str):", "",
+     "every key given is text: names from the folder's listing, the command line's argument, an entry's key"),
+    ("storage/trash.py", "return False", "delete: return False",
+     "after `if not isinstance(key, str)`: every key given is text (see above)"),
+    ("storage/trash.py", "return False", "constant: False → True",
+     "after `if not isinstance(key, str)`: every key given is text (see above)"),
+    ("storage/trash.py", "os.urandom(4).hex()", "constant: 4 → 5",
+     "the length of the random part of a staging folder's name: any length names it apart"),
+    ("storage/trash.py", "json.dumps(record, ensure_ascii=False, indent=2)", "constant: 2 → 3",
+     "the record's indentation: read back the same, and readable either way"),
+    ("storage/trash.py", "if at.tzinfo is None:", "",
+     "datetime.timestamp() takes a naive time as local time, as astimezone() does, and an aware time's "
+     "timestamp is the same in any zone: the same order"),
+    ("storage/trash.py", "at = at.astimezone()", "delete",
+     "datetime.timestamp() takes a naive time as local time, as astimezone() does: the same order"),
     ("storage/atomic.py", "for attempt in range(10):", "constant: 10 → 11",
      "the loop gives up at attempt 9 itself ('if attempt == 9: raise'): a longer range is never reached "
      "(tested: ten tries, nine pauses)"),

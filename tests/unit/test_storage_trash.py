@@ -487,3 +487,124 @@ def test_a_restore_that_fails_puts_file_and_journal_back_in_the_trash(root, data
     assert not _meeting_file(root, meeting_id).exists() and not journal.exists()
     assert (folder / MEETING_FILE).exists() and (folder / "meeting.journal").exists()
     assert {root / MEETINGS_DIR, folder} <= set(synced)
+
+
+def test_the_data_folder_may_be_given_as_text(root, datadir):
+    from storage.trash import move_to_trash, restore_from_trash
+
+    meeting_id = _add(datadir)
+    entry = move_to_trash(str(root), datadir.library, meeting_id, WHEN)
+    assert entry.key == meeting_id and not _meeting_file(root, meeting_id).exists()
+    restore_from_trash(str(root), datadir.library, meeting_id)
+    assert _meeting_file(root, meeting_id).exists()
+
+
+def test_a_data_folder_without_a_trash_lists_nothing(root, datadir):
+    _add(datadir)
+    assert not (root / TRASH_DIR).exists()
+    assert datadir.trash_list() == []
+
+
+def test_a_library_row_whose_id_leads_out_of_the_folder_moves_nothing(root, datadir):
+    # A library.json brought in by hand or by a restore can hold any id: deleting it must not move a file outside.
+    meeting_id = _add(datadir)
+    row = datadir.library.get_row(meeting_id)
+    datadir.library.add_row({**row, "id": "../../outside"})
+    outside = root.parent / "outside.json"
+    outside.write_text("{}", encoding="utf-8")
+    with pytest.raises(UnknownMeetingError):
+        datadir.delete_meeting("../../outside", WHEN)
+    assert outside.read_text(encoding="utf-8") == "{}"
+    assert not (root / TRASH_DIR).exists() or list((root / TRASH_DIR).iterdir()) == []
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "symlink"), reason="links")
+@pytest.mark.parametrize("linked", [DRAFTS_DIR, MEETINGS_DIR])
+def test_a_delete_through_a_linked_folder_is_refused_and_moves_nothing(root, datadir, linked):
+    import os
+    import shutil
+
+    from storage.errors import LinkRefusedError
+
+    meeting_id = _add(datadir)
+    datadir.save_draft(meeting_id, "下書き")
+    outside = root.parent / "elsewhere"
+    shutil.move(str(root / linked), str(outside))
+    os.symlink(outside, root / linked)
+    before = sorted(p.name for p in outside.iterdir())
+    with pytest.raises(LinkRefusedError):
+        datadir.delete_meeting(meeting_id, WHEN)
+    assert sorted(p.name for p in outside.iterdir()) == before
+    assert datadir.library.get_row(meeting_id) is not None
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "symlink"), reason="links")
+def test_a_trash_entry_planted_as_a_link_is_not_restored(root, datadir):
+    import os
+    import shutil
+
+    from storage.errors import LinkRefusedError
+
+    meeting_id = _add(datadir)
+    datadir.delete_meeting(meeting_id, WHEN)
+    outside = root.parent / "planted"
+    shutil.move(str(root / TRASH_DIR / meeting_id), str(outside))
+    os.symlink(outside, root / TRASH_DIR / meeting_id)
+    with pytest.raises(LinkRefusedError):
+        datadir.restore_from_trash(meeting_id)
+    assert sorted(p.name for p in outside.iterdir()) == [MEETING_FILE, RECORD_FILE]
+    assert not _meeting_file(root, meeting_id).exists()
+
+
+def _spy_moves_and_fsyncs(monkeypatch) -> list[tuple]:
+    from storage import trash
+
+    events: list[tuple] = []
+    real_replace, real_fsync = trash._replace, trash.fsync_dir
+
+    def replace(source, target):
+        real_replace(source, target)
+        events.append(("moved", Path(source).parent, Path(target).parent))
+
+    def fsync(folder):
+        events.append(("synced", Path(folder)))
+        real_fsync(folder)
+
+    monkeypatch.setattr(trash, "_replace", replace)
+    monkeypatch.setattr(trash, "fsync_dir", fsync)
+    return events
+
+
+def _synced_after_the_last_move(events, folders) -> bool:
+    last = max(index for index, event in enumerate(events) if event[0] == "moved")
+    return set(folders) <= {event[1] for event in events[last:] if event[0] == "synced"}
+
+
+def test_the_moves_back_of_a_failed_delete_are_made_durable(root, datadir, monkeypatch):
+    meeting_id = _add(datadir)
+    datadir.save_draft(meeting_id, "下書き")
+    events = _spy_moves_and_fsyncs(monkeypatch)
+
+    def fail(*args, **kwargs):
+        raise WriteFailedError(root / "library.json", OSError(28, "No space left on device"))
+
+    monkeypatch.setattr(datadir.library, "remove_row", fail)
+    with pytest.raises(WriteFailedError):
+        datadir.delete_meeting(meeting_id, WHEN)
+    assert _synced_after_the_last_move(events, [root / MEETINGS_DIR, root / DRAFTS_DIR])
+    assert events[-1] == ("synced", root / TRASH_DIR)  # the entry's folder, removed again, gone for good
+
+
+def test_the_moves_back_of_a_failed_restore_are_made_durable(root, datadir, monkeypatch):
+    meeting_id = _add(datadir)
+    datadir.save_draft(meeting_id, "下書き")
+    datadir.delete_meeting(meeting_id, WHEN)
+    events = _spy_moves_and_fsyncs(monkeypatch)
+
+    def fail(*args, **kwargs):
+        raise WriteFailedError(root / "library.json", OSError(28, "No space left on device"))
+
+    monkeypatch.setattr(datadir.library, "update_row", fail)
+    with pytest.raises(WriteFailedError):
+        datadir.restore_from_trash(meeting_id)
+    assert _synced_after_the_last_move(events, [root / MEETINGS_DIR, root / DRAFTS_DIR, root / TRASH_DIR / meeting_id])
