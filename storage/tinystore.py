@@ -226,11 +226,13 @@ class AtomicJSONStorage:
     def _revert(self) -> None:
         """Make the cache what the disk holds again (after a failed write or batch)."""
         self._pending = False
-        if not self._on_disk:
-            self._cache = None
-            return
         try:
+            # Read even when the file did not exist: a first write can fail after its rename (the folder's fsync).
             self._cache = decode_tables(read_file_once(self.path), self.path, self.kind)
+            self._on_disk = True
+        except FileNotFoundError:
+            if not self._on_disk:
+                self._cache = None  # never written: the empty database it was
         except (OSError, StorageError):
             # The file cannot be read back now (the folder is gone): keep the cache;
             # the store writes everything from its in-memory meeting at the next save.

@@ -411,3 +411,32 @@ def test_the_layout_written_is_the_one_the_quick_committee_reader_reads(tmp_path
 
     monkeypatch.setattr(library_module, "Library", not_the_slow_way)
     assert library_module.committees_in_file(path) == [{"name": name}]
+
+
+@pytest.mark.parametrize("raw", [b"", b"  \n"])
+def test_an_empty_file_is_said_to_be_empty(tmp_path, raw):
+    assert "空のファイルです" in _refusal(tmp_path, raw)
+
+
+def test_a_first_write_that_fails_after_its_rename_leaves_memory_as_the_disk(tmp_path, monkeypatch):
+    path = tmp_path / "new.json"
+    db = open_db(path, kind="meeting")
+    fail_at(monkeypatch, "replaced")  # the file is in place; the folder's fsync fails
+    with pytest.raises(Boom):
+        db.table("items").insert({"id": "a1"})
+    monkeypatch.undo()
+    on_disk = json.loads(path.read_text(encoding="utf-8"))
+    assert [doc["id"] for doc in db.table("items").all()] == [doc["id"] for doc in on_disk["items"].values()]
+    db.table("people").insert({"name": "大川強"})  # the next write keeps what the disk holds
+    assert [doc["id"] for doc in json.loads(path.read_text(encoding="utf-8"))["items"].values()] == ["a1"]
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="links")
+def test_a_file_planted_as_a_link_is_refused_as_a_link(tmp_path):
+    from storage.errors import LinkRefusedError
+
+    target = tmp_path / "elsewhere.json"
+    target.write_bytes(_good_bytes(tmp_path))
+    os.symlink(target, tmp_path / "m.json")
+    with pytest.raises(LinkRefusedError):
+        open_db(tmp_path / "m.json", kind="meeting")
