@@ -231,11 +231,12 @@ class AtomicJSONStorage:
             self._cache = decode_tables(read_file_once(self.path), self.path, self.kind)
             self._on_disk = True
         except FileNotFoundError:
+            # Written once but gone now (the folder with it): keep the cache; the store writes
+            # everything from its in-memory meeting at the next save.
             if not self._on_disk:
                 self._cache = None  # never written: the empty database it was
-        except (OSError, StorageError):
-            # The file cannot be read back now (the folder is gone): keep the cache;
-            # the store writes everything from its in-memory meeting at the next save.
+        except StorageError:
+            # Damaged meanwhile (read_file_once says every other OSError so too): keep the cache, as above.
             pass
 
     @contextmanager

@@ -386,6 +386,7 @@ def test_a_failed_write_is_said_as_it_failed_even_when_the_file_cannot_be_read_b
     shutil.rmtree(folder)  # the stick was pulled out
     with pytest.raises(WriteFailedError):
         db.table("items").insert({"id": "a3"})
+    assert "a1" in [doc["id"] for doc in db.table("items").all()]  # kept, for the save after the stick is back
 
 
 def _moved(path: Path, folder: Path) -> Path:
@@ -431,6 +432,22 @@ def test_a_first_write_that_fails_after_its_rename_leaves_memory_as_the_disk(tmp
     assert [doc["id"] for doc in json.loads(path.read_text(encoding="utf-8"))["items"].values()] == ["a1"]
 
 
+def test_memory_is_kept_when_a_file_read_back_once_is_gone_at_the_next_failure(tmp_path, monkeypatch):
+    folder = tmp_path / "stick"
+    folder.mkdir()
+    db = open_db(folder / "new.json", kind="meeting")
+    fail_at(monkeypatch, "replaced")
+    with pytest.raises(Boom):
+        db.table("items").insert({"id": "a1"})  # read back from the disk after this failure
+    monkeypatch.undo()
+    import shutil
+
+    shutil.rmtree(folder)  # the stick is pulled out
+    with pytest.raises(WriteFailedError):
+        db.table("items").insert({"id": "a2"})
+    assert "a1" in [doc["id"] for doc in db.table("items").all()]  # kept, for the save after the stick is back
+
+
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="links")
 def test_a_file_planted_as_a_link_is_refused_as_a_link(tmp_path):
     from storage.errors import LinkRefusedError
@@ -440,3 +457,16 @@ def test_a_file_planted_as_a_link_is_refused_as_a_link(tmp_path):
     os.symlink(target, tmp_path / "m.json")
     with pytest.raises(LinkRefusedError):
         open_db(tmp_path / "m.json", kind="meeting")
+
+
+def test_memory_is_kept_when_a_new_file_written_once_is_gone_at_the_next_failure(tmp_path):
+    import shutil
+
+    folder = tmp_path / "stick"
+    folder.mkdir()
+    db = open_db(folder / "new.json", kind="meeting")
+    db.table("items").insert({"id": "a1"})  # the file is made
+    shutil.rmtree(folder)  # the stick is pulled out
+    with pytest.raises(WriteFailedError):
+        db.table("items").insert({"id": "a2"})
+    assert "a1" in [doc["id"] for doc in db.table("items").all()]
