@@ -281,8 +281,7 @@ def backup_zip(root: Path | str, dest: Path | str) -> ZipReport:
             try:
                 data = _read_bytes(path)
             except (LinkRefusedError, ValueError) as error:  # never read through a link, nor a device
-                report.skipped.append((member, str(error)))
-                continue
+                report.skipped.append((member, str(error)))  # (data is still None: left out just below)
         if data is None:
             continue
         try:

@@ -794,3 +794,18 @@ def test_a_name_that_is_not_kaigirokus_is_named_visibly_in_the_refusal(datadir, 
     message = refusal(path)
     assert "kaigirokuのバックアップにないファイル「meetings/" in message
     assert "\x1b" not in message  # the escape is shown, never sent to the terminal
+
+
+def test_a_zip_backup_leaves_out_a_file_over_the_size_limit_and_names_it(datadir, tmp_path, monkeypatch):
+    from storage import limits
+
+    first, second = fill(datadir)
+    draft = datadir.root / "drafts" / f"{first}.json"
+    draft.write_bytes(draft.read_bytes() + b" " * 4096)  # over the limit set below; the meetings are not
+    monkeypatch.setattr(limits, "MAX_FILE_BYTES", max(
+        datadir.meeting_path(first).stat().st_size, datadir.meeting_path(second).stat().st_size,
+        (datadir.root / "library.json").stat().st_size) + 1)
+    report = datadir.backup_zip(tmp_path / "b.zip")
+    assert [member for member, _ in report.skipped] == [f"drafts/{first}.json"]
+    assert "大きすぎます" in report.skipped[0][1]
+    assert f"drafts/{first}.json" not in zipped_names(tmp_path / "b.zip")
