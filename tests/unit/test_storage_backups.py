@@ -620,12 +620,18 @@ def test_a_folder_entry_other_than_meetings_and_drafts_is_refused(datadir, tmp_p
 # -- the edges of the rules ------------------------------------------------------------------------------
 
 
-def test_a_backup_is_taken_when_exactly_one_interval_has_passed(tmp_path):
+def _opened(tmp_path):
+    """A meeting file "1" and its backups, just after the backup taken when it was opened."""
     clock = FakeClock()
     source = tmp_path / "m.json"
     source.write_bytes(b"1")
     backups = Backups(tmp_path / "backups", clock=clock)
     backups.backup_on_open("20260101-abcd", source)
+    return clock, source, backups
+
+
+def test_a_backup_is_taken_when_exactly_one_interval_has_passed(tmp_path):
+    clock, source, backups = _opened(tmp_path)
     source.write_bytes(b"2")
     clock.advance(minutes=4, seconds=59)
     assert backups.maybe_backup("20260101-abcd", source) is None
@@ -635,11 +641,7 @@ def test_a_backup_is_taken_when_exactly_one_interval_has_passed(tmp_path):
 
 
 def test_a_save_that_changed_nothing_does_not_put_off_the_next_backup(tmp_path):
-    clock = FakeClock()
-    source = tmp_path / "m.json"
-    source.write_bytes(b"1")
-    backups = Backups(tmp_path / "backups", clock=clock)
-    backups.backup_on_open("20260101-abcd", source)
+    clock, source, backups = _opened(tmp_path)
     clock.advance(minutes=6)
     assert backups.maybe_backup("20260101-abcd", source) is None  # the same bytes: nothing to keep
     source.write_bytes(b"2")

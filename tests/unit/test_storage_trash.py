@@ -405,6 +405,13 @@ def test_a_restore_recreates_the_meetings_and_drafts_folders(root, datadir):
 
 
 # -- failures put everything back; successes are made durable ----------------------------------------------
+def _refuse_library_write(monkeypatch, datadir, method: str) -> None:
+    def fail(*args, **kwargs):
+        raise WriteFailedError(datadir.root / "library.json", OSError(28, "No space left on device"))
+
+    monkeypatch.setattr(datadir.library, method, fail)
+
+
 def _spy_fsync(monkeypatch) -> list[Path]:
     from storage import trash
 
@@ -477,11 +484,7 @@ def test_a_restore_that_fails_puts_file_and_journal_back_in_the_trash(root, data
     datadir.delete_meeting(meeting_id, WHEN)
     folder = root / TRASH_DIR / meeting_id
     synced = _spy_fsync(monkeypatch)
-
-    def fail(*args, **kwargs):
-        raise WriteFailedError(root / "library.json", OSError(28, "No space left on device"))
-
-    monkeypatch.setattr(datadir.library, "update_row", fail)
+    _refuse_library_write(monkeypatch, datadir, "update_row")
     with pytest.raises(WriteFailedError):
         datadir.restore_from_trash(meeting_id)
     assert not _meeting_file(root, meeting_id).exists() and not journal.exists()
@@ -584,11 +587,7 @@ def test_the_moves_back_of_a_failed_delete_are_made_durable(root, datadir, monke
     meeting_id = _add(datadir)
     datadir.save_draft(meeting_id, "下書き")
     events = _spy_moves_and_fsyncs(monkeypatch)
-
-    def fail(*args, **kwargs):
-        raise WriteFailedError(root / "library.json", OSError(28, "No space left on device"))
-
-    monkeypatch.setattr(datadir.library, "remove_row", fail)
+    _refuse_library_write(monkeypatch, datadir, "remove_row")
     with pytest.raises(WriteFailedError):
         datadir.delete_meeting(meeting_id, WHEN)
     assert _synced_after_the_last_move(events, [root / MEETINGS_DIR, root / DRAFTS_DIR])
@@ -600,11 +599,7 @@ def test_the_moves_back_of_a_failed_restore_are_made_durable(root, datadir, monk
     datadir.save_draft(meeting_id, "下書き")
     datadir.delete_meeting(meeting_id, WHEN)
     events = _spy_moves_and_fsyncs(monkeypatch)
-
-    def fail(*args, **kwargs):
-        raise WriteFailedError(root / "library.json", OSError(28, "No space left on device"))
-
-    monkeypatch.setattr(datadir.library, "update_row", fail)
+    _refuse_library_write(monkeypatch, datadir, "update_row")
     with pytest.raises(WriteFailedError):
         datadir.restore_from_trash(meeting_id)
     assert _synced_after_the_last_move(events, [root / MEETINGS_DIR, root / DRAFTS_DIR, root / TRASH_DIR / meeting_id])
