@@ -58,6 +58,8 @@ if TYPE_CHECKING:  # imported when first used: the first frame does not wait for
 
 #: Seconds of quiet typing after which the draft is saved.
 DRAFT_DELAY = 0.5
+#: Seconds after the meeting's first frame at which what the first save needs is imported.
+WARM_UP_DELAY = 0.5
 #: Seconds without a change or a keystroke in the bar after which a journal that is nearly
 #: due is folded into the meeting file (:meth:`MeetingStore.fold_soon`).
 FOLD_DELAY = 2.0
@@ -278,14 +280,17 @@ class MeetingScreen(Screen):
         self._load_settings()
         self._show_recess()
         if not self.read_only:
-            # What the first Enter and the first edit would import (about 40 ms), now, while
-            # the clerk looks at the meeting just opened, and before the heap is frozen.
-            from storage.meetings import prepare_saves
-
-            prepare_saves()
-            _ = self.editor
+            # What the first Enter and the first edit would import (about 40 ms), a moment
+            # after the meeting is shown (not before its log is drawn), while the clerk reads it.
+            self.set_timer(WARM_UP_DELAY, self._warm_up)
         self._heap_settled = True
         settle_heap()
+
+    def _warm_up(self) -> None:
+        from storage.meetings import prepare_saves
+
+        prepare_saves()
+        _ = self.editor
 
     def on_speaker_log_laid_out(self, event: SpeakerLog.LaidOut) -> None:
         # The log's index of every entry (tens of thousands of objects) is made

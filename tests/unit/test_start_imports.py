@@ -77,8 +77,7 @@ async def main():
     app = KaigirokuApp(Path(sys.argv[1]), sys.argv[2])
     try:
         async with app.run_test(size=(120, 36)) as pilot:
-            for _ in range(5):
-                await pilot.pause()
+            await pilot.pause(1.0)  # the clerk reads the meeting for a moment
             app.screen.bar.set_text("最初の発言です。")
             await pilot.press("enter")
             await pilot.pause()
@@ -92,7 +91,8 @@ print(json.dumps(before_enter[0]))
 
 def test_what_the_first_enter_needs_is_loaded_once_the_first_frame_is_out(tmp_path):
     # minutes.interchange (about 30 ms) was imported by the first save: the clerk's first
-    # Enter of the session waited for it. It is loaded after the first frame instead.
+    # Enter of the session waited for it. It is loaded half a second after the first frame
+    # instead (not before: the frame that shows the log would wait for it).
     from minutes.demo import load_demo
     from storage import DataDir
 
