@@ -146,7 +146,7 @@ def read_file_once(path: Path, backup_finder: BackupFinder | None = None) -> byt
     except IsADirectoryError:
         raise DamagedFileError(path, "ファイルではなくフォルダです", backup_finder() if backup_finder else None) from None
     except OSError as error:
-        reason = f"読み込みに失敗しました({os_error_reason(error)})"
+        reason = f"読み込みに失敗しました({os_error_reason(error, reading=True)})"
         raise DamagedFileError(path, reason, backup_finder() if backup_finder else None) from None
 
 

@@ -289,6 +289,24 @@ def test_a_read_error_is_a_damaged_file_that_says_why(tmp_path, monkeypatch):
     assert "読み込みに失敗しました" in caught.value.message
 
 
+def test_a_refused_read_says_the_right_to_read_is_missing(tmp_path, monkeypatch):
+    import errno
+
+    from storage import limits
+
+    path = tmp_path / "m.json"
+    path.write_bytes(_good_bytes(tmp_path))
+
+    def refused(name):
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(limits, "open_data_file", refused)
+    with pytest.raises(DamagedFileError) as caught:
+        open_db(path, kind="meeting")
+    assert "読む権限がありません" in caught.value.message
+    assert "書き込む権限" not in caught.value.message
+
+
 # -- writes: when the file is written, and what memory holds after a failure ---------------------------------
 
 
