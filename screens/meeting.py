@@ -381,13 +381,15 @@ class MeetingScreen(Screen):
             self._say_not_saved(error)
             return False
         self._fold_later()
+        self._say_follow_up_failed("発言は保存しました。ただし: ")
+        return True
+
+    def _say_follow_up_failed(self, saved: str = "") -> None:
+        """Tell the clerk when the backup or the list update after a save failed (the save itself held)."""
         secondary = getattr(self.store, "secondary_error", None)
         if secondary is not None:
             self.store.secondary_error = None
-            self.notify(
-                f"発言は保存しました。ただし: {secondary.message}", title="バックアップまたは一覧の更新", severity="warning", timeout=12
-            )
-        return True
+            self.notify(f"{saved}{secondary.message}", title="バックアップまたは一覧の更新", severity="warning", timeout=12)
 
     def _commit_change(self, change: Change | None, appended=None) -> bool:
         """Save a change made by the editor, or roll it back if saving fails."""
@@ -804,10 +806,7 @@ class MeetingScreen(Screen):
                 severity="warning",
             )
             return
-        secondary = store.secondary_error
-        if secondary is not None:
-            store.secondary_error = None
-            self.notify(secondary.message, title="バックアップまたは一覧の更新", severity="warning", timeout=12)
+        self._say_follow_up_failed()
 
     def _draft_later(self) -> None:
         if self._draft_timer is not None:

@@ -70,3 +70,23 @@ async def test_a_fold_that_fails_says_so_in_japanese_and_loses_nothing(tmp_path,
         log = load_meeting_readonly(store.path).agenda
         texts = [getattr(entry, "text", "") for item in log for entry in item.log]
         assert all(f"第{n}の発言です。" in texts for n in range(6))
+
+
+async def test_a_backup_that_fails_after_a_save_or_a_fold_is_told_and_the_entry_kept(tmp_path, small_journal, monkeypatch):
+    from storage.errors import StorageError
+
+    app = demo_meeting_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        store = app.screen.store
+
+        def backup_fails(*args, **kwargs):
+            raise StorageError("バックアップを書けませんでした(ディスクの空きがありません)。空きを作ってください。")
+
+        monkeypatch.setattr(store._backups, "maybe_backup", backup_fails)
+        for n in range(6):
+            await _commit(pilot, f"第{n}の発言です。")
+        await pilot.pause(0.6)  # the fold in the pause, then its backup fails
+        messages = [n.message for n in app._notifications if n.title == "バックアップまたは一覧の更新"]
+        assert any(message.startswith("バックアップを書けませんでした") for message in messages), messages
+        assert not journal_path(store.path).exists()  # the fold itself held
+        assert "第5の発言です。" in store.path.read_text(encoding="utf-8")

@@ -13,32 +13,17 @@ import math
 
 import pytest
 
-from minutes.demo import load_demo
-from minutes.model import Speech
-from storage import DataDir
 from storage import meetings as meetings_module
 from storage.errors import StorageError
 from storage.journal import journal_path
 from storage.meetings import FOLD_EARLY, JOURNAL_LIMIT, JOURNAL_MAX_AGE, load_meeting_readonly
+from tests.unit.test_storage_journal import add, opened  # noqa: F401 (opened is a fixture)
 
 
 @pytest.fixture
-def store(tmp_path):
-    datadir = DataDir(tmp_path / "data")
-    datadir.acquire_lock()
-    opened = datadir.open_meeting(datadir.add_meeting(load_demo()))
-    yield opened
-    if not opened.closed:
-        opened.close()
-    datadir.release_lock()
-
-
-def add(store, text):
-    item = store.meeting.agenda[-1]
-    entry = Speech(text=text, label="事務局", time="18:00:00")
-    item.log.append(entry)
-    store.append_entry(item, entry)
-    return entry
+def store(opened):
+    """The demo meeting opened for writing (the journal tests' set-up)."""
+    return opened[2]
 
 
 def test_a_journal_three_quarters_full_is_due_and_not_before(store):

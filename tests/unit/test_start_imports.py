@@ -39,7 +39,8 @@ print(json.dumps(seen[0]))
 """
 
 
-def test_opening_a_meeting_loads_neither_tinydb_nor_the_interchange_format_nor_zip_nor_word(tmp_path):
+def _modules_seen_by(probe: str, tmp_path) -> set[str]:
+    """Run ``probe`` in a fresh Python on the demo meeting; the module names it printed."""
     from minutes.demo import load_demo
     from storage import DataDir
 
@@ -47,10 +48,14 @@ def test_opening_a_meeting_loads_neither_tinydb_nor_the_interchange_format_nor_z
     with datadir.write_lock():
         meeting_id = datadir.add_meeting(load_demo())
     result = subprocess.run(
-        [sys.executable, "-c", PROBE, str(tmp_path / "data"), meeting_id],
+        [sys.executable, "-c", probe, str(tmp_path / "data"), meeting_id],
         cwd=REPO, capture_output=True, text=True, encoding="utf-8", check=True,
     )
-    loaded = set(json.loads(result.stdout))
+    return set(json.loads(result.stdout))
+
+
+def test_opening_a_meeting_loads_neither_tinydb_nor_the_interchange_format_nor_zip_nor_word(tmp_path):
+    loaded = _modules_seen_by(PROBE, tmp_path)
     assert "storage.meetings" in loaded and "screens.meeting" in loaded  # the probe did open the meeting
     for name in ("tinydb", "minutes.interchange", "minutes.committee", "zipfile", "secrets", "filelock", "screens.meeting_list",
                  "minutes.editing", "minutes.phrases", "docx", "lxml", "docxtpl", "minutes.docx_template"):
@@ -93,15 +98,5 @@ def test_what_the_first_enter_needs_is_loaded_once_the_first_frame_is_out(tmp_pa
     # minutes.interchange (about 30 ms) was imported by the first save: the clerk's first
     # Enter of the session waited for it. It is loaded half a second after the first frame
     # instead (not before: the frame that shows the log would wait for it).
-    from minutes.demo import load_demo
-    from storage import DataDir
-
-    datadir = DataDir(tmp_path / "data")
-    with datadir.write_lock():
-        meeting_id = datadir.add_meeting(load_demo())
-    result = subprocess.run(
-        [sys.executable, "-c", READY_PROBE, str(tmp_path / "data"), meeting_id],
-        cwd=REPO, capture_output=True, text=True, encoding="utf-8", check=True,
-    )
-    loaded = set(json.loads(result.stdout))
+    loaded = _modules_seen_by(READY_PROBE, tmp_path)
     assert {"minutes.interchange", "minutes.editing"} <= loaded

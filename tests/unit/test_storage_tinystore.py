@@ -272,39 +272,35 @@ def test_a_device_in_place_of_the_file_is_damaged_and_left_alone(tmp_path):
     assert stat.S_ISCHR(os.stat(path).st_mode)
 
 
-def test_a_read_error_is_a_damaged_file_that_says_why(tmp_path, monkeypatch):
-    import errno
-
+def _refusal_of_a_read_that_fails(tmp_path, monkeypatch, error: OSError) -> str:
+    """The message of the damaged-file error when reading the meeting file raises ``error``."""
     from storage import limits
 
     path = tmp_path / "m.json"
     path.write_bytes(_good_bytes(tmp_path))
 
     def failing_open(name):
-        raise OSError(errno.EIO, "Input/output error")
+        raise error
 
     monkeypatch.setattr(limits, "open_data_file", failing_open)
     with pytest.raises(DamagedFileError) as caught:
         open_db(path, kind="meeting")
-    assert "読み込みに失敗しました" in caught.value.message
+    return caught.value.message
+
+
+def test_a_read_error_is_a_damaged_file_that_says_why(tmp_path, monkeypatch):
+    import errno
+
+    message = _refusal_of_a_read_that_fails(tmp_path, monkeypatch, OSError(errno.EIO, "Input/output error"))
+    assert "読み込みに失敗しました" in message
 
 
 def test_a_refused_read_says_the_right_to_read_is_missing(tmp_path, monkeypatch):
     import errno
 
-    from storage import limits
-
-    path = tmp_path / "m.json"
-    path.write_bytes(_good_bytes(tmp_path))
-
-    def refused(name):
-        raise PermissionError(errno.EACCES, "Permission denied")
-
-    monkeypatch.setattr(limits, "open_data_file", refused)
-    with pytest.raises(DamagedFileError) as caught:
-        open_db(path, kind="meeting")
-    assert "読む権限がありません" in caught.value.message
-    assert "書き込む権限" not in caught.value.message
+    message = _refusal_of_a_read_that_fails(tmp_path, monkeypatch, PermissionError(errno.EACCES, "Permission denied"))
+    assert "読む権限がありません" in message
+    assert "書き込む権限" not in message
 
 
 # -- writes: when the file is written, and what memory holds after a failure ---------------------------------
