@@ -392,3 +392,59 @@ async def test_a_changed_vote_is_recorded_without_a_layout_or_a_whole_screen_red
         assert len(app._notifications) == notices_before + 1
         vote = screen.meeting.agenda[-1].log[-1]
         assert "不承認" in vote.ballots.values()
+
+
+async def test_the_bar_looks_the_same_focused_or_not_in_every_theme_but_for_its_cursor(root, long_id):
+    """The bar is not styled again when the focus comes or goes: that holds only while no rule of
+    the style sheet tells its focus apart, which this applies both ways in every theme to check."""
+    from tests.functional.terminal_model import watch
+
+    app = make_app(root, long_id)
+    terminal = watch(app, *SIZE)  # the screen as the terminal shows it, frame after frame
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        area = screen.bar.text_area
+        await paste(pilot, "短い発言です。")
+        await pilot.pause()
+
+        def cursor_line():
+            return terminal.styled_lines()[area.region.y + area.cursor_location[0]][area.region.x : area.region.right]
+
+        def styles_from_the_sheet() -> tuple:
+            area.update_node_styles()  # what Textual's watcher did at each focus change
+            components = sorted(area.COMPONENT_CLASSES)
+            return area.styles.css, area.vertical_scrollbar.styles.css, [area.get_component_styles(name).css for name in components]
+
+        applied_to_the_bar = []
+        apply = app.stylesheet.apply
+
+        def counted_apply(node, *args, **kwargs):
+            if node is area:
+                applied_to_the_bar.append(node)
+            return apply(node, *args, **kwargs)
+
+        app.stylesheet.apply = counted_apply
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        area.focus()
+        await pilot.pause()
+        assert app.focused is area and applied_to_the_bar == [], "the focus coming and going restyled the bar"
+        app.stylesheet.apply = apply
+
+        themes = sorted(app.available_themes)
+        assert len(themes) > 5
+        for theme in themes:
+            app.theme = theme
+            area.focus()
+            await pilot.pause()
+            assert app.focused is area
+            with_cursor = cursor_line()
+            focused = styles_from_the_sheet()
+            await pilot.press("ctrl+l")
+            await pilot.pause()
+            assert app.focused is screen.log_view
+            assert cursor_line() != with_cursor, f"the cursor is still drawn in the bar without the focus ({theme})"
+            assert styles_from_the_sheet() == focused, f"the bar's look depends on its focus in {theme}"
+            area.focus()
+            await pilot.pause()
+            assert cursor_line() == with_cursor, f"the cursor is not drawn again when the focus comes back ({theme})"

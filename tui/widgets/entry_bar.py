@@ -140,6 +140,18 @@ class EntryText(TextArea):
         self._theme_styled_from = None
         super().notify_style_update()
 
+    def watch_has_focus(self, has_focus: bool) -> None:
+        """Do not apply the style sheet to the bar again when the focus comes or goes.
+
+        Textual's watcher applies the whole sheet to the bar, its nine component
+        styles and its scrollbar's at each change of focus: about 3 ms of
+        recording a vote or of Escape from the log, to reach the same styles.
+        Nothing of the bar's look depends on its focus (compact: no focus
+        border), in any theme (a test applies the sheet both ways); only the
+        cursor does, which TextArea draws from ``has_focus`` in the redraw that
+        Textual asks for on focus and blur.
+        """
+
     # -- what is typed is kept exactly, but never reaches the terminal raw ------------------
     def render_line(self, y: int) -> Strip:
         """The line as TextArea draws it, minus what a terminal would act on.
