@@ -26,6 +26,8 @@ MAX_FILE_BYTES = 64 << 20
 MAX_RESTORE_BYTES = 1 << 30
 
 _CHUNK = 1 << 20
+#: Opens without waiting (POSIX); Windows has no named pipes in the file system to wait on.
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 
 
 class TooLargeError(StorageError):
@@ -90,7 +92,11 @@ def open_data_file(path: Path | str) -> BinaryIO:
     """
     from storage.errors import LinkRefusedError
 
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    # O_NONBLOCK: a named pipe planted in a file's place would otherwise hold the open until some
+    # writer came, and the app or command would hang without a word; with it the open returns
+    # and the pipe is refused below. (Reads of a regular file are never held; the flag is taken
+    # off again all the same.)
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0) | _NONBLOCK
     if not getattr(os, "O_NOFOLLOW", 0) and os.path.islink(path):
         raise LinkRefusedError(path)
     try:
@@ -109,6 +115,8 @@ def open_data_file(path: Path | str) -> BinaryIO:
             raise ValueError("通常のファイルではありません(装置やパイプなど)")
         if info.st_size > MAX_FILE_BYTES:
             raise ValueError(f"大きすぎます({_megabytes(info.st_size)}、上限は {_megabytes(MAX_FILE_BYTES)})")
+        if _NONBLOCK:
+            os.set_blocking(fd, True)
     except BaseException:
         os.close(fd)
         raise

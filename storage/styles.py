@@ -28,6 +28,7 @@ from minutes.style import (
 )
 from storage.atomic import atomic_write_bytes, ensure_private_dir
 from storage.errors import StorageError, os_error_reason
+from storage.limits import open_data_file
 
 STYLES_DIR = "styles"
 MAX_FILE_BYTES = 256 * 1024
@@ -87,8 +88,12 @@ def read_style_source(root: Path, name: str) -> StyleSource:
         if entry.is_symlink():
             raise StyleError(name, str(entry), None, "リンクは読みません(データフォルダの外を指すことがあるため)")
         try:
-            with open(entry, "rb") as handle:
+            # As a data file: a named pipe called text.j2 is refused at once, where a plain open
+            # waited for a writer (the export screen and `export` hung).
+            with open_data_file(entry) as handle:
                 data = handle.read(MAX_FILE_BYTES + 1)
+        except ValueError as error:
+            raise StyleError(name, str(entry), None, f"読めません({error})") from None
         except OSError as error:
             raise StyleError(name, str(entry), None, f"読めません({os_error_reason(error, reading=True)})") from None
         if len(data) > MAX_FILE_BYTES:

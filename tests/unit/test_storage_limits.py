@@ -130,6 +130,51 @@ def test_what_is_not_a_data_file_is_refused_in_words_and_closed(tmp_path):
     assert descriptors() == before
 
 
+def _opened_within(path, seconds=5.0):
+    """open_data_file(path) in a thread: its outcome, or "hung" when it still waits after ``seconds``."""
+    import threading
+
+    outcome = []
+
+    def run():
+        try:
+            open_data_file(path).close()
+            outcome.append("opened")
+        except (OSError, ValueError) as error:
+            outcome.append(error)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    if thread.is_alive():
+        os.close(os.open(path, os.O_RDWR))  # a writer comes: the waiting open returns and the thread ends
+        thread.join()
+        return "hung"
+    return outcome[0]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+def test_a_named_pipe_is_refused_at_once_not_waited_on(tmp_path):
+    # A pipe planted as a meeting file, library.json, a draft or lock.info held the open until a
+    # writer came: the app or the command hung without a word.
+    pipe = tmp_path / "m.json"
+    os.mkfifo(pipe)
+    before = descriptors()
+    outcome = _opened_within(pipe)
+    assert outcome != "hung", "the open waited for a writer"
+    assert isinstance(outcome, ValueError) and str(outcome) == "通常のファイルではありません(装置やパイプなど)"
+    assert descriptors() == before
+
+
+def test_a_data_file_is_handed_out_blocking(tmp_path):
+    # Opened without waiting (for the pipe above), but read as any file is.
+    path = tmp_path / "m.json"
+    path.write_bytes(b"{}")
+    with open_data_file(path) as handle:
+        assert os.get_blocking(handle.fileno())
+        assert handle.read() == b"{}"
+
+
 @pytest.mark.parametrize("nofollow", [True, False], ids=["posix", "no O_NOFOLLOW (Windows)"])
 def test_a_link_is_refused_not_followed(tmp_path, monkeypatch, nofollow):
     target = tmp_path / "outside.json"
@@ -142,3 +187,55 @@ def test_a_link_is_refused_not_followed(tmp_path, monkeypatch, nofollow):
         open_data_file(link)
     with open_data_file(target) as handle:  # a plain file still opens, for reading
         assert handle.read() == b"{}"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+@pytest.mark.parametrize("planted", ["meeting", "library.json", "draft", "lock.info"])
+def test_a_named_pipe_planted_in_the_data_folder_is_refused_or_ignored_at_once(tmp_path, planted):
+    import threading
+
+    from minutes.demo import load_demo
+    from storage import DataDir
+    from storage.errors import StorageError
+    from storage.lock import read_lock_info
+
+    datadir = DataDir(tmp_path / "data")
+    datadir.acquire_lock()
+    meeting_id = datadir.add_meeting(load_demo())
+    datadir.release_lock()
+    datadir = DataDir(tmp_path / "data")
+    place = {
+        "meeting": datadir.meeting_path(meeting_id),
+        "library.json": datadir.root / "library.json",
+        "draft": datadir.root / "drafts" / f"{meeting_id}.json",
+        "lock.info": datadir.root / "lock.info",
+    }[planted]
+    place.parent.mkdir(exist_ok=True)
+    place.unlink(missing_ok=True)
+    os.mkfifo(place)
+    read = {
+        "meeting": lambda: datadir.load_meeting(meeting_id),
+        "library.json": datadir.list_meetings,
+        "draft": lambda: datadir.load_draft(meeting_id),
+        "lock.info": lambda: read_lock_info(datadir.root),
+    }[planted]
+    outcome = []
+
+    def run():
+        try:
+            outcome.append(read())
+        except StorageError as error:
+            outcome.append(error)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(5.0)
+    if thread.is_alive():
+        os.close(os.open(place, os.O_RDWR))
+        thread.join()
+        pytest.fail(f"reading the data folder waited on a pipe planted as {planted}")
+    if planted in ("meeting", "library.json"):
+        assert isinstance(outcome[0], StorageError)
+        assert "通常のファイルではありません" in outcome[0].message and str(place) in outcome[0].message
+    else:  # notes the app can do without: read as none
+        assert outcome == [None]

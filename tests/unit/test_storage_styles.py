@@ -144,19 +144,38 @@ def test_a_file_that_cannot_be_read_is_refused_with_the_reason(root):
 
 
 def test_a_template_that_may_not_be_read_says_so_in_japanese(root, monkeypatch):
-    import builtins
     import errno
+    import os
 
     folder = own_style(root)
-    real_open = builtins.open
+    real_open = os.open
 
     def refused(path, *args, **kwargs):
         if str(path) == str(folder / "text.j2"):
             raise PermissionError(errno.EACCES, "Permission denied", str(path))
         return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(builtins, "open", refused)
+    monkeypatch.setattr(os, "open", refused)
     assert refusal(root).reason == "読めません(読む権限がありません)"
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="named pipes")
+def test_a_named_pipe_in_a_templates_place_is_refused_at_once(root):
+    import os
+    import threading
+
+    folder = own_style(root)
+    (folder / "text.j2").unlink()
+    os.mkfifo(folder / "text.j2")
+    outcome = []
+    thread = threading.Thread(target=lambda: outcome.append(refusal(root)), daemon=True)
+    thread.start()
+    thread.join(5.0)
+    if thread.is_alive():
+        os.close(os.open(folder / "text.j2", os.O_RDWR))  # a writer: the waiting open returns
+        thread.join()
+        pytest.fail("reading the style waited for a writer to the pipe")
+    assert outcome[0].reason == "読めません(通常のファイルではありません(装置やパイプなど))"
 
 
 def test_the_list_says_what_is_wrong_with_each_own_style(root):
