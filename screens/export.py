@@ -366,7 +366,7 @@ class ExportScreen(Screen):
         from storage.word_templates import read_word_template
 
         try:
-            data = read_word_template(path)
+            data = read_word_template(path, wait_for_writer=False)  # a pipe would hold the screen
             return fill_word_template(data, path.name, view_of(self.meeting, dataclasses.replace(self.options, width=None)))
         except (StorageError, WordTemplateError) as error:
             self.notify(error.message, title="このひな形は使えません", severity="error", timeout=20)

@@ -70,7 +70,7 @@ ACTIONS = (
 def read_interchange_file(path: Path):
     """The meeting in an interchange file; :class:`FilesError` with the command line's own words."""
     try:
-        return read_file(path)
+        return read_file(path, wait_for_writer=False)  # a pipe would hold the screen until a writer came
     except InterchangeFileError as error:
         raise FilesError(error.message) from None
 

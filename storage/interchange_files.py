@@ -12,7 +12,7 @@ from pathlib import Path
 from minutes.interchange import FormatError, parse_meeting
 from minutes.model import Meeting
 from storage.errors import StorageError, os_error_reason
-from storage.limits import TooLargeError, read_file_at_most
+from storage.limits import NamedPipeError, TooLargeError, read_file_at_most
 
 #: The end of every refused import.
 IMPORT_REFUSED = "取り込みをやめました。データは何も変えていません。"
@@ -22,12 +22,15 @@ class InterchangeFileError(StorageError):
     """An interchange file that cannot be read or is refused; ``.message`` says why and what to do."""
 
 
-def read_interchange_file(path: Path | str) -> Meeting:
-    """The meeting in an interchange file, or :class:`InterchangeFileError`."""
+def read_interchange_file(path: Path | str, *, wait_for_writer: bool = True) -> Meeting:
+    """The meeting in an interchange file, or :class:`InterchangeFileError`.
+
+    ``wait_for_writer=False`` (the app) refuses a named pipe instead of waiting on it.
+    """
     path = Path(path)
     try:
-        data = read_file_at_most(path)
-    except TooLargeError as error:
+        data = read_file_at_most(path, wait_for_writer=wait_for_writer)
+    except (TooLargeError, NamedPipeError) as error:
         raise InterchangeFileError(f"{error.message}\n{IMPORT_REFUSED}", path=path) from None
     except FileNotFoundError:
         raise InterchangeFileError(f"ファイル「{path}」が見つかりません。名前と場所を確認してください。", path=path) from None

@@ -67,14 +67,45 @@ def read_at_most(handle: BinaryIO, name: Path | str, limit: int = MAX_FILE_BYTES
         pieces.append(piece)
 
 
-def read_file_at_most(path: Path | str, limit: int = MAX_FILE_BYTES) -> bytes:
+class NamedPipeError(StorageError):
+    """A named pipe chosen in the app, where reading it would hold the screen until a writer came."""
+
+    def __init__(self, name: Path | str) -> None:
+        super().__init__(
+            f"「{name}」は名前付きパイプです。アプリの中では、書き手を待つことになるパイプは読みません"
+            "(コマンドの kaigiroku なら読めます)。ふつうのファイルを指定してください。",
+            path=name,
+        )
+
+
+def _open_without_waiting(path: Path | str) -> BinaryIO:
+    """Open ``path`` for reading, refusing a named pipe at once (:class:`NamedPipeError`)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | _NONBLOCK)
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):  # os.fdopen would refuse it with the descriptor's number and keep it open
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+        if stat.S_ISFIFO(mode):
+            raise NamedPipeError(path)
+        if _NONBLOCK:
+            os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return os.fdopen(fd, "rb")
+
+
+def read_file_at_most(path: Path | str, limit: int = MAX_FILE_BYTES, *, wait_for_writer: bool = True) -> bytes:
     """The bytes of a file the clerk named, refused unread when its size is over ``limit``.
 
     A regular file's size is checked before reading; anything else (a device,
     a pipe) is read in pieces up to the limit. Raises :class:`OSError` as
-    ``open`` does, and :class:`TooLargeError`.
+    ``open`` does, and :class:`TooLargeError`. The command line reads a named
+    pipe once a writer comes (``kaigiroku import <(…)``); the app cannot wait
+    on one, its screen would hold until then: it passes
+    ``wait_for_writer=False`` and gets :class:`NamedPipeError` at once.
     """
-    with open(path, "rb") as handle:
+    with (open(path, "rb") if wait_for_writer else _open_without_waiting(path)) as handle:
         info = os.fstat(handle.fileno())
         if stat.S_ISREG(info.st_mode) and info.st_size > limit:
             raise TooLargeError(path, limit, info.st_size)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from storage.errors import StorageError, os_error_reason
-from storage.limits import TooLargeError, read_file_at_most
+from storage.limits import NamedPipeError, TooLargeError, read_file_at_most
 
 #: The largest Word template read (20 MiB: a document with its logos, far under a meeting's limit).
 MAX_TEMPLATE_BYTES = 20 << 20
@@ -21,11 +21,16 @@ class WordTemplateFileError(StorageError):
     """A template file that cannot be read; ``.message`` says why and what to do."""
 
 
-def read_word_template(path: Path | str) -> bytes:
-    """The bytes of the Word template at ``path``, or :class:`WordTemplateFileError`."""
+def read_word_template(path: Path | str, *, wait_for_writer: bool = True) -> bytes:
+    """The bytes of the Word template at ``path``, or :class:`WordTemplateFileError`.
+
+    ``wait_for_writer=False`` (the app) refuses a named pipe instead of waiting on it.
+    """
     path = Path(path)
     try:
-        return read_file_at_most(path, MAX_TEMPLATE_BYTES)
+        return read_file_at_most(path, MAX_TEMPLATE_BYTES, wait_for_writer=wait_for_writer)
+    except NamedPipeError as error:
+        raise WordTemplateFileError(f"{error.message}何も書き出していません。", path=path) from None
     except TooLargeError:
         raise WordTemplateFileError(
             f"Word のひな形「{path}」は大きすぎます(上限は {MAX_TEMPLATE_BYTES >> 20} MB)。"

@@ -269,3 +269,30 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # pr
             f"{command:18s} n={len(times):3d}  min={times[0]:.3f}  "
             f"median={times[len(times) // 2]:.3f}  max={times[-1]:.3f}"
         )
+
+
+class PipeWatchdog:
+    """A named pipe for a test of "refused at once": if the code under test waits on it for a writer,
+    the watchdog comes as that writer after ``seconds`` (and leaves), so the test fails instead of hanging."""
+
+    def __init__(self, path: Path, seconds: float = 5.0) -> None:
+        import threading
+
+        self.path = path
+        os.mkfifo(path)
+        self._done = threading.Event()
+        self.came = False
+        self._thread = threading.Thread(target=self._watch, args=(seconds,), daemon=True)
+
+    def _watch(self, seconds: float) -> None:
+        if not self._done.wait(seconds):
+            self.came = True
+            os.close(os.open(self.path, os.O_RDWR))  # a writer opens and closes: the waiting reader gets the end
+
+    def __enter__(self) -> PipeWatchdog:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._done.set()
+        self._thread.join()

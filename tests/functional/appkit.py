@@ -77,3 +77,4 @@ def demo_meeting_app(tmp_path: Path, **kwargs):
     """The real app opened on the demo meeting, in a new data folder ``tmp_path / "data"``."""
     root = tmp_path / "data"
     return make_app(root, add_meeting(root, demo_dict()), **kwargs)
+

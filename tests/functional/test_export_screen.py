@@ -245,6 +245,25 @@ async def test_the_word_tab_saves_a_docx_with_f8_and_refuses_to_copy(app, tmp_pa
         assert lines == render_text(load_demo()).rstrip("\n").split("\n")
 
 
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="named pipes")
+async def test_a_named_pipe_chosen_as_the_word_template_is_refused_at_once(app, tmp_path):
+    from tests.conftest import PipeWatchdog
+
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_export(pilot)
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert isinstance(app.screen, PathDialog)
+        app.screen.query_one("#path").value = ""
+        with PipeWatchdog(tmp_path / "様式.docx") as pipe:
+            await paste(pilot, str(pipe.path))
+            await pilot.press("enter")
+            await pilot.pause()
+        assert not pipe.came, "the template was read by waiting for a writer to the pipe"
+        assert any("名前付きパイプ" in message and "何も書き出していません" in message for message in notes(app))
+        assert screen.word_template is None
+
+
 async def test_ctrl_t_chooses_a_citys_word_template_that_f8_fills_in(app, tmp_path):
     import docx
 

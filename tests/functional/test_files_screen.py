@@ -19,7 +19,7 @@ from screens.files import FilesScreen, describe_backup
 from screens.meeting import MeetingScreen
 from screens.path_dialog import PathDialog
 from storage import DataDir
-from tests.conftest import example_from_format_page, snapshot
+from tests.conftest import PipeWatchdog, example_from_format_page, snapshot
 from tests.functional.appkit import add_meeting, demo_dict, empty_demo_dict, load, make_app, paste
 from tui.cli import main as cli_main
 
@@ -141,6 +141,21 @@ async def test_a_refused_import_says_what_the_command_line_says_and_changes_noth
             assert screen.last_message == expected[name], name
             assert "Traceback" not in screen.last_message
         assert not screen.changed
+        assert snapshot(root) == before
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="named pipes")
+async def test_a_named_pipe_chosen_to_import_is_refused_at_once(root, meeting_id, tmp_path):
+    # Read as the command line reads it, the pipe held the screen (keys and all) until a writer came.
+    app = make_app(root, meeting_id)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_files(pilot)
+        before = snapshot(root)
+        with PipeWatchdog(tmp_path / "会議.json") as pipe:
+            assert screen.import_file(pipe.path) is None
+        assert not pipe.came, "the import waited for a writer to the pipe"
+        assert "名前付きパイプ" in screen.last_message and str(pipe.path) in screen.last_message
+        assert "取り込みをやめました" in screen.last_message
         assert snapshot(root) == before
 
 

@@ -13,6 +13,7 @@ import pytest
 from storage import limits
 from storage.errors import LinkRefusedError
 from storage.limits import TooLargeError, open_data_file, read_at_most, read_file_at_most
+from tests.conftest import PipeWatchdog
 
 
 class Endless(io.RawIOBase):
@@ -130,39 +131,16 @@ def test_what_is_not_a_data_file_is_refused_in_words_and_closed(tmp_path):
     assert descriptors() == before
 
 
-def _opened_within(path, seconds=5.0):
-    """open_data_file(path) in a thread: its outcome, or "hung" when it still waits after ``seconds``."""
-    import threading
-
-    outcome = []
-
-    def run():
-        try:
-            open_data_file(path).close()
-            outcome.append("opened")
-        except (OSError, ValueError) as error:
-            outcome.append(error)
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    thread.join(seconds)
-    if thread.is_alive():
-        os.close(os.open(path, os.O_RDWR))  # a writer comes: the waiting open returns and the thread ends
-        thread.join()
-        return "hung"
-    return outcome[0]
-
-
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
 def test_a_named_pipe_is_refused_at_once_not_waited_on(tmp_path):
     # A pipe planted as a meeting file, library.json, a draft or lock.info held the open until a
     # writer came: the app or the command hung without a word.
-    pipe = tmp_path / "m.json"
-    os.mkfifo(pipe)
     before = descriptors()
-    outcome = _opened_within(pipe)
-    assert outcome != "hung", "the open waited for a writer"
-    assert isinstance(outcome, ValueError) and str(outcome) == "通常のファイルではありません(装置やパイプなど)"
+    with PipeWatchdog(tmp_path / "m.json") as pipe:
+        with pytest.raises(ValueError) as caught:
+            open_data_file(pipe.path)
+    assert not pipe.came, "the open waited for a writer"
+    assert str(caught.value) == "通常のファイルではありません(装置やパイプなど)"
     assert descriptors() == before
 
 
@@ -192,8 +170,6 @@ def test_a_link_is_refused_not_followed(tmp_path, monkeypatch, nofollow):
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
 @pytest.mark.parametrize("planted", ["meeting", "library.json", "draft", "lock.info"])
 def test_a_named_pipe_planted_in_the_data_folder_is_refused_or_ignored_at_once(tmp_path, planted):
-    import threading
-
     from minutes.demo import load_demo
     from storage import DataDir
     from storage.errors import StorageError
@@ -212,7 +188,6 @@ def test_a_named_pipe_planted_in_the_data_folder_is_refused_or_ignored_at_once(t
     }[planted]
     place.parent.mkdir(exist_ok=True)
     place.unlink(missing_ok=True)
-    os.mkfifo(place)
     read = {
         "meeting": lambda: datadir.load_meeting(meeting_id),
         "library.json": datadir.list_meetings,
@@ -220,22 +195,43 @@ def test_a_named_pipe_planted_in_the_data_folder_is_refused_or_ignored_at_once(t
         "lock.info": lambda: read_lock_info(datadir.root),
     }[planted]
     outcome = []
-
-    def run():
+    with PipeWatchdog(place) as pipe:
         try:
             outcome.append(read())
         except StorageError as error:
             outcome.append(error)
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    thread.join(5.0)
-    if thread.is_alive():
-        os.close(os.open(place, os.O_RDWR))
-        thread.join()
-        pytest.fail(f"reading the data folder waited on a pipe planted as {planted}")
+    assert not pipe.came, f"reading the data folder waited on a pipe planted as {planted}"
     if planted in ("meeting", "library.json"):
         assert isinstance(outcome[0], StorageError)
         assert "通常のファイルではありません" in outcome[0].message and str(place) in outcome[0].message
     else:  # notes the app can do without: read as none
         assert outcome == [None]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+def test_the_app_refuses_a_named_pipe_at_once_and_the_command_line_reads_one_a_writer_fills(tmp_path):
+    import threading
+
+    from storage.limits import NamedPipeError
+
+    before = descriptors()
+    with PipeWatchdog(tmp_path / "m.json") as pipe:
+        with pytest.raises(NamedPipeError) as caught:
+            read_file_at_most(pipe.path, wait_for_writer=False)
+    assert not pipe.came and str(pipe.path) in caught.value.message and "名前付きパイプ" in caught.value.message
+    assert descriptors() == before
+    with pytest.raises(IsADirectoryError):
+        read_file_at_most(tmp_path, wait_for_writer=False)
+    assert descriptors() == before
+    plain = tmp_path / "plain.json"
+    plain.write_bytes(b"{}")
+    assert read_file_at_most(plain, wait_for_writer=False) == b"{}"
+
+    def write():  # `kaigiroku import <(…)`: the writer comes, the command line reads what it wrote
+        with open(pipe.path, "wb") as handle:
+            handle.write(b'{"meeting": 1}')
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    assert read_file_at_most(pipe.path) == b'{"meeting": 1}'
+    writer.join()

@@ -161,20 +161,13 @@ def test_a_template_that_may_not_be_read_says_so_in_japanese(root, monkeypatch):
 
 @pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="named pipes")
 def test_a_named_pipe_in_a_templates_place_is_refused_at_once(root):
-    import os
-    import threading
+    from tests.conftest import PipeWatchdog
 
     folder = own_style(root)
     (folder / "text.j2").unlink()
-    os.mkfifo(folder / "text.j2")
-    outcome = []
-    thread = threading.Thread(target=lambda: outcome.append(refusal(root)), daemon=True)
-    thread.start()
-    thread.join(5.0)
-    if thread.is_alive():
-        os.close(os.open(folder / "text.j2", os.O_RDWR))  # a writer: the waiting open returns
-        thread.join()
-        pytest.fail("reading the style waited for a writer to the pipe")
+    with PipeWatchdog(folder / "text.j2") as pipe:
+        outcome = [refusal(root)]
+    assert not pipe.came, "reading the style waited for a writer to the pipe"
     assert outcome[0].reason == "読めません(通常のファイルではありません(装置やパイプなど))"
 
 
