@@ -258,6 +258,9 @@ EXPLAINED: list[tuple[str, str, str, str]] = [
      "was locked (a seek to 1 is killed: the unlock then misses the locked byte)"),
     ("storage/lock.py", 'getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0), FILE_MODE', "constant: 0 → 1",
      "the default is for an OS without O_NOFOLLOW; POSIX has the flag (a link is refused by ELOOP, tested)"),
+    ("storage/limits.py", '_NONBLOCK = getattr(os, "O_NONBLOCK", 0)', "constant: 0 → 1",
+     "the default is for an OS without O_NONBLOCK (Windows, which has no named pipes in its file system); "
+     "POSIX has the flag (a pipe refused at once is tested)"),
     ("storage/lock.py", 'return f"DataDirLock(', "delete",
      "how the object looks in a debugger or a traceback: nothing the app shows or writes uses it"),
     ("storage/interchange_files.py", "path = Path(path)", "delete",
