@@ -36,6 +36,7 @@ from storage.journal import JOURNAL_SUFFIX, journal_path
 from storage.errors import (
     DamagedFileError,
     InsideDataDirError,
+    LinkRefusedError,
     LockRequiredError,
     StorageError,
     UnknownMeetingError,
@@ -43,7 +44,7 @@ from storage.errors import (
     os_error_reason,
 )
 from storage.library import Library, committees_in_file
-from storage.limits import read_file_at_most
+from storage.limits import open_data_file, read_file_at_most
 from storage.lock import DataDirLock
 from storage.meetings import MeetingStore, encode_meeting, load_meeting_readonly, meeting_from_bytes, replay_journal
 from storage.paths import (
@@ -322,7 +323,20 @@ class DataDir:
             meeting_id = backup.parent.name
         path = self.meeting_path(meeting_id)
         try:
-            data = read_file_at_most(backup)  # (TooLargeError: refused unread, with its own message)
+            if self._holds(backup):
+                # One of the folder's own backups (the files screen's list, the app's offer after a
+                # damaged file, or the path its message gives): never through a link planted there,
+                # never a pipe waited on or a device read.
+                with open_data_file(backup) as handle:
+                    data = handle.read()
+            else:
+                data = read_file_at_most(backup)  # (TooLargeError: refused unread, with its own message)
+        except LinkRefusedError:
+            raise  # (an OSError too) its own words name the link
+        except ValueError as error:  # a pipe, a device, a file too large to be a meeting (open_data_file)
+            raise StorageError(
+                f"バックアップ「{backup}」を読めません({error})。何も変えていません。", path=backup
+            ) from None
         except OSError as error:
             raise StorageError(
                 f"バックアップ「{backup}」を読めません({os_error_reason(error, reading=True)})。"
@@ -427,6 +441,12 @@ class DataDir:
     def meeting_backups(self, meeting_id: str) -> list[Path]:
         """The rotating backups of a meeting (``backups/<id>/…json``), newest first."""
         return self.backups.list_backups(meeting_id)
+
+    def _holds(self, path: Path) -> bool:
+        """Whether ``path`` names a file in the data folder (its own name is not followed, should it be a link)."""
+        root = self.root.resolve()
+        folder = Path(os.path.abspath(path)).parent.resolve()
+        return folder == root or root in folder.parents
 
     def refuse_inside(self, target: Path | str) -> None:
         """Raise :class:`InsideDataDirError` if ``target`` (a file to write for the clerk) is in the data folder.

@@ -8,6 +8,7 @@ process, ``tui.cli.main``, so both see the same data folder and the same lock).
 from __future__ import annotations
 
 import json
+import os
 import zipfile
 from pathlib import Path
 
@@ -357,15 +358,40 @@ def test_a_backup_that_may_not_be_read_is_listed_with_the_right_to_read(tmp_path
 
     backup = tmp_path / "20260101T120000Z-000001.json"
     backup.write_bytes(b"{}")
-    real_read_bytes = Path.read_bytes
+    real_open = os.open
 
-    def refused(path):
-        if path == backup:
+    def refused(path, *args, **kwargs):
+        if str(path) == str(backup):
             raise PermissionError(errno.EACCES, "Permission denied", str(path))
-        return real_read_bytes(path)
+        return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", refused)
+    monkeypatch.setattr(os, "open", refused)
     assert check_backup(backup) == (False, "読めません(読む権限がありません)")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+async def test_a_backup_planted_as_a_pipe_or_a_link_is_listed_unreadable_at_once(root, meeting_id, tmp_path):
+    # Read with a plain read_bytes, a pipe held the list (and the screen) until a writer came, and
+    # a link was read through, out of the data folder.
+    folder = DataDir(root).backups.folder_for(meeting_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    outside = tmp_path / "outside.json"
+    outside.write_text(dumps_meeting(load(root, meeting_id)), encoding="utf-8")
+    os.symlink(outside, folder / "20990101T000000Z-000002.json")
+    app = make_app(root, meeting_id)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_files(pilot)
+        with PipeWatchdog(folder / "20990101T000000Z-000001.json") as pipe:
+            await pilot.press("f6")
+            await pilot.pause()
+        assert not pipe.came, "the list of backups waited for a writer to the pipe"
+        listing = screen.query_one("#files-backups")
+        shown = {str(listing.get_option_at_index(i).prompt): listing.get_option_at_index(i).disabled for i in range(listing.option_count)}
+        link_row = next(text for text in shown if "000002.json" in text)
+        pipe_row = next(text for text in shown if "000001.json" in text)
+        assert shown[link_row] and "リンクです" in link_row
+        assert shown[pipe_row] and "通常のファイルではありません" in pipe_row
+        assert listing.highlighted is not None and not listing.get_option_at_index(listing.highlighted).disabled
 
 
 # -- a second copy -----------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import io
 import json
 import os
 import re
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -491,7 +492,8 @@ def test_a_zip_backup_leaves_out_a_draft_it_cannot_read_and_names_it(datadir, tm
     read_restore_zip(tmp_path / "b.zip")
 
 
-def test_a_backup_that_may_not_be_read_is_refused_with_the_right_to_read(datadir, monkeypatch):
+@pytest.mark.parametrize("where", ["its own backups", "a copy outside"])
+def test_a_backup_that_may_not_be_read_is_refused_with_the_right_to_read(datadir, monkeypatch, tmp_path, where):
     import errno
 
     import storage.datadir
@@ -499,19 +501,49 @@ def test_a_backup_that_may_not_be_read_is_refused_with_the_right_to_read(datadir
     meeting_id = datadir.add_meeting(make_meeting())
     datadir.open_meeting(meeting_id).close()
     newest = datadir.backups.newest_backup(meeting_id)
+    if where == "a copy outside":
+        (tmp_path / meeting_id).mkdir()
+        newest = Path(shutil.copy(newest, tmp_path / meeting_id / newest.name))  # (its folder names the meeting)
     path = datadir.meeting_path(meeting_id)
     before = path.read_bytes()
 
     def refused(path, *args, **kwargs):
         raise PermissionError(errno.EACCES, "Permission denied", str(path))
 
-    monkeypatch.setattr(storage.datadir, "read_file_at_most", refused)
+    # The folder's own backups are read as data files (no link, no pipe); a file the clerk names elsewhere as given.
+    monkeypatch.setattr(storage.datadir, "open_data_file" if where == "its own backups" else "read_file_at_most", refused)
     with pytest.raises(StorageError) as caught:
         datadir.restore(newest)
     assert caught.value.message == (
         f"バックアップ「{newest}」を読めません(読む権限がありません)。ファイルの名前と場所を確かめてください。何も変えていません。"
     )
     assert path.read_bytes() == before
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+def test_a_backup_of_the_folder_planted_as_a_pipe_or_a_link_is_refused_at_once(datadir, tmp_path):
+    from storage.errors import LinkRefusedError
+    from tests.conftest import PipeWatchdog
+
+    meeting_id = datadir.add_meeting(make_meeting())
+    datadir.open_meeting(meeting_id).close()
+    folder = datadir.backups.folder_for(meeting_id)
+    path = datadir.meeting_path(meeting_id)
+    before = path.read_bytes()
+    (tmp_path / meeting_id).mkdir()
+    outside = tmp_path / meeting_id / "20990101T000000Z-000003.json"  # (its folder names the meeting)
+    outside.write_bytes(datadir.backups.newest_backup(meeting_id).read_bytes())
+    link = folder / "20990101T000000Z-000002.json"
+    os.symlink(outside, link)
+    with pytest.raises(LinkRefusedError):
+        datadir.restore(link)
+    with PipeWatchdog(folder / "20990101T000000Z-000001.json") as pipe:
+        with pytest.raises(StorageError) as caught:
+            datadir.restore(pipe.path)
+    assert not pipe.came, "the restore waited for a writer to the pipe"
+    assert caught.value.message == f"バックアップ「{pipe.path}」を読めません(通常のファイルではありません(装置やパイプなど))。何も変えていません。"
+    assert path.read_bytes() == before
+    assert datadir.restore(outside)  # the same backup, named where the clerk keeps it: restored
 
 
 # -- zips damaged in each way zipfile can meet: refused in Japanese, never a traceback -------------------
