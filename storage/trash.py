@@ -44,6 +44,7 @@ from typing import Any
 from storage.atomic import _replace, atomic_write_bytes, check_real_folders, ensure_private_dir, fsync_dir
 from storage.errors import StorageError, UnknownMeetingError, WriteFailedError
 from storage.journal import journal_path
+from storage.limits import open_data_file
 from storage.library import Library, check_row
 from storage.paths import DRAFTS_DIR, MEETING_SUFFIX, MEETINGS_DIR, TRASH_DIR, is_valid_meeting_id
 
@@ -211,8 +212,11 @@ def read_entry(root: Path | str, key: str) -> TrashEntry | None:
         return None
     folder = Path(root) / TRASH_DIR / key
     try:
-        record = json.loads((folder / RECORD_FILE).read_bytes().decode("utf-8"))
-    except (OSError, ValueError):
+        # As a data file: a record planted as a named pipe would hold the trash's list until a
+        # writer came; one planted as a link is not read through.
+        with open_data_file(folder / RECORD_FILE) as handle:
+            record = json.loads(handle.read().decode("utf-8"))
+    except (OSError, ValueError):  # (a refused link is an OSError; a pipe or a device a ValueError)
         return None
     if not isinstance(record, dict) or record.get("kind") != RECORD_KIND:
         return None

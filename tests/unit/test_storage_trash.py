@@ -332,6 +332,29 @@ def test_a_record_this_kaigiroku_cannot_read_is_not_an_entry_and_restores_nothin
     assert (folder / MEETING_FILE).exists() and not _meeting_file(root, meeting_id).exists()
 
 
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="named pipes")
+@pytest.mark.parametrize("planted", ["pipe", "link"])
+def test_a_record_planted_as_a_pipe_or_a_link_is_not_an_entry_and_is_not_waited_on(root, datadir, tmp_path, planted):
+    import os
+
+    from tests.conftest import PipeWatchdog
+
+    meeting_id, folder, record = _deleted(root, datadir)
+    (folder / RECORD_FILE).unlink()
+    if planted == "link":
+        outside = tmp_path / "record.json"
+        outside.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+        os.symlink(outside, folder / RECORD_FILE)
+        assert datadir.trash_list() == []
+    else:
+        with PipeWatchdog(folder / RECORD_FILE) as pipe:
+            assert datadir.trash_list() == []
+        assert not pipe.came, "the trash's list waited for a writer to the pipe"
+    with pytest.raises(TrashError):
+        datadir.restore_from_trash(meeting_id)
+    assert (folder / MEETING_FILE).exists() and not _meeting_file(root, meeting_id).exists()
+
+
 def test_file_missing_counts_only_when_it_is_true(root, datadir):
     meeting_id, folder, record = _deleted(root, datadir)
     (folder / MEETING_FILE).unlink()
