@@ -49,7 +49,7 @@ from screens.confirm import Confirm
 from screens.export import default_export_folder, default_file_name
 from screens.path_dialog import PathDialog, save_where_chosen
 from storage.atomic import atomic_write_bytes
-from storage.backups import read_restore_zip
+from storage.backups import read_restore_zip, zip_contents
 from storage.errors import DamagedFileError, LinkRefusedError, StorageError, os_error_reason
 from storage.interchange_files import InterchangeFileError
 from storage.interchange_files import read_interchange_file as read_file
@@ -382,10 +382,10 @@ class FilesScreen(Screen[bool]):
             except StorageError as error:
                 self.say(error.message, "復元できません", error=True, timeout=30)
                 return
-            count = sum(1 for name in members if name.startswith("meetings/"))
             question = (
-                f"データフォルダを「{source}」の内容(会議{count}件)に戻します。\n"
+                f"データフォルダを「{source}」の内容({zip_contents(members)})に戻します。\n"
                 "今の会議ファイルは backups/ に、zipにない会議は trash/ に移して残します。"
+                "zip にあるスタイルと keys.toml は zip のものになります(zip にないものはそのまま)。"
                 "開いている会議はいったん閉じます。復元しますか。"
             )
         else:

@@ -8,10 +8,11 @@ opened (if the file differs from the newest backup) and at most every
 ``interval`` (5 minutes) while the meeting changes, and keeps the newest
 ``keep`` (10) per meeting. Copies are atomic and 0600, like every file we write.
 
-:func:`backup_zip` writes ``library.json``, ``meetings/`` and ``drafts/`` (not
-``backups/``, ``trash/`` nor the lock) to one zip. :func:`restore_zip` checks
-a zip completely before it changes anything, then backs up the current meeting
-files and restores file by file, each write atomic.
+:func:`backup_zip` writes ``library.json``, ``meetings/``, ``drafts/``, the
+clerk's own styles (``styles/<name>/``) and ``keys.toml`` (not ``backups/``,
+``trash/`` nor the lock) to one zip. :func:`restore_zip` checks a zip
+completely before it changes anything, then backs up the current meeting files
+and restores file by file, each write atomic.
 """
 
 from __future__ import annotations
@@ -37,7 +38,9 @@ from storage.paths import (
     DRAFTS_DIR,
     LIBRARY_FILE,
     MEETING_ID_PATTERN,
+    KEYS_FILE,
     MEETINGS_DIR,
+    STYLES_DIR,
     TRASH_DIR,
     is_valid_meeting_id,
 )
@@ -225,9 +228,13 @@ class Backups:
 _MEMBER = re.compile(
     rf"(?:(?P<library>{re.escape(LIBRARY_FILE)})"
     rf"|{MEETINGS_DIR}/(?P<meeting>{MEETING_ID_PATTERN})\.json"
-    rf"|{DRAFTS_DIR}/(?P<draft>{MEETING_ID_PATTERN})\.json)"
+    rf"|{DRAFTS_DIR}/(?P<draft>{MEETING_ID_PATTERN})\.json"
+    rf"|(?P<keys>{re.escape(KEYS_FILE)})"
+    # A style's files (the name and the file are checked as storage/styles.py reads them: _check_member)
+    rf"|{STYLES_DIR}/(?P<style>[^/\\]+)/(?P<style_file>[^/\\]+))"
 )
-_ALLOWED_FOLDERS = {f"{MEETINGS_DIR}/", f"{DRAFTS_DIR}/"}
+_ALLOWED_FOLDERS = {f"{MEETINGS_DIR}/", f"{DRAFTS_DIR}/", f"{STYLES_DIR}/"}
+_STYLE_FOLDER = re.compile(rf"{STYLES_DIR}/[^/\\]+/")
 
 
 @dataclass
@@ -252,8 +259,24 @@ def _folder_files(root: Path, folder: str) -> list[tuple[str, Path]]:
     return found
 
 
+def _style_files(root: Path) -> list[tuple[str, Path]]:
+    """The files of the clerk's own styles that the app reads (style.toml, the .j2 templates)."""
+    from storage.styles import SETTINGS_FILE, TEMPLATE_SUFFIX, data_style_names
+
+    found = []
+    for name in data_style_names(root):  # (a linked styles folder or style folder: none)
+        for member, path in _folder_files(root, f"{STYLES_DIR}/{name}"):
+            file = path.name
+            if file == SETTINGS_FILE or file.endswith(TEMPLATE_SUFFIX):
+                found.append((member, path))
+    return found
+
+
 def backup_zip(root: Path | str, dest: Path | str) -> ZipReport:
-    """Write ``library.json``, ``meetings/`` and ``drafts/`` of the data folder to the zip ``dest``.
+    """Write ``library.json``, ``meetings/``, ``drafts/``, the clerk's styles and ``keys.toml`` to the zip ``dest``.
+
+    The styles and the keys are the clerk's work as much as the minutes: a
+    restore on another machine must bring back the city's layout and the keys.
 
     The zip is written to a temporary file and renamed into place (0600).
     A meeting file that cannot be read is left out and listed in ``skipped``
@@ -267,6 +290,9 @@ def backup_zip(root: Path | str, dest: Path | str) -> ZipReport:
     if (root / LIBRARY_FILE).is_file():
         candidates.append((LIBRARY_FILE, root / LIBRARY_FILE))
     candidates += _folder_files(root, MEETINGS_DIR) + _folder_files(root, DRAFTS_DIR)
+    if (root / KEYS_FILE).is_file():
+        candidates.append((KEYS_FILE, root / KEYS_FILE))
+    candidates += _style_files(root)
     from storage.meetings import merged_meeting_bytes
 
     for member, path in candidates:
@@ -312,11 +338,37 @@ def _check_member(member: str, data: bytes) -> None:
         rows_from_tables(decode_tables(data, member, KIND_LIBRARY), member)
     elif match.group("meeting"):
         meeting_from_bytes(data, member)
+    elif match.group("keys"):
+        from storage.keys_file import MAX_KEYS_BYTES
+
+        _check_text(data, MAX_KEYS_BYTES)
+    elif match.group("style"):
+        from storage.styles import MAX_FILE_BYTES as MAX_STYLE_BYTES
+        from storage.styles import SETTINGS_FILE, TEMPLATE_SUFFIX, StyleNameError, check_style_name
+
+        try:
+            check_style_name(match.group("style"))
+        except StyleNameError:
+            raise ValueError("スタイルの名前として使えません") from None
+        file = match.group("style_file")
+        if file.startswith(".") or not (file == SETTINGS_FILE or file.endswith(TEMPLATE_SUFFIX)):
+            raise ValueError(f"スタイルのファイル({SETTINGS_FILE} か {TEMPLATE_SUFFIX})ではありません")
+        _check_text(data, MAX_STYLE_BYTES)
     else:
         try:
             decode_draft(data)
         except ValueError:
             raise ValueError(f"{member}: 入力中の下書きとして読めません") from None
+
+
+def _check_text(data: bytes, limit: int) -> None:
+    """A text file the app reads as UTF-8, within its own limit."""
+    if len(data) > limit:
+        raise ValueError(f"大きすぎます({limit // 1024} KB まで)")
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValueError("UTF-8 のテキストではありません") from None
 
 
 def _open_zip(src: Path):
@@ -340,7 +392,7 @@ def _members(src: Path, archive) -> list:
     for info in archive.infolist():
         name = info.filename
         shown = visible(name)  # a hostile zip's member name goes into the message: no escape sequence
-        if name in _ALLOWED_FOLDERS and info.is_dir():
+        if info.is_dir() and (name in _ALLOWED_FOLDERS or _STYLE_FOLDER.fullmatch(name)):
             continue
         if _MEMBER.fullmatch(name) is None:
             raise RestoreRefusedError(src, f"kaigirokuのバックアップにないファイル「{shown}」が入っています")
@@ -352,6 +404,17 @@ def _members(src: Path, archive) -> list:
         infos.append(info)
     if LIBRARY_FILE not in seen:
         raise RestoreRefusedError(src, f"{LIBRARY_FILE}が入っていません")
+    styles: dict[str, int] = {}
+    for name in seen:
+        match = _MEMBER.fullmatch(name)
+        if match.group("style"):
+            styles[match.group("style")] = styles.get(match.group("style"), 0) + 1
+    if styles:
+        from storage.styles import MAX_FILES
+
+        crowded = sorted(style for style, count in styles.items() if count > MAX_FILES)
+        if crowded:
+            raise RestoreRefusedError(src, f"スタイル「{visible(crowded[0])}」のファイルが多すぎます({MAX_FILES}個まで)")
     return infos
 
 
@@ -388,11 +451,24 @@ def _read_member(src: Path, archive, info, counted: list[int]) -> bytes:
     return data
 
 
+def zip_contents(members: list[str]) -> str:
+    """What a backup zip holds, for the clerk: ``会議3件、スタイル「うちの市」、キーの割り当て(keys.toml)``."""
+    meetings = sum(1 for name in members if name.startswith(f"{MEETINGS_DIR}/"))
+    styles = sorted({name.split("/")[1] for name in members if name.startswith(f"{STYLES_DIR}/")})
+    parts = [f"会議{meetings}件"]
+    if styles:
+        parts.append("スタイル" + "・".join(f"「{visible(style)}」" for style in styles))
+    if KEYS_FILE in members:
+        parts.append(f"キーの割り当て({KEYS_FILE})")
+    return "、".join(parts)
+
+
 def read_restore_zip(src: Path | str) -> list[str]:
     """Check a backup zip completely; its members' names, or :class:`RestoreRefusedError`.
 
-    Every member must be ``library.json``, ``meetings/<id>.json`` or
-    ``drafts/<id>.json`` (no absolute or ``..`` paths), at most
+    Every member must be ``library.json``, ``meetings/<id>.json``,
+    ``drafts/<id>.json``, ``keys.toml`` or a style's ``styles/<name>/style.toml``
+    or ``….j2`` (no absolute or ``..`` paths, a name a style may have), at most
     :data:`MAX_FILE_BYTES` unpacked, every file readable as its kind, and
     ``library.json`` present. Members are unpacked one at a time, in pieces,
     and let go once checked: a zip bomb is refused without filling the memory.
@@ -414,7 +490,9 @@ def restore_zip(root: Path | str, src: Path | str, backups: Backups) -> list[str
     current meeting file is backed up into ``backups/`` (``library.json``
     into ``backups/_library/``), the zip's files are written one by one, each
     atomically, ``library.json`` last, and then meeting and draft files that
-    the zip does not hold are moved into ``trash/restore-<time>/``.
+    the zip does not hold are moved into ``trash/restore-<time>/``. Styles and
+    ``keys.toml`` the zip holds are written; those it does not (a zip of an
+    older kaigiroku holds none) are left as they are.
     """
     root = Path(root)
     src = Path(src)
@@ -445,7 +523,10 @@ def restore_zip(root: Path | str, src: Path | str, backups: Backups) -> list[str
         counted = [0]
         infos = {info.filename: info for info in _members(src, archive)}
         for member in ordered:
-            atomic_write_bytes(root / member, _read_member(src, archive, infos[member], counted))
+            data = _read_member(src, archive, infos[member], counted)
+            if member.startswith(f"{STYLES_DIR}/"):
+                ensure_private_dir((root / member).parent, within=root)
+            atomic_write_bytes(root / member, data)
 
     # Files the zip does not hold go to the trash last: a restore that fails
     # half-way leaves every meeting the (old or new) library lists readable; a retry finishes.

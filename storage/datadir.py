@@ -30,6 +30,7 @@ from storage.backups import (
     backup_zip,
     restore_zip,
     utc_now,
+    zip_contents,
 )
 from storage.drafts import Draft, read_draft, read_draft_record, write_draft
 from storage.journal import JOURNAL_SUFFIX, journal_path
@@ -381,8 +382,7 @@ class DataDir:
         if source.suffix.lower() == ".json":
             return self.restore_meeting_backup(source).message
         restored = self.restore_zip(source)
-        count = sum(1 for name in restored if name.startswith(f"{MEETINGS_DIR}/"))
-        return f"「{source}」から復元しました(会議{count}件)。"
+        return f"「{source}」から復元しました({zip_contents(restored)})。"
 
     # -- drafts --------------------------------------------------------------------
     def _draft_path(self, meeting_id: str) -> Path:

@@ -15,6 +15,7 @@ Layout::
     lock                  the write lock (an OS-level file lock)
     lock.info             who holds the lock: PID, host, start time
     keys.toml             the clerk's own keys (written by the clerk, only read here)
+    styles/<name>/…       the clerk's own export styles (storage/styles.py)
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ LOCK_FILE = "lock"
 LOCK_INFO_FILE = "lock.info"
 MEETING_SUFFIX = ".json"
 KEYS_FILE = "keys.toml"
+STYLES_DIR = "styles"
 
 #: A meeting id is a safe file name: letters, digits, "-" and "_", at most 100.
 MEETING_ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}"

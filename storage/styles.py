@@ -29,8 +29,8 @@ from minutes.style import (
 from storage.atomic import atomic_write_bytes, ensure_private_dir
 from storage.errors import StorageError, os_error_reason
 from storage.limits import open_data_file
+from storage.paths import STYLES_DIR
 
-STYLES_DIR = "styles"
 MAX_FILE_BYTES = 256 * 1024
 MAX_FILES = 50
 

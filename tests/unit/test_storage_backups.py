@@ -214,6 +214,69 @@ def test_zip_round_trip(datadir, tmp_path, clock):
     assert datadir.backups.list_backups("_library")
 
 
+def _own_style_and_keys(root) -> dict[str, bytes]:
+    """The clerk's work besides the minutes: a style copied from a preset and edited, and keys.toml."""
+    from storage.styles import copy_preset
+
+    folder = copy_preset(root, "要録", "うちの市")
+    (folder / "text.j2").write_text("うちの市の様式\n" + (folder / "text.j2").read_text(encoding="utf-8"), encoding="utf-8")
+    (root / "keys.toml").write_text('[keys]\n"speaker.chair" = "f11"\n', encoding="utf-8")
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in [root / "keys.toml", *sorted(folder.iterdir())]
+    }
+
+
+def test_a_zip_backup_carries_the_clerks_styles_and_keys_and_a_restore_on_another_folder_brings_them_back(
+    datadir, tmp_path
+):
+    from storage.styles import load_style
+
+    first, second = fill(datadir)
+    own = _own_style_and_keys(datadir.root)
+    report = datadir.backup_zip(tmp_path / "backup.zip")
+    assert set(own) <= set(zipped_names(tmp_path / "backup.zip")) and report.skipped == []
+    elsewhere = tmp_path / "新しいパソコン"
+    with DataDir(elsewhere).write_lock() as fresh:
+        said = fresh.restore(tmp_path / "backup.zip")
+    assert said == f"「{tmp_path / 'backup.zip'}」から復元しました(会議2件、スタイル「うちの市」、キーの割り当て(keys.toml))。"
+    for member, data in own.items():
+        assert (elsewhere / member).read_bytes() == data, member
+    assert load_style(elsewhere, "うちの市").description == load_style(datadir.root, "うちの市").description
+    if os.name == "posix":
+        assert (elsewhere / "styles" / "うちの市").stat().st_mode & 0o777 == 0o700
+
+
+def test_a_restore_from_a_zip_without_styles_keeps_the_folders_styles_and_keys(datadir, tmp_path):
+    fill(datadir)
+    datadir.backup_zip(tmp_path / "older.zip")  # before the clerk made a style (or from an older kaigiroku)
+    own = _own_style_and_keys(datadir.root)
+    datadir.restore_zip(tmp_path / "older.zip")
+    for member, data in own.items():
+        assert (datadir.root / member).read_bytes() == data, member
+
+
+def test_style_files_the_zip_cannot_carry_are_left_out_and_named(datadir, tmp_path):
+    fill(datadir)
+    own = _own_style_and_keys(datadir.root)
+    styles = datadir.root / "styles"
+    (styles / "うちの市" / "メモ.txt").write_text("様式のメモ", encoding="utf-8")  # not a file of the style: not taken
+    (tmp_path / "outside.j2").write_text("外のひな形", encoding="utf-8")
+    if os.name == "posix":
+        os.symlink(tmp_path / "outside.j2", styles / "うちの市" / "outside.j2")
+    (styles / "要録").mkdir()  # a folder named as a preset: the app never makes one
+    (styles / "要録" / "text.j2").write_text("{{ meeting.body }}", encoding="utf-8")
+    report = datadir.backup_zip(tmp_path / "backup.zip")
+    names = zipped_names(tmp_path / "backup.zip")
+    assert set(own) <= set(names)
+    assert "styles/うちの市/メモ.txt" not in names and "styles/要録/text.j2" not in names
+    skipped = dict(report.skipped)
+    assert "スタイルの名前として使えません" in skipped["styles/要録/text.j2"]
+    if os.name == "posix":
+        assert "styles/うちの市/outside.j2" not in names and "リンク" in skipped["styles/うちの市/outside.j2"]
+    read_restore_zip(tmp_path / "backup.zip")  # what was written restores
+
+
 def test_restore_needs_the_lock(data_dir, tmp_path):
     with DataDir(data_dir).write_lock() as datadir:
         fill(datadir)
@@ -261,6 +324,17 @@ def _bad_zips(good, tmp_path, first) -> dict:
     make("damaged_library", replace={"library.json": b"[]"})
     make("damaged_draft", replace={f"drafts/{first}.json": b"not json"})
     make("no_library", replace={"library.json": None})
+    template = "{{ meeting.body }}\n".encode("utf-8")
+    make("style_outside", add={"styles/../text.j2": template})
+    make("style_hidden", add={"styles/.うちの市/text.j2": template})
+    make("style_preset_name", add={"styles/要録/text.j2": template})
+    make("style_nested", add={"styles/うちの市/sub/text.j2": template})
+    make("style_not_a_style_file", add={"styles/うちの市/run.py": b"import os"})
+    make("style_not_utf8", add={"styles/うちの市/text.j2": "{{ meeting.body }} 会議録".encode("cp932")})
+    make("style_too_large", add={"styles/うちの市/text.j2": b"x" * (256 * 1024 + 1)})
+    make("style_too_many_files", add={f"styles/うちの市/t{n:02d}.j2": template for n in range(51)})
+    make("keys_not_utf8", add={"keys.toml": "[keys]\n# 鍵".encode("cp932")})
+    make("keys_too_large", add={"keys.toml": b"#" * (64 * 1024 + 1)})
     not_zip = tmp_path / "not_zip.zip"
     not_zip.write_bytes(b"this is not a zip file at all")
     bad["not_zip"] = not_zip
@@ -276,6 +350,8 @@ BAD_KINDS = [
     "damaged_meeting",
     "newer_meeting", "misshapen_meeting", "damaged_library", "damaged_draft", "no_library", "not_zip",
     "truncated_zip", "missing",
+    "style_outside", "style_hidden", "style_preset_name", "style_nested", "style_not_a_style_file", "style_not_utf8",
+    "style_too_large", "style_too_many_files", "keys_not_utf8", "keys_too_large",
 ]
 
 
@@ -643,10 +719,13 @@ def test_a_path_that_cannot_name_a_zip_is_refused_in_japanese(tmp_path, name):
     assert "ZIPファイルとして読めません" in refusal(tmp_path / name)
 
 
-def test_a_folder_entry_other_than_meetings_and_drafts_is_refused(datadir, tmp_path):
+def test_a_folder_entry_other_than_meetings_drafts_and_styles_is_refused(datadir, tmp_path):
     members = good_zip(datadir, tmp_path)
     path = write_zip(tmp_path / "folder.zip", [("notes/", b""), *members.items()])
     assert "kaigirokuのバックアップにないファイル「notes/」が入っています" in refusal(path)
+    template = b"{{ meeting.body }}"
+    folders = [("meetings/", b""), ("styles/", b""), ("styles/うちの市/", b""), ("styles/うちの市/text.j2", template)]
+    assert read_restore_zip(write_zip(tmp_path / "folders.zip", [*folders, *members.items()]))
 
 
 # -- the edges of the rules ------------------------------------------------------------------------------
