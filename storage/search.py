@@ -134,7 +134,7 @@ def _clusters(text: str) -> list[tuple[int, int]]:
             continue
         clusters.append((start, index))
         start = index
-    return [c for c in clusters if c[1] > c[0]]
+    return clusters
 
 
 def _find_all(haystack: str, needle: str) -> list[int]:
@@ -183,7 +183,6 @@ class SearchResult:
     """How many meetings were searched."""
     skipped: list[tuple[str, str]] = field(default_factory=list)
     """(meeting id, Japanese reason) of meeting files that could not be read."""
-    seconds: float = 0.0
     files_read: int = 0
     """How many files this search had to read (the others came from the cache)."""
 
@@ -343,11 +342,6 @@ class SearchIndex:
             journal_key = (jst.st_ino, jst.st_mtime_ns, jst.st_size)
         return (st.st_ino, st.st_mtime_ns, st.st_size, journal_key)
 
-    def forget(self, meeting_id: str) -> None:
-        """Drop a meeting from the cache (it is read again on the next search)."""
-        with self._mutex:
-            self._docs.pop(meeting_id, None)
-
     def warm(self, rows: Iterable[Mapping[str, Any]], pause: float = 0.0) -> int:
         """Read every meeting that is not cached (or changed); how many files were read.
 
@@ -372,12 +366,10 @@ class SearchIndex:
         self, rows: Iterable[Mapping[str, Any]], word: str, limit: int = DEFAULT_LIMIT
     ) -> SearchResult:
         """Every title and speech of the meetings of ``rows`` (in their order) that holds ``word``."""
-        started = time.perf_counter()
         result = SearchResult(word=word)
         needle = clean_word(word)
         rows = list(rows)
         if not needle:
-            result.seconds = time.perf_counter() - started
             return result
         with self._mutex:
             live = {str(row["id"]) for row in rows}
@@ -400,7 +392,6 @@ class SearchIndex:
                 result.files_read += fresh
                 if not self._search_one(row, doc, needle, result, limit):
                     break
-        result.seconds = time.perf_counter() - started
         return result
 
     def _search_one(

@@ -344,3 +344,325 @@ def test_a_meeting_whose_journal_may_not_be_read_is_named_with_the_right_to_read
         store.close()
     assert result.hits == []
     assert result.skipped == [(meeting_id, "読めません(読む権限がありません)")]
+
+
+# -- the excerpt, by hand -------------------------------------------------------------------
+# The numbers the search screen shows are written out here (16 characters before the word, 72 in all),
+# so that a change to the module's constants is seen.
+WORD = "個人情報"
+
+
+@pytest.mark.parametrize(
+    "before, after, snippet, inside",
+    [
+        # In the middle: 16 characters before the word, 72 in all, cut at both ends.
+        (100, 100, "…" + "あ" * 16 + WORD + "い" * 52 + "…", ((17, 21),)),
+        # Near the start: nothing cut before the word.
+        (5, 100, "あ" * 5 + WORD + "い" * 63 + "…", ((5, 9),)),
+        (16, 100, "あ" * 16 + WORD + "い" * 52 + "…", ((16, 20),)),
+        (17, 100, "…" + "あ" * 16 + WORD + "い" * 52 + "…", ((17, 21),)),
+        # Near the end: the excerpt still holds 72 characters, and nothing is cut after the word.
+        (100, 3, "…" + "あ" * 65 + WORD + "い" * 3, ((66, 70),)),
+        (100, 52, "…" + "あ" * 16 + WORD + "い" * 52, ((17, 21),)),
+        # 72 characters are shown whole, 73 are cut.
+        (0, 68, WORD + "い" * 68, ((0, 4),)),
+        (0, 69, WORD + "い" * 68 + "…", ((0, 4),)),
+    ],
+)
+def test_the_excerpt_keeps_16_characters_before_the_word_and_72_in_all(before, after, snippet, inside):
+    line = "あ" * before + WORD + "い" * after
+    assert make_snippet(line, [(before, before + 4)]) == (snippet, inside)
+
+
+def test_only_the_words_inside_the_excerpt_are_highlighted():
+    # The second word starts where the excerpt ends; the third is far after it.
+    line = "あ" * 100 + WORD + "い" * 52 + WORD + "う" * 100 + WORD
+    spans = [(100, 104), (156, 160), (264, 268)]
+    assert make_snippet(line, spans) == ("…" + "あ" * 16 + WORD + "い" * 52 + "…", ((17, 21),))
+    # A word cut by the excerpt's end is highlighted as far as it shows.
+    line = "あ" * 100 + WORD + "い" * 50 + WORD + "う" * 100
+    snippet, inside = make_snippet(line, [(100, 104), (154, 158)])
+    assert inside == ((17, 21), (71, 73)) and snippet[71:73] == "個人"
+
+
+def test_a_line_without_the_word_is_shown_from_its_start():
+    line = "あ" * 100
+    assert make_snippet(line, []) == ("あ" * 72 + "…", ())
+
+
+def test_a_search_word_keeps_its_inner_blanks():
+    assert clean_word("  個人 情報\x7f ") == "個人 情報"
+    assert clean_word("\t個人\u3000情報\n") == "個人 情報"  # the ideographic space folds to a plain one
+
+
+# -- highlighting where folding changes the length -------------------------------------------
+def test_the_highlight_stays_on_the_word_when_folding_keeps_the_length_but_changes_the_text():
+    # "…" folds to three characters and each half-width sound mark joins its kana: the folded text has
+    # the same length as the text, but not position for position.
+    text = "…ﾃﾞｰﾀﾍﾞｰｽ"
+    assert len(fold(text)) == len(text)
+    assert [text[s:e] for s, e in match_spans(text, fold("データ"))] == ["ﾃﾞｰﾀ"]
+    assert [text[s:e] for s, e in match_spans(text, fold("ベース"))] == ["ﾍﾞｰｽ"]
+
+
+def test_the_highlight_stays_on_the_word_when_case_folding_makes_the_text_longer():
+    text = "Maße und Straße"  # normalized already, but ß folds to ss
+    assert [text[s:e] for s, e in match_spans(text, fold("STRASSE"))] == ["Straße"]
+
+
+def test_the_highlight_starts_on_the_words_first_character():
+    text = "「ﾃﾞｰﾀ」と「データ」"
+    assert [text[s:e] for s, e in match_spans(text, fold("データ"))] == ["ﾃﾞｰﾀ", "データ"]
+    text = "aＡＢＣ"
+    assert [text[s:e] for s, e in match_spans(text + "…", fold("abc"))] == ["ＡＢＣ"]
+
+
+# -- the number of results ------------------------------------------------------------------------
+def test_at_most_500_results_are_given(root):
+    build_library(root, 12)
+    datadir = DataDir(root)
+    for result in (datadir.search("の"), SearchIndex(root).search(datadir.list_meetings(), "の")):
+        assert len(result.hits) == 500 and result.truncated
+
+
+def test_a_search_that_reaches_its_limit_reads_no_more_meetings(root):
+    build_library(root, 3)
+    result = DataDir(root).search("個人情報", limit=5)
+    assert len(result.hits) == 5 and result.truncated
+    assert result.files_read == 1 and result.meetings == 1
+
+
+def test_a_search_that_reaches_its_limit_on_a_title_reads_no_more_meetings(root):
+    # 平成13年度 is in every meeting's title (2001), in none of their speeches.
+    ids = build_library(root, 3)
+    result = DataDir(root).search("平成13年度", limit=1)
+    assert [(hit.meeting_id, hit.kind) for hit in result.hits] == [(ids[2], KIND_MEETING_TITLE)]
+    assert result.truncated and result.files_read == 2, "the second meeting's title is one too many"
+
+
+def test_words_in_the_last_two_speeches_are_both_found(root):
+    data = _demo()
+    log = data["agenda"][-1]["log"]
+    log[-2]["text"] = "最後から二つ目のズワイガニ。"
+    log[-1]["text"] = "最後のズワイガニ。"
+    meeting_id = _add(root, data)
+    meeting = DataDir(root).load_meeting(meeting_id)
+    result = DataDir(root).search("ズワイガニ")
+    assert [hit.entry_uid for hit in result.hits] == [entry.uid for entry in meeting.agenda[-1].log[-2:]]
+
+
+# -- what is read, and when -------------------------------------------------------------------------
+def test_the_app_s_own_files_are_searched_without_loading_the_meeting(root, monkeypatch):
+    # The quick reader of the tables handles everything the app writes: people named by id, labels, votes,
+    # items of another section, items with and without a kind. Loading the whole meeting is three times slower.
+    import storage.search as search
+
+    meeting_id = _add(root, _demo())
+    expected = SearchIndex(root).search(DataDir(root).list_meetings(), "の").hits
+
+    def no_loader(path):
+        raise AssertionError("the meeting was loaded")
+
+    monkeypatch.setattr(search, "load_meeting_readonly", no_loader)
+    hits = SearchIndex(root).search(DataDir(root).list_meetings(), "の").hits
+    assert hits == expected and {hit.meeting_id for hit in hits} == {meeting_id}
+    assert {hit.item_title for hit in hits} >= {"その他"}
+    assert any(hit.speaker == "昼間守仁会長" for hit in hits) and any(hit.speaker == "資源循環課" for hit in hits)
+
+
+def test_a_cold_search_reads_each_file_once(root, monkeypatch):
+    import storage.search as search
+
+    build_library(root, 3)
+    reads = []
+    real = search.read_file_once
+
+    def counted(path):
+        reads.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(search, "read_file_once", counted)
+    datadir = DataDir(root)
+    assert datadir.search("個人情報").files_read == 3
+    assert sorted(reads) == sorted(f"{row['id']}.json" for row in datadir.list_meetings())
+
+
+def test_a_fold_during_the_read_is_read_again(root, monkeypatch):
+    # The app folds the journal into the file while the search reads them: the file read first lacks the
+    # entry, the journal read after is gone. The search sees the pair changed and reads it again.
+    import storage.search as search
+
+    meeting_id = _add(root, _demo())
+    datadir = DataDir(root)
+    with datadir.write_lock():
+        store = datadir.open_meeting(meeting_id)
+        item = store.meeting.agenda[1]
+        entry = Speech(text="畳む途中の発言。", label="委員")
+        item.log.append(entry)
+        store.append_entry(item, entry)
+        real = search.read_file_once
+        folded = []
+
+        def read_then_fold(path):
+            raw = real(path)
+            if not folded:
+                folded.append(True)
+                store.close()  # the fold: the entry goes into the file, the journal is removed
+            return raw
+
+        monkeypatch.setattr(search, "read_file_once", read_then_fold)
+        result = datadir.search("畳む途中の発言")
+    assert [hit.entry_uid for hit in result.hits] == [entry.uid]
+
+
+def test_a_missing_file_is_named_and_the_others_are_searched(root):
+    gone = _add(root, _demo(date="2022-03-15"))
+    kept = _add(root, _demo(date="2021-03-15"))
+    (root / MEETINGS_DIR / f"{gone}.json").unlink()
+    result = DataDir(root).search("個人情報")
+    assert result.skipped == [(gone, "会議のファイルが見つかりません")]
+    assert {hit.meeting_id for hit in result.hits} == {kept} and result.meetings == 2
+
+
+def test_a_meeting_file_planted_as_a_link_is_not_read(root, tmp_path):
+    linked = _add(root, _demo(date="2022-03-15"))
+    kept = _add(root, _demo(date="2021-03-15"))
+    outside = tmp_path / "outside.json"
+    path = root / MEETINGS_DIR / f"{linked}.json"
+    outside.write_bytes(path.read_bytes().replace("個人情報".encode(), "外の秘密情報".encode()))
+    path.unlink()
+    path.symlink_to(outside)
+    result = DataDir(root).search("情報")
+    assert {hit.meeting_id for hit in result.hits} == {kept}
+    assert not any("外の秘密" in hit.line for hit in result.hits)
+    assert [meeting_id for meeting_id, _ in result.skipped] == [linked]
+    assert "リンク" in result.skipped[0][1]
+
+
+def test_a_journal_planted_as_a_link_is_not_read(root, tmp_path):
+    meeting_id = _add(root, _demo())
+    outside = tmp_path / "outside.journal"
+    outside.write_bytes(b"")
+    journal = root / MEETINGS_DIR / f"{meeting_id}.journal"
+    journal.symlink_to(outside)
+    result = DataDir(root).search("個人情報")
+    assert result.hits == [] and [m for m, _ in result.skipped] == [meeting_id]
+    assert "リンク" in result.skipped[0][1]
+
+
+def test_rows_may_be_given_once_as_an_iterator(root):
+    meeting_id = _add(root, _demo())
+    result = SearchIndex(root).search(iter(DataDir(root).list_meetings()), "個人情報")
+    assert result.hits and {hit.meeting_id for hit in result.hits} == {meeting_id} and result.meetings == 1
+
+
+def test_a_deleted_meeting_s_text_is_let_go(root):
+    # Memory: the index keeps only the meetings still in the library.
+    gone = _add(root, _demo(date="2021-03-15"))
+    kept = _add(root, _demo(date="2022-03-15"))
+    datadir = DataDir(root)
+    index = SearchIndex(root)
+    index.search(datadir.list_meetings(), "個人情報")
+    assert set(index._docs) == {gone, kept}
+    with datadir.write_lock():
+        datadir.delete_meeting(gone)
+    index.search(datadir.list_meetings(), "個人情報")
+    assert set(index._docs) == {kept}
+
+
+# -- reading ahead -----------------------------------------------------------------------------------
+def test_warming_reads_each_meeting_once_and_a_search_after_reads_none(root):
+    build_library(root, 3)
+    datadir = DataDir(root)
+    assert datadir.warm_search() == 3
+    assert datadir.warm_search() == 0
+    result = datadir.search("ズワイガニ")
+    assert result.files_read == 0 and result.meetings == 3
+
+
+def test_warming_passes_over_meetings_it_cannot_read(root):
+    ids = build_library(root, 4)
+    (root / MEETINGS_DIR / f"{ids[3]}.json").write_text("{ broken", encoding="utf-8")  # the newest: read first
+    (root / MEETINGS_DIR / f"{ids[2]}.json").unlink()
+    datadir = DataDir(root)
+    assert datadir.warm_search() == 2
+    result = datadir.search("個人情報")
+    assert result.files_read == 0 and [m for m, _ in result.skipped] == [ids[3], ids[2]]
+
+
+def test_warming_rests_after_each_file_it_reads(root, monkeypatch):
+    import storage.search as search
+
+    build_library(root, 2)
+    datadir = DataDir(root)
+    pauses = []
+    monkeypatch.setattr(search.time, "sleep", pauses.append)
+    assert datadir.warm_search(pause=0.01) == 2
+    assert pauses == [0.01, 0.01]
+    assert datadir.warm_search(pause=0.01) == 0
+    assert pauses == [0.01, 0.01], "nothing read, no rest"
+    assert DataDir(root).warm_search() == 2
+    assert pauses == [0.01, 0.01], "no pause asked, no rest"
+
+
+# -- meeting files edited by hand ------------------------------------------------------------------
+def _first_speech(tables):
+    return next(record for record in tables["items"]["1"]["log"] if "vote" not in record["entry"])
+
+
+_HAND_EDITS = {
+    "a person that is not an object": (lambda t: t["people"]["1"].__setitem__("person", "昼間"), "people[0]: オブジェクトではありません"),
+    "a person's id": (lambda t: t["people"]["1"]["person"].__setitem__("id", 5), "people[0].id: の値 5 の型が違います"),
+    "a person's name": (lambda t: t["people"]["1"]["person"].__setitem__("name", 5), "people[0].name: の値 5 の型が違います"),
+    "a person's group": (lambda t: t["people"]["1"]["person"].__setitem__("group", None), "people[0].group: の値 None の型が違います"),
+    "a person's title": (lambda t: t["people"]["1"]["person"].__setitem__("title", []), "people[0].title: の値 [] の型が違います"),
+    "an item that is not an object": (lambda t: t["items"]["1"].__setitem__("item", "議題"), "agenda[0]: オブジェクトではありません"),
+    "a log that is not a list": (lambda t: t["items"]["1"].__setitem__("log", {}), "agenda[0].log: 配列ではありません"),
+    "an item's title": (lambda t: t["items"]["1"]["item"].__setitem__("title", 3), "agenda[0].title: の値 3 の型が違います"),
+    "an item's section": (lambda t: t["items"]["1"]["item"].__setitem__("section", 3), "agenda[0].section: の値 3 の型が違います"),
+    "an item's kind": (lambda t: t["items"]["1"]["item"].__setitem__("kind", 3), "agenda[0].kind: の値 3 の型が違います"),
+    "an entry that is not an object": (lambda t: t["items"]["1"]["log"].__setitem__(0, "発言"), "agenda[0].log[0]: オブジェクトではありません"),
+    "an entry's body that is not an object": (lambda t: t["items"]["1"]["log"][0].__setitem__("entry", "発言"), "agenda[0].log[0]: オブジェクトではありません"),
+    "an entry's uid": (lambda t: t["items"]["1"]["log"][0].__setitem__("uid", 3), "agenda[0].log[0].uid: 発言の識別子(uid)がありません"),
+    "a speech's text": (lambda t: _first_speech(t)["entry"].__setitem__("text", 3), "agenda[0].log[0].text: の値 3 の型が違います"),
+    "a speaker that is a number": (lambda t: _first_speech(t)["entry"].__setitem__("speaker", 3), "agenda[0].log[0].speaker: の値 3 の型が違います"),
+    "a speaker without a label": (lambda t: _first_speech(t)["entry"].__setitem__("speaker", {"name": "委員"}), "agenda[0].log[0].speaker.label: がありません"),
+    "an item without its order": (lambda t: t["items"]["1"].pop("order"), "表の順番(order)が正しくありません: KeyError"),
+    "orders of two types": (lambda t: t["items"]["1"].__setitem__("order", "0"), "表の順番(order)が正しくありません: TypeError"),
+}
+
+
+def _edit_by_hand(root: Path, meeting_id: str, change) -> None:
+    path = root / MEETINGS_DIR / f"{meeting_id}.json"
+    tables = json.loads(path.read_text(encoding="utf-8"))
+    change(tables)
+    path.write_text(json.dumps(tables, ensure_ascii=False), encoding="utf-8")
+
+
+@pytest.mark.parametrize("edit", list(_HAND_EDITS))
+def test_a_meeting_file_edited_out_of_shape_is_named_with_what_is_wrong(root, edit):
+    change, reason = _HAND_EDITS[edit]
+    damaged = _add(root, _demo(date="2022-03-15"))
+    kept = _add(root, _demo(date="2021-03-15"))
+    _edit_by_hand(root, damaged, change)
+    result = DataDir(root).search("個人情報")
+    assert {hit.meeting_id for hit in result.hits} == {kept}
+    ((meeting_id, message),) = result.skipped
+    assert meeting_id == damaged and "を読めません(会議の表の形が正しくありません: " in message and reason in message
+
+
+@pytest.mark.parametrize("edit", ["no section", "no kind", "a speaker not among the people"])
+def test_a_meeting_file_edited_within_its_shape_is_searched_as_the_app_reads_it(root, monkeypatch, edit):
+    import storage.search as search
+
+    change = {
+        "no section": lambda t: t["items"]["4"]["item"].pop("section"),
+        "no kind": lambda t: t["items"]["1"]["item"].pop("kind"),
+        "a speaker not among the people": lambda t: _first_speech(t)["entry"].__setitem__("speaker", "p99"),
+    }[edit]
+    meeting_id = _add(root, _demo())
+    _edit_by_hand(root, meeting_id, change)
+    found = SearchIndex(root).search(DataDir(root).list_meetings(), "の").hits
+    monkeypatch.setattr(search, "_fields_from_tables", mock.Mock(side_effect=search._Unusual))
+    loaded = SearchIndex(root).search(DataDir(root).list_meetings(), "の").hits
+    assert found == loaded and found
