@@ -45,13 +45,14 @@ from __future__ import annotations
 import errno
 import json
 import os
+import stat
 import zlib
 from pathlib import Path
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from storage import atomic
-from storage.errors import LinkRefusedError, WriteFailedError
+from storage.errors import DamagedFileError, LinkRefusedError, WriteFailedError
 
 JOURNAL_SUFFIX = ".journal"
 
@@ -87,13 +88,19 @@ def read_records(path: Path | str) -> list[dict[str, Any]]:
     if not _NOFOLLOW and _is_link(path):
         raise LinkRefusedError(path)
     try:
-        fd = os.open(path, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_BINARY", 0))
+        # O_NONBLOCK: a named pipe planted at the journal's place would keep the open waiting for a writer.
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         return []
     except OSError as error:
         if _is_link(path, error):
             raise LinkRefusedError(path) from None
         raise
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):  # (a folder: read() below says so)
+        # A pipe is refused, not read as empty: the next entry's append would wait on it for a reader.
+        os.close(fd)
+        raise DamagedFileError(path, "通常のファイルではありません(装置やパイプなど)")
     with open(fd, "rb") as handle:
         raw = handle.read()
     records = []

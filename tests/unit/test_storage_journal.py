@@ -246,3 +246,37 @@ def test_restoring_a_backup_when_there_is_no_journal_says_nothing_of_one(opened)
     done = datadir.restore_meeting_backup(backup, meeting_id)
     assert (done.replayed, done.left_out, done.journal_kept) == (0, 0, None)
     assert "ジャーナル" not in done.message
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+def test_a_named_pipe_at_the_journal_s_place_is_refused_not_read_as_empty(tmp_path):
+    # Read as an empty journal, the meeting would open, and its first entry's append wait on the pipe.
+    import signal
+
+    from storage.errors import DamagedFileError
+
+    pipe = tmp_path / "m.journal"
+    os.mkfifo(pipe)
+
+    def hung(signum, frame):
+        raise AssertionError("the open waited on the pipe")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(10)
+    try:
+        with pytest.raises(DamagedFileError) as caught:
+            read_records(pipe)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert caught.value.message == (
+        f"ファイル「{pipe}」を読めません(通常のファイルではありません(装置やパイプなど))。"
+        "このファイルには書き込みません。このファイルのバックアップはありません。"
+    )
+
+
+def test_a_journal_is_read_where_there_is_no_o_nonblock(tmp_path, monkeypatch):
+    monkeypatch.delattr(os, "O_NONBLOCK", raising=False)  # as on Windows, which has no pipes in folders
+    path = tmp_path / "m.journal"
+    path.write_bytes(encode_record({"seq": 1, "op": "append", "item": "a1", "uid": "u1", "entry": {"text": "発言"}}))
+    assert [record["uid"] for record in read_records(path)] == ["u1"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import time
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -666,3 +667,31 @@ def test_a_meeting_file_edited_within_its_shape_is_searched_as_the_app_reads_it(
     monkeypatch.setattr(search, "_fields_from_tables", mock.Mock(side_effect=search._Unusual))
     loaded = SearchIndex(root).search(DataDir(root).list_meetings(), "の").hits
     assert found == loaded and found
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+@pytest.mark.parametrize("place", ["file", "journal"])
+def test_a_named_pipe_planted_at_a_meeting_s_place_is_named_not_waited_on(root, place):
+    # Opening a pipe for reading waits for a writer: the search never came back.
+    import threading
+
+    piped = _add(root, _demo(date="2022-03-15"))
+    kept = _add(root, _demo(date="2021-03-15"))
+    path = root / MEETINGS_DIR / f"{piped}.{'json' if place == 'file' else 'journal'}"
+    if place == "file":
+        path.unlink()
+    os.mkfifo(path)
+    found = []
+    search = threading.Thread(target=lambda: found.append(DataDir(root).search("個人情報")), daemon=True)
+    search.start()
+    search.join(10)
+    if search.is_alive():  # let it go: a writer opens the pipe and closes it
+        os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
+        search.join(10)
+        pytest.fail("the search waited on the pipe")
+    (result,) = found
+    assert {hit.meeting_id for hit in result.hits} == {kept}
+    assert result.skipped == [
+        (piped, f"ファイル「{path}」を読めません(通常のファイルではありません(装置やパイプなど))。"
+                "このファイルには書き込みません。このファイルのバックアップはありません。")
+    ]
