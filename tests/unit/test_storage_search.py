@@ -652,21 +652,28 @@ def test_a_meeting_file_edited_out_of_shape_is_named_with_what_is_wrong(root, ed
     assert meeting_id == damaged and "を読めません(会議の表の形が正しくありません: " in message and reason in message
 
 
-@pytest.mark.parametrize("edit", ["no section", "no kind", "a speaker not among the people"])
+_WITHIN_SHAPE = {
+    "no section": lambda t: t["items"]["4"]["item"].pop("section"),
+    "no kind": lambda t: t["items"]["1"]["item"].pop("kind"),
+    "a speaker not among the people": lambda t: _first_speech(t)["entry"].__setitem__("speaker", "p99"),
+    # Headings: an item of another section prints its kind unless it is titled as its section (その他).
+    "another section's item with a title and a kind": lambda t: t["items"]["4"]["item"].update(title="その他の連絡", kind="報告"),
+    "a bare heading with a kind": lambda t: t["items"]["4"]["item"].update(kind="報告"),
+    "an agenda item titled 議事": lambda t: t["items"]["3"]["item"].update(title="議事"),
+}
+
+
+@pytest.mark.parametrize("edit", list(_WITHIN_SHAPE))
 def test_a_meeting_file_edited_within_its_shape_is_searched_as_the_app_reads_it(root, monkeypatch, edit):
     import storage.search as search
 
-    change = {
-        "no section": lambda t: t["items"]["4"]["item"].pop("section"),
-        "no kind": lambda t: t["items"]["1"]["item"].pop("kind"),
-        "a speaker not among the people": lambda t: _first_speech(t)["entry"].__setitem__("speaker", "p99"),
-    }[edit]
     meeting_id = _add(root, _demo())
-    _edit_by_hand(root, meeting_id, change)
-    found = SearchIndex(root).search(DataDir(root).list_meetings(), "の").hits
+    _edit_by_hand(root, meeting_id, _WITHIN_SHAPE[edit])
+    words = ("の", "議事", "報告", "連絡")
+    found = [SearchIndex(root).search(DataDir(root).list_meetings(), word).hits for word in words]
     monkeypatch.setattr(search, "_fields_from_tables", mock.Mock(side_effect=search._Unusual))
-    loaded = SearchIndex(root).search(DataDir(root).list_meetings(), "の").hits
-    assert found == loaded and found
+    loaded = [SearchIndex(root).search(DataDir(root).list_meetings(), word).hits for word in words]
+    assert found == loaded and all(found[:3])
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
