@@ -316,6 +316,29 @@ EXPLAINED: list[tuple[str, str, str, str]] = [
     ("storage/search.py", "for index in range(1, len(text) + 1):", "constant: 1 → 2",
      "for `len(text) + 2` (the start 2 is killed): one more turn past the end adds a cluster (len, len + 1) that "
      "slices to nothing and folds to no character, so no folded character is mapped to it"),
+    ("storage/search.py", "@dataclass(frozen=True)", "constant: True → False",
+     "nothing assigns to a hit's fields or hashes a hit (the screen keeps them in a list and reads them): frozen "
+     "only stops a later writer"),
+    ("storage/search.py", "if len(line) <= SNIPPET_LENGTH:", "",
+     "a quick answer for a line of at most 72 characters (deleted, or `<`): the cut below then starts at 0 "
+     "(max(0, len − 72) is 0) and ends at the line's end, with no marks and every span inside: the same excerpt"),
+    ("storage/search.py", "return line, tuple(spans)", "delete",
+     "the quick answer for a line of at most 72 characters: the cut below gives the same excerpt (see above)"),
+    ("storage/search.py", "first = spans[0][0] if spans else 0", "constant: 0 → 1",
+     "the last 0, for a line without the word (the two in spans[0][0] are killed): max(0, 1 − 16) is 0 all the same"),
+    ("storage/search.py", "start = min(start, max(0, len(line) - SNIPPET_LENGTH))", "constant: 0 → 1",
+     "only a line longer than 72 characters gets here: len(line) − 72 is at least 1, so max(1, …) is the same"),
+    ("storage/search.py", "for s, e in spans if e > start and s < end", "compare: Gt → GtE",
+     "the spans come in order from the first match, and the excerpt starts at or before it: every span ends "
+     "after the start, none exactly at it"),
+    ("storage/search.py", "records = read_records(journal_path(path)) if key[-1] is not None else []", "constant: 1 → 2",
+     "key[-2] is the file's size, never None: the journal is then read even when the look found none, and "
+     "read_records gives no records for a missing journal (a journal that appeared meanwhile changes the key, and "
+     "the pair is read again either way)"),
+    ("storage/search.py", "return paragraphs[0], []", "",
+     "never reached: the word was found in the field's folded text, which is its folded paragraphs joined by line "
+     "breaks (folding keeps them), and the word holds no line break (control characters are dropped from it), "
+     "so one paragraph holds it"),
     ("storage/errors.py", "super().__init__(message)", "delete",
      "only Exception.args would be empty: str() gives .message itself, and nothing reads args or pickles the error"),
     ("storage/errors.py", "self.args = (self.message,)", "delete",
