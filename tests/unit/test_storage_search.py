@@ -612,24 +612,78 @@ def _first_speech(tables):
 
 
 _HAND_EDITS = {
-    "a person that is not an object": (lambda t: t["people"]["1"].__setitem__("person", "昼間"), "people[0]: オブジェクトではありません"),
-    "a person's id": (lambda t: t["people"]["1"]["person"].__setitem__("id", 5), "people[0].id: の値 5 の型が違います"),
-    "a person's name": (lambda t: t["people"]["1"]["person"].__setitem__("name", 5), "people[0].name: の値 5 の型が違います"),
-    "a person's group": (lambda t: t["people"]["1"]["person"].__setitem__("group", None), "people[0].group: の値 None の型が違います"),
-    "a person's title": (lambda t: t["people"]["1"]["person"].__setitem__("title", []), "people[0].title: の値 [] の型が違います"),
-    "an item that is not an object": (lambda t: t["items"]["1"].__setitem__("item", "議題"), "agenda[0]: オブジェクトではありません"),
-    "a log that is not a list": (lambda t: t["items"]["1"].__setitem__("log", {}), "agenda[0].log: 配列ではありません"),
-    "an item's title": (lambda t: t["items"]["1"]["item"].__setitem__("title", 3), "agenda[0].title: の値 3 の型が違います"),
-    "an item's section": (lambda t: t["items"]["1"]["item"].__setitem__("section", 3), "agenda[0].section: の値 3 の型が違います"),
-    "an item's kind": (lambda t: t["items"]["1"]["item"].__setitem__("kind", 3), "agenda[0].kind: の値 3 の型が違います"),
-    "an entry that is not an object": (lambda t: t["items"]["1"]["log"].__setitem__(0, "発言"), "agenda[0].log[0]: オブジェクトではありません"),
-    "an entry's body that is not an object": (lambda t: t["items"]["1"]["log"][0].__setitem__("entry", "発言"), "agenda[0].log[0]: オブジェクトではありません"),
-    "an entry's uid": (lambda t: t["items"]["1"]["log"][0].__setitem__("uid", 3), "agenda[0].log[0].uid: 発言の識別子(uid)がありません"),
-    "a speech's text": (lambda t: _first_speech(t)["entry"].__setitem__("text", 3), "agenda[0].log[0].text: の値 3 の型が違います"),
-    "a speaker that is a number": (lambda t: _first_speech(t)["entry"].__setitem__("speaker", 3), "agenda[0].log[0].speaker: の値 3 の型が違います"),
-    "a speaker without a label": (lambda t: _first_speech(t)["entry"].__setitem__("speaker", {"name": "委員"}), "agenda[0].log[0].speaker.label: がありません"),
-    "an item without its order": (lambda t: t["items"]["1"].pop("order"), "表の順番(order)が正しくありません: KeyError"),
-    "orders of two types": (lambda t: t["items"]["1"].__setitem__("order", "0"), "表の順番(order)が正しくありません: TypeError"),
+    "a person that is not an object": (
+        lambda t: t["people"]["1"].__setitem__("person", "昼間"),
+        "people[0]: オブジェクトではありません",
+    ),
+    "a person's id": (
+        lambda t: t["people"]["1"]["person"].__setitem__("id", 5),
+        "people[0].id: の値 5 の型が違います",
+    ),
+    "a person's name": (
+        lambda t: t["people"]["1"]["person"].__setitem__("name", 5),
+        "people[0].name: の値 5 の型が違います",
+    ),
+    "a person's group": (
+        lambda t: t["people"]["1"]["person"].__setitem__("group", None),
+        "people[0].group: の値 None の型が違います",
+    ),
+    "a person's title": (
+        lambda t: t["people"]["1"]["person"].__setitem__("title", []),
+        "people[0].title: の値 [] の型が違います",
+    ),
+    "an item that is not an object": (
+        lambda t: t["items"]["1"].__setitem__("item", "議題"),
+        "agenda[0]: オブジェクトではありません",
+    ),
+    "a log that is not a list": (
+        lambda t: t["items"]["1"].__setitem__("log", {}),
+        "agenda[0].log: 配列ではありません",
+    ),
+    "an item's title": (
+        lambda t: t["items"]["1"]["item"].__setitem__("title", 3),
+        "agenda[0].title: の値 3 の型が違います",
+    ),
+    "an item's section": (
+        lambda t: t["items"]["1"]["item"].__setitem__("section", 3),
+        "agenda[0].section: の値 3 の型が違います",
+    ),
+    "an item's kind": (
+        lambda t: t["items"]["1"]["item"].__setitem__("kind", 3),
+        "agenda[0].kind: の値 3 の型が違います",
+    ),
+    "an entry that is not an object": (
+        lambda t: t["items"]["1"]["log"].__setitem__(0, "発言"),
+        "agenda[0].log[0]: オブジェクトではありません",
+    ),
+    "an entry's body that is not an object": (
+        lambda t: t["items"]["1"]["log"][0].__setitem__("entry", "発言"),
+        "agenda[0].log[0]: オブジェクトではありません",
+    ),
+    "an entry's uid": (
+        lambda t: t["items"]["1"]["log"][0].__setitem__("uid", 3),
+        "agenda[0].log[0].uid: 発言の識別子(uid)がありません",
+    ),
+    "a speech's text": (
+        lambda t: _first_speech(t)["entry"].__setitem__("text", 3),
+        "agenda[0].log[0].text: の値 3 の型が違います",
+    ),
+    "a speaker that is a number": (
+        lambda t: _first_speech(t)["entry"].__setitem__("speaker", 3),
+        "agenda[0].log[0].speaker: の値 3 の型が違います",
+    ),
+    "a speaker without a label": (
+        lambda t: _first_speech(t)["entry"].__setitem__("speaker", {"name": "委員"}),
+        "agenda[0].log[0].speaker.label: がありません",
+    ),
+    "an item without its order": (
+        lambda t: t["items"]["1"].pop("order"),
+        "表の順番(order)が正しくありません: KeyError",
+    ),
+    "orders of two types": (
+        lambda t: t["items"]["1"].__setitem__("order", "0"),
+        "表の順番(order)が正しくありません: TypeError",
+    ),
 }
 
 
@@ -657,7 +711,8 @@ _WITHIN_SHAPE = {
     "no kind": lambda t: t["items"]["1"]["item"].pop("kind"),
     "a speaker not among the people": lambda t: _first_speech(t)["entry"].__setitem__("speaker", "p99"),
     # Headings: an item of another section prints its kind unless it is titled as its section (その他).
-    "another section's item with a title and a kind": lambda t: t["items"]["4"]["item"].update(title="その他の連絡", kind="報告"),
+    "another section's item with a title and a kind":
+        lambda t: t["items"]["4"]["item"].update(title="その他の連絡", kind="報告"),
     "a bare heading with a kind": lambda t: t["items"]["4"]["item"].update(kind="報告"),
     "an agenda item titled 議事": lambda t: t["items"]["3"]["item"].update(title="議事"),
 }
