@@ -16,6 +16,7 @@ import time
 from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from unittest import mock
 
 import pytest
@@ -597,7 +598,7 @@ def test_warming_rests_after_each_file_it_reads(root, monkeypatch):
     build_library(root, 2)
     datadir = DataDir(root)
     pauses = []
-    monkeypatch.setattr(search.time, "sleep", pauses.append)
+    monkeypatch.setattr(search, "time", SimpleNamespace(sleep=pauses.append))  # the module's rests only
     assert datadir.warm_search(pause=0.01) == 2
     assert pauses == [0.01, 0.01]
     assert datadir.warm_search(pause=0.01) == 0
