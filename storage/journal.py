@@ -52,6 +52,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from storage import atomic
+from storage.limits import MAX_FILE_BYTES, TooLargeError
 from storage.errors import DamagedFileError, LinkRefusedError, WriteFailedError
 
 JOURNAL_SUFFIX = ".journal"
@@ -96,13 +97,18 @@ def read_records(path: Path | str) -> list[dict[str, Any]]:
         if _is_link(path, error):
             raise LinkRefusedError(path) from None
         raise
-    mode = os.fstat(fd).st_mode
-    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):  # (a folder: read() below says so)
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):  # (a folder: read() below says so)
         # A pipe is refused, not read as empty: the next entry's append would wait on it for a reader.
         os.close(fd)
         raise DamagedFileError(path, "通常のファイルではありません(装置やパイプなど)")
+    if info.st_size > MAX_FILE_BYTES:
+        # The app folds its journal every 256 changes: one this large was not written by it, and
+        # would be held whole in memory.
+        os.close(fd)
+        raise DamagedFileError(path, TooLargeError(path, MAX_FILE_BYTES, info.st_size).message)
     with open(fd, "rb") as handle:
-        raw = handle.read()
+        raw = handle.read(MAX_FILE_BYTES + 1)  # (one growing while it is read stops at the limit)
     records = []
     for line in raw.split(b"\n"):
         if len(line) < 10 or line[8:9] != b" ":

@@ -251,34 +251,39 @@ def test_restoring_a_backup_when_there_is_no_journal_says_nothing_of_one(opened)
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
 def test_a_named_pipe_at_the_journal_s_place_is_refused_not_read_as_empty(tmp_path):
     # Read as an empty journal, the meeting would open, and its first entry's append wait on the pipe.
-    import signal
-
     from storage.errors import DamagedFileError
-
-    pipe = tmp_path / "m.journal"
-    os.mkfifo(pipe)
-
-    def hung(signum, frame):
-        raise AssertionError("the open waited on the pipe")
+    from tests.conftest import PipeWatchdog
 
     def descriptors() -> int:
         return len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else 0
 
-    previous = signal.signal(signal.SIGALRM, hung)
-    signal.alarm(10)
-    try:
-        before = descriptors()
+    before = descriptors()
+    with PipeWatchdog(tmp_path / "m.journal") as pipe:
         for _ in range(3):  # (a search looks at it again each time)
             with pytest.raises(DamagedFileError) as caught:
-                read_records(pipe)
-        assert descriptors() == before, "the pipe's descriptor is closed"
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
+                read_records(pipe.path)
+    assert not pipe.came, "the open waited on the pipe"
+    assert descriptors() == before, "the pipe's descriptor is closed"
     assert caught.value.message == (
-        f"ファイル「{pipe}」を読めません(通常のファイルではありません(装置やパイプなど))。"
+        f"ファイル「{pipe.path}」を読めません(通常のファイルではありません(装置やパイプなど))。"
         "このファイルには書き込みません。このファイルのバックアップはありません。"
     )
+
+
+def test_a_journal_too_large_to_be_the_apps_is_refused_unread(tmp_path, monkeypatch):
+    # The app folds its journal every 256 changes; a planted journal of gigabytes was read whole into memory.
+    import storage.journal
+    from storage.errors import DamagedFileError
+
+    monkeypatch.setattr(storage.journal, "MAX_FILE_BYTES", 4096)
+    path = tmp_path / "m.journal"
+    line = encode_record({"seq": 1, "op": "append", "item": "a1", "uid": "u1", "entry": {"text": "発言"}})
+    path.write_bytes(line * (4096 // len(line)))
+    assert len(read_records(path)) == 4096 // len(line)  # up to the limit: read
+    path.write_bytes(line * (4096 // len(line) + 1))
+    with pytest.raises(DamagedFileError) as caught:
+        read_records(path)
+    assert str(path) in caught.value.message and "大きすぎます" in caught.value.message
 
 
 def test_a_journal_is_read_where_there_is_no_o_nonblock(tmp_path, monkeypatch):
