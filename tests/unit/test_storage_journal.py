@@ -275,14 +275,17 @@ def test_a_journal_too_large_to_be_the_apps_is_refused_unread(tmp_path, monkeypa
     import storage.journal
     from storage.errors import DamagedFileError
 
-    monkeypatch.setattr(storage.journal, "MAX_FILE_BYTES", 4096)
-    path = tmp_path / "m.journal"
     line = encode_record({"seq": 1, "op": "append", "item": "a1", "uid": "u1", "entry": {"text": "発言"}})
-    path.write_bytes(line * (4096 // len(line)))
-    assert len(read_records(path)) == 4096 // len(line)  # up to the limit: read
-    path.write_bytes(line * (4096 // len(line) + 1))
-    with pytest.raises(DamagedFileError) as caught:
-        read_records(path)
+    monkeypatch.setattr(storage.journal, "MAX_FILE_BYTES", 3 * len(line))
+    path = tmp_path / "m.journal"
+    path.write_bytes(line * 3)
+    assert len(read_records(path)) == 3  # exactly the limit: read whole
+    path.write_bytes(line * 3 + b"x")
+    before = len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else 0
+    for _ in range(3):
+        with pytest.raises(DamagedFileError) as caught:
+            read_records(path)
+    assert (len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else 0) == before
     assert str(path) in caught.value.message and "大きすぎます" in caught.value.message
 
 
