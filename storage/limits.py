@@ -78,21 +78,36 @@ class NamedPipeError(StorageError):
         )
 
 
-def _open_without_waiting(path: Path | str) -> BinaryIO:
-    """Open ``path`` for reading, refusing a named pipe at once (:class:`NamedPipeError`)."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | _NONBLOCK)
+def _file_object(fd: int, path: Path | str, check: Callable[[os.stat_result], None]) -> BinaryIO:
+    """``fd`` as a file object once ``check`` let its file pass (it raises to refuse); closed when refused.
+
+    A folder is refused first: os.fdopen refuses it itself, with the descriptor's number for a name,
+    and leaves the descriptor open.
+    """
     try:
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):  # os.fdopen would refuse it with the descriptor's number and keep it open
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
-        if stat.S_ISFIFO(mode):
-            raise NamedPipeError(path)
-        if _NONBLOCK:
-            os.set_blocking(fd, True)
+        check(info)
     except BaseException:
         os.close(fd)
         raise
     return os.fdopen(fd, "rb")
+
+
+def _open_without_waiting(path: Path | str) -> BinaryIO:
+    """Open ``path`` for reading, refusing a named pipe at once (:class:`NamedPipeError`).
+
+    The descriptor stays non-blocking: a regular file reads the same, and a device that
+    would wait for input (a terminal) reads as empty, to be refused as no meeting or
+    template, instead of holding the screen.
+    """
+
+    def check(info: os.stat_result) -> None:
+        if stat.S_ISFIFO(info.st_mode):
+            raise NamedPipeError(path)
+
+    return _file_object(os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | _NONBLOCK), path, check)
 
 
 def read_file_at_most(path: Path | str, limit: int = MAX_FILE_BYTES, *, wait_for_writer: bool = True) -> bytes:
@@ -136,19 +151,13 @@ def open_data_file(path: Path | str) -> BinaryIO:
         if error.errno == errno.ELOOP:
             raise LinkRefusedError(path) from None
         raise
-    # Checked before the descriptor becomes a file object: os.fdopen refuses a folder itself, with the
-    # descriptor's number for a name, and leaves the descriptor open.
-    try:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+
+    def check(info: os.stat_result) -> None:
         if not stat.S_ISREG(info.st_mode):
             raise ValueError("通常のファイルではありません(装置やパイプなど)")
         if info.st_size > MAX_FILE_BYTES:
             raise ValueError(f"大きすぎます({_megabytes(info.st_size)}、上限は {_megabytes(MAX_FILE_BYTES)})")
         if _NONBLOCK:
             os.set_blocking(fd, True)
-    except BaseException:
-        os.close(fd)
-        raise
-    return os.fdopen(fd, "rb")
+
+    return _file_object(fd, path, check)

@@ -277,6 +277,22 @@ def test_style_files_the_zip_cannot_carry_are_left_out_and_named(datadir, tmp_pa
     read_restore_zip(tmp_path / "backup.zip")  # what was written restores
 
 
+def test_styles_and_keys_at_exactly_their_limits_restore_and_one_more_is_refused_by_name(datadir, tmp_path):
+    members = good_zip(datadir, tmp_path)
+    template = b"{# " + b"x" * (256 * 1024 - 6) + b" #}"  # exactly 256 KB, as the styles reader takes
+    style = {f"styles/うちの市/t{n:02d}.j2": b"{{ meeting.body }}" for n in range(49)}
+    exact = {**style, "styles/うちの市/text.j2": template, "keys.toml": b"#" * (64 * 1024)}
+    assert len(exact) - 1 == 50
+    path = write_zip(tmp_path / "exact.zip", [*members.items(), *exact.items()])
+    assert sorted(read_restore_zip(path)) == sorted([*members, *exact])
+    over = write_zip(tmp_path / "over.zip", [*members.items(), *exact.items(), ("styles/うちの市/text.j2", template + b" ")])
+    assert "「styles/うちの市/text.j2」が二重に入っています" in refusal(over)
+    over = write_zip(tmp_path / "over.zip", [*members.items(), *{**exact, "styles/うちの市/text.j2": template + b" "}.items()])
+    assert "「styles/うちの市/text.j2」が読めません: 大きすぎます(256 KB まで)" in refusal(over)
+    over = write_zip(tmp_path / "over.zip", [*members.items(), *exact.items(), ("styles/うちの市/t49.j2", b"{{ x }}")])
+    assert "スタイル「うちの市」のファイルが多すぎます(50個まで)" in refusal(over)
+
+
 def test_restore_needs_the_lock(data_dir, tmp_path):
     with DataDir(data_dir).write_lock() as datadir:
         fill(datadir)

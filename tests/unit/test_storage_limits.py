@@ -235,3 +235,24 @@ def test_the_app_refuses_a_named_pipe_at_once_and_the_command_line_reads_one_a_w
     writer.start()
     assert read_file_at_most(pipe.path) == b'{"meeting": 1}'
     writer.join()
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="a terminal device")
+def test_the_app_reads_a_terminal_chosen_as_a_file_as_empty_instead_of_waiting_for_its_input():
+    import threading
+
+    controller, terminal = os.openpty()
+    try:
+        outcome = []
+        reader = threading.Thread(
+            target=lambda: outcome.append(read_file_at_most(os.ttyname(terminal), wait_for_writer=False)), daemon=True
+        )
+        reader.start()
+        reader.join(5.0)
+        if reader.is_alive():
+            os.write(controller, b"\n")  # the input it waits for: the thread ends
+            reader.join()
+        assert outcome == [b""], "the read waited for the terminal's input"
+    finally:
+        os.close(controller)
+        os.close(terminal)
