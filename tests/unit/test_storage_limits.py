@@ -242,17 +242,17 @@ def test_the_app_reads_a_terminal_chosen_as_a_file_as_empty_instead_of_waiting_f
     import threading
 
     controller, terminal = os.openpty()
+    outcome = []
     try:
-        outcome = []
         reader = threading.Thread(
             target=lambda: outcome.append(read_file_at_most(os.ttyname(terminal), wait_for_writer=False)), daemon=True
         )
         reader.start()
         reader.join(5.0)
-        if reader.is_alive():
-            os.write(controller, b"\n")  # the input it waits for: the thread ends
-            reader.join()
-        assert outcome == [b""], "the read waited for the terminal's input"
+        waited = reader.is_alive()
     finally:
-        os.close(controller)
+        os.close(controller)  # (a read still waiting ends: the terminal is gone)
+        reader.join(5.0)
         os.close(terminal)
+    assert not waited, "the read waited for the terminal's input"
+    assert outcome == [b""]
