@@ -120,6 +120,8 @@ class DataDir:
         )
         self.lock = DataDirLock(self.root)
         self._title_of = title_of
+        #: The library opened under the lock; None whenever the lock is not held (release_lock forgets it),
+        #: so a library read without the lock, or before it was last taken, is never used.
         self._library: Library | None = None
 
     # -- the write lock ------------------------------------------------------------
@@ -137,7 +139,6 @@ class DataDir:
         if self.has_lock:
             return self
         self.lock.acquire()
-        self._forget_library()
         for folder in (self.root, self.root / MEETINGS_DIR, self.root / DRAFTS_DIR):
             sweep_temp_files(folder)
         try:
@@ -183,7 +184,6 @@ class DataDir:
         read afresh, read-only, each time (the lock holder may be writing it).
         """
         if not self.has_lock:
-            self._forget_library()
             return Library(
                 self.root / LIBRARY_FILE,
                 backup_finder=self.backups.finder(LIBRARY_BACKUP_ID),

@@ -168,6 +168,33 @@ def test_a_failed_index_write_leaves_no_phantom_row(datadir, monkeypatch):
     assert os.listdir(datadir.root / "meetings") == []
 
 
+def test_an_index_write_that_fails_after_its_rename_keeps_the_meeting_it_lists(datadir, monkeypatch):
+    from storage import atomic
+
+    original = Library.add_row
+
+    def add_row_failing_after_the_rename(self, row):
+        def hook(step):
+            if step == "replaced":  # library.json has its new row; the folder's fsync then fails
+                raise OSError(errno.EIO, "Input/output error")
+
+        monkeypatch.setattr(atomic, "_fault_hook", hook)
+        try:
+            original(self, row)
+        finally:
+            monkeypatch.setattr(atomic, "_fault_hook", lambda step: None)
+
+    monkeypatch.setattr(Library, "add_row", add_row_failing_after_the_rename)
+    meeting = make_meeting()
+    with pytest.raises(WriteFailedError):
+        datadir.add_meeting(meeting)
+    monkeypatch.undo()
+    # The row reached the disk: the meeting it names is kept, not a row pointing at nothing.
+    rows = DataDir(datadir.root).list_meetings()
+    assert len(rows) == 1
+    assert DataDir(datadir.root).load_meeting(rows[0]["id"]) == meeting
+
+
 def test_saves_refresh_the_index_and_close_does_too(datadir):
     meeting_id = datadir.add_meeting(make_meeting())
     store = datadir.open_meeting(meeting_id)
@@ -226,6 +253,37 @@ def test_remove_row_and_settings_and_committees(datadir):
     assert reread.list_meetings() == []
     assert reread.settings() == {"named": True, "width": 80}
     assert reread.committees() == [{"name": "情報公開審議会"}]
+
+
+def test_without_the_lock_every_read_sees_what_the_lock_holder_wrote_since(data_dir):
+    # A copy of the app without the lock (view only), or `kaigiroku list` beside the running app:
+    # what it read before, with or without the lock, must not hide the other copy's later changes.
+    reader = DataDir(data_dir)
+    with reader.write_lock():
+        first = reader.add_meeting(make_meeting())
+    writer = DataDir(data_dir).acquire_lock()
+    try:
+        writer.library.set_committees(_committee_dicts(1))
+        assert [c.name for c in reader.committees()] == ["第1審議会"]
+        assert [c["name"] for c in reader.committee_records()] == ["第1審議会"]
+        assert [row["id"] for row in reader.list_meetings()] == [first]
+        second = writer.add_meeting(make_meeting())
+        writer.library.set_committees(_committee_dicts(2))
+        assert [c.name for c in reader.committees()] == ["第1審議会", "第2審議会"]
+        assert [c["name"] for c in reader.committee_records()] == ["第1審議会", "第2審議会"]
+        assert {row["id"] for row in reader.list_meetings()} == {first, second}
+    finally:
+        writer.release_lock()
+
+
+def test_the_library_read_without_the_lock_refuses_to_be_written(data_dir):
+    with DataDir(data_dir).write_lock() as datadir:
+        datadir.add_meeting(make_meeting())
+    before = (data_dir / "library.json").read_bytes()
+    reader = DataDir(data_dir)
+    with pytest.raises(PermissionError):
+        reader.library.set_settings({"named": True})
+    assert (data_dir / "library.json").read_bytes() == before
 
 
 def test_a_damaged_library_is_refused_and_left_alone(data_dir):

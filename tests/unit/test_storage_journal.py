@@ -165,6 +165,21 @@ def test_restoring_a_backup_replays_the_journal_and_keeps_what_it_cannot_place(o
     assert not journal_path(store.path).exists()
 
 
+def test_restoring_a_backup_whose_journal_is_all_replayed_says_only_that(opened):
+    datadir, meeting_id, store = opened
+    backup = datadir.backups.newest_backup(meeting_id)
+    entries = [add(store, f"バックアップのあと{n}。") for n in range(2)]
+    store.closed = True  # (the process died)
+    done = datadir.restore_meeting_backup(backup, meeting_id)
+    assert (done.replayed, done.left_out) == (2, 0) and done.journal_kept is not None
+    # Nothing was left out: no sentence about entries that were not put back.
+    assert done.message == (
+        f"会議「{meeting_id}」をバックアップ「{backup}」から復元しました。"
+        "バックアップのあとに記録された発言 2 件も、ジャーナルから戻しました。"
+    )
+    assert load_meeting_readonly(store.path).agenda[-1].log[-2:] == entries
+
+
 def test_restoring_a_backup_with_an_unreadable_journal_says_so_and_keeps_it(opened):
     datadir, meeting_id, store = opened
     backup = datadir.backups.newest_backup(meeting_id)
