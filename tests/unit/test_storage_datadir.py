@@ -119,6 +119,20 @@ def test_new_ids_are_the_date_and_random_hex_and_unique(datadir, monkeypatch):
     assert datadir.new_meeting_id("2022-03-15") == "20220315-beef"
 
 
+def test_a_meeting_without_a_whole_date_is_named_by_the_day_it_is_added(datadir):
+    from datetime import datetime
+
+    for date in ("", "2022-3-5", "令和4年3月15日"):
+        meeting = make_meeting()
+        meeting.date = date
+        before = datetime.now().strftime("%Y%m%d")
+        meeting_id = datadir.add_meeting(meeting)
+        after = datetime.now().strftime("%Y%m%d")
+        assert re.fullmatch(r"[0-9]{8}-[0-9a-f]{4}", meeting_id), (date, meeting_id)
+        assert meeting_id[:8] in (before, after)
+        assert datadir.load_meeting(meeting_id).date == date
+
+
 def test_ids_sort_by_meeting_date(datadir):
     ids = []
     for date in ("2021-12-01", "2022-03-15", "2022-01-20"):
@@ -240,6 +254,29 @@ def test_unknown_and_impossible_ids(datadir):
         assert "kaigiroku list" in caught.value.message
         with pytest.raises(UnknownMeetingError):
             datadir.open_meeting(bad)
+
+
+def test_an_id_that_leads_out_of_its_folder_never_reaches_the_file_there(datadir):
+    # "../library" would name library.json itself: never read as a meeting, never opened for writing.
+    meeting_id = datadir.add_meeting(make_meeting())
+    datadir.save_draft(meeting_id, "下書き")
+    library = datadir.root / "library.json"
+    before = library.read_bytes()
+    for bad in ("../library", f"../drafts/{meeting_id}"):
+        for use in (datadir.load_meeting, datadir.open_meeting, datadir.meeting_path):
+            with pytest.raises(UnknownMeetingError) as caught:
+                use(bad)
+            assert "kaigiroku list" in caught.value.message
+    # Nor as a draft's name: clearing the draft "../library" would remove library.json.
+    drafts = (
+        lambda bad: datadir.save_draft(bad, "上書き"), datadir.load_draft, datadir.load_draft_record,
+        datadir.clear_draft,
+    )
+    for use in drafts:
+        with pytest.raises(UnknownMeetingError):
+            use("../library")
+    assert library.read_bytes() == before
+    assert datadir.load_draft(meeting_id) == "下書き"
 
 
 def test_remove_row_and_settings_and_committees(datadir):
