@@ -119,6 +119,19 @@ def test_new_ids_are_the_date_and_random_hex_and_unique(datadir, monkeypatch):
     assert datadir.new_meeting_id("2022-03-15") == "20220315-beef"
 
 
+def test_a_new_id_avoids_a_meeting_file_without_a_row_and_a_row_without_a_file(datadir, monkeypatch):
+    # A crash can leave either half of a meeting: the new meeting takes neither's id.
+    listed = datadir.add_meeting(make_meeting())
+    datadir.meeting_path(listed).unlink()  # a row, no file
+    stray = datadir.meeting_path("20220315-beef")
+    stray.write_bytes(b"a file the index does not list")  # a file, no row
+    hexes = iter([listed.split("-")[1], "beef", "cafe"])
+    monkeypatch.setattr(datadir_module, "random_hex", lambda n: next(hexes))
+    assert datadir.add_meeting(make_meeting()) == "20220315-cafe"
+    assert stray.read_bytes() == b"a file the index does not list"
+    assert {row["id"] for row in datadir.list_meetings()} == {listed, "20220315-cafe"}
+
+
 def test_a_meeting_without_a_whole_date_is_named_by_the_day_it_is_added(datadir):
     from datetime import datetime
 
@@ -164,9 +177,33 @@ def test_if_the_index_cannot_be_written_the_new_meeting_file_goes_again(datadir,
         raise WriteFailedError(self.path, OSError(errno.ENOSPC, "No space left on device"))
 
     monkeypatch.setattr(Library, "add_row", no_space)
+    synced = []
+    real_fsync_dir = datadir_module.fsync_dir
+    monkeypatch.setattr(
+        datadir_module, "fsync_dir", lambda folder: synced.append((folder, os.listdir(folder))) or real_fsync_dir(folder)
+    )
     with pytest.raises(WriteFailedError):
         datadir.add_meeting(make_meeting())
     assert snapshot(datadir.root) == before
+    # The removal is made durable: the folder is fsynced once the file is gone.
+    assert synced == [(datadir.root / "meetings", os.listdir(datadir.root / "meetings"))]
+
+
+def test_if_the_index_cannot_be_read_after_a_failed_write_the_new_meeting_file_goes_and_the_failure_is_told(
+    datadir, monkeypatch
+):
+    datadir.add_meeting(make_meeting())
+    meetings_before = sorted(os.listdir(datadir.root / "meetings"))
+
+    def fails_and_leaves_it_damaged(self, row):
+        self.path.write_bytes(b'{"meetings": ')
+        raise WriteFailedError(self.path, OSError(errno.EIO, "Input/output error"))
+
+    monkeypatch.setattr(Library, "add_row", fails_and_leaves_it_damaged)
+    with pytest.raises(WriteFailedError) as caught:
+        datadir.add_meeting(make_meeting())
+    assert caught.value.errno == errno.EIO  # the write's failure, not the damage found after it
+    assert sorted(os.listdir(datadir.root / "meetings")) == meetings_before
 
 
 def test_a_failed_index_write_leaves_no_phantom_row(datadir, monkeypatch):
@@ -323,6 +360,41 @@ def test_the_library_read_without_the_lock_refuses_to_be_written(data_dir):
     assert (data_dir / "library.json").read_bytes() == before
 
 
+def test_every_write_without_the_lock_is_refused_and_changes_nothing(data_dir, tmp_path):
+    # A copy that lost the race for the lock shows the meetings, and must never write beside the holder.
+    from minutes.committee import committee_from_meeting
+    from storage.errors import LockRequiredError
+
+    with DataDir(data_dir).write_lock() as datadir:
+        meeting_id = datadir.add_meeting(make_meeting())
+        datadir.open_meeting(meeting_id).close()  # a backup
+        datadir.save_draft(meeting_id, "下書き")
+        datadir.library.set_committees(_committee_dicts(1))
+    datadir.backup_zip(tmp_path / "all.zip")
+    backup = datadir.meeting_backups(meeting_id)[0]
+    committee = committee_from_meeting(make_meeting(), name="新しい審議会")
+    before = snapshot(data_dir)
+    writes = {
+        "会議を追加": lambda: datadir.add_meeting(make_meeting()),
+        "会議一覧を更新": lambda: datadir.update_index(meeting_id, make_meeting(), title="別の題名"),
+        "会議を開いて編集": lambda: datadir.open_meeting(meeting_id),
+        "会議をバックアップから復元": lambda: datadir.restore_meeting_backup(backup),
+        "下書きを保存": lambda: datadir.save_draft(meeting_id, "上書き"),
+        "下書きを消去": lambda: datadir.clear_draft(meeting_id),
+        "復元": lambda: datadir.restore_zip(tmp_path / "all.zip"),
+        "会議体を保存": lambda: datadir.save_committee(committee),
+        "会議体を削除": lambda: datadir.delete_committee(datadir.committees()[0].id),
+        "会議をごみ箱へ移動": lambda: datadir.delete_meeting(meeting_id),
+        "会議をごみ箱から元に戻": lambda: datadir.restore_from_trash(meeting_id),
+        "会議録の状態を変更": lambda: datadir.set_status(meeting_id, "final"),
+    }
+    for what, write in writes.items():
+        with pytest.raises(LockRequiredError) as caught:
+            write()
+        assert f"書き込みロックを取らずに{what}しようとしました" in caught.value.message
+    assert snapshot(data_dir) == before
+
+
 def test_a_damaged_library_is_refused_and_left_alone(data_dir):
     (data_dir / "library.json").write_bytes(b'{"meetings": ')
     with pytest.raises(DamagedFileError) as caught:
@@ -349,6 +421,31 @@ def test_drafts_save_load_and_clear_without_touching_the_meeting(datadir):
     datadir.clear_draft(meeting_id)
     assert datadir.load_draft(meeting_id) is None
     assert (meeting_file.read_bytes(), meeting_file.stat().st_mtime_ns) == before
+
+
+def test_clearing_a_draft_makes_its_removal_durable(datadir, monkeypatch):
+    # Otherwise a power cut can bring back a draft already committed as an entry: typed twice.
+    datadir.save_draft("20220315-abcd", "確定した発言")
+    synced = []
+    monkeypatch.setattr(datadir_module, "fsync_dir", lambda folder: synced.append((folder, os.listdir(folder))))
+    datadir.clear_draft("20220315-abcd")
+    assert synced == [(datadir.root / "drafts", [])]
+    datadir.clear_draft("20220315-abcd")  # nothing left to remove: nothing to sync
+    assert len(synced) == 1
+
+
+def test_a_draft_that_cannot_be_removed_is_a_write_failure(datadir, monkeypatch):
+    datadir.save_draft("20220315-abcd", "下書き")
+
+    def refused(path, *args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied", str(path))
+
+    monkeypatch.setattr(datadir_module.os, "unlink", refused)
+    with pytest.raises(WriteFailedError) as caught:
+        datadir.clear_draft("20220315-abcd")
+    monkeypatch.undo()
+    assert "権限がありません" in caught.value.message
+    assert datadir.load_draft("20220315-abcd") == "下書き"
 
 
 def test_a_damaged_draft_reads_as_none(datadir):
