@@ -260,6 +260,37 @@ def test_saves_refresh_the_index_and_close_does_too(datadir):
     assert row["entry_count"] == store.meeting.entry_count()
 
 
+def test_saving_a_speech_leaves_the_index_alone(datadir):
+    # Enter saves one item: the index (titles, counts of every meeting) is not rewritten each time;
+    # the count is refreshed by the next header save or at close.
+    meeting_id = datadir.add_meeting(make_meeting())
+    store = datadir.open_meeting(meeting_id)
+    library = datadir.root / "library.json"
+    before = (library.read_bytes(), library.stat().st_mtime_ns)
+    item = store.meeting.agenda[0]
+    item.log.append(item.log[0].__class__(text="一つ目の追加", speaker_id="p1"))
+    store.save_item(item)
+    item.log.append(item.log[0].__class__(text="二つ目の追加", speaker_id="p1"))
+    store.append_entry(item, item.log[-1])
+    assert (library.read_bytes(), library.stat().st_mtime_ns) == before
+    store.close()
+    assert datadir.library.get_row(meeting_id)["entry_count"] == make_meeting().entry_count() + 2
+
+
+def test_a_meeting_closed_after_the_lock_was_given_up_closes_without_an_error(data_dir):
+    datadir = DataDir(data_dir).acquire_lock()
+    meeting_id = datadir.add_meeting(make_meeting())
+    store = datadir.open_meeting(meeting_id)
+    item = store.meeting.agenda[0]
+    item.log.append(item.log[0].__class__(text="最後の発言", speaker_id="p1"))
+    store.append_entry(item, item.log[-1])
+    # release_lock wants open meetings closed first; one closed late still folds its journal, and raises nothing.
+    datadir.release_lock()
+    store.close()
+    assert store.closed
+    assert DataDir(data_dir).load_meeting(meeting_id).agenda[0].log[-1].text == "最後の発言"
+
+
 def test_an_index_failure_after_a_save_does_not_fail_the_save(datadir, monkeypatch):
     meeting_id = datadir.add_meeting(make_meeting())
     store = datadir.open_meeting(meeting_id)
