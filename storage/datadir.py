@@ -345,6 +345,9 @@ class DataDir:
                 path=backup,
             ) from None
         meeting = meeting_from_bytes(data, backup)
+        # Checked before the journal is read and the files are moved to trash/: through a meetings
+        # folder planted as a link, the moves would take the file outside into our trash.
+        ensure_private_dir(path.parent, within=self.root)
         journal = journal_path(path)
         replayed = left_out = 0
         unreadable = False
@@ -367,7 +370,6 @@ class DataDir:
                     kept = trash / name
         # The new file is written before the journal could be replayed onto it again:
         # the journal is in trash/ by now, and its entries are in ``data``.
-        ensure_private_dir(path.parent, within=self.root)
         atomic_write_bytes(path, data)
         self.update_index(meeting_id, meeting)
         return MeetingRestore(meeting_id, backup, replayed, left_out if not unreadable else None, kept)

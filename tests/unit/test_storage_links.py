@@ -125,6 +125,28 @@ def test_a_linked_trash_is_not_used(folders):
     assert datadir.meeting_path(meeting_id).is_file() and datadir.meeting_row(meeting_id) is not None
 
 
+def test_a_meeting_backup_restored_into_a_linked_meetings_folder_moves_nothing_from_outside(folders):
+    # The restore sets the current file and its journal aside in trash/ first: through the link,
+    # that took the file outside into our trash before the write of the backup was refused.
+    import shutil
+
+    datadir, meeting_id, outside = folders
+    datadir.open_meeting(meeting_id).close()  # a backup
+    backup = datadir.meeting_backups(meeting_id)[0]
+    meetings = datadir.root / "meetings"
+    shutil.copytree(meetings, outside, dirs_exist_ok=True)
+    shutil.rmtree(meetings)
+    os.symlink(outside, meetings)
+    with open(journal_path(outside / f"{meeting_id}.json"), "wb") as handle:
+        handle.write(b"")  # a journal outside, too
+    before = snapshot(outside)
+    with pytest.raises(StorageError) as caught:
+        datadir.restore_meeting_backup(backup)
+    assert_refused_naming(caught.value, meetings)
+    assert snapshot(outside) == before
+    assert not (datadir.root / "trash").exists()
+
+
 def test_a_linked_lock_file_is_not_created_outside(tmp_path):
     root = tmp_path / "data"
     root.mkdir()
