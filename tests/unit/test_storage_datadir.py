@@ -454,6 +454,16 @@ def test_drafts_save_load_and_clear_without_touching_the_meeting(datadir):
     assert (meeting_file.read_bytes(), meeting_file.stat().st_mtime_ns) == before
 
 
+def test_a_draft_comes_back_with_its_speaker_and_item(datadir):
+    from storage.drafts import Draft
+
+    assert datadir.load_draft_record("20220315-abcd") is None
+    datadir.save_draft("20220315-abcd", "村委員の発言の途中", speaker_id="p3", label="委員", item="a1")
+    expected = Draft("村委員の発言の途中", speaker_id="p3", label="委員", item="a1")
+    assert datadir.load_draft_record("20220315-abcd") == expected
+    assert DataDir(datadir.root).load_draft_record("20220315-abcd") == expected  # another copy, no lock
+
+
 def test_clearing_a_draft_makes_its_removal_durable(datadir, monkeypatch):
     # Otherwise a power cut can bring back a draft already committed as an entry: typed twice.
     datadir.save_draft("20220315-abcd", "確定した発言")

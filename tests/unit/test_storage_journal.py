@@ -187,7 +187,11 @@ def test_restoring_a_backup_with_an_unreadable_journal_says_so_and_keeps_it(open
         handle.write(encode_record({"op": "append", "item": store.meeting.agenda[-1].id, "uid": "u", "entry": 5}))
     store.closed = True
     done = datadir.restore_meeting_backup(backup, meeting_id)
-    assert done.left_out is None and "ジャーナルが読めなかった" in done.message
+    assert (done.replayed, done.left_out) == (0, None)
+    assert done.message == (
+        f"会議「{meeting_id}」をバックアップ「{backup}」から復元しました。"
+        f"ジャーナルが読めなかったため、そこにある発言は戻していません。「{done.journal_kept}」に残してあります。"
+    )
     assert load_meeting_readonly(store.path).agenda[-1].log == load_meeting_readonly(backup).agenda[-1].log
 
 
@@ -309,3 +313,59 @@ def test_a_journal_is_read_where_there_is_no_o_nonblock(tmp_path, monkeypatch):
     path = tmp_path / "m.journal"
     path.write_bytes(encode_record({"seq": 1, "op": "append", "item": "a1", "uid": "u1", "entry": {"text": "発言"}}))
     assert [record["uid"] for record in read_records(path)] == ["u1"]
+
+
+def test_a_meeting_file_that_cannot_be_set_aside_stops_the_restore_and_a_retry_finishes(opened, monkeypatch):
+    datadir, meeting_id, store = opened
+    backup = datadir.backups.newest_backup(meeting_id)
+    entry = add(store, "バックアップのあとの発言。")
+    store.path.write_bytes(store.path.read_bytes()[:50])  # the meeting file is damaged
+    store.closed = True  # (the process died)
+    damaged, journal = store.path.read_bytes(), journal_path(store.path).read_bytes()
+    real_replace = os.replace
+
+    def refused(source, target, *args, **kwargs):
+        if str(source) == str(store.path):
+            raise PermissionError(13, "Permission denied")
+        return real_replace(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", refused)
+    with pytest.raises(WriteFailedError) as caught:
+        datadir.restore_meeting_backup(backup, meeting_id)
+    monkeypatch.undo()
+    assert caught.value.path == store.path and "権限がありません" in caught.value.message
+    # Nothing was written over the damaged file (it is not lost), nor the journal set aside.
+    assert (store.path.read_bytes(), journal_path(store.path).read_bytes()) == (damaged, journal)
+    assert list((datadir.root / "trash").iterdir()) == []
+    done = datadir.restore_meeting_backup(backup, meeting_id)  # again, with the file movable
+    assert done.replayed == 1
+    assert load_meeting_readonly(store.path).agenda[-1].log[-1] == entry
+
+
+def test_a_restored_meeting_is_listed_as_the_backup_has_it(opened):
+    datadir, meeting_id, store = opened
+    backup = datadir.backups.newest_backup(meeting_id)
+    store.meeting.status = "final"  # after the backup: the header and the index say 確定
+    store.save_header()
+    store.close()
+    assert datadir.meeting_row(meeting_id)["status"] == "final"
+    # As text, without the meeting's id: the id is the backup's folder name.
+    done = datadir.restore_meeting_backup(str(backup))
+    assert done.meeting_id == meeting_id and str(backup) in done.message
+    row = DataDir(datadir.root).meeting_row(meeting_id)
+    restored = load_meeting_readonly(store.path)
+    assert restored.status == "draft"
+    assert (row["status"], row["entry_count"]) == ("draft", restored.entry_count())
+
+
+def test_kaigiroku_restore_of_a_meeting_backup_or_a_zip_says_what_it_restored(opened, tmp_path):
+    datadir, meeting_id, store = opened
+    backup = datadir.backups.newest_backup(meeting_id)
+    store.close()
+    line = datadir.restore(str(backup))  # the command passes its argument as text
+    assert line == f"会議「{meeting_id}」をバックアップ「{backup}」から復元しました。"
+    datadir.add_meeting(load_demo())
+    datadir.save_draft(meeting_id, "下書き")  # a draft is not a meeting: not counted
+    datadir.backup_zip(tmp_path / "all.zip")
+    line = datadir.restore(str(tmp_path / "all.zip"))
+    assert line == f"「{tmp_path / 'all.zip'}」から復元しました(会議2件)。"
