@@ -458,10 +458,12 @@ def test_a_draft_comes_back_with_its_speaker_and_item(datadir):
     from storage.drafts import Draft
 
     assert datadir.load_draft_record("20220315-abcd") is None
-    datadir.save_draft("20220315-abcd", "村委員の発言の途中", speaker_id="p3", label="委員", item="a1")
-    expected = Draft("村委員の発言の途中", speaker_id="p3", label="委員", item="a1")
+    datadir.save_draft("20220315-abcd", "村委員の発言の途中", speaker_id="p3", item="a1")
+    expected = Draft("村委員の発言の途中", speaker_id="p3", item="a1")
     assert datadir.load_draft_record("20220315-abcd") == expected
     assert DataDir(datadir.root).load_draft_record("20220315-abcd") == expected  # another copy, no lock
+    datadir.save_draft("20220315-abcd", "傍聴者の声", label="傍聴者")
+    assert datadir.load_draft_record("20220315-abcd") == Draft("傍聴者の声", label="傍聴者")
 
 
 def test_clearing_a_draft_makes_its_removal_durable(datadir, monkeypatch):
