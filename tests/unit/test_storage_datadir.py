@@ -624,7 +624,50 @@ def test_a_data_folder_without_a_library_has_no_committees(tmp_path):
     assert not (tmp_path / "new").exists()
 
 
+def test_the_clerks_keys_are_read_from_the_data_folder(tmp_path):
+    datadir = DataDir(tmp_path / "data")
+    assert datadir.keys_text() is None  # the default keys; nothing is created
+    assert not (tmp_path / "data").exists()
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "keys.toml").write_text("# 委員は F11\n[keys]\n", encoding="utf-8")
+    assert datadir.keys_text() == "# 委員は F11\n[keys]\n"
+
+
+def test_a_meetings_backups_are_listed_newest_first(tmp_path):
+    from tests.unit.test_storage_support import FakeClock
+
+    clock = FakeClock()
+    with DataDir(tmp_path / "data", clock=clock).write_lock() as datadir:
+        meeting_id = datadir.add_meeting(make_meeting())
+        assert datadir.meeting_backups(meeting_id) == []
+        for place in ("第一会議室", "第二会議室"):
+            store = datadir.open_meeting(meeting_id)
+            store.meeting.place = place
+            store.save_header()
+            store.close()
+            clock.advance(minutes=10)
+        backups = datadir.meeting_backups(meeting_id)
+    # Each taken on opening, of the file as it was then.
+    assert [load_place(backup) for backup in backups] == ["第一会議室", make_meeting().place]
+
+
+def load_place(path) -> str:
+    from storage.meetings import load_meeting_readonly
+
+    return load_meeting_readonly(path).place
+
+
 # -- files for the clerk are never written into the data folder ------------------------------
+
+
+def test_a_backup_zip_is_never_written_into_the_data_folder(datadir):
+    from storage.errors import InsideDataDirError
+
+    datadir.add_meeting(make_meeting())
+    before = snapshot(datadir.root)
+    with pytest.raises(InsideDataDirError):
+        datadir.backup_zip(datadir.root / "meetings" / "backup.zip")
+    assert snapshot(datadir.root) == before
 
 
 def test_a_target_in_the_data_folder_is_refused_and_one_beside_it_is_not(tmp_path, monkeypatch):
