@@ -473,11 +473,10 @@ class DataDir:
         :class:`~storage.errors.RestoreRefusedError` and nothing changes.
         """
         self._require_lock("復元")
-        self._forget_library()
         try:
             return restore_zip(self.root, src, self.backups)
         finally:
-            self._forget_library()
+            self._forget_library()  # the library (restored, or half-way) is read afresh from the file
 
     # -- committees (storage/committees.py) --------------------------------
     def committees_and_problems(self) -> tuple[list, list[str]]:

@@ -686,3 +686,13 @@ def test_a_target_in_the_data_folder_is_refused_and_one_beside_it_is_not(tmp_pat
         assert str(root) in raised.value.message and "データフォルダの外" in raised.value.message
     for target in (tmp_path / "data2" / "x.json", tmp_path / "x.json", tmp_path):
         datadir.refuse_inside(target)  # beside it, or above it: fine
+
+
+def test_after_a_zip_is_restored_the_same_copy_lists_what_the_zip_holds(datadir, tmp_path):
+    kept = datadir.add_meeting(make_meeting())
+    datadir.backup_zip(tmp_path / "backup.zip")
+    later = datadir.add_meeting(make_meeting())
+    assert {row["id"] for row in datadir.list_meetings()} == {kept, later}
+    datadir.restore_zip(tmp_path / "backup.zip")
+    assert [row["id"] for row in datadir.list_meetings()] == [kept]  # still holding the lock
+    assert datadir.meeting_row(later) is None
