@@ -502,7 +502,9 @@ class DataDir:
     def committee_records(self) -> list:
         """The committees as stored (dicts, unchecked): a quick look-up of one setting by the command line."""
         if self._library is not None:
-            return [committee.to_dict() for committee in self.committees()]
+            # The open library's records as stored, like the file's below: checked committees would leave
+            # out one that cannot be read, whose export style `kaigiroku export` beside the app still finds.
+            return self._library.committees()
         return committees_in_file(self.root / LIBRARY_FILE, self.backups.finder(LIBRARY_BACKUP_ID))
 
     def save_committee(self, committee):

@@ -624,6 +624,21 @@ def test_a_data_folder_without_a_library_has_no_committees(tmp_path):
     assert not (tmp_path / "new").exists()
 
 
+def test_the_stored_committees_and_their_export_style_read_the_same_with_or_without_the_lock(data_dir):
+    # The app (holding the lock) and `kaigiroku export` beside it pick the same default style.
+    from storage.styles import committee_default_style
+
+    records = [*_committee_dicts(1), {"id": "y", "name": "規則が変", "rule": "?", "export_style": "議会"}]
+    meeting = make_meeting()
+    meeting.body = "規則が変"
+    with DataDir(data_dir).write_lock() as datadir:
+        datadir.library.set_committees(records)
+        assert [c.id for c in datadir.committees()] == [records[0]["id"]]  # the other cannot be read
+        held = (datadir.committee_records(), committee_default_style(datadir, meeting))
+    reader = DataDir(data_dir)
+    assert held == (reader.committee_records(), committee_default_style(reader, meeting)) == (records, "議会")
+
+
 def test_the_clerks_keys_are_read_from_the_data_folder(tmp_path):
     datadir = DataDir(tmp_path / "data")
     assert datadir.keys_text() is None  # the default keys; nothing is created
