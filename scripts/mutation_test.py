@@ -92,7 +92,7 @@ TARGETS: dict[str, list[str]] = {
     "storage/search.py": ["tests/unit/test_storage_search.py", "tests/unit/test_durability_steps.py"],
     "storage/datadir.py": [
         "tests/unit/test_storage_datadir.py", "tests/unit/test_storage_backups.py", "tests/unit/test_storage_journal.py",
-        "tests/unit/test_storage_links.py",
+        "tests/unit/test_storage_links.py", "tests/unit/test_committee.py",
     ],
     "storage/keys_file.py": ["tests/unit/test_keymap.py", "tests/functional/test_keys_file.py"],
     "storage/styles.py": [
