@@ -493,7 +493,7 @@ class DataDir:
         """
         from storage.committees import committees_from_dicts, list_committees
 
-        if self._library is not None:
+        if self._library is not None:  # open (under the lock): what the file holds, without reading it again
             return list_committees(self._library)
         return committees_from_dicts(
             committees_in_file(self.root / LIBRARY_FILE, self.backups.finder(LIBRARY_BACKUP_ID))
@@ -501,7 +501,7 @@ class DataDir:
 
     def committee_records(self) -> list:
         """The committees as stored (dicts, unchecked): a quick look-up of one setting by the command line."""
-        if self._library is not None:
+        if self._library is not None:  # open (under the lock): what the file holds, without reading it again
             # The open library's records as stored, like the file's below: checked committees would leave
             # out one that cannot be read, whose export style `kaigiroku export` beside the app still finds.
             return self._library.committees()
