@@ -408,6 +408,35 @@ EXPLAINED: list[tuple[str, str, str, str]] = [
      "a second look for a link planted between two mkdir calls of one write: not reproducible without a race"),
     ("storage/atomic.py", "check_real_folders(path, within)  # (a link planted", "",
      "a second look for a link planted between two mkdir calls of one write: not reproducible without a race"),
+    ("storage/datadir.py", "@dataclass(frozen=True)", "constant: True → False",
+     "nothing assigns to a MeetingRestore's fields or hashes one: frozen only keeps a future caller from doing so"),
+    ("storage/datadir.py", "if self.has_lock:  # a write_lock inside another", "delete",
+     "acquiring a lock held already: lock.acquire returns at once too, and the sweep finds no temporary file "
+     "(every write of this process has finished: saves run on the main thread), so only four folders are "
+     "listed once more"),
+    ("storage/datadir.py", "return self  # nothing to take, and no temporary file of ours to sweep", "delete",
+     "acquiring a lock held already: lock.acquire returns at once too, and the sweep finds no temporary file "
+     "(every write of this process has finished: saves run on the main thread), so only four folders are "
+     "listed once more"),
+    ("storage/datadir.py", "self._library.close()", "delete",
+     "the library's close does nothing (every change is on disk already): TinyDB only marks itself closed, and "
+     "the object is dropped on the next line"),
+    ("storage/datadir.py", "if self._library is not None:  # open (under the lock)", "delete",
+     "the open library holds what its file holds (each change is written at once, a failed one taken back from "
+     "the file): the committees read from the file instead are the same, read more slowly"),
+    ("storage/datadir.py", "return list_committees(self._library)", "delete",
+     "the open library holds what its file holds: the committees read from the file instead are the same"),
+    ("storage/datadir.py", "return self._library.committees()", "delete",
+     "the open library holds what its file holds: the records read from the file instead are the same"),
+    ("storage/datadir.py", "return None", "delete: return None\n",
+     "the last line of previous_meeting: without it the function returns None all the same"),
+    ("storage/datadir.py", "with suppress(StorageError, OSError):  # the first error", "delete",
+     "the store is then dropped unclosed: it holds no descriptor, its status was put back, and a journal it may "
+     "hold (a fold that failed on opening) stays for the next open to fold in, as a close that fails leaves "
+     "it; only the index row's 'updated' is not rewritten (the error told is tested)"),
+    ("storage/datadir.py", "store.close()", "delete: store.close()\n",
+     "set_status's store, dropped unclosed: it holds no descriptor; after the header save it has no journal "
+     "(the save empties it) and on_saved has written its index row, and after a failed save see the line above"),
 ]
 
 

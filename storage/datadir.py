@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -136,8 +136,8 @@ class DataDir:
         Creates the data folder (0700) if needed, removes temporary files a
         crashed write left behind, and re-reads the library under the lock.
         """
-        if self.has_lock:
-            return self
+        if self.has_lock:  # a write_lock inside another (the files screen's import while the app holds it)
+            return self  # nothing to take, and no temporary file of ours to sweep
         self.lock.acquire()
         for folder in (self.root, self.root / MEETINGS_DIR, self.root / DRAFTS_DIR):
             sweep_temp_files(folder)
@@ -588,10 +588,8 @@ class DataDir:
             store.save_header()
         except BaseException:
             meeting.status, meeting.extra = before
-            try:
+            with suppress(StorageError, OSError):  # the first error is the one to tell
                 store.close()
-            except (StorageError, OSError):
-                pass  # the first error is the one to tell
             raise
         store.close()
         return record

@@ -711,3 +711,31 @@ def test_after_a_zip_is_restored_the_same_copy_lists_what_the_zip_holds(datadir,
     datadir.restore_zip(tmp_path / "backup.zip")
     assert [row["id"] for row in datadir.list_meetings()] == [kept]  # still holding the lock
     assert datadir.meeting_row(later) is None
+
+
+def test_warming_the_search_reads_each_meeting_once_and_the_search_then_finds_their_words(datadir):
+    first = datadir.add_meeting(make_meeting())
+    other = make_meeting()
+    other.agenda[0].log[0].text = "温めた索引で見つかる発言。"
+    second = datadir.add_meeting(other)
+    assert datadir.warm_search() == 2
+    assert datadir.warm_search() == 0  # cached: nothing read again
+    found = datadir.search("温めた索引")
+    assert [hit.meeting_id for hit in found.hits] == [second] and first != second
+
+
+def test_a_status_change_on_a_full_disk_tells_of_the_meeting_file_and_changes_nothing(datadir, monkeypatch):
+    from tests.unit.test_storage_support import fail_at
+
+    meeting_id = datadir.add_meeting(make_meeting())
+    before = (snapshot(datadir.root / "meetings"), (datadir.root / "library.json").read_bytes())
+    fail_at(monkeypatch, "written", OSError(errno.ENOSPC, "No space left on device"))
+    with pytest.raises(WriteFailedError) as caught:
+        datadir.set_status(meeting_id, "final")
+    monkeypatch.undo()
+    # The failure told is the save's, not the index's that failed after it while the meeting was closed.
+    assert caught.value.path == datadir.meeting_path(meeting_id)
+    assert "ディスクの空きがありません" in caught.value.message
+    assert (snapshot(datadir.root / "meetings"), (datadir.root / "library.json").read_bytes()) == before
+    datadir.set_status(meeting_id, "final")  # space again: it is made
+    assert datadir.load_meeting(meeting_id).status == "final"
