@@ -515,6 +515,7 @@ def restore_zip(root: Path | str, src: Path | str, backups: Backups) -> list[str
                 os.replace(root / MEETINGS_DIR / name, trash / name)
             except OSError as error:
                 raise WriteFailedError(root / MEETINGS_DIR / name, error) from error
+            fsync_dir(trash)  # in the trash for good before the meetings folder is written again
 
     ordered = sorted(members, key=lambda name: name == LIBRARY_FILE)
     # Each member is unpacked (and checked) again as it is written, one at a time:
@@ -539,6 +540,7 @@ def restore_zip(root: Path | str, src: Path | str, backups: Backups) -> list[str
                 os.replace(path, trash / path.name)
             except OSError as error:
                 raise WriteFailedError(path, error) from error
+            fsync_dir(trash)  # (named there for good before its leaving the folder is, just below)
         fsync_dir(root / folder)
     return ordered
 

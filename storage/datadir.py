@@ -368,6 +368,9 @@ class DataDir:
                     raise WriteFailedError(current, error) from error
                 if current == journal:
                     kept = trash / name
+                # Named in trash/ for good before the new file's write makes their leaving meetings/
+                # durable: the journal's entries the backup could not take live only in that copy.
+                fsync_dir(trash)
         # The new file is written before the journal could be replayed onto it again:
         # the journal is in trash/ by now, and its entries are in ``data``.
         atomic_write_bytes(path, data)

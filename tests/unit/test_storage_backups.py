@@ -293,6 +293,32 @@ def test_styles_and_keys_at_exactly_their_limits_restore_and_one_more_is_refused
     assert "スタイル「うちの市」のファイルが多すぎます(50個まで)" in refusal(over)
 
 
+def test_a_zip_restore_names_what_it_sets_aside_in_the_trash_for_good(datadir, tmp_path, monkeypatch):
+    # A journal set aside holds entries no file has; a meeting the zip lacks is the clerk's work too.
+    import storage.backups
+
+    first, second = fill(datadir)
+    datadir.backup_zip(tmp_path / "backup.zip")
+    third = datadir.add_meeting(make_meeting())
+    store = datadir.open_meeting(first)
+    item = store.meeting.agenda[0]
+    item.log.append(Speech(text="zipのあとの発言", speaker_id="p1"))
+    store.append_entry(item, item.log[-1])  # (to the journal)
+    store.closed = True  # (the process died: its journal stays)
+    events = []
+    real_fsync, real_write = storage.backups.fsync_dir, storage.backups.atomic_write_bytes
+    monkeypatch.setattr(storage.backups, "fsync_dir", lambda folder: (events.append(("fsync", Path(folder))), real_fsync(folder)))
+    monkeypatch.setattr(
+        storage.backups, "atomic_write_bytes", lambda path, *a, **k: (events.append(("write", Path(path))), real_write(path, *a, **k))
+    )
+    datadir.restore_zip(tmp_path / "backup.zip")
+    [journal] = (datadir.root / "trash").rglob(f"{first}.journal")
+    [lacked] = (datadir.root / "trash").rglob(f"{third}.json")
+    first_write = next(i for i, (what, _) in enumerate(events) if what == "write" and "meetings" in _.parts)
+    assert events.index(("fsync", journal.parent)) < first_write
+    assert ("fsync", lacked.parent) in events
+
+
 def test_restore_needs_the_lock(data_dir, tmp_path):
     with DataDir(data_dir).write_lock() as datadir:
         fill(datadir)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 import os
 
 import pytest
@@ -340,6 +341,28 @@ def test_a_meeting_file_that_cannot_be_set_aside_stops_the_restore_and_a_retry_f
     done = datadir.restore_meeting_backup(backup, meeting_id)  # again, with the file movable
     assert done.replayed == 1
     assert load_meeting_readonly(store.path).agenda[-1].log[-1] == entry
+
+
+def test_a_restore_names_the_file_and_journal_in_the_trash_for_good_before_it_writes_the_meeting(opened, monkeypatch):
+    # The journal's entries the backup could not take live only in its copy in trash/: the move there
+    # must be durable before the new file's write makes its leaving meetings/ durable.
+    import storage.datadir
+
+    datadir, meeting_id, store = opened
+    backup = datadir.backups.newest_backup(meeting_id)
+    add(store, "バックアップのあとの発言。")
+    store.path.write_bytes(store.path.read_bytes()[:50])
+    store.closed = True
+    events = []
+    real_fsync, real_write = storage.datadir.fsync_dir, storage.datadir.atomic_write_bytes
+    monkeypatch.setattr(storage.datadir, "fsync_dir", lambda folder: (events.append(("fsync", Path(folder))), real_fsync(folder)))
+    monkeypatch.setattr(
+        storage.datadir, "atomic_write_bytes", lambda path, *a, **k: (events.append(("write", Path(path))), real_write(path, *a, **k))
+    )
+    datadir.restore_meeting_backup(backup, meeting_id)
+    trash = datadir.root / "trash"
+    assert ("fsync", trash) in events and ("write", store.path) in events
+    assert events.index(("fsync", trash)) < events.index(("write", store.path))
 
 
 def test_a_restored_meeting_is_listed_as_the_backup_has_it(opened):

@@ -56,3 +56,17 @@ def test_a_template_that_cannot_be_read_says_why(tmp_path, monkeypatch, code, re
 
     monkeypatch.setattr(storage.word_templates, "read_file_at_most", failing)
     assert refusal(path) == f"Word のひな形「{path}」を読めません({reason})。何も書き出していません。"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+def test_a_named_pipe_chosen_in_the_app_is_refused_at_once_and_nothing_is_exported(tmp_path):
+    from tests.conftest import PipeWatchdog
+
+    with PipeWatchdog(tmp_path / "様式.docx") as pipe:
+        with pytest.raises(WordTemplateFileError) as caught:
+            read_word_template(pipe.path, wait_for_writer=False)
+    assert not pipe.came
+    assert caught.value.message == (
+        f"「{pipe.path}」は名前付きパイプです。アプリの中では、書き手を待つことになるパイプは読みません"
+        "(コマンドの kaigiroku なら読めます)。ふつうのファイルを指定してください。何も書き出していません。"
+    )
