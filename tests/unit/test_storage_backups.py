@@ -311,12 +311,14 @@ def test_a_zip_restore_names_what_it_sets_aside_in_the_trash_for_good(datadir, t
     monkeypatch.setattr(
         storage.backups, "atomic_write_bytes", lambda path, *a, **k: (events.append(("write", Path(path))), real_write(path, *a, **k))
     )
+    real_replace = os.replace
+    monkeypatch.setattr(os, "replace", lambda source, target: (events.append(("move", Path(target))), real_replace(source, target)))
     datadir.restore_zip(tmp_path / "backup.zip")
     [journal] = (datadir.root / "trash").rglob(f"{first}.journal")
     [lacked] = (datadir.root / "trash").rglob(f"{third}.json")
     first_write = next(i for i, (what, _) in enumerate(events) if what == "write" and "meetings" in _.parts)
-    assert events.index(("fsync", journal.parent)) < first_write
-    assert ("fsync", lacked.parent) in events
+    assert events.index(("move", journal)) < events.index(("fsync", journal.parent)) < first_write
+    assert ("fsync", lacked.parent) in events[events.index(("move", lacked)) :]
 
 
 def test_restore_needs_the_lock(data_dir, tmp_path):
