@@ -296,3 +296,13 @@ class PipeWatchdog:
     def __exit__(self, *exc) -> None:
         self._done.set()
         self._thread.join()
+
+    @classmethod
+    def refusal(cls, path: Path, read, error_type: type[Exception]) -> Exception:
+        """The error ``read(path)`` raises for a named pipe made at ``path``; the test fails if it waited."""
+        import pytest
+
+        with cls(path) as pipe, pytest.raises(error_type) as caught:
+            read(path)
+        assert not pipe.came, f"{path.name}: the read waited for a writer to the pipe"
+        return caught.value

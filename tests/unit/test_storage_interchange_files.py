@@ -78,13 +78,9 @@ def test_another_read_error_is_named_too(tmp_path, monkeypatch):
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
 def test_a_named_pipe_chosen_in_the_app_is_refused_at_once_with_the_import_words(tmp_path):
+    from storage.limits import NamedPipeError
     from tests.conftest import PipeWatchdog
 
-    with PipeWatchdog(tmp_path / "会議.json") as pipe:
-        with pytest.raises(InterchangeFileError) as caught:
-            read_interchange_file(pipe.path, wait_for_writer=False)
-    assert not pipe.came
-    assert caught.value.message == (
-        f"「{pipe.path}」は名前付きパイプです。アプリの中では、書き手を待つことになるパイプは読みません"
-        f"(コマンドの kaigiroku なら読めます)。ふつうのファイルを指定してください。\n{IMPORT_REFUSED}"
-    )
+    path = tmp_path / "会議.json"
+    error = PipeWatchdog.refusal(path, lambda p: read_interchange_file(p, wait_for_writer=False), InterchangeFileError)
+    assert error.message == f"{NamedPipeError(path).message}\n{IMPORT_REFUSED}"

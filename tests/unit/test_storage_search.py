@@ -111,6 +111,15 @@ def _demo(**changes) -> dict:
     return data
 
 
+def _speak_to_the_journal(store, text: str) -> Speech:
+    """A speech added to the meeting's second item, as Enter saves it: in the journal, not yet in the file."""
+    item = store.meeting.agenda[1]
+    entry = Speech(text=text, label="委員")
+    item.log.append(entry)
+    store.append_entry(item, entry)
+    return entry
+
+
 # -- folding and spans -------------------------------------------------------------
 def test_fold_matches_width_and_case_variants():
     assert fold("ＡＢＣ") == fold("abc") == fold("AbC")
@@ -307,13 +316,9 @@ def test_entries_still_in_the_journal_are_found(root):
     assert datadir.search("ジャーナルの発言").hits == []
     with datadir.write_lock():
         store = datadir.open_meeting(meeting_id)
-        item = store.meeting.agenda[1]
         entries = []
         for text in ("ジャーナルの発言その一。", "ジャーナルの発言その二。"):
-            entry = Speech(text=text, label="委員")
-            item.log.append(entry)
-            store.append_entry(item, entry)
-            entries.append(entry)
+            entries.append(_speak_to_the_journal(store, text))
             result = datadir.search("ジャーナルの発言")
             assert [hit.entry_uid for hit in result.hits] == [e.uid for e in entries]
             assert result.files_read == 1
@@ -333,10 +338,7 @@ def test_a_meeting_whose_journal_may_not_be_read_is_named_with_the_right_to_read
     datadir = DataDir(root)
     with datadir.write_lock():
         store = datadir.open_meeting(meeting_id)
-        item = store.meeting.agenda[1]
-        entry = Speech(text="ジャーナルの発言。", label="委員")
-        item.log.append(entry)
-        store.append_entry(item, entry)
+        _speak_to_the_journal(store, "ジャーナルの発言。")
 
         def refused(path):
             raise PermissionError(errno.EACCES, "Permission denied", str(path))
@@ -498,10 +500,7 @@ def test_a_fold_during_the_read_is_read_again(root, monkeypatch):
     datadir = DataDir(root)
     with datadir.write_lock():
         store = datadir.open_meeting(meeting_id)
-        item = store.meeting.agenda[1]
-        entry = Speech(text="畳む途中の発言。", label="委員")
-        item.log.append(entry)
-        store.append_entry(item, entry)
+        entry = _speak_to_the_journal(store, "畳む途中の発言。")
         real = search.read_file_once
         folded = []
 

@@ -60,13 +60,9 @@ def test_a_template_that_cannot_be_read_says_why(tmp_path, monkeypatch, code, re
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
 def test_a_named_pipe_chosen_in_the_app_is_refused_at_once_and_nothing_is_exported(tmp_path):
+    from storage.limits import NamedPipeError
     from tests.conftest import PipeWatchdog
 
-    with PipeWatchdog(tmp_path / "様式.docx") as pipe:
-        with pytest.raises(WordTemplateFileError) as caught:
-            read_word_template(pipe.path, wait_for_writer=False)
-    assert not pipe.came
-    assert caught.value.message == (
-        f"「{pipe.path}」は名前付きパイプです。アプリの中では、書き手を待つことになるパイプは読みません"
-        "(コマンドの kaigiroku なら読めます)。ふつうのファイルを指定してください。何も書き出していません。"
-    )
+    path = tmp_path / "様式.docx"
+    error = PipeWatchdog.refusal(path, lambda p: read_word_template(p, wait_for_writer=False), WordTemplateFileError)
+    assert error.message == f"{NamedPipeError(path).message}何も書き出していません。"
