@@ -436,14 +436,15 @@ class FilesScreen(Screen[bool]):
         if not self.backups:
             self.say(f"会議「{meeting_id}」のバックアップはありません。", "バックアップ", error=True)
             return
-        for number, path in enumerate(self.backups):
-            readable, what = check_backup(path)
+        # Each backup is read and checked once (a 10,000-entry meeting's backup is megabytes of JSON).
+        checks = [check_backup(path) for path in self.backups]
+        for number, (path, (readable, what)) in enumerate(zip(self.backups, checks)):
             newest = "(最新)" if number == 0 else ""
             listing.add_option(
                 Option(Content(f"{describe_backup(path)}{newest}  {what}  {path.name}"), disabled=not readable)
             )
         self.query_one("#files-backups-box").add_class("-shown")
-        listing.highlighted = next((i for i, p in enumerate(self.backups) if check_backup(p)[0]), None)
+        listing.highlighted = next((i for i, (readable, _) in enumerate(checks) if readable), None)
         listing.focus()
 
     def ask_restore_backup(self, backup: Path) -> None:

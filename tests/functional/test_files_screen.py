@@ -394,6 +394,29 @@ async def test_a_backup_planted_as_a_pipe_or_a_link_is_listed_unreadable_at_once
         assert listing.highlighted is not None and not listing.get_option_at_index(listing.highlighted).disabled
 
 
+async def test_the_list_of_backups_reads_each_backup_once(root, meeting_id, monkeypatch):
+    import screens.files
+
+    datadir = DataDir(root)
+    newest = datadir.backups.newest_backup(meeting_id) or datadir.backups.keep_copy(
+        meeting_id, datadir.meeting_path(meeting_id).read_bytes(), "test"
+    )
+    for number in range(3):  # three more backups of the meeting
+        (newest.parent / f"20990101T00000{number}Z-00000{number + 1}.json").write_bytes(newest.read_bytes())
+    backups = datadir.backups.list_backups(meeting_id)
+    assert len(backups) >= 3
+    read = []
+    real = screens.files.check_backup
+    monkeypatch.setattr(screens.files, "check_backup", lambda path: (read.append(path), real(path))[1])
+    app = make_app(root, meeting_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_files(pilot)
+        await pilot.press("f6")
+        await pilot.pause()
+        assert app.screen.query_one("#files-backups").option_count == len(backups) >= 1
+    assert sorted(read) == sorted(backups), "each backup read once for the list"
+
+
 # -- a second copy -----------------------------------------------------------------------------
 
 
