@@ -49,12 +49,10 @@ from screens.confirm import Confirm
 from screens.export import default_export_folder, default_file_name
 from screens.path_dialog import PathDialog, save_where_chosen
 from storage.atomic import atomic_write_bytes
-from storage.backups import read_restore_zip, zip_contents
-from storage.errors import DamagedFileError, LinkRefusedError, StorageError, os_error_reason
+from storage.backups import check_backup, read_restore_zip, zip_contents
+from storage.errors import DamagedFileError, StorageError, os_error_reason
 from storage.interchange_files import InterchangeFileError
 from storage.interchange_files import read_interchange_file as read_file
-from storage.limits import open_data_file
-from storage.meetings import meeting_from_bytes
 from storage.paths import backup_zip_name
 from tui.clock import app_now
 from tui.widgets.key_bar import KeyBar
@@ -92,25 +90,6 @@ def describe_backup(path: Path) -> str:
     except ValueError:
         return path.name
     return f"{moment:%Y-%m-%d %H:%M:%S}"
-
-
-def check_backup(path: Path) -> tuple[bool, str]:
-    """(readable, what it holds or why it cannot be read) for a meeting backup of the data folder."""
-    try:
-        # As a data file: a backup planted as a link is not read through, a pipe not waited on
-        # (the list would hold the screen), a device not read without end.
-        with open_data_file(path) as handle:
-            data = handle.read()
-        meeting = meeting_from_bytes(data, path)
-    except DamagedFileError as error:
-        return False, f"読めません({error.reason})"
-    except LinkRefusedError:
-        return False, "読めません(リンクです。データフォルダの外は読みません)"
-    except ValueError as error:
-        return False, f"読めません({error})"
-    except OSError as error:
-        return False, f"読めません({os_error_reason(error, reading=True)})"
-    return True, f"発言・採決{meeting.entry_count()}件"
 
 
 class FilesScreen(Screen[bool]):

@@ -82,6 +82,7 @@ TARGETS: dict[str, list[str]] = {
     ],
     "storage/backups.py": [
         "tests/unit/test_storage_backups.py", "tests/unit/test_storage_links.py", "tests/functional/test_sizes.py",
+        "tests/functional/test_files_screen.py",  # (check_backup: the files screen's list of a meeting's backups)
     ],
     "storage/trash.py": ["tests/unit/test_storage_trash.py", "tests/unit/test_storage_links.py"],
     "storage/meetings.py": [

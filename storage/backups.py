@@ -29,7 +29,7 @@ from minutes.safe_text import visible
 from storage.atomic import atomic_write, atomic_write_bytes, ensure_private_dir, fsync_dir
 from storage.drafts import decode_draft
 from storage.journal import JOURNAL_SUFFIX
-from storage.errors import DamagedFileError, LinkRefusedError, RestoreRefusedError, WriteFailedError
+from storage.errors import DamagedFileError, LinkRefusedError, RestoreRefusedError, WriteFailedError, os_error_reason
 from storage.library import rows_from_tables
 from storage.limits import MAX_FILE_BYTES, MAX_RESTORE_BYTES, TooLargeError, open_data_file, read_at_most
 from storage.meetings import meeting_from_bytes
@@ -76,6 +76,28 @@ def _read_bytes(path: Path) -> bytes | None:
             return handle.read()
     except FileNotFoundError:
         return None
+
+
+def check_backup(path: Path) -> tuple[bool, str]:
+    """(readable, what it holds or why it cannot be read) for a meeting backup of the data folder.
+
+    The files screen lists a meeting's backups with it (a backup that cannot be read cannot be chosen).
+    """
+    try:
+        # As a data file: a backup planted as a link is not read through, a pipe not waited on
+        # (the list would hold the screen), a device not read without end.
+        with open_data_file(path) as handle:
+            data = handle.read()
+        meeting = meeting_from_bytes(data, path)
+    except DamagedFileError as error:
+        return False, f"読めません({error.reason})"
+    except LinkRefusedError:
+        return False, "読めません(リンクです。データフォルダの外は読みません)"
+    except ValueError as error:
+        return False, f"読めません({error})"
+    except OSError as error:
+        return False, f"読めません({os_error_reason(error, reading=True)})"
+    return True, f"発言・採決{meeting.entry_count()}件"
 
 
 #: Files are compared and copied this much at a time (a 10,000-entry meeting is 6 MB:
