@@ -17,6 +17,7 @@ from storage import DataDir
 from storage.errors import StorageError
 from tui import overlay_text, paste_guard, read_only
 from tui.clipboard import CopyResult, copy_text, pyperclip_copy
+from tui.key_order import KeyOrder
 from tui.commands import Palette, ScreenCommands
 
 overlay_text.apply()  # notifications over the panes keep their full-width characters (textual#6357)
@@ -46,6 +47,22 @@ class KaigirokuApp(App):
     ]
 
     async def on_event(self, event: events.Event) -> None:
+        if not isinstance(event, (events.Key, events.Paste)):
+            await super().on_event(event)
+        elif event.is_forwarded:  # back from the widgets, for the bindings
+            try:
+                await super().on_event(event)
+            finally:
+                self.key_order.back_at_the_app(event)
+        elif self.key_order.admit(event):  # else held until the keys before it are handled
+            target = None
+            try:
+                target = await self._take_key_or_paste(event)
+            finally:
+                self.key_order.handed_to(event, target)
+
+    async def _take_key_or_paste(self, event: events.Key | events.Paste):
+        """Handle a key or a paste from the terminal; the widget it was handed to (None if taken here)."""
         # Tab in a form moves the focus the moment the key comes, before the keys typed after
         # it are handed to a widget: through the binding (run once the key has reached the
         # field), 'テスト委員会' Tab '場所X' typed fast gave the name テスト委員会場所X.
@@ -55,10 +72,12 @@ class KaigirokuApp(App):
                 self.screen.focus_next()
             else:
                 self.screen.focus_previous()
-            return
-        if isinstance(event, events.Paste) and not event.is_forwarded:
+            return None
+        if isinstance(event, events.Paste):
             self._prepare_paste(event)
+        target = self.focused or self.screen  # where Textual hands it (if no priority binding takes it)
         await super().on_event(event)
+        return target if event.is_forwarded else None
 
     def _tab_moves_focus_now(self) -> bool:
         """True when Tab would only move the focus: a one-line field has it and the screen gives Tab no other job."""
@@ -84,6 +103,8 @@ class KaigirokuApp(App):
         clock: Callable[[], datetime] | None = None,
     ) -> None:
         super().__init__()
+        self.key_order = KeyOrder(self)
+        """Keys and pastes handled one at a time, in typing order (see :mod:`tui.key_order`)."""
         self.copier = pyperclip_copy
         """How text reaches the system clipboard (tests replace it)."""
         self.clock = clock or datetime.now

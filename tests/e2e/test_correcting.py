@@ -142,6 +142,22 @@ def test_words_typed_straight_after_tab_go_to_the_next_field(env, workdir):
         term.wait_for_exit(timeout=20)
 
 
+def test_keys_typed_in_one_burst_are_handled_in_typing_order(env, workdir, tmp_path):
+    # Keys that reach the app together (a busy moment, or one write of the terminal): the
+    # backspace ran only after the words typed behind it, wiping their last letter, and the
+    # next speech's first words went in before Enter committed this one.
+    meeting_id = empty_meeting(env, workdir, tmp_path)
+    with opened(meeting_id, env, workdir) as term:
+        term.wait_for(["入力", "発言", "採決"], timeout=30)
+        term.wait_stable()
+        term.send_keys("賛成ですす", "BSpace", "。", "Enter", "次の", "Left", "Left", "発言", "End", "です")
+        term.wait_for("会長 昼間守仁　賛成です。")
+        term.wait_for("発言次のです")
+        term.send_keys("C-q")
+        assert term.wait_for_exit(timeout=20) == 0
+    assert [e.get("text") for e in entries(meeting_id, env, workdir)] == ["賛成です。"]
+
+
 def test_the_new_keys_in_a_real_terminal(env, workdir, tmp_path):
     # alt+d arrives as ESC d, ctrl+b / ctrl+e as control bytes, a paste over the export preview
     # as a bracketed paste: each through the real command.

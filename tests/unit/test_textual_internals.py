@@ -6,8 +6,9 @@ its API and may change in any release): the compositor's line pieces
 (``tui/commands.py``), a screen's result callback (``tui/app.py``), the entry
 bar's key and size hooks (``tui/widgets/entry_bar.py``), the log's own
 scrollbar (``tui/widgets/speaker_log.py``), the styling of a widget's lines
-(``tui/widgets/styled_lines.py``) and a node's bindings before the
-keymap (``tui/widgets/key_bar.py``). ``pyproject.toml`` pins Textual to
+(``tui/widgets/styled_lines.py``), a node's bindings before the
+keymap (``tui/widgets/key_bar.py``) and the way a key travels from the app to
+the widgets and back (``tui/key_order.py``). ``pyproject.toml`` pins Textual to
 the release these were written against; when the pin moves, this test names
 each part that moved.
 """
@@ -27,6 +28,8 @@ from textual._styles_cache import StylesCache
 from textual.app import App
 from textual.command import CommandPalette
 from textual.dom import DOMNode
+from textual.message import Message
+from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.scroll_view import ScrollView
 from textual.widget import Widget
@@ -80,6 +83,7 @@ INSTANCE_ATTRIBUTES = [
     (Widget, "_border_title"),
     (Widget, "_border_subtitle"),
     (StylesCache, "_simple_strip"),
+    (Message, "_stop_propagation"),
 ]
 
 
@@ -139,6 +143,23 @@ def test_styles_cache_render_is_still_each_line_then_the_filters_then_the_crop()
     assert "widget.get_line_filters()" in widget_source and "style_links" in widget_source
 
 
+def test_a_key_still_goes_to_the_focused_widget_and_bubbles_back_to_the_app_for_its_bindings():
+    # tui/key_order.py follows a key on its way: the app hands it to the focused widget (or
+    # the screen) unless a priority binding takes it; each widget handles it, then posts it
+    # to its parent unless it was stopped; the app runs the other bindings when it arrives.
+    # If Textual stops handing keys so, the keys typed behind one would wait OVERDUE each.
+    on_event = inspect.getsource(App.on_event)
+    assert "self._check_bindings(event.key, priority=True)" in on_event
+    assert "forward_target = self.focused or self.screen" in on_event
+    assert "forward_target._forward_event(event)" in on_event
+    assert "self.focused._forward_event(event)" in on_event  # a paste
+    assert "await self._check_bindings(event.key)" in inspect.getsource(App._on_key)
+    on_message = inspect.getsource(MessagePump._on_message)
+    assert on_message.index("await invoke(method, message)") < on_message.index("message._bubble_to(self._parent)")
+    assert "not message._stop_propagation" in on_message
+    assert "widget.post_message(self)" in inspect.getsource(Message._bubble_to)
+
+
 def _attribute_names(path: Path) -> set[str]:
     """Private names read as attributes (``x._name``) in the code, not in strings or comments
     (a module path such as "textual.widgets._input" is not an attribute the app touches)."""
@@ -160,7 +181,7 @@ def test_every_private_textual_name_in_the_source_is_listed_here():
     for folder in ("tui", "screens"):
         for path in (REPO / folder).rglob("*.py"):
             for name in _attribute_names(path):
-                if any(hasattr(cls, name) for cls in (Compositor, CommandPalette, Screen, TextArea, Widget, App, ScrollView, DOMNode)):
+                if any(hasattr(cls, name) for cls in (Compositor, CommandPalette, Screen, TextArea, Widget, App, ScrollView, DOMNode, Message)):
                     textual_private.add(name)
     assert textual_private <= listed, f"not checked here: {sorted(textual_private - listed)}"
 
