@@ -159,9 +159,9 @@ def replay(
         if present is None:
             present = {uid_of(entry) for log in logs.values() for entry in log}
         if op == "append":
-            log = logs.get(record.get("item"))
+            log = _log_of(logs, record.get("item"))
             uid = record.get("uid")
-            if not isinstance(log, list) or not isinstance(uid, str) or uid in present:
+            if log is None or not isinstance(uid, str) or uid in present:
                 continue
             log.append(entry_of(uid, record.get("entry")))
             present.add(uid)
@@ -171,20 +171,28 @@ def replay(
             if not isinstance(splices, list):
                 continue
             taken: dict[str, Any] = {}
-            for splice in splices:
-                if isinstance(splice, Mapping):
-                    _splice(logs, splice, present, taken, uid_of, entry_of)
-            applied += 1
+            done = [_splice(logs, splice, present, taken, uid_of, entry_of) for splice in splices if isinstance(splice, Mapping)]
+            applied += any(done)
     return last, applied
 
 
-def _splice(logs, splice: Mapping[str, Any], present: set, taken: dict, uid_of, entry_of) -> None:
-    log = logs.get(splice.get("item"))
+def _log_of(logs: Mapping[Any, list], item: object) -> list | None:
+    """The log of the item a record names; None for one not in the meeting, or a name no item can have."""
+    try:
+        log = logs.get(item)
+    except TypeError:  # a hand-edited record naming its item by a list or a mapping
+        return None
+    return log if isinstance(log, list) else None
+
+
+def _splice(logs, splice: Mapping[str, Any], present: set, taken: dict, uid_of, entry_of) -> bool:
+    """Apply one splice; False when there was nothing it could be applied to."""
+    log = _log_of(logs, splice.get("item"))
     at = _number(splice.get("at"))
     remove = splice.get("remove")
     insert = splice.get("insert")
-    if not isinstance(log, list) or at is None or not isinstance(remove, list) or not isinstance(insert, list):
-        return  # an item that is gone, or a damaged record: nothing to do
+    if log is None or at is None or not isinstance(remove, list) or not isinstance(insert, list):
+        return False  # an item that is gone, or a damaged record: nothing to do
     count = len(remove)
     if 0 <= at <= len(log) - count and all(uid_of(log[at + k]) == remove[k] for k in range(count)):
         gone = log[at : at + count]
@@ -215,6 +223,7 @@ def _splice(logs, splice: Mapping[str, Any], present: set, taken: dict, uid_of, 
         new.append(entry)
         present.add(uid)
     log[at:at] = new
+    return True
 
 
 def splice_record(splices: Iterable[tuple[str, int, list, list]], encode: Callable[[Any], Any], uid_of: Callable[[Any], str]) -> dict[str, Any]:

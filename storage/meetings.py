@@ -684,7 +684,10 @@ def replay_journal(meeting: Meeting, journal: Path | str) -> tuple[int, int]:
             lambda uid, data: _entry_from(data, uid, "journal"),
         )
     items = {item.id for item in meeting.agenda}
-    left_out = sum(1 for record in records if record.get("op") == "append" and record.get("item") not in items)
+    left_out = sum(
+        1 for record in records
+        if record.get("op") == "append" and not (isinstance(record.get("item"), str) and record["item"] in items)
+    )
     return added, left_out
 
 

@@ -481,10 +481,14 @@ def test_damaged_or_orphaned_splices_are_skipped_and_the_rest_is_applied():
         splices(splice("a1", 0, [], {"uid": "N4"})),  # insert is not a list
         {"op": "splice", "splices": "damaged"},
         {"op": "splice"},
+        splices(splice(["a1"], 0, [], [new("N5")])),  # an item named by a list (a hand edit)
+        splices(splice({"id": "a1"}, 0, [], [new("N6")])),
+        {"op": "append", "item": ["a1"], "uid": "N7", "entry": {"text": "x"}},
         splices(splice("a1", 0, [], [new("OK")])),
     ]
-    after, _ = replayed({"a1": ["A"]}, records)
+    after, applied = replayed({"a1": ["A"]}, records)
     assert after["a1"] == ["OK", "A"]
+    assert applied == 1  # what a restore reports as put back
 
 
 def test_a_uid_stands_once_in_a_meeting_whatever_the_journal_says():

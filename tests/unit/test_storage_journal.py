@@ -392,3 +392,36 @@ def test_kaigiroku_restore_of_a_meeting_backup_or_a_zip_says_what_it_restored(op
     datadir.backup_zip(tmp_path / "all.zip")
     line = datadir.restore(str(tmp_path / "all.zip"))
     assert line == f"「{tmp_path / 'all.zip'}」から復元しました(会議2件)。"
+
+
+
+def _records_naming_their_item_by(store, *items) -> None:
+    with open(journal_path(store.path), "ab") as journal:
+        for item in items:
+            journal.write(encode_record({"seq": 90, "op": "append", "item": item, "uid": "hand-1", "entry": {"text": "x"}}))
+            journal.write(encode_record({"seq": 91, "op": "splice", "splices": [{"item": item, "at": 0, "remove": [], "insert": []}]}))
+
+
+@pytest.mark.parametrize("item", [["i"], {"id": "i"}], ids=["list", "mapping"])
+def test_a_record_naming_its_item_by_a_list_or_a_mapping_is_skipped_on_opening(opened, item):
+    # A hand-edited journal: such a record refused the whole meeting, with
+    # "TypeError("unhashable type: 'list'")" in the message.
+    datadir, meeting_id, store = opened
+    first = add(store, "最初の発言。")
+    _records_naming_their_item_by(store, item)
+    store.closed = True  # (the process died)
+    last = add(MeetingStore(store.path), "あとの発言。")
+    assert load_meeting_readonly(store.path).agenda[-1].log[-2:] == [first, last]
+
+
+def test_a_restore_skips_a_record_naming_its_item_by_a_list(opened):
+    # The restore stopped on such a record with a traceback.
+    datadir, meeting_id, store = opened
+    backup = datadir.backups.newest_backup(meeting_id)
+    first = add(store, "最初の発言。")
+    _records_naming_their_item_by(store, ["i"], {"id": "i"})
+    store.path.write_bytes(store.path.read_bytes()[:50])  # damaged: the clerk restores the backup
+    store.closed = True  # (the process died)
+    done = datadir.restore_meeting_backup(backup, meeting_id)
+    assert load_meeting_readonly(store.path).agenda[-1].log[-1] == first
+    assert done.replayed == 1
