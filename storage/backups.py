@@ -380,7 +380,7 @@ def _check_member(member: str, data: bytes) -> None:
         try:
             decode_draft(data)
         except ValueError:
-            raise ValueError(f"{member}: 入力中の下書きとして読めません") from None
+            raise ValueError("入力中の下書きとして読めません") from None  # (the caller names the member)
 
 
 def _check_text(data: bytes, limit: int) -> None:

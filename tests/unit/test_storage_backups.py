@@ -293,6 +293,16 @@ def test_styles_and_keys_at_exactly_their_limits_restore_and_one_more_is_refused
     assert "スタイル「うちの市」のファイルが多すぎます(50個まで)" in refusal(over)
 
 
+def test_a_damaged_draft_in_a_zip_is_refused_naming_it_once(datadir, tmp_path):
+    members = good_zip(datadir, tmp_path)
+    meeting = next(name for name in members if name.startswith("meetings/"))
+    draft = "drafts/" + meeting.split("/", 1)[1]
+    path = write_zip(tmp_path / "draft.zip", [*{**members, draft: b"{not a draft"}.items()])
+    message = refusal(path)
+    assert f"「{draft}」が読めません: 入力中の下書きとして読めません" in message
+    assert message.count(draft) == 1
+
+
 def test_a_zip_restore_names_what_it_sets_aside_in_the_trash_for_good(datadir, tmp_path, monkeypatch):
     # A journal set aside holds entries no file has; a meeting the zip lacks is the clerk's work too.
     import storage.backups
