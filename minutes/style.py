@@ -104,6 +104,55 @@ def preset_source(name: str) -> StyleSource:
 _UNDEFINED = re.compile(r"'(?:[^']*)' (?:object )?has no attribute '([^']+)'|'([^']+)' is undefined")
 
 
+#: Jinja2's names of the tokens its syntax messages expect or meet, as the clerk writes them.
+_TOKENS = {
+    "end of print statement": "「}}」",
+    "end of statement block": "「%}」",
+    "end of template": "テンプレートの終わり",
+    "name": "名前",
+}
+_BLOCK_LEFT_OPEN = r"Jinja was looking for the following tags: .+\. The innermost block that needs to be closed is '(\w+)'\."
+
+
+def _token(name: str) -> str:
+    return _TOKENS.get(name, f"「{name}」")
+
+
+def _unknown_tag(tag: str, block: str | None) -> str:
+    if block is not None:
+        return f"「{{% {tag} %}}」はここには書けません。その前の「{{% {block} … %}}」を「{{% end{block} %}}」で閉じてください"
+    if tag.startswith("end"):
+        return f"「{{% {tag} %}}」で閉じる「{{% {tag[3:]} … %}}」がありません"
+    return f"「{{% {tag} %}}」という命令はありません。使える命令は docs/styles.md のとおりです"
+
+
+#: Jinja2's syntax messages (English) and what they tell the clerk who edits a style.
+_SYNTAX = [
+    (rf"Unexpected end of template\. {_BLOCK_LEFT_OPEN}",
+     lambda m: f"「{{% {m[1]} … %}}」を閉じる「{{% end{m[1]} %}}」がないまま、テンプレートが終わっています"),
+    (rf"Encountered unknown tag '(\w+)'\. {_BLOCK_LEFT_OPEN}", lambda m: _unknown_tag(m[1], m[2])),
+    (r"Encountered unknown tag '(\w+)'\.", lambda m: _unknown_tag(m[1], None)),
+    (r"unexpected end of template, expected '(.+)'\.",
+     lambda m: f"{_token(m[1])}がないまま、テンプレートが終わっています"),
+    (r"unexpected '(.+?)', expected '(.+)'", lambda m: f"{_token(m[2])}が必要なところに「{m[1]}」があります"),
+    (r"unexpected '(.+)'", lambda m: f"「{m[1]}」はここには書けません。「{{{{ … }}}}」と「{{% … %}}」の対を確かめてください"),
+    (r"expected token '(.+?)', got '(.+)'", lambda m: f"{_token(m[1])}が必要なところに{_token(m[2])}があります"),
+    (r"Expected an expression, got '(.+)'", lambda m: f"式(項目の名前など)が必要なところに{_token(m[1])}があります"),
+    (r"expected name or number", lambda m: "「.」のあとに項目の名前が必要です"),
+    (r"unexpected char (.+) at \d+", lambda m: f"ここに {m[1]} は書けません。閉じていない引用符がないか確かめてください"),
+    (r"Missing end of comment tag", lambda m: "コメントの「{#」を閉じる「#}」がありません"),
+]
+
+
+def syntax_in_japanese(message: str) -> str | None:
+    """What Jinja2's syntax ``message`` tells the clerk, in Japanese; None for one not known here."""
+    for pattern, said in _SYNTAX:
+        match = re.fullmatch(pattern, message)
+        if match is not None:
+            return said(match)
+    return None
+
+
 def template_error_reason(error: BaseException) -> str:
     """What went wrong, in Japanese (the library's own words kept for the details)."""
     from jinja2.exceptions import SecurityError, TemplateNotFound, TemplateSyntaxError, UndefinedError
@@ -119,7 +168,10 @@ def template_error_reason(error: BaseException) -> str:
         name = (match.group(1) or match.group(2)) if match else str(error)
         return f"「{name}」という項目はありません(使える項目は docs/styles.md の一覧のとおりです)"
     if isinstance(error, TemplateSyntaxError):
-        return f"テンプレートの書き方に誤りがあります({error.message})"
+        said = syntax_in_japanese(error.message or "")
+        if said is None:
+            return f"テンプレートの書き方に誤りがあります({error.message})"
+        return f"テンプレートの書き方に誤りがあります: {said}(Jinja2: {error.message})"
     return f"テンプレートの実行中に誤りがありました({type(error).__name__}: {error})"
 
 

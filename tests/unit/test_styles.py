@@ -109,6 +109,36 @@ def test_a_syntax_error_is_refused_with_its_file_and_line():
     assert "テンプレートの書き方に誤り" in error.message and "text.j2 の3行目" in error.message
 
 
+@pytest.mark.parametrize(
+    ("template", "said"),
+    [
+        ("{% for x in items %}{{ x }}", "「{% for … %}」を閉じる「{% endfor %}」がないまま、テンプレートが終わっています"),
+        ("{% if body %}本文", "「{% if … %}」を閉じる「{% endif %}」がないまま"),
+        ("{% for x in items %}{% endif %}", "「{% endif %}」はここには書けません。その前の「{% for … %}」を「{% endfor %}」で閉じてください"),
+        ("{% endfor %}", "「{% endfor %}」で閉じる「{% for … %}」がありません"),
+        ("{% hoge %}", "「{% hoge %}」という命令はありません"),
+        ("{{ body }", "「}」はここには書けません"),
+        ("{{ body", "「}}」がないまま、テンプレートが終わっています"),
+        ("{% if body ", "「%}」がないまま、テンプレートが終わっています"),
+        ("{{ a b }}", "「}}」が必要なところに「b」があります"),
+        ("{{ }}", "式(項目の名前など)が必要なところに「}}」があります"),
+        ("{{ body | }}", "名前が必要なところに「}}」があります"),
+        ("{% for x %}{% endfor %}", "「in」が必要なところに「%}」があります"),
+        ("{{ f( }}", "「)」が必要なところに「}」があります"),
+        ("{{ body. }}", "「.」のあとに項目の名前が必要です"),
+        ("{{ '本文 }}", "閉じていない引用符がないか確かめてください"),
+        ("{# メモ", "コメントの「{#」を閉じる「#}」がありません"),
+    ],
+)
+def test_a_syntax_error_is_told_in_japanese_with_jinja_s_words_after_it(template, said):
+    # The clerk who edits a style reads Japanese; Jinja2's English stays after it for the details.
+    with pytest.raises(StyleError) as caught:
+        compile_style(source_with(template + "\n"))
+    message = caught.value.message
+    assert "テンプレートの書き方に誤りがあります: " in message and said in message
+    assert message.index(said) < message.index("(Jinja2: ")
+
+
 def test_an_unknown_field_is_refused_with_its_line_when_printing():
     style = compile_style(source_with("{{ body }}\n{{ place }}\n{{ chairman }}\n"))
     with pytest.raises(StyleError) as caught:
