@@ -15,13 +15,14 @@ from textual.screen import Screen
 from minutes.safe_text import pasted
 from storage import DataDir
 from storage.errors import StorageError
-from tui import overlay_text, paste_guard, read_only
+from tui import kinsoku_wrap, overlay_text, paste_guard, read_only
 from tui.clipboard import CopyResult, copy_text, pyperclip_copy
 from tui.key_order import KeyOrder
 from tui.commands import Palette, ScreenCommands
 
 overlay_text.apply()  # notifications over the panes keep their full-width characters (textual#6357)
 paste_guard.apply()  # a bracketed paste is text: escape sequences in it are never read as keys
+kinsoku_wrap.apply()  # the entry bar breaks its lines with kinsoku, as the log does
 
 
 def _is_one_line_field(widget: object) -> bool:

@@ -7,8 +7,9 @@ its API and may change in any release): the compositor's line pieces
 bar's key and size hooks (``tui/widgets/entry_bar.py``), the log's own
 scrollbar (``tui/widgets/speaker_log.py``), the styling of a widget's lines
 (``tui/widgets/styled_lines.py``), a node's bindings before the
-keymap (``tui/widgets/key_bar.py``) and the way a key travels from the app to
-the widgets and back (``tui/key_order.py``). ``pyproject.toml`` pins Textual to
+keymap (``tui/widgets/key_bar.py``), the way a key travels from the app to
+the widgets and back (``tui/key_order.py``) and the TextArea's line breaking
+(``tui/kinsoku_wrap.py``). ``pyproject.toml`` pins Textual to
 the release these were written against; when the pin moves, this test names
 each part that moved.
 """
@@ -158,6 +159,25 @@ def test_a_key_still_goes_to_the_focused_widget_and_bubbles_back_to_the_app_for_
     assert on_message.index("await invoke(method, message)") < on_message.index("message._bubble_to(self._parent)")
     assert "not message._stop_propagation" in on_message
     assert "widget.post_message(self)" in inspect.getsource(Message._bubble_to)
+
+
+def test_the_text_area_still_breaks_its_lines_with_compute_wrap_offsets_from_its_module():
+    # tui/kinsoku_wrap.py replaces the name in the wrapped document's module: Textual must
+    # still look it up there, with the parameters the replacement takes.
+    from textual import _wrap
+    from textual.document import _wrapped_document
+
+    from tui import kinsoku_wrap
+
+    assert list(inspect.signature(_wrap.compute_wrap_offsets).parameters) == [
+        "text", "width", "tab_size", "fold", "precomputed_tab_sections",
+    ]
+    assert list(inspect.signature(kinsoku_wrap.wrap_offsets).parameters) == list(
+        inspect.signature(_wrap.compute_wrap_offsets).parameters
+    )
+    source = inspect.getsource(_wrapped_document.WrappedDocument)
+    assert source.count("compute_wrap_offsets(") == 2  # wrap() and wrap_range()
+    assert kinsoku_wrap.apply() and _wrapped_document.compute_wrap_offsets is kinsoku_wrap.wrap_offsets
 
 
 def _attribute_names(path: Path) -> set[str]:
