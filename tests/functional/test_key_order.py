@@ -135,3 +135,24 @@ async def test_a_key_still_at_work_after_a_second_does_not_hold_the_next_ones_fo
         value = app.screen.query_one("#field", Input).value
         hung.set()
         assert value == "あとの言葉"
+
+
+async def test_keys_typed_one_by_one_are_not_held_or_followed(tmp_path):
+    # Following a key up the widgets costs about a millisecond: a key that comes when the
+    # one before it is done with everything it set off goes straight on.
+    import asyncio
+
+    app = demo_meeting_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        app.screen.log_view.focus()
+        await settle(pilot)
+        followed = []
+        original = app.key_order._follow_in_flight
+        app.key_order._follow_in_flight = lambda: (followed.append(1), original())
+        for key in ("up", "up", "down", "up"):
+            app.post_message(events.Key(key, None))
+            await asyncio.sleep(0.05)  # (not pilot.pause: it queues a callback at every widget)
+        assert followed == []
+        together(app, "up", "down")
+        await settle(pilot)
+        assert followed != []
