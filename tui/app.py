@@ -17,8 +17,8 @@ from storage import DataDir
 from storage.errors import StorageError
 from tui import kinsoku_wrap, overlay_text, paste_guard, read_only
 from tui.clipboard import CopyResult, copy_text, pyperclip_copy
-from tui.key_order import KeyOrder
 from tui.commands import Palette, ScreenCommands
+from tui.key_order import KeyOrder
 
 overlay_text.apply()  # notifications over the panes keep their full-width characters (textual#6357)
 paste_guard.apply()  # a bracketed paste is text: escape sequences in it are never read as keys
