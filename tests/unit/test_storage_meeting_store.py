@@ -288,20 +288,22 @@ def test_a_zip_backup_keeps_a_meeting_file_without_a_journal_byte_for_byte(tmp_p
         assert archive.read(f"meetings/{meeting_id}.json") == path.read_bytes()
 
 
-def test_a_journal_record_naming_its_item_by_a_list_refuses_the_meeting_and_changes_nothing(path):
-    # Only a hand-edited journal holds one (each record carries its checksum): the meeting is refused as
-    # damaged, in Japanese, and neither the file nor the journal is touched.
+def test_a_journal_record_naming_its_item_by_a_list_is_skipped_like_any_damaged_record(path):
+    # Only a hand-edited journal holds one (each record carries its checksum). It refused the whole
+    # meeting, with a Python repr of TypeError in the message; it is skipped like a record whose item
+    # is gone, and the records around it are applied.
     from storage.journal import encode_record
 
     MeetingStore(path, meeting=make_meeting()).close()
-    record = {"seq": 1, "op": "append", "item": ["a1"], "uid": "u1", "entry": {"speaker": {"label": "委員"}, "text": "x"}}
-    journal_path(path).write_bytes(encode_record(record))
-    before = (path.read_bytes(), journal_path(path).read_bytes())
-    for read in (load_meeting_readonly, MeetingStore):
-        with pytest.raises(DamagedFileError) as caught:
-            read(path)
-        assert str(path) in caught.value.message and "会議の表の形が正しくありません" in caught.value.message
-    assert (path.read_bytes(), journal_path(path).read_bytes()) == before
+    entry = {"speaker": {"label": "委員"}, "text": "x"}
+    records = [
+        {"seq": 1, "op": "append", "item": ["a1"], "uid": "u1", "entry": entry},
+        {"seq": 2, "op": "append", "item": "a1", "uid": "u2", "entry": {**entry, "text": "残る発言"}},
+    ]
+    journal_path(path).write_bytes(b"".join(encode_record(record) for record in records))
+    for read in (load_meeting_readonly, lambda p: MeetingStore(p).meeting):
+        texts = [e.text for item in read(path).agenda for e in item.log if getattr(e, "uid", None) in ("u1", "u2")]
+        assert texts == ["残る発言"]
 
 
 class FailingBackups:
