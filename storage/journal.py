@@ -159,7 +159,7 @@ def replay(
         if present is None:
             present = {uid_of(entry) for log in logs.values() for entry in log}
         if op == "append":
-            log = _log_of(logs, record.get("item"))
+            log = log_of(logs, record.get("item"))
             uid = record.get("uid")
             if log is None or not isinstance(uid, str) or uid in present:
                 continue
@@ -176,8 +176,12 @@ def replay(
     return last, applied
 
 
-def _log_of(logs: Mapping[Any, list], item: object) -> list | None:
-    """The log of the item a record names; None for one not in the meeting, or a name no item can have."""
+def log_of(logs: Mapping[Any, list], item: object) -> list | None:
+    """The log of the item a record names; None for one not in the meeting, or a name no item can have.
+
+    Replay applies a record only through this, and a restore counts as left out the entries
+    whose item it does not find here: the two agree on which records name an item.
+    """
     try:
         log = logs.get(item)
     except TypeError:  # a hand-edited record naming its item by a list or a mapping
@@ -187,7 +191,7 @@ def _log_of(logs: Mapping[Any, list], item: object) -> list | None:
 
 def _splice(logs, splice: Mapping[str, Any], present: set, taken: dict, uid_of, entry_of) -> bool:
     """Apply one splice; False when there was nothing it could be applied to."""
-    log = _log_of(logs, splice.get("item"))
+    log = log_of(logs, splice.get("item"))
     at = _number(splice.get("at"))
     remove = splice.get("remove")
     insert = splice.get("insert")

@@ -80,7 +80,7 @@ from minutes.model import (
 )
 from storage.atomic import atomic_write_bytes
 from storage.errors import DamagedFileError, StorageError
-from storage.journal import Journal, journal_path, read_records, replay, splice_record
+from storage.journal import Journal, journal_path, log_of, read_records, replay, splice_record
 from storage.limits import open_data_file
 from storage.tinystore import (
     KIND_MEETING,
@@ -675,19 +675,10 @@ def replay_journal(meeting: Meeting, journal: Path | str) -> tuple[int, int]:
     records = read_records(journal)
     if not records:
         return 0, 0
+    logs = {item.id: item.log for item in meeting.agenda}
     with _ShapeErrors(journal, None):
-        _, added = replay(
-            {item.id: item.log for item in meeting.agenda},
-            records,
-            0,
-            _uid_of,
-            lambda uid, data: _entry_from(data, uid, "journal"),
-        )
-    items = {item.id for item in meeting.agenda}
-    left_out = sum(
-        1 for record in records
-        if record.get("op") == "append" and not (isinstance(record.get("item"), str) and record["item"] in items)
-    )
+        _, added = replay(logs, records, 0, _uid_of, lambda uid, data: _entry_from(data, uid, "journal"))
+    left_out = sum(1 for record in records if record.get("op") == "append" and log_of(logs, record.get("item")) is None)
     return added, left_out
 
 

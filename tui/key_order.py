@@ -82,7 +82,7 @@ class KeyOrder:
         if event is not self.in_flight:
             return
         self._target = None if target is None else weakref.ref(target)
-        self.way_over = target is None or not event.is_forwarded
+        self.way_over = target is None
         if self.held:
             self._follow_in_flight()
 
